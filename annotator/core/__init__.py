@@ -1,0 +1,1 @@
+"""Plain-Python domain objects and rules. Nothing here imports Qt, SQL or spaCy."""

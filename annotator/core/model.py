@@ -1,0 +1,136 @@
+"""Documents, spans and annotation records: the objects every layer passes around.
+
+Offsets are Python code points into the canonical text, end exclusive (``text[start:end]``), the
+convention of Python, spaCy and Prodigy. Qt's UTF-16 positions are converted in ``gui/offsets.py``
+only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def title(self) -> str:
+        return {"todo": "To do", "in_progress": "In progress", "done": "Done"}[self.value]
+
+
+class Origin(StrEnum):
+    """Where a span came from: a model's suggestion, or the analyst's own hand."""
+
+    MODEL = "model"
+    MANUAL = "manual"
+
+
+class AnnotatorKind(StrEnum):
+    HUMAN = "human"
+    MODEL = "model"
+
+
+META_FIELDS = ("title", "source", "date", "lang", "url", "filename")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    title: str = ""
+    source: str = ""
+    date: str = ""  # ISO 8601 (YYYY-MM-DD) or empty
+    lang: str = ""  # ISO 639-1 code or empty
+    url: str = ""
+    filename: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in META_FIELDS}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentMeta:
+        return cls(**{k: str(data[k]) if data.get(k) is not None else "" for k in META_FIELDS if k in data})
+
+    def with_(self, **changes: str) -> DocumentMeta:
+        return replace(self, **changes)
+
+
+@dataclass(slots=True)
+class Document:
+    text: str
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
+    status: Status = Status.TODO
+    id: int | None = None
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            from annotator.core.text import sha256_text
+
+            self.sha256 = sha256_text(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A labelled stretch of a document's text, ``text[start:end]``."""
+
+    start: int
+    end: int
+    label: str
+    origin: Origin = Origin.MANUAL
+    layer: str = "entity"
+    id: int | None = None
+    annotator: str = ""  # whose span it is, where known (not part of its identity)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.start, int) or not isinstance(self.end, int):
+            raise ValueError("span offsets must be integers")
+        if self.start < 0 or self.end <= self.start:
+            raise ValueError(f"span offsets {self.start}-{self.end} are not a non-empty range")
+        if not self.label:
+            raise ValueError("span label is empty")
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.label)
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def with_(self, **changes: Any) -> Span:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    """One row of the document list."""
+
+    id: int
+    title: str
+    source: str
+    lang: str
+    date: str
+    status: Status
+    filename: str
+    n_spans: int  # spans made or confirmed by people
+    n_suggestions: int  # model suggestions not yet confirmed
+
+
+@dataclass(slots=True)
+class AnnotationRecord:
+    """One document as annotated by one annotator: the unit of the native JSONL format."""
+
+    text: str
+    meta: DocumentMeta
+    annotator: str | None
+    status: Status
+    spans: list[Span] = field(default_factory=list)
+    text_sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.text_sha256:
+            from annotator.core.text import sha256_text
+
+            self.text_sha256 = sha256_text(self.text)

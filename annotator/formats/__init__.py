@@ -1,0 +1,1 @@
+"""Readers and writers: article files, the native JSONL format, and other tools' formats."""

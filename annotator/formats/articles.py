@@ -1,0 +1,160 @@
+"""Article readers: plain ``.txt`` files, ``.jsonl`` files of ``{"text", "meta"}``, and folders.
+
+Text is decoded as UTF-8 (a BOM is dropped), newlines are normalised before anything else, and a
+first line `` date YYYY-MM-DD`` (as in the sample corpus) becomes the document's date and is
+removed from the text. The first non-empty line is the title unless the metadata gives one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date as _date
+from pathlib import Path
+
+from annotator.core.errors import InputError, InputErrors
+from annotator.core.model import META_FIELDS, Document, DocumentMeta
+from annotator.core.text import normalize_newlines
+
+ARTICLE_SUFFIXES = (".txt", ".jsonl")
+TITLE_MAX = 120
+_DATE_LINE = re.compile(r"^[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|$)")
+
+
+def decode_text(data: bytes, file: str, line: int | None = None) -> str:
+    """UTF-8 (with or without BOM) to str, with a clear error naming the first bad byte."""
+    if b"\x00" in data:
+        raise InputError("binary data (NUL bytes), not a text file", file, line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", file, line
+        ) from None
+    return text
+
+
+def _valid_date(value: str) -> bool:
+    try:
+        _date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def make_title(text: str) -> str:
+    for line in text.split("\n"):
+        line = line.strip()
+        if line:
+            if len(line) <= TITLE_MAX:
+                return line
+            cut = line[:TITLE_MAX].rsplit(" ", 1)[0]
+            return cut + "…"
+    return ""
+
+
+def article_from_text(text: str, filename: str, meta: DocumentMeta | None = None) -> Document:
+    """Build a document from raw text: newline normalisation, date line, title."""
+    text = normalize_newlines(text)
+    meta = meta or DocumentMeta()
+    match = _DATE_LINE.match(text)
+    if match and _valid_date(match.group(1)):
+        text = text[match.end() :]
+        if not meta.date:
+            meta = meta.with_(date=match.group(1))
+    if not text.strip():
+        raise InputError("the article is empty", filename)
+    if not meta.title:
+        meta = meta.with_(title=make_title(text))
+    if not meta.filename:
+        meta = meta.with_(filename=filename)
+    return Document(text=text, meta=meta)
+
+
+def read_txt(path: Path) -> Document:
+    data = path.read_bytes()
+    return article_from_text(decode_text(data, str(path)), path.name)
+
+
+def _meta_from_json(value: object, file: str, line: int) -> DocumentMeta:
+    if value is None:
+        return DocumentMeta()
+    if not isinstance(value, dict):
+        raise InputError("'meta' must be an object", file, line)
+    fields: dict[str, str] = {}
+    for name in META_FIELDS:
+        if name in value and value[name] is not None:
+            if not isinstance(value[name], str | int | float):
+                raise InputError(f"meta.{name} must be a string", file, line)
+            fields[name] = str(value[name])
+    if fields.get("date") and not _valid_date(fields["date"][:10]):
+        raise InputError(f"meta.date {fields['date']!r} is not a date (YYYY-MM-DD)", file, line)
+    if fields.get("date"):
+        fields["date"] = fields["date"][:10]
+    return DocumentMeta(**fields)
+
+
+def read_jsonl_articles(path: Path) -> list[Document]:
+    """Every line a JSON object with ``text`` (and optional ``meta``); all or nothing."""
+    file = str(path)
+    docs: list[Document] = []
+    errors: list[InputError] = []
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = decode_text(raw, file, number).strip()
+                if not line:
+                    continue
+                try:
+                    obj = json.loads(line)
+                except (json.JSONDecodeError, RecursionError) as exc:
+                    raise InputError(f"invalid JSON ({exc})", file, number) from None
+                if not isinstance(obj, dict):
+                    raise InputError("expected a JSON object", file, number)
+                text = obj.get("text", obj.get("data"))
+                if not isinstance(text, str):
+                    raise InputError("missing 'text' (a string)", file, number)
+                meta = _meta_from_json(obj.get("meta"), file, number)
+                name = meta.filename or f"{path.name}:{number}"
+                try:
+                    docs.append(article_from_text(text, name, meta))
+                except InputError as exc:
+                    raise InputError(exc.reason, file, number) from None
+            except InputError as exc:
+                errors.append(exc)
+                if len(errors) >= 100:
+                    break
+    if errors:
+        raise InputErrors(errors)
+    if not docs:
+        raise InputError("the file holds no article", file)
+    return docs
+
+
+def iter_article_files(paths: list[Path]) -> Iterator[Path]:
+    """Files to import from the given paths; folders are walked recursively in name order."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in ARTICLE_SUFFIXES
+                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                ):
+                    yield child
+        elif path.is_file():
+            if path.suffix.lower() not in ARTICLE_SUFFIXES:
+                raise InputError(
+                    f"unsupported file type {path.suffix or '(none)'}: expected .txt or .jsonl",
+                    str(path),
+                )
+            yield path
+        else:
+            raise InputError("no such file or folder", str(path))
+
+
+def read_articles(path: Path) -> list[Document]:
+    if path.suffix.lower() == ".jsonl":
+        return read_jsonl_articles(path)
+    return [read_txt(path)]

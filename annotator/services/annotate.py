@@ -1,0 +1,196 @@
+"""Annotation use cases as commands with ``do`` and ``undo``, each one short transaction.
+
+As in glue's ``command.py``: every change the analyst makes is a command object; the GUI wraps it
+in a ``QUndoCommand`` and only labels it. Each ``do``/``undo`` returns a ``Change`` saying what
+changed, so views refresh only that (Anki's ``OpChanges``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from annotator.core.model import AnnotatorKind, Document, DocumentMeta, Origin, Span, Status
+from annotator.store import Annotator, Store
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    document_id: int
+    spans: bool = False
+    meta: bool = False
+    status: bool = False
+
+
+class Command(Protocol):
+    text: str
+
+    def do(self) -> Change: ...
+
+    def undo(self) -> Change: ...
+
+
+class AnnotationSession:
+    """What one analyst sees and does in the database: their spans and the pending suggestions."""
+
+    def __init__(self, store: Store, annotator: Annotator) -> None:
+        self.store = store
+        self.annotator = annotator
+
+    def document(self, doc_id: int) -> Document:
+        return self.store.get_document(doc_id)
+
+    def own_spans(self, doc_id: int) -> list[Span]:
+        return self.store.spans(doc_id, annotator_id=self.annotator.id)
+
+    def suggestions(self, doc_id: int, own: list[Span] | None = None) -> list[Span]:
+        """Model spans the analyst has not yet confirmed (no own span with the same offsets)."""
+        own = self.own_spans(doc_id) if own is None else own
+        taken = {(s.start, s.end) for s in own}
+        result: list[Span] = []
+        seen: set[tuple[int, int]] = set()
+        for span in self.store.spans(doc_id, kind=AnnotatorKind.MODEL):
+            key = (span.start, span.end)
+            if key in taken or key in seen:
+                continue
+            seen.add(key)
+            result.append(span)
+        return result
+
+    # Command factories -------------------------------------------------------------------------
+
+    def add(self, doc_id: int, spans: list[Span], text: str = "Add span") -> AddSpans:
+        return AddSpans(self, doc_id, spans, text)
+
+    def accept(self, doc_id: int, suggestions: list[Span], label: str | None = None) -> AddSpans:
+        spans = [
+            Span(s.start, s.end, label or s.label, Origin.MODEL, s.layer) for s in suggestions
+        ]
+        what = "Accept suggestion" if len(spans) == 1 else f"Accept {len(spans)} suggestions"
+        return AddSpans(self, doc_id, spans, what)
+
+    def delete(self, doc_id: int, span_ids: list[int], text: str = "Delete span") -> DeleteSpans:
+        return DeleteSpans(self, doc_id, span_ids, text)
+
+    def relabel(self, doc_id: int, span_id: int, label: str) -> RelabelSpan:
+        return RelabelSpan(self, doc_id, span_id, label)
+
+    def set_meta(self, doc_id: int, meta: DocumentMeta) -> SetMeta:
+        return SetMeta(self, doc_id, meta)
+
+    def set_status(self, doc_id: int, status: Status) -> SetStatus:
+        return SetStatus(self, doc_id, status)
+
+
+class AddSpans:
+    """Add spans to the analyst's set; a document still 'to do' becomes 'in progress'."""
+
+    def __init__(self, session: AnnotationSession, doc_id: int, spans: list[Span], text: str) -> None:
+        self.session = session
+        self.doc_id = doc_id
+        self.spans = spans
+        self.text = text
+        self.previous_status: Status | None = None
+
+    def do(self) -> Change:
+        store = self.session.store
+        self.spans = store.add_spans(self.doc_id, self.session.annotator.id, self.spans)
+        status_changed = False
+        if self.previous_status is None:
+            self.previous_status = store.get_document(self.doc_id).status
+        if self.previous_status is Status.TODO:
+            store.set_status(self.doc_id, Status.IN_PROGRESS)
+            status_changed = True
+        return Change(self.doc_id, spans=True, status=status_changed)
+
+    def undo(self) -> Change:
+        store = self.session.store
+        store.delete_spans([s.id for s in self.spans if s.id is not None])
+        status_changed = False
+        if self.previous_status is Status.TODO:
+            store.set_status(self.doc_id, Status.TODO)
+            status_changed = True
+        return Change(self.doc_id, spans=True, status=status_changed)
+
+
+class DeleteSpans:
+    """Delete spans: the analyst's own, or model suggestions (which rejects them)."""
+
+    def __init__(self, session: AnnotationSession, doc_id: int, span_ids: list[int], text: str) -> None:
+        self.session = session
+        self.doc_id = doc_id
+        self.span_ids = span_ids
+        self.text = text
+        self.deleted: list[tuple[int, int, Span]] = []
+
+    def do(self) -> Change:
+        self.deleted = self.session.store.delete_spans(self.span_ids)
+        return Change(self.doc_id, spans=True)
+
+    def undo(self) -> Change:
+        by_annotator: dict[int, list[Span]] = {}
+        for doc_id, annotator_id, span in self.deleted:
+            assert doc_id == self.doc_id
+            by_annotator.setdefault(annotator_id, []).append(span)
+        for annotator_id, spans in by_annotator.items():
+            self.session.store.add_spans(self.doc_id, annotator_id, spans)
+        return Change(self.doc_id, spans=True)
+
+
+class RelabelSpan:
+    def __init__(self, session: AnnotationSession, doc_id: int, span_id: int, label: str) -> None:
+        self.session = session
+        self.doc_id = doc_id
+        self.span_id = span_id
+        self.label = label
+        self.old_label: str | None = None
+        self.text = f"Relabel as {label}"
+
+    def do(self) -> Change:
+        self.old_label = self.session.store.relabel_span(self.span_id, self.label)
+        return Change(self.doc_id, spans=True)
+
+    def undo(self) -> Change:
+        assert self.old_label is not None
+        self.session.store.relabel_span(self.span_id, self.old_label)
+        return Change(self.doc_id, spans=True)
+
+
+class SetMeta:
+    def __init__(self, session: AnnotationSession, doc_id: int, meta: DocumentMeta) -> None:
+        self.session = session
+        self.doc_id = doc_id
+        self.meta = meta
+        self.old: DocumentMeta | None = None
+        self.text = "Edit document details"
+
+    def do(self) -> Change:
+        store = self.session.store
+        self.old = store.get_document(self.doc_id).meta
+        store.update_meta(self.doc_id, self.meta)
+        return Change(self.doc_id, meta=True)
+
+    def undo(self) -> Change:
+        assert self.old is not None
+        self.session.store.update_meta(self.doc_id, self.old)
+        return Change(self.doc_id, meta=True)
+
+
+class SetStatus:
+    def __init__(self, session: AnnotationSession, doc_id: int, status: Status) -> None:
+        self.session = session
+        self.doc_id = doc_id
+        self.status = status
+        self.old: Status | None = None
+        self.text = f"Mark as {status.title.lower()}"
+
+    def do(self) -> Change:
+        store = self.session.store
+        self.old = store.get_document(self.doc_id).status
+        store.set_status(self.doc_id, self.status)
+        return Change(self.doc_id, status=True)
+
+    def undo(self) -> Change:
+        assert self.old is not None
+        self.session.store.set_status(self.doc_id, self.old)
+        return Change(self.doc_id, status=True)

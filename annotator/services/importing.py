@@ -1,0 +1,141 @@
+"""Import articles: read and validate every file, detect languages, pre-annotate, store.
+
+Every file is read and validated before anything is written: one bad file imports nothing and
+the error names the file, the line and the reason. Each file is then stored in one transaction,
+documents and suggestions together, so a kill never leaves half a file in the database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.errors import InputError, InputErrors
+from annotator.core.labels import LabelSet
+from annotator.core.model import AnnotatorKind, Document, Span
+from annotator.core.tasks import Cancelled, TaskState
+from annotator.formats.articles import iter_article_files, read_articles
+from annotator.nlp.lang import detect_language
+from annotator.nlp.pipelines import PipelineRegistry
+from annotator.nlp.preannotate import preannotate
+from annotator.store import Store
+
+
+@dataclass
+class ImportReport:
+    added: list[tuple[str, int]] = field(default_factory=list)  # (file name, document id)
+    skipped: list[tuple[str, int]] = field(default_factory=list)  # already stored: (name, id)
+    notices: list[str] = field(default_factory=list)
+    models: dict[str, str] = field(default_factory=dict)  # language -> model used
+    cancelled: bool = False
+
+    def lines(self) -> list[str]:
+        out = [f"imported {name} as document {doc_id}" for name, doc_id in self.added]
+        out += [f"skipped {name}: already in the database as document {doc_id}" for name, doc_id in self.skipped]
+        out += self.notices
+        if self.cancelled:
+            out.append("import cancelled: the files listed above were imported, the rest were not")
+        return out
+
+
+def read_all(paths: list[Path]) -> list[tuple[Path, list[Document]]]:
+    """Every article of every path, or InputErrors naming each bad file."""
+    files: list[tuple[Path, list[Document]]] = []
+    errors: list[InputError] = []
+    try:
+        file_list = list(iter_article_files(paths))
+    except InputError as exc:
+        raise InputErrors([exc]) from None
+    for path in file_list:
+        try:
+            files.append((path, read_articles(path)))
+        except InputError as exc:
+            errors.append(exc.located(str(path)))
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+        except OSError as exc:
+            errors.append(InputError(f"cannot read ({exc.strerror})", str(path)))
+    if errors:
+        raise InputErrors(errors)
+    if not files:
+        raise InputErrors([InputError("no .txt or .jsonl article found", ", ".join(map(str, paths)))])
+    return files
+
+
+def import_paths(
+    store: Store,
+    paths: list[Path],
+    labels: LabelSet,
+    registry: PipelineRegistry | None,
+    task: TaskState | None = None,
+) -> ImportReport:
+    """Import articles from files and folders; pre-annotate them when ``registry`` is given."""
+    task = task or TaskState()
+    report = ImportReport()
+    files = read_all(paths)
+    total = sum(len(docs) for _, docs in files)
+    done = 0
+    seen: dict[str, int] = {}
+    task.progress(0, total, "reading")
+    try:
+        for path, docs in files:
+            task.check()
+            existing = store.existing_shas(d.sha256 for d in docs)
+            fresh: list[Document] = []
+            for doc in docs:
+                known = existing.get(doc.sha256, seen.get(doc.sha256))
+                if known is not None:
+                    report.skipped.append((doc.meta.filename, known))
+                    continue
+                seen[doc.sha256] = -1
+                if not doc.meta.lang:
+                    doc.meta = doc.meta.with_(lang=detect_language(doc.text))
+                fresh.append(doc)
+            spans_by_index: dict[int, list[Span]] = {}
+            annotators: dict[str, list[int]] = defaultdict(list)
+            if registry is not None and fresh:
+                by_lang: dict[str, list[int]] = defaultdict(list)
+                for i, doc in enumerate(fresh):
+                    by_lang[doc.meta.lang].append(i)
+                for lang, indices in by_lang.items():
+                    task.progress(done, total, f"loading the {lang or 'unknown'} model")
+                    loaded = registry.load(lang)
+                    if loaded is None:
+                        notice = f"no suggestions for {lang or 'unknown language'}: {registry.error(lang)}"
+                        if notice not in report.notices:
+                            report.notices.append(notice)
+                        continue
+                    nlp, info = loaded
+                    report.models[lang] = f"{info.name} {info.version}".strip()
+                    texts = [fresh[i].text for i in indices]
+                    for i, spans in zip(indices, preannotate(nlp, texts, labels, lambda: task.cancelled), strict=False):
+                        spans_by_index[i] = spans
+                        annotators[f"{info.name}\t{info.version}"].append(i)
+                        done += 1
+                        task.progress(done, total, f"pre-annotating {fresh[i].meta.filename}")
+                    task.check()
+            # One transaction per file: its documents and all their suggestions.
+            ids = _store_file(store, fresh, spans_by_index, annotators)
+            for doc, doc_id in zip(fresh, ids, strict=True):
+                seen[doc.sha256] = doc_id
+                report.added.append((doc.meta.filename, doc_id))
+            done = len(report.added) + len(report.skipped)
+            task.progress(done, total, f"stored {path.name}")
+    except Cancelled:
+        report.cancelled = True
+    return report
+
+
+def _store_file(
+    store: Store,
+    docs: list[Document],
+    spans_by_index: dict[int, list[Span]],
+    annotators: dict[str, list[int]],
+) -> list[int]:
+    spans: list[tuple[int, int, list[Span]]] = []
+    for key, indices in annotators.items():
+        name, version = key.split("\t")
+        annotator = store.annotator(name, AnnotatorKind.MODEL, version)
+        spans += [(i, annotator.id, spans_by_index[i]) for i in indices]
+    return store.add_documents(docs, spans) if docs else []

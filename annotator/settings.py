@@ -1,0 +1,67 @@
+"""One typed settings object with defaults, stored as JSON in the user's config directory.
+
+Shared by the GUI and the command line. ``ANNOTATOR_CONFIG_DIR`` and ``ANNOTATOR_DATA_DIR`` move
+the config and data directories (tests point them at temporary folders, so they never touch the
+user's own settings or database); ``ANNOTATOR_DB`` names the database file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import platformdirs
+
+APP = "annotator"
+
+
+def config_dir() -> Path:
+    return Path(os.environ.get("ANNOTATOR_CONFIG_DIR") or platformdirs.user_config_dir(APP))
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("ANNOTATOR_DATA_DIR") or platformdirs.user_data_dir(APP))
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("ANNOTATOR_DB")
+    return Path(env) if env else data_dir() / "annotations.sqlite"
+
+
+@dataclass
+class Settings:
+    annotator: str = ""
+    models: dict[str, str] = field(default_factory=dict)  # language -> package name or path
+    labels_path: str = ""  # a label set file instead of the built-in one
+    font_size: int = 12
+    show_suggestions: bool = True
+
+    @staticmethod
+    def path() -> Path:
+        return config_dir() / "settings.json"
+
+    @classmethod
+    def load(cls) -> Settings:
+        path = cls.path()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        known = {f.name: f for f in fields(cls)}
+        values = {}
+        defaults = cls()
+        for key, value in data.items():
+            if key in known and isinstance(value, type(getattr(defaults, key))):
+                values[key] = value
+        return cls(**values)
+
+    def save(self) -> None:
+        path = self.path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".json.part")
+        tmp.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)

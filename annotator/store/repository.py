@@ -1,0 +1,367 @@
+"""Repository functions: core objects in, core objects out, one short transaction per call.
+
+The GUI and the CLI never write SQL; they call services, which call this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, delete, insert, select, text, update
+
+from annotator.core.errors import StoreError
+from annotator.core.model import (
+    AnnotationRecord,
+    AnnotatorKind,
+    Document,
+    DocumentMeta,
+    DocumentSummary,
+    Origin,
+    Span,
+    Status,
+)
+from annotator.store.engine import open_engine
+from annotator.store.tables import AnnotatorRow, DocumentRow, SpanRow, utcnow
+
+_DOC = DocumentRow.__table__  # type: ignore[attr-defined]
+_ANN = AnnotatorRow.__table__  # type: ignore[attr-defined]
+_SPAN = SpanRow.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Annotator:
+    id: int
+    name: str
+    kind: AnnotatorKind
+    version: str = ""
+
+
+def _meta_columns(meta: DocumentMeta) -> dict[str, str]:
+    return meta.to_dict()
+
+
+def _document(row: object) -> Document:
+    return Document(
+        text=row.text,  # type: ignore[attr-defined]
+        meta=DocumentMeta(
+            title=row.title,  # type: ignore[attr-defined]
+            source=row.source,  # type: ignore[attr-defined]
+            date=row.date,  # type: ignore[attr-defined]
+            lang=row.lang,  # type: ignore[attr-defined]
+            url=row.url,  # type: ignore[attr-defined]
+            filename=row.filename,  # type: ignore[attr-defined]
+        ),
+        status=Status(row.status),  # type: ignore[attr-defined]
+        id=row.id,  # type: ignore[attr-defined]
+        sha256=row.text_sha256,  # type: ignore[attr-defined]
+    )
+
+
+def _span(row: object, annotator: str = "") -> Span:
+    return Span(
+        start=row.start,  # type: ignore[attr-defined]
+        end=row.end,  # type: ignore[attr-defined]
+        label=row.label,  # type: ignore[attr-defined]
+        origin=Origin(row.origin),  # type: ignore[attr-defined]
+        layer=row.layer,  # type: ignore[attr-defined]
+        id=row.id,  # type: ignore[attr-defined]
+        annotator=annotator,
+    )
+
+
+class Store:
+    """One annotation database file."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.engine: Engine = open_engine(self.path)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- annotators -------------------------------------------------------------------------
+
+    def annotator(self, name: str, kind: AnnotatorKind = AnnotatorKind.HUMAN, version: str = "") -> Annotator:
+        """The annotator of that name, created on first use."""
+        name = name.strip()
+        if not name:
+            raise StoreError("an annotator needs a name")
+        with self.engine.begin() as conn:
+            row = conn.execute(select(_ANN).where(_ANN.c.name == name)).first()
+            if row is None:
+                new_id = conn.execute(
+                    insert(_ANN).values(name=name, kind=kind.value, version=version)
+                ).inserted_primary_key[0]
+                return Annotator(new_id, name, kind, version)
+            if version and row.version != version:
+                conn.execute(update(_ANN).where(_ANN.c.id == row.id).values(version=version))
+            return Annotator(row.id, row.name, AnnotatorKind(row.kind), version or row.version)
+
+    def annotators(self) -> list[Annotator]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(_ANN).order_by(_ANN.c.name)).all()
+        return [Annotator(r.id, r.name, AnnotatorKind(r.kind), r.version) for r in rows]
+
+    # -- documents --------------------------------------------------------------------------
+
+    def document_id_by_sha(self, sha256: str) -> int | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(_DOC.c.id).where(_DOC.c.text_sha256 == sha256)).scalar()
+
+    def existing_shas(self, shas: Iterable[str]) -> dict[str, int]:
+        shas = list(shas)
+        found: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(shas), 500):
+                chunk = shas[i : i + 500]
+                for row in conn.execute(
+                    select(_DOC.c.text_sha256, _DOC.c.id).where(_DOC.c.text_sha256.in_(chunk))
+                ):
+                    found[row.text_sha256] = row.id
+        return found
+
+    def add_documents(
+        self,
+        documents: Sequence[Document],
+        spans: Sequence[tuple[int, int, Sequence[Span]]] = (),
+    ) -> list[int]:
+        """Insert documents and their spans in one transaction: everything or nothing.
+
+        ``spans`` holds (index into ``documents``, annotator id, spans of that document).
+        """
+        now = utcnow()
+        ids: list[int] = []
+        with self.engine.begin() as conn:
+            for doc in documents:
+                new_id = conn.execute(
+                    insert(_DOC).values(
+                        text=doc.text,
+                        text_sha256=doc.sha256,
+                        status=doc.status.value,
+                        created_at=now,
+                        updated_at=now,
+                        **_meta_columns(doc.meta),
+                    )
+                ).inserted_primary_key[0]
+                ids.append(new_id)
+            rows = [
+                self._span_values(ids[index], annotator_id, span, now)
+                for index, annotator_id, doc_spans in spans
+                for span in doc_spans
+            ]
+            if rows:
+                conn.execute(insert(_SPAN), rows)
+        for doc, new_id in zip(documents, ids, strict=True):
+            doc.id = new_id
+        return ids
+
+    def get_document(self, doc_id: int) -> Document:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(_DOC).where(_DOC.c.id == doc_id)).first()
+        if row is None:
+            raise StoreError(f"no document with id {doc_id}")
+        return _document(row)
+
+    def document_ids(self) -> list[int]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(_DOC.c.id).order_by(_DOC.c.id)).scalars())
+
+    def count_documents(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM document")).scalar() or 0)
+
+    def summaries(self, annotator_id: int | None = None) -> list[DocumentSummary]:
+        """The document list, with counts for ``annotator_id`` (spans and pending suggestions)."""
+        sql = text(
+            """
+            SELECT d.id, d.title, d.source, d.lang, d.date, d.status, d.filename,
+              (SELECT count(*) FROM span s WHERE s.document_id = d.id
+                 AND s.annotator_id = :ann) AS n_spans,
+              (SELECT count(*) FROM span s JOIN annotator a ON a.id = s.annotator_id
+                 WHERE s.document_id = d.id AND a.kind = 'model'
+                 AND NOT EXISTS (SELECT 1 FROM span h WHERE h.document_id = d.id
+                     AND h.annotator_id = :ann AND h.start = s.start AND h."end" = s."end"))
+                 AS n_suggestions
+            FROM document d ORDER BY d.id
+            """
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(sql, {"ann": annotator_id if annotator_id is not None else -1}).all()
+        return [
+            DocumentSummary(
+                id=r.id,
+                title=r.title,
+                source=r.source,
+                lang=r.lang,
+                date=r.date,
+                status=Status(r.status),
+                filename=r.filename,
+                n_spans=r.n_spans,
+                n_suggestions=r.n_suggestions,
+            )
+            for r in rows
+        ]
+
+    def update_meta(self, doc_id: int, meta: DocumentMeta) -> None:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(_DOC)
+                .where(_DOC.c.id == doc_id)
+                .values(updated_at=utcnow(), **_meta_columns(meta))
+            )
+            if result.rowcount != 1:
+                raise StoreError(f"no document with id {doc_id}")
+
+    def set_status(self, doc_id: int, status: Status) -> None:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(_DOC).where(_DOC.c.id == doc_id).values(status=status.value, updated_at=utcnow())
+            )
+            if result.rowcount != 1:
+                raise StoreError(f"no document with id {doc_id}")
+
+    # -- spans ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _span_values(doc_id: int, annotator_id: int, span: Span, now: str) -> dict[str, object]:
+        values: dict[str, object] = {
+            "document_id": doc_id,
+            "annotator_id": annotator_id,
+            "start": span.start,
+            "end": span.end,
+            "label": span.label,
+            "origin": span.origin.value,
+            "layer": span.layer,
+            "created_at": now,
+        }
+        if span.id is not None:
+            values["id"] = span.id
+        return values
+
+    def spans(
+        self,
+        doc_id: int,
+        annotator_id: int | None = None,
+        kind: AnnotatorKind | None = None,
+    ) -> list[Span]:
+        """Spans of a document, by one annotator or by every annotator of one kind."""
+        query = (
+            select(_SPAN, _ANN.c.name.label("annotator_name"))
+            .join(_ANN, _ANN.c.id == _SPAN.c.annotator_id)
+            .where(_SPAN.c.document_id == doc_id)
+        )
+        if annotator_id is not None:
+            query = query.where(_SPAN.c.annotator_id == annotator_id)
+        if kind is not None:
+            query = query.where(_ANN.c.kind == kind.value)
+        query = query.order_by(_SPAN.c.start, _SPAN.c.end, _SPAN.c.id)
+        with self.engine.connect() as conn:
+            return [_span(r, r.annotator_name) for r in conn.execute(query)]
+
+    def add_spans(self, doc_id: int, annotator_id: int, spans: Sequence[Span]) -> list[Span]:
+        """Store spans (keeping their ids when given) in one transaction; return them with ids."""
+        if not spans:
+            return []
+        now = utcnow()
+        stored: list[Span] = []
+        with self.engine.begin() as conn:
+            length = conn.execute(
+                text("SELECT length(text) FROM document WHERE id = :id"), {"id": doc_id}
+            ).scalar()
+            if length is None:
+                raise StoreError(f"no document with id {doc_id}")
+            for span in spans:
+                if span.end > length:
+                    raise StoreError(
+                        f"span {span.start}-{span.end} ends after the text ({length} characters)"
+                    )
+                new_id = conn.execute(
+                    insert(_SPAN).values(**self._span_values(doc_id, annotator_id, span, now))
+                ).inserted_primary_key[0]
+                stored.append(span.with_(id=new_id))
+        return stored
+
+    def delete_spans(self, span_ids: Sequence[int]) -> list[tuple[int, int, Span]]:
+        """Delete spans; return what was deleted as (document id, annotator id, span)."""
+        if not span_ids:
+            return []
+        with self.engine.begin() as conn:
+            rows = conn.execute(select(_SPAN).where(_SPAN.c.id.in_(list(span_ids)))).all()
+            if len(rows) != len(set(span_ids)):
+                missing = set(span_ids) - {r.id for r in rows}
+                raise StoreError(f"no span with id {sorted(missing)}")
+            conn.execute(delete(_SPAN).where(_SPAN.c.id.in_(list(span_ids))))
+        return [(r.document_id, r.annotator_id, _span(r)) for r in rows]
+
+    def relabel_span(self, span_id: int, label: str) -> str:
+        """Give a span another label; return the label it had."""
+        with self.engine.begin() as conn:
+            old = conn.execute(select(_SPAN.c.label).where(_SPAN.c.id == span_id)).scalar()
+            if old is None:
+                raise StoreError(f"no span with id {span_id}")
+            conn.execute(update(_SPAN).where(_SPAN.c.id == span_id).values(label=label))
+        return str(old)
+
+    def touch(self, doc_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(_DOC).where(_DOC.c.id == doc_id).values(updated_at=utcnow()))
+
+    # -- export -----------------------------------------------------------------------------
+
+    def iter_records(
+        self,
+        annotator: str | None = None,
+        status: Status | None = None,
+        batch: int = 500,
+    ) -> Iterator[AnnotationRecord]:
+        """Every (document, annotator) pair with spans, in document order, streamed in batches.
+
+        A document nobody has annotated yet gives one record with ``annotator`` None and no
+        spans, unless an annotator is asked for.
+        """
+        ann_id: int | None = None
+        if annotator is not None:
+            with self.engine.connect() as conn:
+                ann_id = conn.execute(select(_ANN.c.id).where(_ANN.c.name == annotator)).scalar()
+            if ann_id is None:
+                raise StoreError(f"no annotator named {annotator!r} in {self.path}")
+        last_id = 0
+        while True:
+            query = select(_DOC).where(_DOC.c.id > last_id).order_by(_DOC.c.id).limit(batch)
+            if status is not None:
+                query = query.where(_DOC.c.status == status.value)
+            with self.engine.connect() as conn:
+                docs = conn.execute(query).all()
+                if not docs:
+                    return
+                ids = [d.id for d in docs]
+                span_query = (
+                    select(_SPAN, _ANN.c.name.label("annotator_name"))
+                    .join(_ANN, _ANN.c.id == _SPAN.c.annotator_id)
+                    .where(_SPAN.c.document_id.in_(ids))
+                    .order_by(_SPAN.c.document_id, _ANN.c.name, _SPAN.c.start, _SPAN.c.end, _SPAN.c.id)
+                )
+                if ann_id is not None:
+                    span_query = span_query.where(_SPAN.c.annotator_id == ann_id)
+                by_doc: dict[int, dict[str, list[Span]]] = {}
+                for r in conn.execute(span_query):
+                    by_doc.setdefault(r.document_id, {}).setdefault(r.annotator_name, []).append(
+                        _span(r, r.annotator_name)
+                    )
+            for d in docs:
+                document = _document(d)
+                groups = by_doc.get(d.id, {})
+                if not groups and annotator is None:
+                    groups = {"": []}
+                for name, spans in groups.items():
+                    yield AnnotationRecord(
+                        text=document.text,
+                        meta=document.meta,
+                        annotator=name or None,
+                        status=document.status,
+                        spans=spans,
+                        text_sha256=document.sha256,
+                    )
+            last_id = docs[-1].id
