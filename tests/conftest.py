@@ -1,0 +1,56 @@
+"""Shared fixtures. Tests never touch the user's settings or database: every test gets its own
+config and data directories, and Qt runs offscreen."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = tmp_path_factory.mktemp("userdirs")
+    monkeypatch.setenv("ANNOTATOR_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(base / "data"))
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seeded_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the five seeds imported and pre-annotated, made once per test session."""
+    from annotator.core.labels import default_labels
+    from annotator.nlp.pipelines import PipelineRegistry
+    from annotator.services.importing import import_paths
+    from annotator.store import Store
+
+    path = tmp_path_factory.mktemp("seeded") / "seeds.sqlite"
+    store = Store(path)
+    import_paths(store, [SEEDS], default_labels(), PipelineRegistry())
+    store.close()
+    return path
+
+
+@pytest.fixture
+def seeded_db(seeded_db_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeded database for one test."""
+    import sqlite3
+
+    target = tmp_path / "seeds.sqlite"
+    src = sqlite3.connect(seeded_db_template)
+    dst = sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return target
