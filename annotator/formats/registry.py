@@ -1,0 +1,149 @@
+"""One entry point for reading annotations in any supported format, with format detection.
+
+Services (``import-annotations``, the GUI's import dialog) call :func:`read_annotations` and get
+plain :class:`AnnotationRecord` objects plus notices (offsets converted from UTF-16, rejected
+Prodigy answers skipped, ...) to show the user. Each format lives in its own module; this module
+only knows their names and how to tell them apart.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.errors import InputError
+from annotator.core.model import AnnotationRecord
+
+READ_FORMATS = ("jsonl", "prodigy", "doccano", "labelstudio", "brat", "spacy")
+"""Formats that can be read, as named on the command line (``auto`` detects one of them)."""
+
+WRITE_FORMATS = ("jsonl", "spacy", "prodigy", "doccano", "labelstudio", "brat")
+"""Formats that can be written by ``annotator export``."""
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """Records read from a file, and what the user should be told about how they were read."""
+
+    records: list[AnnotationRecord]
+    notices: list[str] = field(default_factory=list)
+    format: str = ""
+
+
+def _read_native(path: Path) -> ReadResult:
+    from annotator.formats.native import read_jsonl
+
+    return ReadResult(records=read_jsonl(path))
+
+
+# format name -> "module:function"; each function takes a Path and returns a ReadResult.
+_READERS: dict[str, str] = {
+    "prodigy": "annotator.formats.prodigy:read_prodigy",
+    "doccano": "annotator.formats.doccano:read_doccano",
+    "labelstudio": "annotator.formats.labelstudio:read_labelstudio",
+    "brat": "annotator.formats.brat:read_brat",
+    "spacy": "annotator.formats.spacy_docbin:read_docbin",
+}
+
+
+def _reader(fmt: str) -> Callable[[Path], ReadResult]:
+    if fmt == "jsonl":
+        return _read_native
+    target = _READERS.get(fmt)
+    if target is None:
+        raise InputError(f"unknown format {fmt!r} (choose from auto, {', '.join(READ_FORMATS)})")
+    module_name, func_name = target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            raise InputError(f"reading the {fmt} format is not available") from None
+        raise
+    reader: Callable[[Path], ReadResult] = getattr(module, func_name)
+    return reader
+
+
+def _first_json_object(path: Path) -> object | None:
+    """The first non-empty line of a file parsed as JSON, or None if it is not JSON."""
+    try:
+        with path.open("rb") as handle:
+            for raw in handle:
+                line = raw.decode("utf-8-sig", errors="replace").strip()
+                if line:
+                    try:
+                        return json.loads(line)
+                    except (json.JSONDecodeError, RecursionError):
+                        return None
+    except OSError as exc:
+        raise InputError(f"cannot open ({exc.strerror})", str(path)) from None
+    return None
+
+
+def _classify_jsonl_object(obj: object) -> str:
+    if not isinstance(obj, dict):
+        return "jsonl"
+    keys = set(obj)
+    if keys & {"format_version", "text_sha256", "status", "annotator"}:
+        return "jsonl"
+    if keys & {"_input_hash", "_task_hash", "answer", "tokens", "_view_id"}:
+        return "prodigy"
+    if "entities" in keys or "data" in keys or isinstance(obj.get("label"), list):
+        return "doccano"
+    if isinstance(obj.get("spans"), list):
+        spans = obj["spans"]
+        if any(isinstance(s, dict) and "token_start" in s for s in spans):
+            return "prodigy"
+        if any(isinstance(s, dict) and "origin" in s for s in spans):
+            return "jsonl"
+        return "prodigy"
+    return "jsonl"
+
+
+def detect_format(path: Path) -> str:
+    """Guess a file's annotation format from its name and, for JSON lines, its first record."""
+    path = Path(path)
+    if path.is_dir():
+        if any(path.glob("*.ann")):
+            return "brat"
+        raise InputError(
+            "a folder can only be read as brat (.txt/.ann pairs); none found", str(path)
+        )
+    suffix = path.suffix.lower()
+    if suffix == ".ann":
+        return "brat"
+    if suffix == ".spacy":
+        return "spacy"
+    if suffix == ".json":
+        return "labelstudio"
+    if not path.exists():
+        raise InputError("no such file", str(path))
+    obj = _first_json_object(path)
+    if suffix == ".txt" and path.with_suffix(".ann").exists() and not isinstance(obj, dict):
+        return "brat"
+    if isinstance(obj, list):
+        return "labelstudio"
+    if obj is None:
+        # Not JSON on the first line: might be a pretty-printed Label Studio export.
+        with path.open("rb") as handle:
+            head = handle.read(64).decode("utf-8-sig", errors="replace").lstrip()
+        if head.startswith("["):
+            return "labelstudio"
+        return "jsonl"
+    return _classify_jsonl_object(obj)
+
+
+def read_annotations(path: Path, fmt: str = "auto") -> ReadResult:
+    """Read every annotation record of ``path`` in format ``fmt`` (``auto`` detects it).
+
+    Raises InputError / InputErrors naming the file and line (or record) of every bad input.
+    """
+    path = Path(path)
+    chosen = detect_format(path) if fmt == "auto" else fmt
+    result = _reader(chosen)(path)
+    result.format = chosen
+    if fmt == "auto":
+        result.notices.insert(0, f"{path.name}: read as {chosen}")
+    return result
