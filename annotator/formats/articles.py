@@ -7,7 +7,6 @@ removed from the text. The first non-empty line is the title unless the metadata
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from datetime import date as _date
@@ -16,6 +15,7 @@ from pathlib import Path
 from annotator.core.errors import InputError, InputErrors
 from annotator.core.model import META_FIELDS, Document, DocumentMeta
 from annotator.core.text import normalize_newlines
+from annotator.formats.lines import check_string, iter_lines, parse_json, read_bounded
 
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
 TITLE_MAX = 120
@@ -23,16 +23,31 @@ _DATE_LINE = re.compile(r"^[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|$)")
 
 
 def decode_text(data: bytes, file: str, line: int | None = None) -> str:
-    """UTF-8 (with or without BOM) to str, with a clear error naming the first bad byte."""
-    if b"\x00" in data:
-        raise InputError("binary data (NUL bytes), not a text file", file, line)
+    """UTF-8 (with or without BOM) to str, with a clear error naming the first bad byte.
+
+    ``line`` is the line ``data`` comes from; when None (a whole file), the error names the line
+    of the bad byte.
+    """
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(
+            f"binary data (NUL byte at offset {nul}), not a text file",
+            file,
+            _line_of(data, nul, line),
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", file, line
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            file,
+            _line_of(data, exc.start, line),
         ) from None
     return text
+
+
+def _line_of(data: bytes, offset: int, line: int | None) -> int:
+    return line if line is not None else data.count(b"\n", 0, offset) + 1
 
 
 def _valid_date(value: str) -> bool:
@@ -73,7 +88,7 @@ def article_from_text(text: str, filename: str, meta: DocumentMeta | None = None
 
 
 def read_txt(path: Path) -> Document:
-    data = path.read_bytes()
+    data = read_bounded(path)
     return article_from_text(decode_text(data, str(path)), path.name)
 
 
@@ -85,9 +100,12 @@ def _meta_from_json(value: object, file: str, line: int) -> DocumentMeta:
     fields: dict[str, str] = {}
     for name in META_FIELDS:
         if name in value and value[name] is not None:
-            if not isinstance(value[name], str | int | float):
+            if isinstance(value[name], bool) or not isinstance(value[name], str | int | float):
                 raise InputError(f"meta.{name} must be a string", file, line)
-            fields[name] = str(value[name])
+            try:
+                fields[name] = check_string(str(value[name]), f"meta.{name}")
+            except InputError as exc:
+                raise exc.located(file, line) from None
     if fields.get("date") and not _valid_date(fields["date"][:10]):
         raise InputError(f"meta.date {fields['date']!r} is not a date (YYYY-MM-DD)", file, line)
     if fields.get("date"):
@@ -100,36 +118,55 @@ def read_jsonl_articles(path: Path) -> list[Document]:
     file = str(path)
     docs: list[Document] = []
     errors: list[InputError] = []
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = decode_text(raw, file, number).strip()
-                if not line:
-                    continue
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror or exc})", file) from None
+    with handle:
+        try:
+            for number, raw in iter_lines(handle, file):
                 try:
-                    obj = json.loads(line)
-                except (json.JSONDecodeError, RecursionError) as exc:
-                    raise InputError(f"invalid JSON ({exc})", file, number) from None
-                if not isinstance(obj, dict):
-                    raise InputError("expected a JSON object", file, number)
-                text = obj.get("text", obj.get("data"))
-                if not isinstance(text, str):
-                    raise InputError("missing 'text' (a string)", file, number)
-                meta = _meta_from_json(obj.get("meta"), file, number)
-                name = meta.filename or f"{path.name}:{number}"
-                try:
-                    docs.append(article_from_text(text, name, meta))
+                    doc = _article_from_line(raw, path, number)
                 except InputError as exc:
-                    raise InputError(exc.reason, file, number) from None
-            except InputError as exc:
-                errors.append(exc)
-                if len(errors) >= 100:
-                    break
+                    errors.append(exc.located(file, number))
+                    if len(errors) >= 100:
+                        break
+                    continue
+                if doc is not None:
+                    docs.append(doc)
+        except InputError as exc:  # a line over the size limit: stop reading there
+            errors.append(exc)
     if errors:
         raise InputErrors(errors)
     if not docs:
         raise InputError("the file holds no article", file)
     return docs
+
+
+def _article_from_line(raw: bytes, path: Path, number: int) -> Document | None:
+    """The article of one JSONL line, None for a blank line."""
+    file = str(path)
+    line = decode_text(raw, file, number).strip()
+    if not line:
+        return None
+    obj = parse_json(line, file, number)
+    if not isinstance(obj, dict):
+        raise InputError(f"expected a JSON object, not {_json_type(obj)}", file, number)
+    text = obj.get("text", obj.get("data"))
+    if not isinstance(text, str):
+        raise InputError("missing 'text' (a string)", file, number)
+    check_string(text, "'text'")
+    meta = _meta_from_json(obj.get("meta"), file, number)
+    name = meta.filename or f"{path.name}:{number}"
+    try:
+        return article_from_text(text, name, meta)
+    except InputError as exc:
+        raise InputError(exc.reason, file, number) from None
+
+
+def _json_type(value: object) -> str:
+    names = {list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
 def iter_article_files(paths: list[Path]) -> Iterator[Path]:

@@ -16,6 +16,7 @@ from annotator.core.model import AnnotationRecord, DocumentMeta, Origin, Span, S
 from annotator.core.text import normalize_newlines, sha256_text
 from annotator.formats.articles import decode_text
 from annotator.formats.atomic import atomic_write
+from annotator.formats.lines import check_string, iter_lines, parse_json
 
 FORMAT_VERSION = 1
 MAX_ERRORS = 100
@@ -86,6 +87,7 @@ def span_from_json(obj: object, text: str, index: int) -> Span:
     label = obj.get("label")
     if not isinstance(label, str) or not label.strip():
         raise InputError(f"spans[{index}]: 'label' must be a non-empty string")
+    check_string(label, f"spans[{index}].label")
     if start < 0 or end <= start:
         raise InputError(f"spans[{index}]: start {start} must be >= 0 and before end {end}")
     if end > len(text):
@@ -105,6 +107,7 @@ def span_from_json(obj: object, text: str, index: int) -> Span:
     layer = obj.get("layer", "entity")
     if not isinstance(layer, str) or not layer:
         raise InputError(f"spans[{index}]: 'layer' must be a string")
+    check_string(layer, f"spans[{index}].layer")
     return Span(start, end, label, Origin(origin), layer)
 
 
@@ -116,6 +119,7 @@ def record_from_json(obj: object, known_labels: Callable[[str], bool] | None = N
         raise InputError("missing 'text' (a string)")
     if not text:
         raise InputError("'text' is empty")
+    check_string(text, "'text'")
     if "\r" in text:
         # Offsets of a file whose text has CR characters refer to that text; normalising it would
         # shift them. Only accept CR-free text, which is what this project writes.
@@ -136,10 +140,14 @@ def record_from_json(obj: object, known_labels: Callable[[str], bool] | None = N
     for key, value in meta_obj.items():
         if value is not None and not isinstance(value, str | int | float):
             raise InputError(f"meta.{key} must be a string")
+        if isinstance(value, str):
+            check_string(value, f"meta.{key}")
     meta = DocumentMeta.from_dict(meta_obj)
     annotator = obj.get("annotator")
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
         raise InputError("'annotator' must be a non-empty string or null")
+    if annotator is not None:
+        check_string(annotator, "'annotator'")
     status_value = obj.get("status", "todo")
     try:
         status = Status(status_value)
@@ -175,21 +183,28 @@ def read_jsonl(
         handle = path.open("rb")
     except OSError as exc:
         raise InputError(f"cannot open ({exc.strerror})", file) from None
+    first_line: dict[tuple[str, str | None], int] = {}
     with handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = decode_text(raw, file, number).strip()
-                if not line:
-                    continue
+        try:
+            for number, raw in iter_lines(handle, file):
                 try:
-                    obj = json.loads(line)
-                except (json.JSONDecodeError, RecursionError) as exc:
-                    raise InputError(f"invalid JSON ({exc})") from None
-                records.append(record_from_json(obj, known_labels))
-            except InputError as exc:
-                errors.append(exc.located(file, number))
-                if len(errors) >= MAX_ERRORS:
-                    break
+                    line = decode_text(raw, file, number).strip()
+                    if not line:
+                        continue
+                    record = record_from_json(parse_json(line), known_labels)
+                    key = (record.text_sha256, record.annotator)
+                    if key in first_line:
+                        raise InputError(
+                            f"duplicate record: same text and annotator as line {first_line[key]}"
+                        )
+                    first_line[key] = number
+                    records.append(record)
+                except InputError as exc:
+                    errors.append(exc.located(file, number))
+                    if len(errors) >= MAX_ERRORS:
+                        break
+        except InputError as exc:  # a line over the size limit: stop reading there
+            errors.append(exc)
     if errors:
         raise InputErrors(errors)
     if not records:
