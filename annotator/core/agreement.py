@@ -1,0 +1,523 @@
+"""Inter-annotator agreement: span F1, label confusion, Cohen's kappa, Krippendorff's alpha.
+
+Reviewers compare colleagues' annotation sets the way INCEpTION, MAE and Prodigy report it. This
+module is pure Python (plus numpy and the ``krippendorff`` package): it takes spans and token
+boundaries, never a spaCy object, so every figure can be checked by hand. ``docs/AGREEMENT.md``
+defines each figure precisely; keep the two in step.
+
+Conventions, all documented there:
+
+- A is the reference: precision is TP / |B|, recall TP / |A|, F1 = 2 TP / (|A| + |B|).
+- Figures over several documents are micro-averages: TP, |A| and |B| are summed over documents
+  first, then divided.
+- A figure whose denominator is zero is undefined and reported as ``None`` (JSON ``null``).
+- Partial matching pairs spans of the same label one to one, greedily by largest overlap; the
+  confusion matrix pairs spans of any label the same way, unmatched spans against ``"O"``.
+- A token's label is the label of the longest span sharing at least one character with it (ties:
+  earliest start, then label in code-point order); a token outside every span is ``"O"``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any, Protocol
+
+OUTSIDE = "O"
+SCHEMA = "annotator.agreement/1"
+
+
+class SpanLike(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+    @property
+    def label(self) -> str: ...
+
+
+Token = tuple[int, int]
+
+
+# -- counts and scores -------------------------------------------------------------------------
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Matched spans (tp) and span totals of the reference A and of B."""
+
+    tp: int = 0
+    n_a: int = 0
+    n_b: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.tp + other.tp, self.n_a + other.n_a, self.n_b + other.n_b)
+
+    @property
+    def precision(self) -> float | None:
+        return _ratio(self.tp, self.n_b)
+
+    @property
+    def recall(self) -> float | None:
+        return _ratio(self.tp, self.n_a)
+
+    @property
+    def f1(self) -> float | None:
+        return _ratio(2 * self.tp, self.n_a + self.n_b)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tp": self.tp,
+            "n_a": self.n_a,
+            "n_b": self.n_b,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+        }
+
+
+@dataclass(slots=True)
+class SpanScores:
+    """Counts overall and per label (labels used by A or B)."""
+
+    overall: Counts = field(default_factory=Counts)
+    per_label: dict[str, Counts] = field(default_factory=dict)
+
+    def __add__(self, other: SpanScores) -> SpanScores:
+        labels = set(self.per_label) | set(other.per_label)
+        return SpanScores(
+            self.overall + other.overall,
+            {
+                label: self.per_label.get(label, Counts()) + other.per_label.get(label, Counts())
+                for label in sorted(labels)
+            },
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "overall": self.overall.to_json(),
+            "per_label": {label: c.to_json() for label, c in sorted(self.per_label.items())},
+        }
+
+
+def _scores(
+    a: Sequence[SpanLike], b: Sequence[SpanLike], matched: Iterable[tuple[int, int]]
+) -> SpanScores:
+    tp_by_label: Counter[str] = Counter(a[i].label for i, _ in matched)
+    n_a = Counter(s.label for s in a)
+    n_b = Counter(s.label for s in b)
+    labels = sorted(set(n_a) | set(n_b))
+    per_label = {label: Counts(tp_by_label[label], n_a[label], n_b[label]) for label in labels}
+    return SpanScores(Counts(sum(tp_by_label.values()), len(a), len(b)), per_label)
+
+
+def strict_matches(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> list[tuple[int, int]]:
+    """Pairs (index in a, index in b) with the same start, end and label, one to one."""
+    free: dict[tuple[int, int, str], list[int]] = {}
+    for j, span in enumerate(b):
+        free.setdefault((span.start, span.end, span.label), []).append(j)
+    pairs: list[tuple[int, int]] = []
+    for i, span in enumerate(a):
+        candidates = free.get((span.start, span.end, span.label))
+        if candidates:
+            pairs.append((i, candidates.pop(0)))
+    return pairs
+
+
+def overlap(x: SpanLike, y: SpanLike) -> int:
+    """Characters two spans share."""
+    return max(0, min(x.end, y.end) - max(x.start, y.start))
+
+
+def overlap_matches(
+    a: Sequence[SpanLike], b: Sequence[SpanLike], same_label: bool = True
+) -> list[tuple[int, int]]:
+    """One-to-one pairs of overlapping spans, chosen greedily by largest overlap.
+
+    Candidate pairs share at least one character (and the label, when ``same_label``). They are
+    taken in this order, skipping a pair once either span is matched: larger overlap first; then
+    same label first; then identical boundaries first; then smaller |Δstart| + |Δend|; then by the
+    positions of the A span and of the B span. Returned sorted by index in ``a``.
+    """
+    order_b = sorted(range(len(b)), key=lambda j: (b[j].start, b[j].end))
+    candidates: list[tuple[tuple[int, ...], int, int]] = []
+    for i, x in enumerate(a):
+        for j in order_b:
+            y = b[j]
+            if y.start >= x.end:
+                break
+            shared = overlap(x, y)
+            if shared <= 0 or (same_label and x.label != y.label):
+                continue
+            key = (
+                -shared,
+                0 if x.label == y.label else 1,
+                0 if (x.start, x.end) == (y.start, y.end) else 1,
+                abs(x.start - y.start) + abs(x.end - y.end),
+                x.start,
+                x.end,
+                y.start,
+                y.end,
+                i,
+                j,
+            )
+            candidates.append((key, i, j))
+    candidates.sort()
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for _key, i, j in candidates:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        pairs.append((i, j))
+    return sorted(pairs)
+
+
+def strict_scores(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> SpanScores:
+    return _scores(a, b, strict_matches(a, b))
+
+
+def partial_scores(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> SpanScores:
+    return _scores(a, b, overlap_matches(a, b, same_label=True))
+
+
+# -- confusion matrix -------------------------------------------------------------------------
+
+
+def confusion_counts(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> Counter[tuple[str, str]]:
+    """(label in A, label in B) counts over spans matched by overlap, whatever their labels.
+
+    An A span matched by no B span counts as (label, "O"); a B span matched by no A span as
+    ("O", label). ("O", "O") is never counted.
+    """
+    pairs = overlap_matches(a, b, same_label=False)
+    counts: Counter[tuple[str, str]] = Counter()
+    matched_a = {i for i, _ in pairs}
+    matched_b = {j for _, j in pairs}
+    for i, j in pairs:
+        counts[(a[i].label, b[j].label)] += 1
+    for i, span in enumerate(a):
+        if i not in matched_a:
+            counts[(span.label, OUTSIDE)] += 1
+    for j, span in enumerate(b):
+        if j not in matched_b:
+            counts[(OUTSIDE, span.label)] += 1
+    return counts
+
+
+@dataclass(slots=True)
+class Confusion:
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, other: Counter[tuple[str, str]]) -> None:
+        self.counts.update(other)
+
+    @property
+    def labels(self) -> list[str]:
+        names = {label for pair in self.counts for label in pair} - {OUTSIDE}
+        return [*sorted(names), OUTSIDE]
+
+    def matrix(self) -> list[list[int]]:
+        labels = self.labels
+        return [[self.counts.get((row, col), 0) for col in labels] for row in labels]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"labels": self.labels, "matrix": self.matrix()}
+
+
+# -- tokens -----------------------------------------------------------------------------------
+
+
+def token_labels(tokens: Sequence[Token], spans: Sequence[SpanLike]) -> list[str]:
+    """The label of each token: that of the longest span sharing a character with it.
+
+    Ties go to the span that starts first, then to the label first in code-point order. A token
+    that no span touches is ``"O"``. ``tokens`` are (start, end) pairs sorted by start.
+    """
+    import bisect
+
+    starts = [t[0] for t in tokens]
+    best: list[tuple[int, int, str] | None] = [None] * len(tokens)
+    for span in spans:
+        rank = (-(span.end - span.start), span.start, span.label)
+        # First token that might overlap: the last one starting at or before span.start.
+        k = max(0, bisect.bisect_right(starts, span.start) - 1)
+        while k < len(tokens) and tokens[k][0] < span.end:
+            t_start, t_end = tokens[k]
+            if t_start < span.end and span.start < t_end:
+                current = best[k]
+                if current is None or rank < current:
+                    best[k] = rank
+            k += 1
+    return [OUTSIDE if r is None else r[2] for r in best]
+
+
+@dataclass(frozen=True, slots=True)
+class Kappa:
+    """Cohen's kappa with the figures it is made of."""
+
+    n: int
+    observed: float | None
+    expected: float | None
+
+    @property
+    def kappa(self) -> float | None:
+        if self.observed is None or self.expected is None or math.isclose(self.expected, 1.0):
+            return None
+        return (self.observed - self.expected) / (1.0 - self.expected)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kappa": self.kappa,
+            "observed_agreement": self.observed,
+            "expected_agreement": self.expected,
+            "tokens": self.n,
+        }
+
+
+def cohen_kappa(x: Sequence[str], y: Sequence[str]) -> Kappa:
+    """Cohen's kappa of two equally long label sequences (None when undefined)."""
+    if len(x) != len(y):
+        raise ValueError(f"label sequences differ in length ({len(x)} and {len(y)})")
+    n = len(x)
+    if n == 0:
+        return Kappa(0, None, None)
+    observed = sum(1 for p, q in zip(x, y, strict=True) if p == q) / n
+    count_x = Counter(x)
+    count_y = Counter(y)
+    expected = sum(count_x[k] * count_y[k] for k in count_x) / (n * n)
+    return Kappa(n, observed, expected)
+
+
+def krippendorff_alpha_nominal(rows: Sequence[Sequence[str | None]]) -> float | None:
+    """Krippendorff's alpha, nominal level, one row per annotator, one column per unit.
+
+    ``None`` in a row is a missing value. Computed by the ``krippendorff`` package; returns None
+    when alpha is undefined (no unit coded by two annotators, or a single value overall).
+    """
+    import krippendorff
+    import numpy as np
+
+    if len(rows) < 2 or not rows[0]:
+        return None
+    codes: dict[str, int] = {}
+    data = np.full((len(rows), len(rows[0])), np.nan, dtype=float)
+    for r, row in enumerate(rows):
+        if len(row) != len(rows[0]):
+            raise ValueError("every annotator needs a value (or None) for every unit")
+        for c, value in enumerate(row):
+            if value is not None:
+                data[r, c] = codes.setdefault(value, len(codes))
+    if len(codes) < 2:
+        return None
+    try:
+        value = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    except ValueError:
+        return None
+    return None if math.isnan(value) else value
+
+
+# -- whole comparisons ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class DocumentAnnotations:
+    """One document as several annotators saw it: its tokens and each present annotator's spans.
+
+    An annotator missing from ``spans`` did not annotate the document (it is not in their file);
+    an annotator mapped to ``[]`` did, and marked nothing.
+    """
+
+    key: str
+    tokens: list[Token]
+    spans: dict[str, list[Any]]
+    title: str = ""
+
+
+@dataclass(slots=True)
+class PairAgreement:
+    """B compared against the reference A over the documents both annotated."""
+
+    a: str
+    b: str
+    documents_compared: int = 0
+    documents_only_a: int = 0
+    documents_only_b: int = 0
+    strict: SpanScores = field(default_factory=SpanScores)
+    partial: SpanScores = field(default_factory=SpanScores)
+    confusion: Confusion = field(default_factory=Confusion)
+    kappa: Kappa = field(default_factory=lambda: Kappa(0, None, None))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "documents_compared": self.documents_compared,
+            "documents_only_in_a": self.documents_only_a,
+            "documents_only_in_b": self.documents_only_b,
+            "strict": self.strict.to_json(),
+            "partial": self.partial.to_json(),
+            "cohen_kappa": self.kappa.to_json(),
+            "confusion": self.confusion.to_json(),
+            # Filled once events and actors are annotated; null until then.
+            "event_category": None,
+            "actor_links": None,
+        }
+
+
+def compare_pair(docs: Sequence[DocumentAnnotations], a: str, b: str) -> PairAgreement:
+    result = PairAgreement(a, b)
+    x: list[str] = []
+    y: list[str] = []
+    for doc in docs:
+        in_a, in_b = a in doc.spans, b in doc.spans
+        if in_a and not in_b:
+            result.documents_only_a += 1
+        if in_b and not in_a:
+            result.documents_only_b += 1
+        if not (in_a and in_b):
+            continue
+        result.documents_compared += 1
+        spans_a, spans_b = doc.spans[a], doc.spans[b]
+        result.strict = result.strict + strict_scores(spans_a, spans_b)
+        result.partial = result.partial + partial_scores(spans_a, spans_b)
+        result.confusion.add(confusion_counts(spans_a, spans_b))
+        x += token_labels(doc.tokens, spans_a)
+        y += token_labels(doc.tokens, spans_b)
+    result.kappa = cohen_kappa(x, y)
+    return result
+
+
+@dataclass(slots=True)
+class AgreementReport:
+    """Every figure for a set of annotators: pairs (each in order), matrices and alpha."""
+
+    annotators: list[str]
+    sources: dict[str, str]
+    documents_total: int
+    documents_compared: int  # annotated by at least two annotators
+    documents_only_in: dict[str, int]  # annotated by this annotator alone
+    tokens: int  # tokens of the compared documents
+    pairs: list[PairAgreement]
+    alpha_tokens: float | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def documents_only_in_one(self) -> int:
+        return sum(self.documents_only_in.values())
+
+    def pair(self, a: str, b: str) -> PairAgreement:
+        for pair in self.pairs:
+            if (pair.a, pair.b) == (a, b):
+                return pair
+        raise KeyError((a, b))
+
+    def matrix(self, figure: str) -> list[list[float | None]]:
+        """Symmetric annotator x annotator matrix of 'strict_f1', 'partial_f1' or 'cohen_kappa'."""
+        index = {name: i for i, name in enumerate(self.annotators)}
+        n = len(self.annotators)
+        out: list[list[float | None]] = [[None] * n for _ in range(n)]
+        for pair in self.pairs:
+            value = {
+                "strict_f1": pair.strict.overall.f1,
+                "partial_f1": pair.partial.overall.f1,
+                "cohen_kappa": pair.kappa.kappa,
+            }[figure]
+            i, j = index[pair.a], index[pair.b]
+            out[i][j] = out[j][i] = value
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "annotators": [
+                {"name": name, "source": self.sources.get(name, "")} for name in self.annotators
+            ],
+            "documents": {
+                "total": self.documents_total,
+                "compared": self.documents_compared,
+                "only_in_one": self.documents_only_in_one,
+                "only_in": dict(self.documents_only_in),
+            },
+            "tokens": self.tokens,
+            "pairs": [pair.to_json() for pair in self.pairs],
+            "pairwise": {
+                "annotators": list(self.annotators),
+                "strict_f1": self.matrix("strict_f1"),
+                "partial_f1": self.matrix("partial_f1"),
+                "cohen_kappa": self.matrix("cohen_kappa"),
+            },
+            "krippendorff_alpha": {
+                "token_labels": self.alpha_tokens,
+                # Document-level framing choices: null until frames are annotated.
+                "frame_dimensions": None,
+                "primary_frame": None,
+                "tone": None,
+            },
+            "notes": list(self.notes),
+        }
+
+
+def compare(
+    docs: Sequence[DocumentAnnotations],
+    annotators: Sequence[str],
+    sources: Mapping[str, str] | None = None,
+) -> AgreementReport:
+    """All figures for ``annotators`` (two or more) over ``docs``."""
+    names = list(annotators)
+    if len(names) < 2 or len(set(names)) != len(names):
+        raise ValueError("agreement needs two or more distinct annotators")
+    only_in = {name: 0 for name in names}
+    compared = 0
+    rows: list[list[str | None]] = [[] for _ in names]
+    n_tokens = 0
+    for doc in docs:
+        present = [name for name in names if name in doc.spans]
+        if len(present) == 1:
+            only_in[present[0]] += 1
+        if len(present) < 2:
+            continue
+        compared += 1
+        n_tokens += len(doc.tokens)
+        for r, name in enumerate(names):
+            if name in doc.spans:
+                rows[r] += token_labels(doc.tokens, doc.spans[name])
+            else:
+                rows[r] += [None] * len(doc.tokens)
+    pairs = [compare_pair(docs, a, b) for a, b in combinations(names, 2)]
+    notes: list[str] = []
+    alpha = krippendorff_alpha_nominal(rows) if n_tokens else None
+    if compared == 0:
+        notes.append("no document was annotated by two annotators: nothing to compare")
+    elif alpha is None:
+        notes.append("Krippendorff's alpha is undefined: every token has the same label")
+    for pair in pairs:
+        if pair.documents_compared and pair.kappa.kappa is None:
+            notes.append(
+                f"Cohen's kappa of {pair.a} and {pair.b} is undefined: "
+                "both gave every token one and the same label"
+            )
+        if pair.documents_compared and pair.strict.overall.f1 is None:
+            notes.append(f"span F1 of {pair.a} and {pair.b} is undefined: neither marked any span")
+    return AgreementReport(
+        annotators=names,
+        sources=dict(sources or {}),
+        documents_total=len(docs),
+        documents_compared=compared,
+        documents_only_in=only_in,
+        tokens=n_tokens,
+        pairs=pairs,
+        alpha_tokens=alpha,
+        notes=notes,
+    )
