@@ -28,6 +28,8 @@ def decode_text(data: bytes, file: str, line: int | None = None) -> str:
     ``line`` is the line ``data`` comes from; when None (a whole file), the error names the line
     of the bad byte.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("UTF-16 text, not UTF-8: save the file as UTF-8", file, line or 1)
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(

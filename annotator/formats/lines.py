@@ -51,9 +51,13 @@ def iter_lines(
         yield number, raw
 
 
-def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a file read whole, refusing (without reading it all) one over ``limit``."""
+def read_bounded(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a file read whole, refusing (without reading it all) one over ``limit``.
+
+    ``limit`` defaults to ``MAX_FILE_BYTES``.
+    """
     file = str(path)
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
