@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, text, update
 
@@ -307,6 +308,131 @@ class Store:
     def touch(self, doc_id: int) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(_DOC).where(_DOC.c.id == doc_id).values(updated_at=utcnow()))
+
+    # -- annotation sets: import and adjudication ------------------------------------------
+
+    def iter_document_texts(self, batch: int = 500) -> Iterator[tuple[int, str, str]]:
+        """(id, title, text) of every document in id order, read in batches."""
+        last_id = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(_DOC.c.id, _DOC.c.title, _DOC.c.text)
+                    .where(_DOC.c.id > last_id)
+                    .order_by(_DOC.c.id)
+                    .limit(batch)
+                ).all()
+            if not rows:
+                return
+            for r in rows:
+                yield r.id, r.title, r.text
+            last_id = rows[-1].id
+
+    def annotated_document_ids(self, annotator_id: int) -> list[int]:
+        """Documents in which the annotator has at least one span, in id order."""
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(_SPAN.c.document_id)
+                    .where(_SPAN.c.annotator_id == annotator_id)
+                    .distinct()
+                    .order_by(_SPAN.c.document_id)
+                ).scalars()
+            )
+
+    def import_annotation_sets(
+        self,
+        documents: Sequence[Document],
+        sets: Sequence[tuple[str, int | None, int | None, Sequence[Span]]],
+    ) -> tuple[list[int], int]:
+        """Store annotators' span sets, and the new documents they need, in one transaction.
+
+        ``sets`` holds (annotator name, existing document id or None, index into ``documents``
+        or None, spans). On an existing document the annotator's previous spans are replaced.
+        Returns the new documents' ids and how many earlier spans were replaced.
+        """
+        now = utcnow()
+        ids: list[int] = []
+        replaced = 0
+        with self.engine.begin() as conn:
+            annotator_ids: dict[str, int] = {}
+            for name, _doc_id, _index, _spans in sets:
+                if name in annotator_ids:
+                    continue
+                found = conn.execute(select(_ANN.c.id).where(_ANN.c.name == name)).scalar()
+                if found is None:
+                    found = conn.execute(
+                        insert(_ANN).values(name=name, kind=AnnotatorKind.HUMAN.value, version="")
+                    ).inserted_primary_key[0]
+                annotator_ids[name] = int(found)
+            for doc in documents:
+                new_id = conn.execute(
+                    insert(_DOC).values(
+                        text=doc.text,
+                        text_sha256=doc.sha256,
+                        status=doc.status.value,
+                        created_at=now,
+                        updated_at=now,
+                        **_meta_columns(doc.meta),
+                    )
+                ).inserted_primary_key[0]
+                ids.append(new_id)
+            rows: list[dict[str, object]] = []
+            for name, doc_id, index, spans in sets:
+                annotator_id = annotator_ids[name]
+                if doc_id is None:
+                    if index is None:
+                        raise StoreError("an annotation set needs a document")
+                    doc_id = ids[index]
+                else:
+                    replaced += conn.execute(
+                        delete(_SPAN).where(
+                            (_SPAN.c.document_id == doc_id) & (_SPAN.c.annotator_id == annotator_id)
+                        )
+                    ).rowcount
+                rows += [
+                    self._span_values(doc_id, annotator_id, span.with_(id=None), now)
+                    for span in spans
+                ]
+            if rows:
+                conn.execute(insert(_SPAN), rows)
+        for doc, new_id in zip(documents, ids, strict=True):
+            doc.id = new_id
+        return ids, replaced
+
+    def replace_spans(
+        self, doc_id: int, annotator_id: int, remove_ids: Sequence[int], add: Sequence[Span]
+    ) -> tuple[list[tuple[int, int, Span]], list[Span]]:
+        """Delete spans and add others to one document in one transaction.
+
+        Added spans keep their ids when given (undo restores a span under its own id). Returns
+        what was deleted, as (document id, annotator id, span), and the added spans with ids.
+        """
+        now = utcnow()
+        stored: list[Span] = []
+        with self.engine.begin() as conn:
+            deleted: Sequence[Any] = []
+            if remove_ids:
+                deleted = conn.execute(select(_SPAN).where(_SPAN.c.id.in_(list(remove_ids)))).all()
+                if len(deleted) != len(set(remove_ids)):
+                    missing = set(remove_ids) - {r.id for r in deleted}
+                    raise StoreError(f"no span with id {sorted(missing)}")
+                conn.execute(delete(_SPAN).where(_SPAN.c.id.in_(list(remove_ids))))
+            length = conn.execute(
+                text("SELECT length(text) FROM document WHERE id = :id"), {"id": doc_id}
+            ).scalar()
+            if length is None:
+                raise StoreError(f"no document with id {doc_id}")
+            for span in add:
+                if span.end > length:
+                    raise StoreError(
+                        f"span {span.start}-{span.end} ends after the text ({length} characters)"
+                    )
+                new_id = conn.execute(
+                    insert(_SPAN).values(**self._span_values(doc_id, annotator_id, span, now))
+                ).inserted_primary_key[0]
+                stored.append(span.with_(id=new_id))
+        return [(r.document_id, r.annotator_id, _span(r)) for r in deleted], stored
 
     # -- export -----------------------------------------------------------------------------
 
