@@ -5,6 +5,7 @@ The GUI and the CLI never write SQL; they call services, which call this module.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,8 +174,11 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(text("SELECT count(*) FROM document")).scalar() or 0)
 
-    def summaries(self, annotator_id: int | None = None) -> list[DocumentSummary]:
-        """The document list, with counts for ``annotator_id`` (spans and pending suggestions)."""
+    def summaries(
+        self, annotator_id: int | None = None, doc_ids: Sequence[int] | None = None
+    ) -> list[DocumentSummary]:
+        """The document list (or some of its rows), with counts for ``annotator_id``: the
+        annotator's spans and the model suggestions still pending for them."""
         sql = text(
             """
             SELECT d.id, d.title, d.source, d.lang, d.date, d.status, d.filename,
@@ -185,11 +189,14 @@ class Store:
                  AND NOT EXISTS (SELECT 1 FROM span h WHERE h.document_id = d.id
                      AND h.annotator_id = :ann AND h.start = s.start AND h."end" = s."end"))
                  AS n_suggestions
-            FROM document d ORDER BY d.id
-            """
+            FROM document d {where} ORDER BY d.id
+            """.format(where="WHERE d.id IN (SELECT value FROM json_each(:ids))" if doc_ids is not None else "")
         )
+        params: dict[str, object] = {"ann": annotator_id if annotator_id is not None else -1}
+        if doc_ids is not None:
+            params["ids"] = json.dumps(list(doc_ids))
         with self.engine.connect() as conn:
-            rows = conn.execute(sql, {"ann": annotator_id if annotator_id is not None else -1}).all()
+            rows = conn.execute(sql, params).all()
         return [
             DocumentSummary(
                 id=r.id,

@@ -1,0 +1,139 @@
+"""Starting the desktop application: QApplication, database, annotator name, first import.
+
+Also the ``--screenshot`` mode, which renders the main window with a document open to a PNG and
+exits (it works with ``QT_QPA_PLATFORM=offscreen``), and the handler that logs unexpected errors
+to a file in the data directory and shows them without closing the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import AnnotatorKind
+from annotator.gui.dialogs import Dialogs
+from annotator.gui.main_window import MainWindow
+from annotator.nlp.pipelines import PipelineRegistry
+from annotator.services.annotate import AnnotationSession
+from annotator.settings import Settings, data_dir, default_db_path
+from annotator.store import Store
+
+log = logging.getLogger("annotator")
+
+
+def log_path() -> Path:
+    return data_dir() / "annotator.log"
+
+
+def install_error_handler(window_getter: object = None) -> None:
+    """Log unexpected exceptions to the data directory and show them; the app keeps running."""
+    path = log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))
+        log.error("unexpected error\n%s", text)
+        app = QApplication.instance()
+        if app is not None and not app.closingDown():
+            box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
+                              f"{value}\n\nYour saved work is safe. Details were written to {path}.")
+            box.setDetailedText(text)
+            box.setObjectName("errorDialog")
+            box.setWindowModality(Qt.WindowModality.NonModal)
+            box.show()
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        else:
+            sys.__excepthook__(kind, value, tb)
+
+    sys.excepthook = hook
+
+
+def resolve_annotator(args: argparse.Namespace, settings: Settings, dialogs: Dialogs | None, ask: bool) -> str:
+    """--annotator wins for this run; otherwise the name kept in settings, asked once."""
+    if getattr(args, "annotator", None):
+        return str(args.annotator)
+    if settings.annotator:
+        return settings.annotator
+    default = getpass.getuser() or "analyst"
+    name = None
+    if ask and dialogs is not None:
+        name = dialogs.ask_text("Who is annotating?", "Your name, recorded with every annotation:", default)
+    name = (name or default).strip() or default
+    settings.annotator = name
+    settings.save()
+    return name
+
+
+def build_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: bool = True) -> MainWindow:
+    from annotator.cli import load_labels, parse_models
+
+    settings = Settings.load()
+    labels = load_labels(getattr(args, "labels", None), settings)
+    registry = None if getattr(args, "no_preannotate", False) else PipelineRegistry(
+        parse_models(getattr(args, "model", []) or [], settings)
+    )
+    store = Store(args.db or default_db_path())
+    name = resolve_annotator(args, settings, dialogs, ask)
+    annotator = store.annotator(name, AnnotatorKind.HUMAN)
+    session = AnnotationSession(store, annotator)
+    return MainWindow(session, labels, settings, registry, dialogs=dialogs)
+
+
+def take_screenshot(window: MainWindow, path: Path, doc_number: int) -> None:
+    rows = window.doc_model.rowCount()
+    if rows:
+        index = max(0, min(rows - 1, doc_number - 1))
+        window.select_document(window.doc_model.summary(index).id)
+    window.show()
+    app = QApplication.instance()
+    assert app is not None
+    for _ in range(5):
+        app.processEvents()
+    window.pane.refresh_highlights()
+    app.processEvents()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(path)):
+        raise AnnotatorError(f"{path}: could not write the screenshot")
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("annotator")
+    app.setOrganizationName("annotator")
+    paths = [Path(p) for p in getattr(args, "paths", []) or []]
+
+    if args.screenshot:
+        window = build_window(args, dialogs=None, ask=False)
+        if paths:
+            from annotator.services.importing import import_paths
+
+            import_paths(window.store, paths, window.labels, window.registry)
+            window.refresh_documents()
+        take_screenshot(window, Path(args.screenshot), args.doc)
+        print(f"screenshot written to {args.screenshot}")
+        window.store.close()
+        return 0
+
+    install_error_handler()
+    dialogs = Dialogs(None)
+    window = build_window(args, dialogs=dialogs, ask=True)
+    dialogs.parent = window
+    window.show()
+    if paths:
+        QTimer.singleShot(0, lambda: window.start_import(paths))
+    code = app.exec()
+    window.store.close()
+    return int(code)

@@ -1,0 +1,41 @@
+"""Modal dialogs behind a seam: the window asks through this object, and tests replace it.
+
+A modal dialog blocks a test; routing every file picker, question and message through one small
+interface lets tests answer without any window popping up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+
+class Dialogs:
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.parent = parent
+
+    def ask_text(self, title: str, label: str, default: str = "") -> str | None:
+        text, ok = QInputDialog.getText(self.parent, title, label, text=default)
+        return text if ok else None
+
+    def open_paths(self, title: str, directory: str, filters: str, folder: bool = False) -> list[Path]:
+        if folder:
+            chosen = QFileDialog.getExistingDirectory(self.parent, title, directory)
+            return [Path(chosen)] if chosen else []
+        files, _ = QFileDialog.getOpenFileNames(self.parent, title, directory, filters)
+        return [Path(f) for f in files]
+
+    def save_path(self, title: str, suggested: str, filters: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, filters)
+        return Path(name) if name else None
+
+    def confirm(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self.parent, title, question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def error(self, title: str, message: str) -> None:
+        QMessageBox.critical(self.parent, title, message)
+
+    def info(self, title: str, message: str) -> None:
+        QMessageBox.information(self.parent, title, message)

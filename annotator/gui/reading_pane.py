@@ -1,0 +1,383 @@
+"""The reading pane: the article as read-only plain text, with spans drawn as decorations.
+
+The text is set once with ``setPlainText`` (article text is data, never markup). Highlights are
+``ExtraSelection``s built only for the spans on screen, looked up in an interval index, and rebuilt
+when the view scrolls or the spans change — never an edit of the document, never the whole text.
+Model suggestions get a dashed underline in the label's colour; the analyst's spans a solid fill;
+the current span an outline.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QTextCharFormat,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from annotator.core.labels import LabelSet
+from annotator.core.model import Span
+from annotator.core.text import snap_to_words
+from annotator.gui.offsets import OffsetMap
+
+# How much of the text beyond the viewport gets highlights too, so a small scroll shows them.
+MARGIN_CHARS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class ShownSpan:
+    span: Span
+    suggestion: bool
+
+
+class SpanIndex:
+    """Spans sorted by start, for 'which spans touch [a, b)' queries in O(log n + k)."""
+
+    def __init__(self, spans: list[ShownSpan]) -> None:
+        self.items = sorted(spans, key=lambda s: (s.span.start, -s.span.end))
+        self.starts = [s.span.start for s in self.items]
+        self.max_len = max((s.span.end - s.span.start for s in self.items), default=0)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def overlapping(self, a: int, b: int) -> list[ShownSpan]:
+        i = bisect_left(self.starts, a - self.max_len)
+        out = []
+        items, starts = self.items, self.starts
+        n = len(items)
+        while i < n and starts[i] < b:
+            if items[i].span.end > a:
+                out.append(items[i])
+            i += 1
+        return out
+
+    def at(self, cp: int) -> list[ShownSpan]:
+        """Spans containing code point ``cp``, innermost (shortest) first."""
+        hits = self.overlapping(cp, cp + 1)
+        return sorted(hits, key=lambda s: (s.span.end - s.span.start, s.suggestion))
+
+
+class ReadingPane(QPlainTextEdit):
+    spanClicked = Signal(object, QPoint)  # ShownSpan, global position
+    contextRequested = Signal(object, QPoint)  # ShownSpan | None, global position
+
+    def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readingPane")
+        self.labels = labels
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setCenterOnScroll(False)
+        self.setUndoRedoEnabled(False)
+        self.document().setDocumentMargin(18)
+        self._text = ""
+        self._map = OffsetMap("")
+        self._index = SpanIndex([])
+        self._current: ShownSpan | None = None
+        self._show_suggestions = True
+        self._press_pos: QPoint | None = None
+        self._highlighted_range = (0, 0)
+        self.verticalScrollBar().valueChanged.connect(self.refresh_highlights)
+        self.set_font_size(12)
+
+    # -- content -------------------------------------------------------------------------------
+
+    def set_font_size(self, points: int) -> None:
+        font = QFont(self.font())
+        font.setPointSize(max(7, min(points, 40)))
+        self.setFont(font)
+        self.refresh_highlights()
+
+    def font_size(self) -> int:
+        return self.font().pointSize()
+
+    def set_text(self, text: str) -> None:
+        self._text = text
+        self._map = OffsetMap(text)
+        self._current = None
+        self._index = SpanIndex([])
+        self.setExtraSelections([])
+        self.setPlainText(text)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def text(self) -> str:
+        return self._text
+
+    def set_spans(self, own: list[Span], suggestions: list[Span]) -> None:
+        shown = [ShownSpan(s, False) for s in own]
+        shown += [ShownSpan(s, True) for s in suggestions]
+        self._index = SpanIndex(shown)
+        if self._current is not None:
+            self._current = self._find_same(self._current)
+        self.refresh_highlights()
+
+    def _find_same(self, old: ShownSpan) -> ShownSpan | None:
+        for item in self._index.overlapping(old.span.start, old.span.end):
+            if item.span.id == old.span.id and item.suggestion == old.suggestion:
+                return item
+        for item in self._index.overlapping(old.span.start, old.span.end):
+            if (item.span.start, item.span.end) == (old.span.start, old.span.end):
+                return item
+        return None
+
+    def shown_spans(self) -> list[ShownSpan]:
+        return list(self._index.items)
+
+    def set_show_suggestions(self, show: bool) -> None:
+        self._show_suggestions = show
+        self.refresh_highlights()
+
+    @property
+    def offsets(self) -> OffsetMap:
+        return self._map
+
+    # -- current span ---------------------------------------------------------------------------
+
+    @property
+    def current(self) -> ShownSpan | None:
+        return self._current
+
+    def set_current(self, item: ShownSpan | None, reveal: bool = True) -> None:
+        self._current = item
+        if item is not None and reveal:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._map.to_utf16(item.span.start))
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self.refresh_highlights()
+        self.viewport().update()
+
+    def step_suggestion(self, forward: bool) -> ShownSpan | None:
+        """Make the next (or previous) suggestion after the current position current."""
+        items = [i for i in self._index.items if i.suggestion]
+        if not items:
+            return None
+        if self._current is not None:
+            here = (self._current.span.start, self._current.span.end)
+        else:
+            pos = self._map.to_codepoint(self.textCursor().position())
+            here = (pos, pos) if forward else (pos, pos)
+        if forward:
+            after = [i for i in items if (i.span.start, i.span.end) > here]
+            target = after[0] if after else items[0]
+        else:
+            before = [i for i in items if (i.span.start, i.span.end) < here]
+            target = before[-1] if before else items[-1]
+        self.set_current(target)
+        return target
+
+    # -- selection ------------------------------------------------------------------------------
+
+    def selection_codepoints(self, snap: bool = True) -> tuple[int, int] | None:
+        """The selection as code-point offsets (snapped to whole words), or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._map.to_codepoint(cursor.selectionStart())
+        end = self._map.to_codepoint(cursor.selectionEnd())
+        if snap:
+            start, end = snap_to_words(self._text, start, end)
+        if start >= end:
+            return None
+        return start, end
+
+    def select_codepoints(self, start: int, end: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_utf16(start))
+        cursor.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def codepoint_at(self, viewport_pos: QPoint) -> int | None:
+        cursor = self.cursorForPosition(viewport_pos)
+        rect = self.cursorRect(cursor)
+        # cursorForPosition snaps to the nearest character even far right of a line's end.
+        if abs(rect.center().y() - viewport_pos.y()) > rect.height():
+            return None
+        pos = cursor.position()
+        # The cursor sits between characters: take the character under the mouse.
+        left = self.cursorRect(cursor).left()
+        if viewport_pos.x() < left and pos > 0:
+            pos -= 1
+        cp = self._map.to_codepoint(pos)
+        if cp >= len(self._text):
+            return None
+        return cp
+
+    def spans_at(self, viewport_pos: QPoint) -> list[ShownSpan]:
+        cp = self.codepoint_at(viewport_pos)
+        if cp is None:
+            return []
+        return [s for s in self._index.at(cp) if self._show_suggestions or not s.suggestion]
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def visible_range(self) -> tuple[int, int]:
+        """Code-point range on screen."""
+        top = self.cursorForPosition(QPoint(0, 0)).position()
+        vp = self.viewport()
+        bottom = self.cursorForPosition(QPoint(vp.width(), vp.height())).position()
+        return self._map.to_codepoint(top), self._map.to_codepoint(bottom)
+
+    def _format(self, item: ShownSpan) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        color = QColor(self.labels.color(item.span.label))
+        if item.suggestion:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            fmt.setUnderlineColor(color)
+            fmt.setFontUnderline(True)
+            faint = QColor(color)
+            faint.setAlpha(40)
+            fmt.setBackground(faint)
+        else:
+            fill = QColor(color)
+            fill.setAlpha(110)
+            fmt.setBackground(fill)
+        return fmt
+
+    def refresh_highlights(self) -> None:
+        if not self._text:
+            self.setExtraSelections([])
+            return
+        a, b = self.visible_range()
+        a = max(0, a - MARGIN_CHARS)
+        b = min(len(self._text), b + MARGIN_CHARS)
+        self._highlighted_range = (a, b)
+        items = [
+            i for i in self._index.overlapping(a, b) if self._show_suggestions or not i.suggestion
+        ]
+        # Longer spans first so nested shorter ones are drawn on top and stay visible.
+        items.sort(key=lambda i: (-(i.span.end - i.span.start), not i.suggestion))
+        selections = []
+        doc = self.document()
+        for item in items:
+            sel = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(doc)
+            cursor.setPosition(self._map.to_utf16(item.span.start))
+            cursor.setPosition(self._map.to_utf16(item.span.end), QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cursor
+            sel.format = self._format(item)
+            selections.append(sel)
+        self.setExtraSelections(selections)
+
+    def highlighted_range(self) -> tuple[int, int]:
+        return self._highlighted_range
+
+    def span_rects(self, start: int, end: int) -> list[QRect]:
+        """Viewport rectangles covering text[start:end], one per visual line."""
+        rects: list[QRect] = []
+        doc = self.document()
+        u_start, u_end = self._map.to_utf16(start), self._map.to_utf16(end)
+        block = doc.findBlock(u_start)
+        offset = self.contentOffset()
+        while block.isValid() and block.position() <= u_end:
+            layout = block.layout()
+            geom = self.blockBoundingGeometry(block).translated(offset)
+            for li in range(layout.lineCount()):
+                line = layout.lineAt(li)
+                l_start = block.position() + line.textStart()
+                l_end = l_start + line.textLength()
+                s, e = max(u_start, l_start), min(u_end, l_end)
+                if s >= e:
+                    continue
+                x1, _ = line.cursorToX(s - block.position())
+                x2, _ = line.cursorToX(e - block.position())
+                r = line.rect()
+                rects.append(
+                    QRect(
+                        int(geom.left() + x1) - 1,
+                        int(geom.top() + r.top()),
+                        int(x2 - x1) + 2,
+                        int(r.height()),
+                    )
+                )
+            block = block.next()
+        return rects
+
+    def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().paintEvent(event)
+        if self._current is None:
+            return
+        painter = QPainter(self.viewport())
+        pen = QPen(self.palette().color(QPalette.ColorRole.Text))
+        pen.setWidth(2)
+        painter.setPen(pen)
+        for rect in self.span_rects(self._current.span.start, self._current.span.end):
+            painter.drawRect(rect)
+        painter.end()
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(event)
+        self.refresh_highlights()
+
+    # -- mouse ----------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        pos = event.position().toPoint()
+        pressed = self._press_pos
+        self._press_pos = None
+        if event.button() != Qt.MouseButton.LeftButton or pressed is None:
+            return
+        if (pos - pressed).manhattanLength() > 3 or self.textCursor().hasSelection():
+            # A drag: the selection is ready for a label key; it replaces the current span.
+            if self._current is not None:
+                self._current = None
+                self.viewport().update()
+            return
+        hits = self.spans_at(pos)
+        if hits:
+            self.set_current(hits[0], reveal=False)
+            self.spanClicked.emit(hits[0], self.viewport().mapToGlobal(pos))
+        elif self._current is not None:
+            self.set_current(None, reveal=False)
+
+    def contextMenuEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        hits = self.spans_at(event.pos())
+        if hits and not self.textCursor().hasSelection():
+            self.set_current(hits[0], reveal=False)
+        self.contextRequested.emit(hits[0] if hits else None, event.globalPos())
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            hits = self.spans_at(self.viewport().mapFromGlobal(event.globalPos()))
+            if hits:
+                lines = []
+                for item in hits:
+                    who = f"suggested by {item.span.annotator}" if item.suggestion else "confirmed"
+                    lines.append(f"{item.span.label} · {who}")
+                QToolTip.showText(event.globalPos(), "\n".join(lines), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip:
+            return self.event(event)
+        return super().viewportEvent(event)
+
