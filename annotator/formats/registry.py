@@ -86,12 +86,19 @@ def _classify_jsonl_object(obj: object) -> str:
     if not isinstance(obj, dict):
         return "jsonl"
     keys = set(obj)
-    if keys & {"format_version", "text_sha256", "status", "annotator"}:
-        return "jsonl"
+    if isinstance(obj.get("data"), dict) or keys & {"annotations", "completions"}:
+        return "labelstudio"
+    if (
+        "entities" in keys
+        or isinstance(obj.get("label"), list)
+        or isinstance(obj.get("labels"), list)
+        or ("data" in keys and "text" not in keys)
+    ):
+        return "doccano"
     if keys & {"_input_hash", "_task_hash", "answer", "tokens", "_view_id"}:
         return "prodigy"
-    if "entities" in keys or "data" in keys or isinstance(obj.get("label"), list):
-        return "doccano"
+    if keys & {"format_version", "text_sha256", "status", "annotator"}:
+        return "jsonl"
     if isinstance(obj.get("spans"), list):
         spans = obj["spans"]
         if any(isinstance(s, dict) and "token_start" in s for s in spans):
@@ -106,7 +113,7 @@ def detect_format(path: Path) -> str:
     """Guess a file's annotation format from its name and, for JSON lines, its first record."""
     path = Path(path)
     if path.is_dir():
-        if any(path.glob("*.ann")):
+        if any(path.rglob("*.ann")):
             return "brat"
         raise InputError(
             "a folder can only be read as brat (.txt/.ann pairs); none found", str(path)

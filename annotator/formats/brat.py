@@ -1,0 +1,198 @@
+"""brat standoff: ``.txt`` and ``.ann`` pairs, read from a file or a folder, written as a folder.
+
+An ``.ann`` line ``T1<TAB>LABEL 65 83<TAB>surface`` is a text-bound annotation; a discontinuous
+one lists fragments ``4 7;12 16`` and is kept as one span per fragment (counted in a notice);
+events (``E``), relations (``R``), attributes (``A``/``M``), normalisations (``N``) and notes
+(``#``) are counted and not imported. The surface is checked against the text, so offsets that
+count UTF-16 units or CRLF as one character are recognised (see ``foreign.py``).
+
+Writing: one ``.txt``/``.ann`` pair per record and an ``annotation.conf`` naming the labels, in a
+temporary folder renamed to the target at the end; an existing target is replaced only when
+asked. File names are made from the document's file name or title, cleaned to safe characters:
+nothing read from a file decides where anything is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from annotator.core.errors import InputError, InputErrors
+from annotator.core.model import AnnotationRecord
+from annotator.formats.articles import decode_text, make_title
+from annotator.formats.atomic import OverwriteError
+from annotator.formats.foreign import (
+    RawRecord,
+    RawSpan,
+    finalize,
+    group_by_document,
+    qualified_label,
+    split_label,
+)
+from annotator.formats.lines import read_bounded
+from annotator.formats.registry import ReadResult
+
+_TEXT_BOUND = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
+_OTHER = {"E": "event", "R": "relation", "*": "relation", "A": "attribute", "M": "attribute",
+          "N": "normalization", "#": "note"}
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _parse_ann(
+    ann: Path, text: str, counts: dict[str, int]
+) -> tuple[RawRecord, list[InputError]]:
+    file = str(ann)
+    raw = RawRecord(text=text, where="")
+    errors: list[InputError] = []
+    content = decode_text(read_bounded(ann), file)
+    for number, line in enumerate(content.split("\n"), start=1):
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        if line[0] == "T":
+            match = _TEXT_BOUND.match(line)
+            if match is None:
+                errors.append(
+                    InputError("expected 'T<n><TAB>LABEL START END<TAB>text'", file, number)
+                )
+                continue
+            ident, label_text, offsets, surface = match.groups()
+            layer, label = split_label(label_text)
+            fragments = [tuple(int(x) for x in part.split(" ")) for part in offsets.split(";")]
+            where = f"line {number} ({ident})"
+            if len(fragments) == 1:
+                start, end = fragments[0]
+                raw.spans.append(RawSpan(start, end, label, surface, layer, where=where))
+            else:
+                counts["discontinuous"] += 1
+                raw.group_texts[where] = surface
+                for start, end in fragments:
+                    part = RawSpan(start, end, label, None, layer, where=where, group=where)
+                    raw.spans.append(part)
+        elif line[0] in _OTHER:
+            kind = _OTHER[line[0]]
+            counts[kind] = counts.get(kind, 0) + 1
+        else:
+            ident = line.split("\t")[0]
+            errors.append(InputError(f"unknown annotation type {ident!r}", file, number))
+    return raw, errors
+
+
+def _pairs(path: Path) -> list[tuple[Path, Path]]:
+    """(text, annotation) file pairs named by a path: a folder, an .ann or a .txt file."""
+    if path.is_dir():
+        anns: list[Path] = []
+        for folder, dirs, files in os.walk(path, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            anns.extend(Path(folder) / f for f in sorted(files) if f.endswith(".ann"))
+        if not anns:
+            raise InputError("no .ann file in this folder", str(path))
+        return [(a.with_suffix(".txt"), a) for a in anns]
+    if path.suffix.lower() == ".txt":
+        return [(path, path.with_suffix(".ann"))]
+    return [(path.with_suffix(".txt"), path)]
+
+
+def read_brat(path: Path) -> ReadResult:
+    """Every ``.txt``/``.ann`` pair named by ``path`` as a record (annotator unknown)."""
+    records: list[AnnotationRecord] = []
+    notices: list[str] = []
+    errors: list[InputError] = []
+    counts: dict[str, int] = {"discontinuous": 0}
+    for txt, ann in _pairs(Path(path)):
+        if not ann.is_file():
+            errors.append(InputError("no .ann file beside this text", str(txt)))
+            continue
+        if not txt.is_file():
+            errors.append(InputError(f"no text file {txt.name} beside this .ann file", str(ann)))
+            continue
+        try:
+            text = decode_text(read_bounded(txt), str(txt))
+            raw, line_errors = _parse_ann(ann, text, counts)
+            if line_errors:
+                errors.extend(line_errors)
+                continue
+            canonical = text.replace("\r\n", "\n").replace("\r", "\n")
+            raw.meta = raw.meta.with_(filename=txt.name, title=make_title(canonical))
+            found, found_notices = finalize([raw], str(ann))
+            records.extend(found)
+            notices.extend(found_notices)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+        except InputError as exc:
+            errors.append(exc.located(str(ann)))
+    if errors:
+        raise InputErrors(errors)
+    where = str(path)
+    if counts.pop("discontinuous"):
+        notices.append(
+            f"{where}: discontinuous span(s) were kept as one span per fragment"
+        )
+    for kind, count in sorted(counts.items()):
+        if count:
+            notices.append(f"{where}: {count} {kind} line(s) were not imported")
+    return ReadResult(records=records, notices=notices)
+
+
+def _safe_name(value: str, limit: int = 60) -> str:
+    stem = _SAFE.sub("_", value).strip("._-")
+    return stem[:limit] or "document"
+
+
+def _ann_lines(record: AnnotationRecord) -> list[str]:
+    table = str.maketrans("\n\t\r", "   ")
+    return [
+        f"T{i}\t{qualified_label(span)} {span.start} {span.end}\t"
+        + record.text[span.start : span.end].translate(table)
+        for i, span in enumerate(record.spans, start=1)
+    ]
+
+
+def write_brat(path: Path, records: Iterable[AnnotationRecord], overwrite: bool = False) -> int:
+    """Write a brat collection folder; return the number of records (``.ann`` files) written."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise OverwriteError(f"{path}: already exists (use --force to overwrite it)")
+    if path.exists() and not path.is_dir():
+        raise OverwriteError(f"{path}: exists and is not a folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    count = 0
+    labels: set[str] = set()
+    try:
+        for doc_number, group in enumerate(group_by_document(records), start=1):
+            first = group[0]
+            stem = Path(first.meta.filename).stem if first.meta.filename else first.meta.title
+            base = f"{doc_number:05d}_{_safe_name(stem)}"
+            for record in group:
+                name = base
+                if len(group) > 1:
+                    name += "." + _safe_name(record.annotator or "unassigned", 40)
+                (tmp / f"{name}.txt").write_text(record.text, encoding="utf-8", newline="\n")
+                lines = _ann_lines(record)
+                (tmp / f"{name}.ann").write_text(
+                    "".join(line + "\n" for line in lines), encoding="utf-8", newline="\n"
+                )
+                labels.update(qualified_label(s) for s in record.spans)
+                count += 1
+        conf = ["[entities]", *sorted(labels), "", "[relations]", "", "[events]", "",
+                "[attributes]", ""]
+        (tmp / "annotation.conf").write_text("\n".join(conf), encoding="utf-8", newline="\n")
+        old: Path | None = None
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+            old.rmdir()
+            os.replace(path, old)
+        os.replace(tmp, path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(tmp)
+        raise
+    return count

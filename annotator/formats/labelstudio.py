@@ -1,0 +1,274 @@
+"""Label Studio JSON: tasks with ``annotations`` (or pre-1.0 ``completions``), and a writer.
+
+A task is ``{"id", "data": {"text", ...}, "annotations": [{"result": [...]}]}``; each result of
+type ``labels`` holds ``value: {start, end, text, labels: [...]}`` (``text`` may be missing).
+Each annotation of a task becomes one record (its annotator is ``completed_by``); cancelled
+annotations, model ``predictions`` and results that are not text spans (choices, relations,
+text areas) are counted in notices. The ``JSON-MIN`` export (a flat task with a ``label`` list)
+is read too. The writer puts one task per document and one annotation per annotator.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import InputError, InputErrors
+from annotator.core.model import AnnotationRecord, Origin
+from annotator.formats.articles import decode_text
+from annotator.formats.atomic import atomic_write
+from annotator.formats.foreign import (
+    MAX_ERRORS,
+    RawRecord,
+    RawSpan,
+    finalize,
+    group_by_document,
+    int_offset,
+    label_string,
+    meta_from_mapping,
+    qualified_label,
+    split_label,
+    status_from,
+)
+from annotator.formats.lines import parse_json, read_bounded
+from annotator.formats.registry import ReadResult
+
+FROM_NAME = "label"
+TO_NAME = "text"
+
+
+def _result(record: AnnotationRecord, index: int) -> list[dict[str, Any]]:
+    results = []
+    for j, span in enumerate(record.spans):
+        results.append(
+            {
+                "id": f"r{index}_{j}",
+                "from_name": FROM_NAME,
+                "to_name": TO_NAME,
+                "type": "labels",
+                "origin": "prediction" if span.origin is Origin.MODEL else "manual",
+                "value": {
+                    "start": span.start,
+                    "end": span.end,
+                    "text": record.text[span.start : span.end],
+                    "labels": [qualified_label(span)],
+                },
+            }
+        )
+    return results
+
+
+def task_of(group: list[AnnotationRecord], task_id: int) -> dict[str, Any]:
+    first = group[0]
+    data: dict[str, Any] = {"text": first.text}
+    data.update({k: v for k, v in first.meta.to_dict().items() if v})
+    annotations = []
+    for i, record in enumerate(group, start=1):
+        if record.annotator is None and not record.spans:
+            continue  # nobody has annotated this document yet
+        annotation: dict[str, Any] = {
+            "id": task_id * 1000 + i,
+            "result": _result(record, i),
+            "was_cancelled": False,
+            "ground_truth": False,
+        }
+        if record.annotator:
+            annotation["annotator"] = record.annotator
+        annotations.append(annotation)
+    return {
+        "id": task_id,
+        "data": data,
+        "meta": {"status": first.status.value},
+        "annotations": annotations,
+        "predictions": [],
+    }
+
+
+def write_labelstudio(
+    path: Path, records: Iterable[AnnotationRecord], overwrite: bool = True
+) -> int:
+    """Write a Label Studio JSON export atomically; return the number of records written."""
+    count = 0
+    with atomic_write(path, overwrite=overwrite) as handle:
+        handle.write("[")
+        for task_id, group in enumerate(group_by_document(records), start=1):
+            handle.write("\n" if task_id == 1 else ",\n")
+            handle.write(json.dumps(task_of(group, task_id), ensure_ascii=False))
+            count += len(group)
+        handle.write("\n]\n")
+    return count
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.cancelled = 0
+        self.predictions = 0
+        self.other_results: dict[str, int] = {}
+
+    def _annotator(self, annotation: dict[str, Any]) -> str | None:
+        name = annotation.get("annotator")
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+        by = annotation.get("completed_by")
+        if isinstance(by, dict):
+            by = by.get("email") or by.get("id")
+        if isinstance(by, bool) or by is None or by == "":
+            return None
+        return f"user {by}" if isinstance(by, int) else str(by)
+
+    def _spans(self, results: object, where: str) -> list[RawSpan]:
+        if not isinstance(results, list):
+            raise InputError(f"{where}: 'result' must be a list")
+        spans: list[RawSpan] = []
+        for j, result in enumerate(results):
+            rwhere = f"{where}.result[{j}]"
+            if not isinstance(result, dict):
+                raise InputError(f"{rwhere} must be an object")
+            kind = result.get("type", "labels")
+            value = result.get("value")
+            if kind != "labels":
+                self.other_results[str(kind)] = self.other_results.get(str(kind), 0) + 1
+                continue
+            spans.extend(self._value_spans(value, rwhere, result.get("origin")))
+        return spans
+
+    @staticmethod
+    def _value_spans(value: object, where: str, origin: object = None) -> list[RawSpan]:
+        if not isinstance(value, dict):
+            raise InputError(f"{where}: 'value' must be an object")
+        try:
+            start = int_offset(value.get("start"), "start")
+            end = int_offset(value.get("end"), "end")
+            labels = value.get("labels")
+            if not isinstance(labels, list) or not labels:
+                raise InputError("'labels' must be a non-empty list")
+            names = [label_string(label, "labels[]") for label in labels]
+            surface = value.get("text")
+            if surface is not None and not isinstance(surface, str):
+                raise InputError("'text' must be a string")
+        except InputError as exc:
+            raise InputError(f"{where}: {exc.reason}") from None
+        out = []
+        for name in names:
+            layer, label = split_label(name)
+            out.append(
+                RawSpan(
+                    start,
+                    end,
+                    label,
+                    text=surface,
+                    layer=layer,
+                    origin=Origin.MODEL if origin == "prediction" else Origin.MANUAL,
+                    where=where,
+                )
+            )
+        return out
+
+    def task(self, task: object, index: int) -> list[RawRecord]:
+        if not isinstance(task, dict):
+            raise InputError(f"task {index}: expected an object")
+        task_id = task.get("id")
+        where = f"task {index}" + (f" (id {task_id})" if task_id is not None else "")
+        data = task.get("data") if isinstance(task.get("data"), dict) else task
+        text = data.get("text")
+        if not isinstance(text, str):
+            strings = [v for k, v in data.items() if isinstance(v, str) and k not in ("id",)]
+            if len(strings) != 1:
+                raise InputError(f"{where}: no 'text' in the task's data")
+            text = strings[0]
+        meta_source = dict(task["meta"]) if isinstance(task.get("meta"), dict) else {}
+        meta_source.update(data)
+        meta = meta_from_mapping(meta_source)
+        status = status_from(meta_source.get("status"))
+        if isinstance(task.get("predictions"), list):
+            self.predictions += len(task["predictions"])
+        annotations = task.get("annotations")
+        if annotations is None:
+            annotations = task.get("completions")
+        records: list[RawRecord] = []
+        if annotations is None and isinstance(task.get("label"), list):  # JSON-MIN
+            spans = []
+            for j, value in enumerate(task["label"]):
+                spans.extend(self._value_spans(value, f"{where}.label[{j}]"))
+            annotator = task.get("annotator")
+            records.append(
+                RawRecord(
+                    text=text,
+                    spans=spans,
+                    meta=meta,
+                    annotator=str(annotator) if isinstance(annotator, str | int) else None,
+                    status=status,
+                    where=where,
+                )
+            )
+            return records
+        if annotations is None:
+            annotations = []
+        if not isinstance(annotations, list):
+            raise InputError(f"{where}: 'annotations' must be a list")
+        for k, annotation in enumerate(annotations):
+            awhere = f"{where} annotation {k}"
+            if not isinstance(annotation, dict):
+                raise InputError(f"{awhere}: expected an object")
+            if annotation.get("was_cancelled"):
+                self.cancelled += 1
+                continue
+            records.append(
+                RawRecord(
+                    text=text,
+                    spans=self._spans(annotation.get("result", []), awhere),
+                    meta=meta,
+                    annotator=self._annotator(annotation),
+                    status=status,
+                    where=awhere,
+                )
+            )
+        if not records:
+            records.append(RawRecord(text=text, meta=meta, status=status, where=where))
+        return records
+
+    def notices(self, file: str) -> list[str]:
+        out = []
+        if self.cancelled:
+            out.append(f"{file}: {self.cancelled} cancelled annotation(s) were skipped")
+        if self.predictions:
+            out.append(f"{file}: {self.predictions} model prediction(s) were not imported")
+        for kind, count in sorted(self.other_results.items()):
+            out.append(f"{file}: {count} result(s) of type {kind!r} were not imported")
+        return out
+
+
+def _json_lines(content: str, file: str) -> list[object]:
+    lines = [(n, line) for n, line in enumerate(content.split("\n"), start=1) if line.strip()]
+    if len(lines) < 2:
+        parse_json(content, file)  # raises the whole-file error
+    return [parse_json(line, file, number) for number, line in lines]
+
+
+def read_labelstudio(path: Path) -> ReadResult:
+    """Every annotation of every task of a Label Studio JSON export as a record."""
+    file = str(path)
+    content = decode_text(read_bounded(path), file)
+    try:
+        data = parse_json(content, file)
+    except InputError:
+        data = _json_lines(content, file)  # tasks one per line, as Label Studio also imports
+    tasks = [data] if isinstance(data, dict) else data
+    if not isinstance(tasks, list):
+        raise InputError("expected a JSON list of tasks", file)
+    reader = _Reader()
+    raws: list[RawRecord] = []
+    errors: list[InputError] = []
+    for index, task in enumerate(tasks, start=1):
+        try:
+            raws.extend(reader.task(task, index))
+        except InputError as exc:
+            errors.append(exc.located(file))
+            if len(errors) >= MAX_ERRORS:
+                break
+    if errors:
+        raise InputErrors(errors)
+    records, notices = finalize(raws, file)
+    return ReadResult(records=records, notices=reader.notices(file) + notices)

@@ -1,0 +1,177 @@
+"""spaCy DocBin (``.spacy``): the corpus ``spacy train`` reads, and a reader for it.
+
+Each record becomes one ``Doc`` tokenised by a blank pipeline of the document's language:
+
+- ``doc.ents``: spans of the ``entity`` and ``actor`` layers, except where they overlap (the
+  longest, then the first, wins; every other one is reported and kept in ``doc.spans``);
+- ``doc.spans[layer]``: every span of every layer, overlapping or not;
+- ``doc.cats``: document categories (frames and the primary frame, once documents carry them);
+- ``doc.user_data``: the document's metadata, annotator, status and text hash.
+
+spaCy spans are made of whole tokens: a span whose edges fall inside a token cannot be stored,
+and is reported with its document (never shifted to the nearest token).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import InputError
+from annotator.core.model import AnnotationRecord, Origin, Span
+from annotator.formats.atomic import atomic_write
+from annotator.formats.foreign import (
+    DEFAULT_LAYER,
+    RawRecord,
+    RawSpan,
+    finalize,
+    meta_from_mapping,
+    status_from,
+)
+from annotator.formats.issues import DROPPED, KEPT_IN_SPANS, SpanIssue, span_issue
+from annotator.formats.lines import read_bounded
+from annotator.formats.registry import ReadResult
+from annotator.formats.tokens import blank_nlp, make_doc
+
+ENT_LAYERS = ("entity", "actor")
+"""Layers whose spans are named entities, trained as NER from ``doc.ents``."""
+
+
+def document_cats(record: AnnotationRecord) -> dict[str, float]:
+    """Document categories for ``doc.cats``: one per frame, and the primary frame.
+
+    Records hold no frames yet; when they do, this is the one place that maps them (e.g.
+    ``{"frame:Security and defense": 1.0, "primary:Security and defense": 1.0}``).
+    """
+    return {}
+
+
+def _choose_ents(spans: list[Span]) -> tuple[list[Span], list[tuple[Span, Span]]]:
+    """Non-overlapping spans for ``doc.ents`` (longest first, then leftmost) and the losers."""
+    kept: list[Span] = []
+    lost: list[tuple[Span, Span]] = []
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.label)):
+        blocker = next((k for k in kept if k.overlaps(span)), None)
+        if blocker is None:
+            kept.append(span)
+        else:
+            lost.append((span, blocker))
+    kept.sort(key=lambda s: (s.start, s.end))
+    return kept, lost
+
+
+def record_to_doc(record: AnnotationRecord, issues: list[SpanIssue] | None = None) -> Any:
+    from spacy.tokens import Span as SpacySpan
+
+    doc = make_doc(record.text, record.meta.lang)
+    aligned: list[tuple[Span, Any]] = []
+    for span in record.spans:
+        char_span = doc.char_span(span.start, span.end, label=span.label)
+        if char_span is None:
+            if issues is not None:
+                issues.append(
+                    span_issue(
+                        record, span, "its edges fall inside a token", DROPPED, "token-boundary"
+                    )
+                )
+            continue
+        aligned.append((span, char_span))
+    by_span = {id(span): char_span for span, char_span in aligned}
+    ents, lost = _choose_ents([s for s, _ in aligned if s.layer in ENT_LAYERS])
+    for span, blocker in lost:
+        if issues is not None:
+            reason = f"overlaps {blocker.start}-{blocker.end} {blocker.label} in doc.ents"
+            issues.append(span_issue(record, span, reason, KEPT_IN_SPANS, "overlap"))
+    doc.ents = [by_span[id(span)] for span in ents]
+    layers: dict[str, list[Any]] = {}
+    origins: dict[str, list[str]] = {}
+    for span, char_span in aligned:
+        layers.setdefault(span.layer, []).append(
+            SpacySpan(doc, char_span.start, char_span.end, label=span.label)
+        )
+        origins.setdefault(span.layer, []).append(span.origin.value)
+    for layer, group in layers.items():
+        doc.spans[layer] = group
+    doc.cats = document_cats(record)
+    doc.user_data["annotator"] = {
+        "meta": record.meta.to_dict(),
+        "annotator": record.annotator,
+        "status": record.status.value,
+        "text_sha256": record.text_sha256,
+        "origins": origins,
+    }
+    return doc
+
+
+def write_docbin(
+    path: Path,
+    records: Iterable[AnnotationRecord],
+    overwrite: bool = True,
+    issues: list[SpanIssue] | None = None,
+) -> int:
+    """Write a ``.spacy`` file atomically; return the number of documents written."""
+    from spacy.tokens import DocBin
+
+    docbin = DocBin(store_user_data=True)
+    count = 0
+    for record in records:
+        docbin.add(record_to_doc(record, issues))
+        count += 1
+    data = docbin.to_bytes()
+    with atomic_write(path, overwrite=overwrite, mode="wb") as handle:
+        handle.write(data)
+    return count
+
+
+def read_docbin(path: Path) -> ReadResult:
+    """Records of a ``.spacy`` file: spans from ``doc.spans`` groups, else from ``doc.ents``."""
+    from spacy.tokens import DocBin
+
+    file = str(path)
+    try:
+        docbin = DocBin().from_bytes(read_bounded(path))
+        docs = list(docbin.get_docs(blank_nlp("xx").vocab))
+    except InputError:
+        raise
+    except Exception as exc:  # corrupt bytes fail in zlib, msgpack or spaCy, each its own way
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0][:80]
+        raise InputError(f"not a spaCy DocBin file ({reason})", file) from None
+    raws: list[RawRecord] = []
+    for number, doc in enumerate(docs, start=1):
+        info = doc.user_data.get("annotator")
+        info = info if isinstance(info, dict) else {}
+        origins = info.get("origins") if isinstance(info.get("origins"), dict) else {}
+        spans: list[RawSpan] = []
+        groups = {key: list(group) for key, group in doc.spans.items()}
+        if not groups:
+            groups = {DEFAULT_LAYER: list(doc.ents)}
+        for layer, group in groups.items():
+            layer_origins = origins.get(layer) or []
+            for i, span in enumerate(group):
+                by_model = i < len(layer_origins) and layer_origins[i] == "model"
+                origin = Origin.MODEL if by_model else Origin.MANUAL
+                spans.append(
+                    RawSpan(
+                        span.start_char,
+                        span.end_char,
+                        span.label_,
+                        span.text,
+                        layer,
+                        origin=origin,
+                        where=f"doc.spans[{layer!r}][{i}]",
+                    )
+                )
+        annotator = info.get("annotator")
+        raws.append(
+            RawRecord(
+                text=doc.text,
+                spans=spans,
+                meta=meta_from_mapping(info.get("meta")),
+                annotator=annotator if isinstance(annotator, str) and annotator else None,
+                status=status_from(info.get("status")),
+                where=f"doc {number}",
+            )
+        )
+    records, notices = finalize(raws, file)
+    return ReadResult(records=records, notices=notices)
