@@ -259,7 +259,9 @@ class MainWindow(QMainWindow):
         self.doc_view.setAlternatingRowColors(True)
         hh = self.doc_view.horizontalHeader()
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, 7):
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        hh.resizeSection(1, 90)
+        for col in range(2, 7):
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.doc_view.selectionModel().currentRowChanged.connect(self._doc_row_changed)
         doc_layout.addWidget(self.doc_view)
@@ -298,8 +300,8 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.cancel_button)
         bar.addPermanentWidget(self.saved_label)
         self._update_model_label()
-        self.resize(1400, 860)
-        self.resizeDocks([self.doc_dock, self.label_dock], [360, 300], Qt.Orientation.Horizontal)
+        self.resize(1500, 880)
+        self.resizeDocks([self.doc_dock, self.label_dock], [470, 290], Qt.Orientation.Horizontal)
 
     def _action(
         self,
