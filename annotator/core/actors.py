@@ -1,0 +1,100 @@
+"""Canonical actors: one real-world entity across all documents and languages, with its aliases.
+
+Attributes follow the CAMEO and PLOVER actor codebooks: a kind, an ISO 3166 alpha-3 country, a
+PLOVER sector, and optionally a Wikidata id, as the PLOVER manual recommends for linking. ``uid``
+identifies the actor across databases and exports (the row id does not survive an export).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+
+from annotator.core.problems import ERROR, WARNING, Problem
+from annotator.core.schema import Schema
+
+_WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+_COUNTRY = re.compile(r"^[A-Z]{3}$")
+_UID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,99}$")
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "other"
+    country: str = ""  # ISO 3166-1 alpha-3, or empty
+    sector: str = ""  # PLOVER sector code, or empty
+    wikidata: str = ""  # e.g. "Q5580256", or empty
+    notes: str = ""
+    id: int | None = None
+    uid: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The canonical name first, then the aliases."""
+        return (self.name, *self.aliases)
+
+    def with_(self, **changes: Any) -> Actor:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorSummary:
+    """One row of the actor list: the actor and how often it is mentioned."""
+
+    actor: Actor
+    mentions: int
+    documents: int
+
+
+def clean_name(name: str) -> str:
+    return " ".join(name.split())
+
+
+def clean_aliases(name: str, aliases: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Aliases without blanks, without the name itself, without repeats (case-insensitively)."""
+    seen = {clean_name(name).casefold()}
+    result: list[str] = []
+    for alias in aliases:
+        alias = clean_name(alias)
+        if alias and alias.casefold() not in seen:
+            seen.add(alias.casefold())
+            result.append(alias)
+    return tuple(result)
+
+
+def validate_actor(actor: Actor, schema: Schema) -> list[Problem]:
+    problems: list[Problem] = []
+    if not clean_name(actor.name):
+        problems.append(Problem(ERROR, "name", "an actor needs a name"))
+    for alias in actor.aliases:
+        if not clean_name(alias):
+            problems.append(Problem(ERROR, "aliases", "an alias is empty"))
+    if actor.kind not in schema.kind_ids:
+        known = ", ".join(sorted(schema.kind_ids))
+        problems.append(Problem(ERROR, "kind", f"unknown kind {actor.kind!r}; known: {known}"))
+    if actor.country:
+        if not _COUNTRY.match(actor.country):
+            problems.append(
+                Problem(ERROR, "country", f"{actor.country!r} is not an ISO 3166 alpha-3 code")
+            )
+        elif actor.country not in schema.country_codes:
+            problems.append(
+                Problem(WARNING, "country", f"{actor.country} is not in the schema's country list")
+            )
+    if actor.sector and actor.sector not in schema.sector_codes:
+        problems.append(Problem(ERROR, "sector", f"unknown sector {actor.sector!r}"))
+    if actor.wikidata and not _WIKIDATA.match(actor.wikidata):
+        problems.append(
+            Problem(ERROR, "wikidata", f"{actor.wikidata!r} is not a Wikidata id (Q123...)")
+        )
+    if actor.uid and not _UID.match(actor.uid):
+        problems.append(Problem(ERROR, "uid", f"{actor.uid!r} is not a valid actor uid"))
+    return problems

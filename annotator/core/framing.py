@@ -1,0 +1,92 @@
+"""Framing: per document and annotator, the frames present, the primary (and headline) frame, the
+tone (optionally towards one actor) and the role each main actor plays.
+
+Dimensions follow the Policy Frames Codebook and SemEval-2023 Task 3, tone the Media Frames
+Corpus's five points, roles SemEval-2025 Task 10. Evidence is span-level: passages of the
+``frame`` layer (labelled with a dimension) or the ``persuasion`` layer (labelled with a technique).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from annotator.core.problems import ERROR, Problem
+from annotator.core.schema import Schema
+
+FRAME_LAYER = "frame"
+PERSUASION_LAYER = "persuasion"
+EVIDENCE_LAYERS = (FRAME_LAYER, PERSUASION_LAYER)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRole:
+    actor_id: int
+    role: str  # "protagonist", "antagonist", "innocent"
+
+
+@dataclass(frozen=True, slots=True)
+class FrameAssessment:
+    frames: tuple[str, ...] = ()  # dimension ids present, in schema order
+    primary: str = ""
+    headline: str = ""  # the headline's frame, as in the Media Frames Corpus
+    tone: str = ""  # a tone id, or empty when not coded
+    tone_target: int | None = None  # actor id the tone is towards; None: the document's topic
+    roles: tuple[ActorRole, ...] = ()
+    evidence: tuple[int, ...] = ()  # ids of the annotator's frame/persuasion spans (read only)
+
+    def with_(self, **changes: Any) -> FrameAssessment:
+        return replace(self, **changes)
+
+    def role_of(self, actor_id: int) -> str:
+        for item in self.roles:
+            if item.actor_id == actor_id:
+                return item.role
+        return ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.frames or self.primary or self.headline or self.tone or self.roles)
+
+
+def normalized(assessment: FrameAssessment, schema: Schema) -> FrameAssessment:
+    """Frames in schema order without repeats, the primary frame among them, roles by actor."""
+    wanted = set(assessment.frames) | ({assessment.primary} if assessment.primary else set())
+    ordered = tuple(d for d in schema.dimension_ids if d in wanted)
+    unknown = tuple(sorted(f for f in wanted if f not in schema.dimension_ids))
+    roles = tuple(sorted(assessment.roles, key=lambda r: r.actor_id))
+    return assessment.with_(frames=ordered + unknown, roles=roles)
+
+
+def validate_frames(assessment: FrameAssessment, schema: Schema) -> list[Problem]:
+    problems: list[Problem] = []
+    dims = set(schema.dimension_ids)
+    for frame in assessment.frames:
+        if frame not in dims:
+            problems.append(Problem(ERROR, "frames", f"unknown frame dimension {frame!r}"))
+    if len(set(assessment.frames)) != len(assessment.frames):
+        problems.append(Problem(ERROR, "frames", "a frame is listed twice"))
+    if assessment.primary:
+        if assessment.primary not in dims:
+            message = f"unknown frame dimension {assessment.primary!r}"
+            problems.append(Problem(ERROR, "primary", message))
+        elif assessment.primary not in assessment.frames:
+            message = "the primary frame must be one of the frames present"
+            problems.append(Problem(ERROR, "primary", message))
+    if assessment.headline and assessment.headline not in dims:
+        message = f"unknown frame dimension {assessment.headline!r}"
+        problems.append(Problem(ERROR, "headline", message))
+    if assessment.tone and assessment.tone not in schema.tone_ids:
+        valid = ", ".join(schema.tone_ids)
+        problems.append(Problem(ERROR, "tone", f"unknown tone {assessment.tone!r}; valid: {valid}"))
+    if assessment.tone_target is not None and not assessment.tone:
+        problems.append(Problem(ERROR, "tone", "a tone target needs a tone"))
+    seen: set[int] = set()
+    for item in assessment.roles:
+        if item.role not in schema.frame_role_ids:
+            valid = ", ".join(schema.frame_role_ids)
+            problems.append(Problem(ERROR, "roles", f"unknown role {item.role!r}; valid: {valid}"))
+        if item.actor_id in seen:
+            problems.append(Problem(ERROR, "roles", "an actor has two roles"))
+        seen.add(item.actor_id)
+    return problems
