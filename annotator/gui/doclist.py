@@ -102,8 +102,13 @@ class DocumentFilterModel(QSortFilterProxyModel):
         self._needle = ""
 
     def set_filter_text(self, text: str) -> None:
-        self._needle = text.casefold().strip()
-        self.invalidateRowsFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10+
+            self.beginFilterChange()
+            self._needle = text.casefold().strip()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._needle = text.casefold().strip()
+            self.invalidateRowsFilter()
 
     def filter_text(self) -> str:
         return self._needle
