@@ -21,7 +21,7 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 
-COMMANDS = ("gui", "import", "export")
+COMMANDS = ("gui", "import", "export", "import-annotations", "review")
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -79,6 +79,29 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--annotator", help="only this annotator's set")
     exp.add_argument("--status", choices=[s.value for s in Status], help="only documents with this status")
     exp.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+
+    from annotator.formats.registry import READ_FORMATS
+
+    ima = sub.add_parser(
+        "import-annotations", help="import a colleague's annotation file as their annotation set"
+    )
+    _add_db(ima)
+    ima.add_argument("file", type=Path, help="annotation file (native JSONL or another tool's)")
+    ima.add_argument(
+        "--as", dest="as_name", metavar="NAME",
+        help="annotator name for every record (default: each record's own 'annotator')",
+    )
+    ima.add_argument("--format", choices=("auto", *READ_FORMATS), default="auto",
+                     help="the file's format (default: detected)")
+
+    rev = sub.add_parser("review", help="agreement report between annotation files or annotators")
+    rev.add_argument("files", nargs="*", type=Path, help="two or more annotation files")
+    rev.add_argument("--json", action="store_true", help="print the report as JSON")
+    rev.add_argument("--format", choices=("auto", *READ_FORMATS), default="auto",
+                     help="the files' format (default: detected per file)")
+    _add_db(rev)
+    rev.add_argument("--annotators", metavar="A,B[,C...]",
+                     help="with --db: compare these annotators' sets in the database")
     return parser
 
 
@@ -165,6 +188,39 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_annotations(args: argparse.Namespace) -> int:
+    from annotator.services.annotations_import import import_annotations
+    from annotator.store import Store
+
+    store = Store(args.db or default_db_path())
+    try:
+        report = import_annotations(store, args.file, args.as_name, args.format)
+    finally:
+        store.close()
+    for line in report.lines():
+        print(line)
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from annotator.services.review import render_json, render_text, review_database, review_files
+
+    if args.annotators:
+        if args.files:
+            raise InputError("give either annotation files or --db with --annotators, not both")
+        db = args.db or default_db_path()
+        if not Path(db).exists():
+            raise InputError("no such database", str(db))
+        names = [n.strip() for n in args.annotators.split(",") if n.strip()]
+        report = review_database(db, names)
+    else:
+        if len(args.files) < 2:
+            raise InputError("review needs two or more annotation files (or --db and --annotators)")
+        report = review_files(list(args.files), args.format)
+    print(render_json(report) if args.json else render_text(report))
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.gui.app import run_gui
 
@@ -178,7 +234,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = ["gui", *argv]
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"gui": cmd_gui, "import": cmd_import, "export": cmd_export}
+    handlers = {
+        "gui": cmd_gui,
+        "import": cmd_import,
+        "export": cmd_export,
+        "import-annotations": cmd_import_annotations,
+        "review": cmd_review,
+    }
     try:
         return handlers[args.command](args)
     except InputErrors as exc:

@@ -1,0 +1,337 @@
+"""Import a colleague's annotation file as their annotation set, next to the user's own.
+
+Documents are matched by ``text_sha256``, then by normalised text (white space, newlines and
+Unicode composition ignored; offsets are carried over with ``core.align``). A record whose text
+matches no document becomes a new document; one whose text is only *nearly* that of a stored
+document is reported and not imported, never silently misaligned. Every span is validated against
+its text; a bad file imports nothing and lists its bad lines. The whole file is stored in one
+transaction. Importing a file again for the same annotator replaces that annotator's spans on the
+documents it holds, instead of adding them twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.align import OffsetMap
+from annotator.core.errors import InputError, InputErrors
+from annotator.core.model import AnnotationRecord, Document, Span
+from annotator.core.text import normalized_for_matching
+from annotator.formats.articles import decode_text
+from annotator.formats.lines import iter_lines
+from annotator.formats.registry import read_annotations
+from annotator.store import Store
+
+NEAR_SIMILARITY = 90.0
+"""Texts at least this similar (rapidfuzz ratio, 0-100, on normalised text) are near copies."""
+
+SAME_TITLE_SIMILARITY = 50.0
+"""With the same title, texts at least this similar are taken as versions of one article."""
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A record's place in its file: a line for line-based formats, else a record number."""
+
+    file: str
+    line: int | None
+    record: int  # 1-based
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}: record {self.record}"
+
+    def error(self, reason: str) -> InputError:
+        if self.line is not None:
+            return InputError(reason, self.file, self.line)
+        return InputError(f"record {self.record}: {reason}", self.file)
+
+
+@dataclass(frozen=True, slots=True)
+class NearMiss:
+    where: Where
+    annotator: str
+    document_id: int
+    title: str
+    similarity: float  # 0-100
+    reason: str
+
+    def line(self) -> str:
+        title = f" ({self.title!r})" if self.title else ""
+        return (
+            f"not imported: {self.where}: {self.reason} document {self.document_id}{title}, "
+            f"{self.similarity:.0f}% similar; offsets would not line up"
+        )
+
+
+@dataclass
+class AnnotationImportReport:
+    file: str
+    format: str = ""
+    annotators: list[str] = field(default_factory=list)
+    matched: list[tuple[Where, str, int]] = field(default_factory=list)  # by sha256
+    matched_normalized: list[tuple[Where, str, int]] = field(default_factory=list)
+    created: list[tuple[Where, str, int]] = field(default_factory=list)  # new document ids
+    near_misses: list[NearMiss] = field(default_factory=list)
+    spans_added: int = 0
+    spans_replaced: int = 0
+    replaced_documents: int = 0  # documents on which an annotator already had spans
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return len(self.matched) + len(self.matched_normalized) + len(self.created)
+
+    def lines(self) -> list[str]:
+        out = list(self.notices)
+        for where, name, doc_id in self.matched_normalized:
+            out.append(
+                f"{where}: {name}'s record matches document {doc_id} once white space and "
+                "Unicode forms are normalised; its offsets were carried over"
+            )
+        for where, name, doc_id in self.created:
+            out.append(f"{where}: new document {doc_id} for {name}'s record")
+        out += [miss.line() for miss in self.near_misses]
+        if self.spans_replaced:
+            out.append(
+                f"replaced {self.spans_replaced} earlier spans on {self.replaced_documents} "
+                "documents (the same annotator's set, imported again)"
+            )
+        who = ", ".join(self.annotators) or "nobody"
+        out.append(
+            f"{self.imported} records imported as {who}: {len(self.matched)} matched by text, "
+            f"{len(self.matched_normalized)} by normalised text, "
+            f"{len(self.created)} for new documents, {self.spans_added} spans; "
+            f"{len(self.near_misses)} not imported"
+        )
+        return out
+
+
+def record_lines(path: Path, count: int) -> list[int] | None:
+    """Line numbers of the non-blank lines of a line-based file, if there are ``count`` of them."""
+    lines: list[int] = []
+    try:
+        with path.open("rb") as handle:
+            for number, raw in iter_lines(handle, str(path)):
+                if decode_text(raw, str(path), number).strip():
+                    lines.append(number)
+    except (OSError, InputError):
+        return None
+    return lines if len(lines) == count else None
+
+
+def record_places(path: Path, fmt: str, count: int) -> list[Where]:
+    lines = None
+    if fmt in ("jsonl", "prodigy", "doccano") and path.is_file():
+        lines = record_lines(path, count)
+    return [
+        Where(str(path), lines[i] if lines is not None else None, i + 1) for i in range(count)
+    ]
+
+
+def _check_spans(record: AnnotationRecord) -> str | None:
+    for span in record.spans:
+        if span.end > len(record.text):
+            return (
+                f"span {span.start}-{span.end} ({span.label}) ends after the text "
+                f"({len(record.text)} characters)"
+            )
+    return None
+
+
+@dataclass
+class _Known:
+    """A document a record can be matched to: stored already, or new in this file."""
+
+    text: str
+    document_id: int | None = None
+    new_index: int | None = None
+
+
+class _Candidates:
+    """Stored documents by normalised text and title, read once and only when needed."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._loaded = False
+        self.by_norm: dict[str, _Known] = {}
+        self.norm_texts: list[str] = []
+        self.norm_ids: list[tuple[int, str]] = []  # (document id, title) per norm_texts entry
+        self.by_title: dict[str, list[int]] = {}
+
+    def load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        for doc_id, title, text in self.store.iter_document_texts():
+            norm = normalized_for_matching(text)
+            self.by_norm.setdefault(norm, _Known(text, document_id=doc_id))
+            self.by_title.setdefault(_title_key(title), []).append(len(self.norm_texts))
+            self.norm_texts.append(norm)
+            self.norm_ids.append((doc_id, title))
+
+    def near(self, norm: str, title: str) -> tuple[int, str, float, str] | None:
+        """(document id, title, similarity, reason) of a stored near copy of ``norm``."""
+        from rapidfuzz import fuzz, process
+
+        if not self.norm_texts:
+            return None
+        best = process.extractOne(
+            norm, self.norm_texts, scorer=fuzz.ratio, score_cutoff=NEAR_SIMILARITY
+        )
+        if best is not None:
+            doc_id, doc_title = self.norm_ids[best[2]]
+            return doc_id, doc_title, float(best[1]), "text differs slightly from"
+        key = _title_key(title)
+        if key:
+            for index in self.by_title.get(key, []):
+                score = fuzz.ratio(norm, self.norm_texts[index])
+                if score >= SAME_TITLE_SIMILARITY:
+                    doc_id, doc_title = self.norm_ids[index]
+                    return doc_id, doc_title, float(score), "same title, different text from"
+        return None
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def import_annotations(
+    store: Store, path: Path, as_name: str | None = None, fmt: str = "auto"
+) -> AnnotationImportReport:
+    """Import every record of ``path`` as an annotation set (``as_name`` or the record's own)."""
+    path = Path(path)
+    result = read_annotations(path, fmt)
+    records = result.records
+    report = AnnotationImportReport(
+        file=str(path), format=result.format, notices=list(result.notices)
+    )
+    places = record_places(path, result.format, len(records))
+    name = as_name.strip() if as_name is not None else None
+    if as_name is not None and not name:
+        raise InputError("--as needs a non-empty annotator name")
+
+    # Validate everything before touching the database.
+    errors: list[InputError] = []
+    owners: list[str] = []
+    first: dict[tuple[str, str], Where] = {}
+    for where, record in zip(places, records, strict=True):
+        owner = name or (record.annotator or "").strip()
+        owners.append(owner)
+        if not owner:
+            errors.append(where.error("the record names no annotator; give one with --as NAME"))
+            continue
+        problem = _check_spans(record)
+        if problem:
+            errors.append(where.error(problem))
+            continue
+        key = (record.text_sha256, owner)
+        if key in first:
+            errors.append(
+                where.error(f"the same document as {first[key]}, both for annotator {owner!r}")
+            )
+            continue
+        first[key] = where
+    if errors:
+        raise InputErrors(errors)
+
+    existing = store.existing_shas({r.text_sha256 for r in records})
+    candidates = _Candidates(store)
+    new_docs: list[Document] = []
+    new_by_sha: dict[str, int] = {}
+    new_by_norm: dict[str, _Known] = {}
+    sets: list[tuple[str, int | None, int | None, list[Span]]] = []
+    created: list[tuple[Where, str, int]] = []  # (where, annotator, index into new_docs)
+    for where, record, owner in zip(places, records, owners, strict=True):
+        doc_id = existing.get(record.text_sha256)
+        if doc_id is not None:
+            sets.append((owner, doc_id, None, list(record.spans)))
+            report.matched.append((where, owner, doc_id))
+            continue
+        if record.text_sha256 in new_by_sha:
+            index = new_by_sha[record.text_sha256]
+            sets.append((owner, None, index, list(record.spans)))
+            created.append((where, owner, index))
+            continue
+        norm = normalized_for_matching(record.text)
+        candidates.load()
+        known = candidates.by_norm.get(norm) or new_by_norm.get(norm)
+        if known is not None:
+            spans = _carry_spans(record, known.text)
+            if spans is None:
+                errors.append(
+                    where.error(
+                        "the text matches a stored document once white space is normalised, "
+                        "but a span cannot be carried over to it"
+                    )
+                )
+                continue
+            sets.append((owner, known.document_id, known.new_index, spans))
+            if known.document_id is not None:
+                report.matched_normalized.append((where, owner, known.document_id))
+            elif known.new_index is not None:
+                created.append((where, owner, known.new_index))
+            continue
+        near = candidates.near(norm, record.meta.title)
+        if near is not None:
+            doc_id, title, score, reason = near
+            report.near_misses.append(NearMiss(where, owner, doc_id, title, score, reason))
+            continue
+        meta = record.meta
+        if not meta.lang:
+            from annotator.nlp.lang import detect_language
+
+            meta = meta.with_(lang=detect_language(record.text))
+        index = len(new_docs)
+        new_docs.append(Document(record.text, meta, record.status, sha256=record.text_sha256))
+        new_by_sha[record.text_sha256] = index
+        new_by_norm[norm] = _Known(record.text, new_index=index)
+        sets.append((owner, None, index, list(record.spans)))
+        created.append((where, owner, index))
+    if errors:
+        raise InputErrors(errors)
+
+    before = _documents_with_spans(store, sets)
+    new_ids, replaced = store.import_annotation_sets(new_docs, sets)
+    report.spans_replaced = replaced
+    report.replaced_documents = before
+    report.spans_added = sum(len(spans) for *_, spans in sets)
+    report.created = [(where, owner, new_ids[index]) for where, owner, index in created]
+    report.annotators = sorted({owner for owner, *_ in sets})
+    return report
+
+
+def _documents_with_spans(
+    store: Store, sets: list[tuple[str, int | None, int | None, list[Span]]]
+) -> int:
+    """How many (annotator, stored document) pairs of ``sets`` already have spans."""
+    annotators = {a.name: a.id for a in store.annotators()}
+    count = 0
+    cache: dict[int, set[int]] = {}
+    for owner, doc_id, _index, _spans in sets:
+        if doc_id is None or owner not in annotators:
+            continue
+        ann_id = annotators[owner]
+        if ann_id not in cache:
+            cache[ann_id] = set(store.annotated_document_ids(ann_id))
+        if doc_id in cache[ann_id]:
+            count += 1
+    return count
+
+
+def _carry_spans(record: AnnotationRecord, target: str) -> list[Span] | None:
+    if record.text == target:
+        return list(record.spans)
+    try:
+        mapping = OffsetMap(record.text, target)
+    except ValueError:
+        return None
+    spans: list[Span] = []
+    for span in record.spans:
+        moved = mapping.span(span.start, span.end)
+        if moved is None:
+            return None
+        spans.append(span.with_(start=moved[0], end=moved[1], id=None))
+    return spans

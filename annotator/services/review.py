@@ -1,0 +1,554 @@
+"""Review colleagues' work: the agreement report, and adjudication into a gold set.
+
+The report compares two or more annotation sets, read from files (one set per file) or from the
+database (one set per annotator), over the documents they share, matched by ``text_sha256``.
+Token labels use spaCy's rule-based tokenizer (``spacy.blank(lang)``, no model), so figures do not
+depend on which pipelines are installed. The figures themselves are computed in
+``core.agreement`` and defined in ``docs/AGREEMENT.md``.
+
+Adjudication walks the differences between annotators and writes each decision into the gold
+annotator's set as a command with ``do``/``undo`` (the GUI wraps them in its undo stack), exactly
+like the annotation commands of ``services.annotate``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.agreement import (
+    OUTSIDE,
+    AgreementReport,
+    Counts,
+    DocumentAnnotations,
+    SpanScores,
+    Token,
+    compare,
+)
+from annotator.core.differences import Difference, document_differences
+from annotator.core.errors import InputError, InputErrors, StoreError
+from annotator.core.model import AnnotationRecord, Origin, Span
+from annotator.services.annotate import Change
+from annotator.store import Store
+
+DEFAULT_LANG = "en"
+FALLBACK_LANG = "xx"  # spaCy's multi-language tokenizer, for languages spaCy cannot tokenize
+
+# -- tokens -----------------------------------------------------------------------------------
+
+
+class Tokenizers:
+    """spaCy's blank tokenizers, one per language, loaded once (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._nlp: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self.fallbacks: set[str] = set()
+
+    def _get(self, lang: str) -> Any:
+        import spacy
+
+        with self._lock:
+            if lang not in self._nlp:
+                try:
+                    self._nlp[lang] = spacy.blank(lang)
+                except (ImportError, ValueError, KeyError):
+                    self.fallbacks.add(lang)
+                    if FALLBACK_LANG not in self._nlp:
+                        self._nlp[FALLBACK_LANG] = spacy.blank(FALLBACK_LANG)
+                    self._nlp[lang] = self._nlp[FALLBACK_LANG]
+            return self._nlp[lang]
+
+    def tokens(self, text: str, lang: str = "") -> list[Token]:
+        nlp = self._get(lang or DEFAULT_LANG)
+        doc = nlp.make_doc(text)
+        return [(t.idx, t.idx + len(t.text)) for t in doc]
+
+
+_TOKENIZERS = Tokenizers()
+
+
+def tokenizers() -> Tokenizers:
+    return _TOKENIZERS
+
+
+# -- reading annotation sets ------------------------------------------------------------------
+
+
+@dataclass
+class AnnotationSet:
+    """One annotator's records, from one file or from the database."""
+
+    name: str
+    source: str
+    records: list[AnnotationRecord] = field(default_factory=list)
+
+
+def _read_set(path: Path, fmt: str) -> tuple[list[AnnotationRecord], list[str]]:
+    from annotator.formats.registry import read_annotations
+    from annotator.services.annotations_import import record_places
+
+    result = read_annotations(path, fmt)
+    places = record_places(path, result.format, len(result.records))
+    seen: dict[str, str] = {}
+    errors: list[InputError] = []
+    for where, record in zip(places, result.records, strict=True):
+        if record.text_sha256 in seen:
+            errors.append(
+                where.error(
+                    f"the same document as {seen[record.text_sha256]}: a file given to review "
+                    "holds one annotation set (export one with `annotator export --annotator NAME`)"
+                )
+            )
+        else:
+            seen[record.text_sha256] = str(where)
+    if errors:
+        raise InputErrors(errors)
+    return result.records, [n for n in result.notices if not n.endswith(f"read as {result.format}")]
+
+
+def _unique_name(wanted: str, stem: str, taken: set[str]) -> str:
+    for candidate in (wanted, stem):
+        if candidate and candidate not in taken:
+            return candidate
+    n = 2
+    while f"{stem} ({n})" in taken:
+        n += 1
+    return f"{stem} ({n})"
+
+
+def load_sets(paths: Sequence[Path], fmt: str = "auto") -> tuple[list[AnnotationSet], list[str]]:
+    """Read each file as one annotation set; every bad line of every file is reported."""
+    sets: list[AnnotationSet] = []
+    notices: list[str] = []
+    errors: list[InputError] = []
+    taken: set[str] = set()
+    for path in paths:
+        try:
+            records, file_notices = _read_set(Path(path), fmt)
+        except InputErrors as exc:
+            errors += exc.errors
+            continue
+        except InputError as exc:
+            errors.append(exc.located(str(path)))
+            continue
+        notices += file_notices
+        names = {r.annotator for r in records if r.annotator}
+        wanted = names.pop() if len(names) == 1 else ""
+        name = _unique_name(wanted, Path(path).stem, taken)
+        taken.add(name)
+        sets.append(AnnotationSet(name, str(path), records))
+    if errors:
+        raise InputErrors(errors)
+    return sets, notices
+
+
+def documents_from_sets(sets: Sequence[AnnotationSet]) -> list[DocumentAnnotations]:
+    """One entry per distinct text (by sha256), in first-seen order, tokenized once."""
+    by_sha: dict[str, tuple[AnnotationRecord, dict[str, list[Span]]]] = {}
+    langs: dict[str, str] = {}
+    for annotation_set in sets:
+        for record in annotation_set.records:
+            entry = by_sha.setdefault(record.text_sha256, (record, {}))
+            entry[1][annotation_set.name] = list(record.spans)
+            if record.meta.lang and not langs.get(record.text_sha256):
+                langs[record.text_sha256] = record.meta.lang
+    docs: list[DocumentAnnotations] = []
+    for sha, (record, spans) in by_sha.items():
+        tokens = _TOKENIZERS.tokens(record.text, langs.get(sha, "")) if len(spans) > 1 else []
+        docs.append(DocumentAnnotations(sha, tokens, spans, record.meta.title))
+    return docs
+
+
+def _fallback_notes() -> list[str]:
+    return [
+        f"no spaCy tokenizer for language {lang!r}: tokenized with spaCy's multi-language rules"
+        for lang in sorted(_TOKENIZERS.fallbacks)
+    ]
+
+
+def review_files(paths: Sequence[Path], fmt: str = "auto") -> AgreementReport:
+    """The agreement report of two or more annotation files (one annotation set per file)."""
+    if len(paths) < 2:
+        raise InputError("review needs two or more annotation files")
+    sets, notices = load_sets(paths, fmt)
+    docs = documents_from_sets(sets)
+    report = compare(docs, [s.name for s in sets], {s.name: s.source for s in sets})
+    report.notes = notices + _fallback_notes() + report.notes
+    return report
+
+
+def _resolve_annotators(store: Store, names: Sequence[str]) -> dict[str, int]:
+    if len(names) < 2 or len(set(names)) != len(names):
+        raise InputError("name two or more different annotators (--annotators a,b)")
+    known = {a.name: a.id for a in store.annotators()}
+    missing = [n for n in names if n not in known]
+    if missing:
+        have = ", ".join(sorted(known)) or "none"
+        raise StoreError(f"no annotator named {', '.join(map(repr, missing))} (annotators: {have})")
+    return {n: known[n] for n in names}
+
+
+def review_database(db: Path | str, names: Sequence[str]) -> AgreementReport:
+    """The agreement report of annotators' sets in a database.
+
+    A document belongs to an annotator's set when that annotator has at least one span in it.
+    """
+    store = Store(db)
+    try:
+        ids = _resolve_annotators(store, names)
+        annotated = {name: set(store.annotated_document_ids(ann)) for name, ann in ids.items()}
+        all_ids = sorted(set().union(*annotated.values()))
+        docs: list[DocumentAnnotations] = []
+        for doc_id in all_ids:
+            present = [n for n in names if doc_id in annotated[n]]
+            document = store.get_document(doc_id)
+            spans = {n: store.spans(doc_id, annotator_id=ids[n]) for n in present}
+            tokens: list[Token] = []
+            if len(present) > 1:
+                tokens = _TOKENIZERS.tokens(document.text, document.meta.lang)
+            docs.append(DocumentAnnotations(document.sha256, tokens, spans, document.meta.title))
+    finally:
+        store.close()
+    report = compare(docs, list(names), {n: f"{db}" for n in names})
+    report.notes = _fallback_notes() + report.notes
+    return report
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+
+def render_json(report: AgreementReport) -> str:
+    """The stable JSON form of the report (schema in docs/AGREEMENT.md)."""
+    return json.dumps(report.to_json(), ensure_ascii=False, indent=2)
+
+
+def _f(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _score_rows(strict: SpanScores, partial: SpanScores) -> list[str]:
+    labels = sorted(set(strict.per_label) | set(partial.per_label))
+    head = (
+        f"  {'label':<16}{'in A':>6}{'in B':>6} | {'strict':>6}{'P':>7}{'R':>7}{'F1':>7}"
+        f" | {'partial':>7}{'P':>7}{'R':>7}{'F1':>7}"
+    )
+    rows = [head, "  " + "-" * (len(head) - 2)]
+
+    def row(name: str, s: Counts, p: Counts) -> str:
+        return (
+            f"  {name:<16}{s.n_a:>6}{s.n_b:>6} | {s.tp:>6}{_f(s.precision):>7}{_f(s.recall):>7}"
+            f"{_f(s.f1):>7} | {p.tp:>7}{_f(p.precision):>7}{_f(p.recall):>7}{_f(p.f1):>7}"
+        )
+
+    for label in labels:
+        rows.append(
+            row(
+                label, strict.per_label.get(label, Counts()), partial.per_label.get(label, Counts())
+            )
+        )
+    rows.append(row("all labels", strict.overall, partial.overall))
+    return rows
+
+
+def render_text(report: AgreementReport) -> str:
+    """The report as an analyst reads it in a terminal."""
+    out: list[str] = []
+    out.append("Agreement report")
+    for name in report.annotators:
+        source = report.sources.get(name, "")
+        out.append(f"  {name}" + (f"  ({source})" if source and source != name else ""))
+    only = ", ".join(f"{n}: {c}" for n, c in report.documents_only_in.items() if c)
+    out.append(
+        f"Documents: {report.documents_compared} compared, {report.documents_only_in_one} only in "
+        f"one set" + (f" ({only})" if only else "") + f"; {report.tokens} tokens compared"
+    )
+    for pair in report.pairs:
+        out.append("")
+        out.append(f"{pair.b} against {pair.a} (A = {pair.a}, the reference; B = {pair.b})")
+        out.append(
+            f"  documents: {pair.documents_compared} compared, {pair.documents_only_a} only in "
+            f"{pair.a}, {pair.documents_only_b} only in {pair.b}"
+        )
+        out += _score_rows(pair.strict, pair.partial)
+        k = pair.kappa
+        out.append(
+            f"  Cohen's kappa on token labels: {_f(k.kappa)} (observed {_f(k.observed)}, "
+            f"expected {_f(k.expected)}, {k.n} tokens)"
+        )
+        labels = pair.confusion.labels
+        if len(labels) > 1:
+            out.append(f"  Label confusion (rows {pair.a}, columns {pair.b}; {OUTSIDE} = no span):")
+            width = max(6, *(len(label) + 1 for label in labels))
+            out.append("  " + " " * width + "".join(f"{label:>{width}}" for label in labels))
+            for label, counts in zip(labels, pair.confusion.matrix(), strict=True):
+                out.append(f"  {label:<{width}}" + "".join(f"{c:>{width}}" for c in counts))
+    if len(report.annotators) > 2:
+        out.append("")
+        out.append("Pairwise (strict F1 / partial F1 / Cohen's kappa):")
+        width = max(10, *(len(n) + 2 for n in report.annotators))
+        out.append(" " * width + "".join(f"{n:>{width + 12}}" for n in report.annotators))
+        strict = report.matrix("strict_f1")
+        partial = report.matrix("partial_f1")
+        kappa = report.matrix("cohen_kappa")
+        for i, name in enumerate(report.annotators):
+            cells = []
+            for j in range(len(report.annotators)):
+                if i == j:
+                    cells.append(f"{'-':>{width + 12}}")
+                else:
+                    cell = f"{_f(strict[i][j])}/{_f(partial[i][j])}/{_f(kappa[i][j])}"
+                    cells.append(f"{cell:>{width + 12}}")
+            out.append(f"{name:<{width}}" + "".join(cells))
+    out.append("")
+    out.append(
+        f"Krippendorff's alpha (nominal) on token labels, all annotators: {_f(report.alpha_tokens)}"
+    )
+    out.append("Frames, events and actor links: not annotated yet, no figures.")
+    for note in report.notes:
+        out.append(f"note: {note}")
+    return "\n".join(out)
+
+
+# -- adjudication -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BulkChange(Change):
+    """A change to several documents at once; ``document_id`` is the first of them (or 0)."""
+
+    document_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """How a difference was settled: whose version was taken, and the gold spans it made."""
+
+    choice: str  # an annotator's name, "none", "custom", or "existing" (found in gold at start)
+    spans: tuple[Span, ...] = ()
+
+
+NONE = "none"
+CUSTOM = "custom"
+EXISTING = "existing"
+
+
+def _key(span: Span) -> tuple[int, int, str, str]:
+    return (span.start, span.end, span.label, span.layer)
+
+
+def _gold_copy(span: Span) -> Span:
+    return Span(span.start, span.end, span.label, Origin.MANUAL, span.layer)
+
+
+class Adjudication:
+    """Settle the differences between two or more annotators' sets into a gold set.
+
+    Documents: those given, or every document where one of the annotators has a span; in each,
+    every one of the annotators takes part (no span there means "nothing here"). Differences are
+    listed in document and text order. A gold set that already holds spans (an adjudication
+    resumed later) is respected: agreed spans are not copied twice, and a difference whose gold
+    span is already there counts as settled ("existing"). A difference settled as "none" in an
+    earlier run cannot be told from an unsettled one, and is offered again.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        annotators: Sequence[str],
+        gold: str = "gold",
+        documents: Sequence[int] | None = None,
+    ) -> None:
+        self.store = store
+        self.annotators = list(annotators)
+        gold = gold.strip()
+        if not gold:
+            raise InputError("the adjudicated set needs an annotator name")
+        if gold in self.annotators:
+            raise InputError(
+                f"the adjudicated set {gold!r} cannot be one of the compared annotators"
+            )
+        self.annotator_ids = _resolve_annotators(store, self.annotators)
+        self.gold = store.annotator(gold)
+        if documents is None:
+            ids: set[int] = set()
+            for ann_id in self.annotator_ids.values():
+                ids.update(store.annotated_document_ids(ann_id))
+            documents = sorted(ids)
+        self.document_ids = list(documents)
+        self.agreed: dict[int, list[Span]] = {}
+        self.differences: list[Difference] = []
+        self.decisions: dict[int, Decision] = {}
+        for doc_id in self.document_ids:
+            spans = {
+                name: store.spans(doc_id, annotator_id=ann_id)
+                for name, ann_id in self.annotator_ids.items()
+            }
+            agreed, differences = document_differences(doc_id, spans, self.annotators)
+            self.agreed[doc_id] = agreed
+            first = len(self.differences)
+            self.differences += differences
+            self._resume(doc_id, agreed, range(first, len(self.differences)))
+
+    def _resume(self, doc_id: int, agreed: list[Span], indices: range) -> None:
+        gold = self.store.spans(doc_id, annotator_id=self.gold.id)
+        if not gold:
+            return
+        agreed_keys = {_key(s) for s in agreed}
+        free = [s for s in gold if _key(s) not in agreed_keys]
+        claimed: dict[int, list[Span]] = {}
+        # First a gold span equal to one of the versions, then any gold span in the region.
+        for index in indices:
+            versions = {
+                (s.start, s.end, s.label) for _, s in self.differences[index].versions if s
+            }
+            for span in list(free):
+                if (span.start, span.end, span.label) in versions:
+                    claimed.setdefault(index, []).append(span)
+                    free.remove(span)
+        for index in indices:
+            if index in claimed:
+                continue
+            diff = self.differences[index]
+            for span in list(free):
+                if span.start < diff.end and diff.start < span.end:
+                    claimed.setdefault(index, []).append(span)
+                    free.remove(span)
+        for index, spans in claimed.items():
+            self.decisions[index] = Decision(EXISTING, tuple(spans))
+
+    # -- progress and navigation ----------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return len(self.differences)
+
+    @property
+    def remaining(self) -> int:
+        return len(self.differences) - len(self.decisions)
+
+    def is_resolved(self, index: int) -> bool:
+        return index in self.decisions
+
+    def next_unresolved(self, after: int | None = None) -> int | None:
+        """The first unsettled difference after ``after`` (wrapping around), or None."""
+        n = len(self.differences)
+        start = -1 if after is None else after
+        for step in range(1, n + 1):
+            index = (start + step) % n
+            if index not in self.decisions:
+                return index
+        return None
+
+    def previous_unresolved(self, before: int | None = None) -> int | None:
+        n = len(self.differences)
+        start = n if before is None else before
+        for step in range(1, n + 1):
+            index = (start - step) % n
+            if index not in self.decisions:
+                return index
+        return None
+
+    def differences_in(self, doc_id: int) -> list[int]:
+        return [i for i, d in enumerate(self.differences) if d.document_id == doc_id]
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def start(self) -> AcceptAgreed:
+        """Copy every agreed span into the gold set (those not there already)."""
+        return AcceptAgreed(self)
+
+    def take(self, index: int, annotator: str) -> Decide:
+        """Settle a difference with one annotator's version (nothing, if they have none)."""
+        span = self.differences[index].version(annotator)
+        spans = [] if span is None else [_gold_copy(span)]
+        return Decide(self, index, annotator, spans, f"Take {annotator}'s version")
+
+    def take_none(self, index: int) -> Decide:
+        return Decide(self, index, NONE, [], "Keep no span")
+
+    def custom(self, index: int, spans: Sequence[Span]) -> Decide:
+        """Settle a difference with spans of the reviewer's own making (an edited version)."""
+        return Decide(self, index, CUSTOM, [_gold_copy(s) for s in spans], "Edit the span")
+
+    def gold_spans(self, doc_id: int) -> list[Span]:
+        return self.store.spans(doc_id, annotator_id=self.gold.id)
+
+
+class AcceptAgreed:
+    """Put the spans every annotator agrees on into the gold set, in one command."""
+
+    def __init__(self, adjudication: Adjudication) -> None:
+        self.adjudication = adjudication
+        self.text = "Accept agreed spans"
+        self.added: dict[int, list[Span]] = {}
+
+    def do(self) -> Change:
+        adj = self.adjudication
+        self.added = {}
+        for doc_id, agreed in adj.agreed.items():
+            if not agreed:
+                continue
+            present = {_key(s) for s in adj.gold_spans(doc_id)}
+            wanted = [_gold_copy(s) for s in agreed if _key(s) not in present]
+            if wanted:
+                _deleted, stored = adj.store.replace_spans(doc_id, adj.gold.id, [], wanted)
+                self.added[doc_id] = stored
+        ids = tuple(sorted(self.added))
+        return BulkChange(ids[0] if ids else 0, spans=True, document_ids=ids)
+
+    def undo(self) -> Change:
+        adj = self.adjudication
+        for doc_id, spans in self.added.items():
+            adj.store.replace_spans(doc_id, adj.gold.id, [s.id for s in spans if s.id], [])
+        ids = tuple(sorted(self.added))
+        return BulkChange(ids[0] if ids else 0, spans=True, document_ids=ids)
+
+    @property
+    def count(self) -> int:
+        return sum(len(v) for v in self.added.values())
+
+
+class Decide:
+    """Settle one difference: replace whatever gold spans an earlier decision made for it."""
+
+    def __init__(
+        self, adjudication: Adjudication, index: int, choice: str, spans: list[Span], text: str
+    ) -> None:
+        self.adjudication = adjudication
+        self.index = index
+        self.choice = choice
+        self.spans = spans
+        self.text = text
+        self.previous: Decision | None = None
+        self.stored: list[Span] = []
+
+    @property
+    def document_id(self) -> int:
+        return self.adjudication.differences[self.index].document_id
+
+    def do(self) -> Change:
+        adj = self.adjudication
+        self.previous = adj.decisions.get(self.index)
+        remove = [s.id for s in self.previous.spans if s.id] if self.previous else []
+        # On redo, self.stored holds the ids of the first run: the spans come back under them.
+        add = self.stored or self.spans
+        _deleted, self.stored = adj.store.replace_spans(self.document_id, adj.gold.id, remove, add)
+        adj.decisions[self.index] = Decision(self.choice, tuple(self.stored))
+        return Change(self.document_id, spans=True)
+
+    def undo(self) -> Change:
+        adj = self.adjudication
+        restore = list(self.previous.spans) if self.previous else []
+        adj.store.replace_spans(
+            self.document_id, adj.gold.id, [s.id for s in self.stored if s.id], restore
+        )
+        if self.previous is None:
+            adj.decisions.pop(self.index, None)
+        else:
+            adj.decisions[self.index] = self.previous
+        return Change(self.document_id, spans=True)
