@@ -738,7 +738,11 @@ class MainWindow(QMainWindow):
         if self.registry is None:
             self.model_label.setText("model: off (no pre-annotation)")
             return
-        names = [f"{lang}: {cands[0]}" for lang in ("en", "fr") if (cands := self.registry.candidates(lang))]
+        langs = sorted({"en", "fr", *self.registry.overrides})
+        names = []
+        for lang in langs:
+            found = self.registry.available(lang)
+            names.append(f"{lang}: {found}" if found else f"{lang}: none installed (no suggestions)")
         note = f" · {self._model_note}" if self._model_note else ""
         self.model_label.setText("model: " + ", ".join(names) + note)
 

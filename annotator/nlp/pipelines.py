@@ -40,6 +40,20 @@ class PipelineRegistry:
             return (self.overrides[lang],)
         return DEFAULT_MODELS.get(lang, ())
 
+    def available(self, lang: str) -> str | None:
+        """The first configured model for ``lang`` that is installed (without loading it)."""
+        import importlib.util
+
+        for name in self.candidates(lang):
+            if ("/" in name or "\\" in name) and Path(name).is_dir():
+                return name
+            try:
+                if importlib.util.find_spec(name) is not None:
+                    return name
+            except (ImportError, ValueError):
+                continue
+        return None
+
     def error(self, lang: str) -> str:
         """Why no model is available for ``lang`` (after a failed ``load``)."""
         return self._errors.get(lang, "")
