@@ -21,7 +21,7 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 
-COMMANDS = ("gui", "import", "export", "import-annotations", "review")
+COMMANDS = ("gui", "import", "export", "import-annotations", "review", "train")
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +46,36 @@ def _add_models(parser: argparse.ArgumentParser) -> None:
 
 def _add_labels(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--labels", type=Path, default=None, help="label set file (JSON)")
+
+
+def _add_export_options(exp: argparse.ArgumentParser) -> None:
+    from annotator.formats.registry import WRITE_FORMATS
+
+    exp.add_argument(
+        "--format",
+        choices=WRITE_FORMATS,
+        default=None,
+        help="output format (default: spacy for .spacy, labelstudio for .json, else jsonl)",
+    )
+    exp.add_argument(
+        "--kind", choices=("human", "model"), help="only people's sets, or only models' suggestions"
+    )
+    exp.add_argument("--label", action="append", default=[], metavar="LABEL[,LABEL]",
+                     help="only spans with these labels; may be repeated")
+    exp.add_argument("--layer", action="append", default=[], metavar="LAYER[,LAYER]",
+                     help="only spans of these layers (entity, actor, ...); may be repeated")
+    exp.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                     help="only documents dated on or after this day")
+    exp.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                     help="only documents dated on or before this day")
+    exp.add_argument("--split", type=float, default=None, metavar="RATIO",
+                     help="split documents into OUT.train and OUT.dev (e.g. 0.8: 80%% to train)")
+    exp.add_argument("--seed", type=int, default=0, help="seed of the --split shuffle (default: 0)")
+
+
+def _names(values: Sequence[str]) -> frozenset[str] | None:
+    names = frozenset(n.strip() for v in values for n in v.split(",") if n.strip())
+    return names or None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,12 +103,27 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--no-preannotate", action="store_true", help="do not run the spaCy pipeline")
     imp.add_argument("paths", nargs="+", type=Path, help="files or folders")
 
-    exp = sub.add_parser("export", help="export annotations as native JSONL")
+    exp = sub.add_parser(
+        "export", help="export annotations: native JSONL, spaCy, Prodigy, doccano, Label Studio, brat"
+    )
     _add_db(exp)
-    exp.add_argument("out", type=Path, help="output file (.jsonl)")
+    exp.add_argument("out", type=Path, help="output file (a folder for brat)")
     exp.add_argument("--annotator", help="only this annotator's set")
     exp.add_argument("--status", choices=[s.value for s in Status], help="only documents with this status")
     exp.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    _add_export_options(exp)
+
+    trn = sub.add_parser("train", help="train a spaCy NER model on the annotations (CPU)")
+    _add_db(trn)
+    trn.add_argument("--out", type=Path, required=True, help="folder for the model")
+    trn.add_argument("--lang", default="en", help="language of the documents (default: en)")
+    trn.add_argument("--annotator", help="train on this annotator's set (default: people's sets)")
+    trn.add_argument("--max-steps", type=int, default=None, help="training steps (default: 2000)")
+    trn.add_argument(
+        "--split", type=float, default=0.8, help="share of documents to train on (default: 0.8)"
+    )
+    trn.add_argument("--seed", type=int, default=0, help="seed of split and training (default: 0)")
+    trn.add_argument("--force", action="store_true", help="replace the folder if it is not empty")
 
     from annotator.formats.registry import READ_FORMATS
 
@@ -172,7 +217,47 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from annotator.services.exporting import export_jsonl
+    from annotator.core.model import AnnotatorKind
+    from annotator.core.tasks import TaskState
+    from annotator.services.exporting import ExportFilters, export
+    from annotator.store import Store
+
+    db = args.db or default_db_path()
+    if not Path(db).exists():
+        raise InputError("no such database", str(db))
+    filters = ExportFilters(
+        annotator=args.annotator,
+        kind=AnnotatorKind(args.kind) if args.kind else None,
+        status=Status(args.status) if args.status else None,
+        labels=_names(args.label),
+        layers=_names(args.layer),
+        date_from=args.date_from,
+        date_to=args.date_to,
+    )
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int, message: str) -> None:
+        if interactive:
+            print(f"\r[{done}/{total}] {message}", end="", file=sys.stderr, flush=True)
+
+    store = Store(db)
+    try:
+        report = export(
+            store, args.out, args.format, filters, args.split, args.seed,
+            overwrite=args.force, task=TaskState(progress),
+        )
+    finally:
+        if interactive:
+            print(file=sys.stderr)
+        store.close()
+    for line in report.lines():
+        print(line)
+    print(f"exported {report.total_records} records to {', '.join(map(str, report.files))}")
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from annotator.services.training import DEFAULT_MAX_STEPS, train
     from annotator.store import Store
 
     db = args.db or default_db_path()
@@ -180,11 +265,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise InputError("no such database", str(db))
     store = Store(db)
     try:
-        status = Status(args.status) if args.status else None
-        count = export_jsonl(store, args.out, args.annotator, status, overwrite=args.force)
+        report = train(
+            store, args.out, lang=args.lang, annotator=args.annotator,
+            max_steps=args.max_steps or DEFAULT_MAX_STEPS, split=args.split, seed=args.seed,
+            overwrite=args.force, echo=lambda text: print(text, end="", flush=True),
+        )
     finally:
         store.close()
-    print(f"exported {count} records to {args.out}")
+    for line in report.lines():
+        print(line)
     return EXIT_OK
 
 
@@ -240,6 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": cmd_export,
         "import-annotations": cmd_import_annotations,
         "review": cmd_review,
+        "train": cmd_train,
     }
     try:
         return handlers[args.command](args)

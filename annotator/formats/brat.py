@@ -44,7 +44,7 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def _parse_ann(
-    ann: Path, text: str, counts: dict[str, int]
+    ann: Path, text: str, counts: dict[str, int], discontinuous: list[str]
 ) -> tuple[RawRecord, list[InputError]]:
     file = str(ann)
     raw = RawRecord(text=text, where="")
@@ -69,7 +69,7 @@ def _parse_ann(
                 start, end = fragments[0]
                 raw.spans.append(RawSpan(start, end, label, surface, layer, where=where))
             else:
-                counts["discontinuous"] += 1
+                discontinuous.append(f"{ann.name} {ident}")
                 raw.group_texts[where] = surface
                 for start, end in fragments:
                     part = RawSpan(start, end, label, None, layer, where=where, group=where)
@@ -103,7 +103,8 @@ def read_brat(path: Path) -> ReadResult:
     records: list[AnnotationRecord] = []
     notices: list[str] = []
     errors: list[InputError] = []
-    counts: dict[str, int] = {"discontinuous": 0}
+    counts: dict[str, int] = {}
+    discontinuous: list[str] = []
     for txt, ann in _pairs(Path(path)):
         if not ann.is_file():
             errors.append(InputError("no .ann file beside this text", str(txt)))
@@ -113,7 +114,7 @@ def read_brat(path: Path) -> ReadResult:
             continue
         try:
             text = decode_text(read_bounded(txt), str(txt))
-            raw, line_errors = _parse_ann(ann, text, counts)
+            raw, line_errors = _parse_ann(ann, text, counts, discontinuous)
             if line_errors:
                 errors.extend(line_errors)
                 continue
@@ -129,9 +130,11 @@ def read_brat(path: Path) -> ReadResult:
     if errors:
         raise InputErrors(errors)
     where = str(path)
-    if counts.pop("discontinuous"):
+    if discontinuous:
+        shown = ", ".join(discontinuous[:5]) + (", ..." if len(discontinuous) > 5 else "")
         notices.append(
-            f"{where}: discontinuous span(s) were kept as one span per fragment"
+            f"{where}: {len(discontinuous)} discontinuous span(s) ({shown}) were kept as one "
+            "span per fragment"
         )
     for kind, count in sorted(counts.items()):
         if count:
