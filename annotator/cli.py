@@ -60,16 +60,33 @@ def _add_export_options(exp: argparse.ArgumentParser) -> None:
     exp.add_argument(
         "--kind", choices=("human", "model"), help="only people's sets, or only models' suggestions"
     )
-    exp.add_argument("--label", action="append", default=[], metavar="LABEL[,LABEL]",
-                     help="only spans with these labels; may be repeated")
-    exp.add_argument("--layer", action="append", default=[], metavar="LAYER[,LAYER]",
-                     help="only spans of these layers (entity, actor, ...); may be repeated")
-    exp.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
-                     help="only documents dated on or after this day")
-    exp.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
-                     help="only documents dated on or before this day")
-    exp.add_argument("--split", type=float, default=None, metavar="RATIO",
-                     help="split documents into OUT.train and OUT.dev (e.g. 0.8: 80%% to train)")
+    exp.add_argument(
+        "--label",
+        action="append",
+        default=[],
+        metavar="LABEL[,LABEL]",
+        help="only spans with these labels; may be repeated",
+    )
+    exp.add_argument(
+        "--layer",
+        action="append",
+        default=[],
+        metavar="LAYER[,LAYER]",
+        help="only spans of these layers (entity, actor, ...); may be repeated",
+    )
+    exp.add_argument(
+        "--from", dest="date_from", metavar="YYYY-MM-DD", help="only documents dated on or after this day"
+    )
+    exp.add_argument(
+        "--to", dest="date_to", metavar="YYYY-MM-DD", help="only documents dated on or before this day"
+    )
+    exp.add_argument(
+        "--split",
+        type=float,
+        default=None,
+        metavar="RATIO",
+        help="split documents into OUT.train and OUT.dev (e.g. 0.8: 80%% to train)",
+    )
     exp.add_argument("--seed", type=int, default=0, help="seed of the --split shuffle (default: 0)")
 
 
@@ -119,9 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     trn.add_argument("--lang", default="en", help="language of the documents (default: en)")
     trn.add_argument("--annotator", help="train on this annotator's set (default: people's sets)")
     trn.add_argument("--max-steps", type=int, default=None, help="training steps (default: 2000)")
-    trn.add_argument(
-        "--split", type=float, default=0.8, help="share of documents to train on (default: 0.8)"
-    )
+    trn.add_argument("--split", type=float, default=0.8, help="share of documents to train on (default: 0.8)")
     trn.add_argument("--seed", type=int, default=0, help="seed of split and training (default: 0)")
     trn.add_argument("--force", action="store_true", help="replace the folder if it is not empty")
 
@@ -133,20 +148,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(ima)
     ima.add_argument("file", type=Path, help="annotation file (native JSONL or another tool's)")
     ima.add_argument(
-        "--as", dest="as_name", metavar="NAME",
+        "--as",
+        dest="as_name",
+        metavar="NAME",
         help="annotator name for every record (default: each record's own 'annotator')",
     )
-    ima.add_argument("--format", choices=("auto", *READ_FORMATS), default="auto",
-                     help="the file's format (default: detected)")
+    ima.add_argument(
+        "--format",
+        choices=("auto", *READ_FORMATS),
+        default="auto",
+        help="the file's format (default: detected)",
+    )
 
     rev = sub.add_parser("review", help="agreement report between annotation files or annotators")
     rev.add_argument("files", nargs="*", type=Path, help="two or more annotation files")
     rev.add_argument("--json", action="store_true", help="print the report as JSON")
-    rev.add_argument("--format", choices=("auto", *READ_FORMATS), default="auto",
-                     help="the files' format (default: detected per file)")
+    rev.add_argument(
+        "--format",
+        choices=("auto", *READ_FORMATS),
+        default="auto",
+        help="the files' format (default: detected per file)",
+    )
     _add_db(rev)
-    rev.add_argument("--annotators", metavar="A,B[,C...]",
-                     help="with --db: compare these annotators' sets in the database")
+    rev.add_argument(
+        "--annotators", metavar="A,B[,C...]", help="with --db: compare these annotators' sets in the database"
+    )
     return parser
 
 
@@ -243,8 +269,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = Store(db)
     try:
         report = export(
-            store, args.out, args.format, filters, args.split, args.seed,
-            overwrite=args.force, task=TaskState(progress),
+            store,
+            args.out,
+            args.format,
+            filters,
+            args.split,
+            args.seed,
+            overwrite=args.force,
+            task=TaskState(progress),
         )
     finally:
         if interactive:
@@ -266,9 +298,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     store = Store(db)
     try:
         report = train(
-            store, args.out, lang=args.lang, annotator=args.annotator,
-            max_steps=args.max_steps or DEFAULT_MAX_STEPS, split=args.split, seed=args.seed,
-            overwrite=args.force, echo=lambda text: print(text, end="", flush=True),
+            store,
+            args.out,
+            lang=args.lang,
+            annotator=args.annotator,
+            max_steps=args.max_steps or DEFAULT_MAX_STEPS,
+            split=args.split,
+            seed=args.seed,
+            overwrite=args.force,
+            echo=lambda text: print(text, end="", flush=True),
         )
     finally:
         store.close()

@@ -93,9 +93,7 @@ class LabelSet:
             raise SchemaError(f"{source}: 'model_labels' must be an object")
         for model_label, target in model_labels.items():
             if target not in seen_names:
-                raise SchemaError(
-                    f"{source}: model label {model_label!r} maps to unknown label {target!r}"
-                )
+                raise SchemaError(f"{source}: model label {model_label!r} maps to unknown label {target!r}")
         return cls(labels, {str(k): str(v) for k, v in model_labels.items()})
 
     @classmethod

@@ -48,8 +48,11 @@ def install_error_handler(window_getter: object = None) -> None:
         log.error("unexpected error\n%s", text)
         app = QApplication.instance()
         if app is not None and not app.closingDown():
-            box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
-                              f"{value}\n\nYour saved work is safe. Details were written to {path}.")
+            box = QMessageBox(
+                QMessageBox.Icon.Critical,
+                "Unexpected error",
+                f"{value}\n\nYour saved work is safe. Details were written to {path}.",
+            )
             box.setDetailedText(text)
             box.setObjectName("errorDialog")
             box.setWindowModality(Qt.WindowModality.NonModal)
@@ -61,7 +64,9 @@ def install_error_handler(window_getter: object = None) -> None:
     sys.excepthook = hook
 
 
-def resolve_annotator(args: argparse.Namespace, settings: Settings, dialogs: Dialogs | None, ask: bool) -> str:
+def resolve_annotator(
+    args: argparse.Namespace, settings: Settings, dialogs: Dialogs | None, ask: bool
+) -> str:
     """--annotator wins for this run; otherwise the name kept in settings, asked once."""
     if getattr(args, "annotator", None):
         return str(args.annotator)
@@ -82,8 +87,10 @@ def build_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: 
 
     settings = Settings.load()
     labels = load_labels(getattr(args, "labels", None), settings)
-    registry = None if getattr(args, "no_preannotate", False) else PipelineRegistry(
-        parse_models(getattr(args, "model", []) or [], settings)
+    registry = (
+        None
+        if getattr(args, "no_preannotate", False)
+        else PipelineRegistry(parse_models(getattr(args, "model", []) or [], settings))
     )
     store = Store(args.db or default_db_path())
     name = resolve_annotator(args, settings, dialogs, ask)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QColor, QIcon, QPixmap, QPainter
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from annotator.core.model import DocumentSummary, Status
 
@@ -60,7 +60,9 @@ class DocumentTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
@@ -85,7 +87,15 @@ class DocumentTableModel(QAbstractTableModel):
             return values[col]
         if role == Qt.ItemDataRole.UserRole:
             # Sort key.
-            return (r.title.casefold(), r.source.casefold(), r.lang, r.date, list(Status).index(r.status), r.n_spans, r.n_suggestions)[col]
+            return (
+                r.title.casefold(),
+                r.source.casefold(),
+                r.lang,
+                r.date,
+                list(Status).index(r.status),
+                r.n_spans,
+                r.n_suggestions,
+            )[col]
         if role == Qt.ItemDataRole.DecorationRole and col == 4:
             return self._icons[r.status]
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 5:

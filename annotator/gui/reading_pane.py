@@ -263,9 +263,7 @@ class ReadingPane(QPlainTextEdit):
         a = max(0, a - MARGIN_CHARS)
         b = min(len(self._text), b + MARGIN_CHARS)
         self._highlighted_range = (a, b)
-        items = [
-            i for i in self._index.overlapping(a, b) if self._show_suggestions or not i.suggestion
-        ]
+        items = [i for i in self._index.overlapping(a, b) if self._show_suggestions or not i.suggestion]
         # Longer spans first so nested shorter ones are drawn on top and stay visible.
         items.sort(key=lambda i: (-(i.span.end - i.span.start), not i.suggestion))
         selections = []
@@ -380,4 +378,3 @@ class ReadingPane(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip:
             return self.event(event)
         return super().viewportEvent(event)
-

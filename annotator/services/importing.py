@@ -32,7 +32,9 @@ class ImportReport:
 
     def lines(self) -> list[str]:
         out = [f"imported {name} as document {doc_id}" for name, doc_id in self.added]
-        out += [f"skipped {name}: already in the database as document {doc_id}" for name, doc_id in self.skipped]
+        out += [
+            f"skipped {name}: already in the database as document {doc_id}" for name, doc_id in self.skipped
+        ]
         out += self.notices
         if self.cancelled:
             out.append("import cancelled: the files listed above were imported, the rest were not")
@@ -109,7 +111,9 @@ def import_paths(
                     nlp, info = loaded
                     report.models[lang] = f"{info.name} {info.version}".strip()
                     texts = [fresh[i].text for i in indices]
-                    for i, spans in zip(indices, preannotate(nlp, texts, labels, lambda: task.cancelled), strict=False):
+                    for i, spans in zip(
+                        indices, preannotate(nlp, texts, labels, lambda: task.cancelled), strict=False
+                    ):
                         spans_by_index[i] = spans
                         annotators[f"{info.name}\t{info.version}"].append(i)
                         done += 1

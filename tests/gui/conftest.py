@@ -49,8 +49,14 @@ class ScriptedDialogs(Dialogs):
 
 def window_args(db: Path, annotator: str | None = "alice", **extra: object) -> argparse.Namespace:
     values: dict[str, object] = {
-        "db": db, "annotator": annotator, "labels": None, "model": [], "no_preannotate": False,
-        "screenshot": None, "doc": 1, "paths": [],
+        "db": db,
+        "annotator": annotator,
+        "labels": None,
+        "model": [],
+        "no_preannotate": False,
+        "screenshot": None,
+        "doc": 1,
+        "paths": [],
     }
     values.update(extra)
     return argparse.Namespace(**values)
@@ -61,7 +67,9 @@ def open_window(qtbot) -> Iterator[Callable[..., tuple[MainWindow, ScriptedDialo
     """Open the real main window on a database; closes every window it opened."""
     opened: list[MainWindow] = []
 
-    def _open(db: Path, annotator: str | None = "alice", **extra: object) -> tuple[MainWindow, ScriptedDialogs]:
+    def _open(
+        db: Path, annotator: str | None = "alice", **extra: object
+    ) -> tuple[MainWindow, ScriptedDialogs]:
         dialogs = ScriptedDialogs()
         window = build_window(window_args(db, annotator, **extra), dialogs=dialogs, ask=True)
         qtbot.addWidget(window)

@@ -34,7 +34,9 @@ def _alice_spans(db: Path, doc_id: int) -> list[tuple[int, int, str]]:
         store.close()
 
 
-def test_drag_select_label_undo_redo_reopen_export(open_window, qtbot, seeded_db: Path, tmp_path: Path) -> None:
+def test_drag_select_label_undo_redo_reopen_export(
+    open_window, qtbot, seeded_db: Path, tmp_path: Path
+) -> None:
     window, dialogs = open_window(seeded_db)
     doc_id = _open_002(window)
     text = window.pane.text()
@@ -53,7 +55,9 @@ def test_drag_select_label_undo_redo_reopen_export(open_window, qtbot, seeded_db
 
     qtbot.keyClick(window.pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert (start, end, "PERSON") not in _alice_spans(seeded_db, doc_id)
-    qtbot.keyClick(window.pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window.pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert (start, end, "PERSON") in _alice_spans(seeded_db, doc_id)
     window.close()
 
@@ -94,9 +98,7 @@ def test_keyboard_review_of_suggestions(open_window, qtbot, seeded_db: Path) -> 
     second = pane.current
     assert second is not None and second.suggestion and second.span.start > first.span.start
     qtbot.keyClick(pane, Qt.Key.Key_X)  # reject: the suggestion is gone
-    assert all(
-        (i.span.start, i.span.end) != (second.span.start, second.span.end) for i in pane.shown_spans()
-    )
+    assert all((i.span.start, i.span.end) != (second.span.start, second.span.end) for i in pane.shown_spans())
     qtbot.keyClick(pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # and back
     assert any(
         i.suggestion and (i.span.start, i.span.end) == (second.span.start, second.span.end)
@@ -104,14 +106,18 @@ def test_keyboard_review_of_suggestions(open_window, qtbot, seeded_db: Path) -> 
     )
 
     # Relabel the confirmed span: make it current by clicking it, then press 2 (ORG).
-    qtbot.mouseClick(pane.viewport(), Qt.MouseButton.LeftButton, pos=viewport_point(window, first.span.start + 1))
+    qtbot.mouseClick(
+        pane.viewport(), Qt.MouseButton.LeftButton, pos=viewport_point(window, first.span.start + 1)
+    )
     assert pane.current is not None and not pane.current.suggestion
     qtbot.keyClick(pane, Qt.Key.Key_2)
     assert (first.span.start, first.span.end, "ORG") in _alice_spans(seeded_db, doc_id)
 
     # Accept everything else at once; one undo takes it all back.
     before = len(_alice_spans(seeded_db, doc_id))
-    qtbot.keyClick(pane, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        pane, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert not [i for i in pane.shown_spans() if i.suggestion]
     after = len(_alice_spans(seeded_db, doc_id))
     assert after > before

@@ -25,7 +25,9 @@ def test_first_start_asks_the_annotator_name_once(open_window, tmp_path: Path) -
     assert window2.session.annotator.name == window.session.annotator.name
 
 
-def test_import_runs_in_background_with_progress_then_opens(open_window, qtbot, tmp_path: Path, seeds_dir: Path) -> None:
+def test_import_runs_in_background_with_progress_then_opens(
+    open_window, qtbot, tmp_path: Path, seeds_dir: Path
+) -> None:
     db = tmp_path / "fresh.sqlite"
     window, dialogs = open_window(db)
     assert window.doc_model.rowCount() == 0
@@ -121,7 +123,9 @@ def test_confirmed_span_is_painted_as_a_fill(open_window, qtbot, seeded_db: Path
     text = pane.text()
     before = pane.viewport().grab().toImage()
     # Confirm every suggestion: the label colours must now fill the text background.
-    qtbot.keyClick(pane, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        pane, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     after = pane.viewport().grab().toImage()
     gpe = window.labels.color("GPE")
     # GPE fill is the label colour at partial alpha over white: a light green.
@@ -140,9 +144,24 @@ def test_screenshot_command_draws_highlighted_window(tmp_path: Path, seeds_dir: 
     shot = tmp_path / "shot.png"
     env_db = tmp_path / "s.sqlite"
     result = subprocess.run(
-        [sys.executable, "-m", "annotator", "gui", "--db", str(env_db), "--annotator", "alice",
-         "--screenshot", str(shot), "--doc", "3", str(seeds_dir)],
-        capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            "-m",
+            "annotator",
+            "gui",
+            "--db",
+            str(env_db),
+            "--annotator",
+            "alice",
+            "--screenshot",
+            str(shot),
+            "--doc",
+            "3",
+            str(seeds_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert result.returncode == 0, result.stderr
     image = QImage(str(shot))
