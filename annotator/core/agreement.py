@@ -322,10 +322,10 @@ def krippendorff_alpha_nominal(rows: Sequence[Sequence[str | None]]) -> float | 
     if len(codes) < 2:
         return None
     try:
-        value = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+        alpha = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
     except ValueError:
         return None
-    return None if math.isnan(value) else value
+    return None if math.isnan(alpha) else alpha
 
 
 # -- whole comparisons ------------------------------------------------------------------------
