@@ -8,7 +8,6 @@ is migrated, a newer one is refused.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlmodel import SQLModel
 
 from annotator.core.errors import StoreError
 from annotator.store import tables
+from annotator.store.fulltext import ensure_fulltext
 from annotator.store.tables import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
@@ -112,4 +112,7 @@ def open_engine(path: Path | str) -> Engine:
     SQLModel.metadata.create_all(engine)
     with engine.begin() as conn:
         conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+    # The full-text index is derived data outside the schema version: created if missing and
+    # rebuilt if out of step on every open, so migrations may reshape ``document`` freely.
+    ensure_fulltext(engine)
     return engine
