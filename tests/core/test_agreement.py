@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.core.agreement import (
     OUTSIDE,
@@ -243,3 +245,48 @@ def test_documents_only_in_one_annotator_are_counted_not_compared() -> None:
     assert report.documents_compared == 1
     assert report.documents_only_in == {"A": 1, "B": 1}
     assert report.pair("A", "B").strict.overall == Counts(1, 1, 1)
+
+
+def _alpha_by_definition(rows: list[list[str | None]]) -> float | None:
+    """Krippendorff's nominal alpha straight from its definition (coincidence matrix)."""
+    from collections import defaultdict
+
+    o: dict[tuple[str, str], float] = defaultdict(float)
+    for unit in zip(*rows, strict=True):
+        values = [v for v in unit if v is not None]
+        m = len(values)
+        if m < 2:
+            continue
+        for i, c in enumerate(values):
+            for j, k in enumerate(values):
+                if i != j:
+                    o[(c, k)] += 1 / (m - 1)
+    n_c: dict[str, float] = defaultdict(float)
+    for (c, _k), weight in o.items():
+        n_c[c] += weight
+    n = sum(n_c.values())
+    if n <= 1 or len(n_c) < 2:
+        return None
+    d_o = sum(w for (c, k), w in o.items() if c != k) / n
+    d_e = (n * n - sum(v * v for v in n_c.values())) / (n * (n - 1))
+    return 1 - d_o / d_e
+
+
+@given(
+    st.integers(min_value=2, max_value=4).flatmap(
+        lambda coders: st.lists(
+            st.lists(st.sampled_from(["O", "PER", "ORG", None]), min_size=coders, max_size=coders),
+            min_size=1,
+            max_size=30,
+        )
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_alpha_from_the_library_equals_the_definition(units: list[list[str | None]]) -> None:
+    rows = [list(column) for column in zip(*units, strict=True)]
+    expected = _alpha_by_definition(rows)
+    got = krippendorff_alpha_nominal(rows)
+    if expected is None:
+        assert got is None
+    else:
+        assert got == pytest.approx(expected)
