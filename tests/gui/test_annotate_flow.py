@@ -183,3 +183,42 @@ def test_filter_and_sort_document_list(open_window, qtbot, seeded_db: Path) -> N
     window.doc_view.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # language
     first = window.doc_proxy.index(0, 2).data()
     assert first == "FR"
+
+
+def test_undo_of_work_in_another_document_shows_that_document(open_window, qtbot, seeded_db: Path) -> None:
+    window, _ = open_window(seeded_db)
+    doc_id = _open_002(window)
+    pane = window.pane
+    qtbot.keyClick(pane, Qt.Key.Key_N)
+    qtbot.keyClick(pane, Qt.Key.Key_Return)
+    accepted = _alice_spans(seeded_db, doc_id)
+    assert len(accepted) == 1
+    qtbot.keyClick(pane, Qt.Key.Key_J)  # move on to the next document
+    assert window.doc_id != doc_id
+    qtbot.keyClick(pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.doc_id == doc_id  # the undo happened where the analyst can see it
+    assert _alice_spans(seeded_db, doc_id) == []
+    row = window.doc_model.row_of(doc_id)
+    assert window.doc_model.summary(row).n_spans == 0
+
+
+def test_cancelled_import_keeps_whole_files_only(open_window, qtbot, tmp_path: Path) -> None:
+    import json as _json
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(100):
+        lines = [
+            _json.dumps({"text": f"Report {i}-{j}: Esmail Qaani met officials in Damascus on day {j}."})
+            for j in range(5)
+        ]
+        (folder / f"batch{i:02d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "c.sqlite"
+    window, _ = open_window(db)
+    window.start_import([folder])
+    qtbot.waitUntil(lambda: window.progress.value() >= 5, timeout=60000)
+    window.cancel_button.click()
+    qtbot.waitUntil(lambda: not window.worker.running, timeout=60000)
+    count = window.store.count_documents()
+    assert count % 5 == 0  # every file is there whole, or not at all
+    assert 0 < count < 500  # cancelled before the end
