@@ -98,3 +98,60 @@ def validate_actor(actor: Actor, schema: Schema) -> list[Problem]:
     if actor.uid and not _UID.match(actor.uid):
         problems.append(Problem(ERROR, "uid", f"{actor.uid!r} is not a valid actor uid"))
     return problems
+
+
+def actors_from_seed(data: Any, source: str, schema: Schema) -> list[Actor]:
+    """Actors of a seed file (``{"actors": [...]}``), checked: errors name the file and the entry."""
+    from annotator.core.errors import SchemaError
+
+    if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
+        raise SchemaError(f"{source}: expected an object with an 'actors' list")
+    actors: list[Actor] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(data["actors"]):
+        where = f"{source}: actors[{i}]"
+        if not isinstance(item, dict):
+            raise SchemaError(f"{where}: expected an object")
+        for key in ("uid", "name", "kind", "country", "sector", "wikidata", "notes"):
+            if key in item and not isinstance(item[key], str):
+                raise SchemaError(f"{where}.{key}: expected a string")
+        aliases = item.get("aliases", [])
+        if not isinstance(aliases, list) or any(not isinstance(a, str) for a in aliases):
+            raise SchemaError(f"{where}.aliases: expected a list of strings")
+        name = clean_name(item.get("name", ""))
+        actor = Actor(
+            name=name,
+            aliases=clean_aliases(name, aliases),
+            kind=item.get("kind", "other"),
+            country=item.get("country", ""),
+            sector=item.get("sector", ""),
+            wikidata=item.get("wikidata", ""),
+            notes=item.get("notes", ""),
+            uid=item.get("uid", "") or new_uid(),
+        )
+        for problem in validate_actor(actor, schema):
+            if problem.is_error:
+                raise SchemaError(f"{where}.{problem.field}: {problem.message}")
+        key = actor.uid
+        if key in seen:
+            raise SchemaError(f"{where}.uid: {key!r} is already used by actors[{seen[key]}]")
+        seen[key] = i
+        actors.append(actor)
+    return actors
+
+
+def read_actor_seed(path: Any, schema: Schema) -> list[Actor]:
+    """Read a seed file of actors (``resources/actors-seed.json`` is the built-in one)."""
+    import json
+    from pathlib import Path
+
+    from annotator.core.errors import SchemaError
+
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SchemaError(f"{path}: cannot read the actor file ({exc})") from exc
+    except json.JSONDecodeError as exc:
+        raise SchemaError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from exc
+    return actors_from_seed(data, str(path), schema)

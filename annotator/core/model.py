@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from annotator.core.actors import Actor
+    from annotator.core.events import Event
+    from annotator.core.framing import FrameAssessment
 
 
 class Status(StrEnum):
@@ -128,6 +133,12 @@ class AnnotationRecord:
     status: Status
     spans: list[Span] = field(default_factory=list)
     text_sha256: str = ""
+    # The analysis layer (native format 2). Ids inside a record are record-scoped: span ids are
+    # those of ``spans``, actor ids those of ``actors``; ``mentions`` maps span id -> actor id.
+    actors: list[Actor] = field(default_factory=list)
+    mentions: dict[int, int] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    frames: FrameAssessment | None = None
 
     def __post_init__(self) -> None:
         if not self.text_sha256:

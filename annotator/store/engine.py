@@ -18,12 +18,13 @@ from sqlmodel import SQLModel
 from annotator.core.errors import StoreError
 from annotator.store import tables
 from annotator.store.fulltext import ensure_fulltext
+from annotator.store.migration_v2 import migrate_1_to_2
 from annotator.store.tables import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
 
 # Migrations from version N to N+1, as functions of a raw sqlite3 connection inside a transaction.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: migrate_1_to_2}
 
 
 def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -112,6 +113,11 @@ def open_engine(path: Path | str) -> Engine:
     SQLModel.metadata.create_all(engine)
     with engine.begin() as conn:
         conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+    # The built-in seed actors, once per database (new or migrated), so that alias proposals
+    # work from the first document; see docs/SCHEMA.md.
+    from annotator.store.analysis import ensure_actor_seed
+
+    ensure_actor_seed(engine)
     # The full-text index is derived data outside the schema version: created if missing and
     # rebuilt if out of step on every open, so migrations may reshape ``document`` freely.
     ensure_fulltext(engine)

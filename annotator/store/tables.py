@@ -1,4 +1,4 @@
-"""SQLModel tables: documents, annotators and spans.
+"""SQLModel tables: documents, annotators and spans; actors, events and framing (schema 2).
 
 Offsets are code points, end exclusive; check constraints keep them a non-empty range. Spans
 cascade with their document. Ids use AUTOINCREMENT so that an id is never reused: undo/redo can
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: actors, events, framing (see engine.MIGRATIONS)
 
 
 def utcnow() -> str:
@@ -81,3 +81,133 @@ class MetaRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str = ""
+
+
+# -- schema 2: the analyst's annotation model (actors, events, framing) ---------------------------
+# Actors are shared by all documents and annotators; events and frame assessments belong to one
+# document and one annotator. Deleting a span drops what hangs on it (its actor link, the event it
+# triggers, the arguments it fills); an actor still referenced cannot be deleted (merge it instead).
+
+
+class ActorRow(SQLModel, table=True):
+    __tablename__ = "actor"
+    __table_args__ = (
+        UniqueConstraint("uid", name="uq_actor_uid"),
+        CheckConstraint("length(trim(name)) > 0", name="ck_actor_name"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str  # stable across databases and exports
+    name: str = Field(index=True)
+    kind: str = "other"
+    country: str = ""
+    sector: str = ""
+    wikidata: str = ""
+    notes: str = ""
+    created_at: str = Field(default_factory=utcnow)
+    updated_at: str = Field(default_factory=utcnow)
+
+
+class ActorAliasRow(SQLModel, table=True):
+    __tablename__ = "actor_alias"
+    __table_args__ = (
+        UniqueConstraint("actor_id", "alias", name="uq_actor_alias"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int = Field(foreign_key="actor.id", ondelete="CASCADE", index=True)
+    alias: str
+    position: int = 0
+
+
+class ActorMentionRow(SQLModel, table=True):
+    """A span that names a canonical actor."""
+
+    __tablename__ = "actor_mention"
+
+    span_id: int = Field(primary_key=True, foreign_key="span.id", ondelete="CASCADE")
+    actor_id: int = Field(foreign_key="actor.id", ondelete="RESTRICT", index=True)
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "event"
+    __table_args__ = (
+        UniqueConstraint("trigger_span_id", name="uq_event_trigger"),
+        Index("ix_event_doc_annotator", "document_id", "annotator_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
+    trigger_span_id: int = Field(foreign_key="span.id", ondelete="CASCADE")
+    category: str
+    mode: str = ""
+    context: str = ""
+    cameo: str = ""
+    date: str = ""
+    factuality: str = "asserted"
+    created_at: str = Field(default_factory=utcnow)
+    updated_at: str = Field(default_factory=utcnow)
+
+
+class EventArgumentRow(SQLModel, table=True):
+    """One argument of an event (role "source" holds who reports it): an actor or a span."""
+
+    __tablename__ = "event_argument"
+    __table_args__ = (
+        CheckConstraint(
+            "(actor_id IS NULL) <> (span_id IS NULL)", name="ck_event_argument_ref"
+        ),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE", index=True)
+    role: str
+    actor_id: int | None = Field(
+        default=None, foreign_key="actor.id", ondelete="RESTRICT", index=True
+    )
+    span_id: int | None = Field(default=None, foreign_key="span.id", ondelete="CASCADE", index=True)
+    position: int = 0
+
+
+class FrameAssessmentRow(SQLModel, table=True):
+    __tablename__ = "frame_assessment"
+    __table_args__ = (
+        UniqueConstraint("document_id", "annotator_id", name="uq_frame_doc_annotator"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id", ondelete="CASCADE")
+    primary_frame: str = ""
+    headline_frame: str = ""
+    tone: str = ""
+    tone_target_actor_id: int | None = Field(
+        default=None, foreign_key="actor.id", ondelete="RESTRICT", index=True
+    )
+    updated_at: str = Field(default_factory=utcnow)
+
+
+class FramePresentRow(SQLModel, table=True):
+    __tablename__ = "frame_present"
+
+    assessment_id: int = Field(
+        primary_key=True, foreign_key="frame_assessment.id", ondelete="CASCADE"
+    )
+    dimension: str = Field(primary_key=True)
+    position: int = 0
+
+
+class FrameActorRoleRow(SQLModel, table=True):
+    __tablename__ = "frame_actor_role"
+
+    assessment_id: int = Field(
+        primary_key=True, foreign_key="frame_assessment.id", ondelete="CASCADE"
+    )
+    actor_id: int = Field(primary_key=True, foreign_key="actor.id", ondelete="RESTRICT", index=True)
+    role: str
