@@ -45,6 +45,7 @@ from annotator.gui.dialogs import Dialogs
 from annotator.gui.doclist import DocumentFilterModel, DocumentTableModel
 from annotator.gui.label_panel import LabelPanel
 from annotator.gui.reading_pane import ReadingPane, ShownSpan
+from annotator.gui.search_panel import SearchPanel
 from annotator.gui.workers import Worker
 from annotator.nlp.pipelines import PipelineRegistry
 from annotator.services.annotate import AnnotationSession, Change, Command
@@ -69,6 +70,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+1", "Show or hide model suggestions"),
     ("Ctrl++ / Ctrl+-", "Larger / smaller text"),
     ("Ctrl+F", "Filter the document list"),
+    ("Ctrl+Shift+F", "Search the corpus (Enter on a result opens it, match selected)"),
     ("F1", "This list"),
 ]
 
@@ -280,6 +282,15 @@ class MainWindow(QMainWindow):
         self.label_dock.setWidget(self.label_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.label_dock)
 
+        # Corpus search dock (hidden until asked for).
+        self.search_panel = SearchPanel(self.store)
+        self.search_panel.openRequested.connect(self.open_passage)
+        self.search_dock = QDockWidget("Search")
+        self.search_dock.setObjectName("searchDock")
+        self.search_dock.setWidget(self.search_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search_dock)
+        self.search_dock.hide()
+
         # Status bar: where the data lives, who annotates, which model, whether all is saved.
         bar = self.statusBar()
         self.db_label = QLabel(f"db: {self.store.path}")
@@ -372,6 +383,7 @@ class MainWindow(QMainWindow):
         self.act_bigger = a("&Larger text", lambda: self.change_font(+1), QKeySequence.StandardKey.ZoomIn)
         self.act_smaller = a("&Smaller text", lambda: self.change_font(-1), QKeySequence.StandardKey.ZoomOut)
         self.act_filter = a("&Filter documents", self._focus_filter, "Ctrl+F")
+        self.act_search = a("&Search the corpus…", self.focus_search, "Ctrl+Shift+F", "actionSearch")
         self.act_shortcuts = a("&Keyboard shortcuts", self.show_shortcuts, "F1")
         self.act_about = a("&About annotator", self.show_about)
 
@@ -381,7 +393,7 @@ class MainWindow(QMainWindow):
         for act in (self.act_import, self.act_import_folder, None, self.act_export, None, self.act_quit):
             file_menu.addSeparator() if act is None else file_menu.addAction(act)
         edit = bar.addMenu("&Edit")
-        for act in (self.act_undo, self.act_redo, None, self.act_details, self.act_filter):
+        for act in (self.act_undo, self.act_redo, None, self.act_details, self.act_filter, self.act_search):
             edit.addSeparator() if act is None else edit.addAction(act)
         view = bar.addMenu("&View")
         view.addAction(self.act_suggestions)
@@ -390,6 +402,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self.doc_dock.toggleViewAction())
         view.addAction(self.label_dock.toggleViewAction())
+        view.addAction(self.search_dock.toggleViewAction())
         annotate = bar.addMenu("&Annotate")
         label_menu = annotate.addMenu("&Label as")
         for act in self.label_actions:
@@ -705,6 +718,20 @@ class MainWindow(QMainWindow):
 
     def change_font(self, delta: int) -> None:
         self.pane.set_font_size(self.pane.font_size() + delta)
+
+    def focus_search(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search_panel.focus_query()
+
+    def open_passage(self, doc_id: int, start: int, end: int) -> None:
+        """Open a document with text[start:end] selected (a search hit), ready for a label key."""
+        self.select_document(doc_id)
+        if end > start:
+            self.pane.set_current(None, reveal=False)
+            self.pane.select_codepoints(start, end)
+            self.pane.centerCursor()
+        self.pane.setFocus()
 
     def _focus_filter(self) -> None:
         self.doc_dock.show()
