@@ -130,10 +130,17 @@ class _ProgressStream(io.TextIOBase):
 
     _ROW = re.compile(r"^\s*\d+\s+(\d+)\s")
 
-    def __init__(self, echo: Callable[[str], None] | None, task: TaskState, max_steps: int) -> None:
+    def __init__(
+        self,
+        echo: Callable[[str], None] | None,
+        task: TaskState,
+        max_steps: int,
+        rename: tuple[str, str] = ("", ""),
+    ) -> None:
         self.echo = echo
         self.task = task
         self.max_steps = max_steps
+        self.rename = rename  # (temporary folder, final folder) as named in spaCy's messages
 
     def write(self, text: str) -> int:
         self.task.check()
@@ -142,6 +149,8 @@ class _ProgressStream(io.TextIOBase):
             if match:
                 self.task.progress(int(match.group(1)), self.max_steps, "training")
         if self.echo is not None:
+            if self.rename[0]:
+                text = text.replace(*self.rename)
             self.echo(text)
         return len(text)
 
@@ -194,7 +203,7 @@ def train(
         nlp = init_nlp(config, use_gpu=-1)
         staging = tmp / "model"
         staging.mkdir()
-        stream = _ProgressStream(echo, task, max_steps)
+        stream = _ProgressStream(echo, task, max_steps, (str(staging), str(out)))
         train_loop(nlp, staging, use_gpu=-1, stdout=stream, stderr=stream)  # type: ignore[arg-type]
         best = staging / "model-best"
         if not best.exists():
