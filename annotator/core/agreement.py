@@ -322,7 +322,8 @@ def krippendorff_alpha_nominal(rows: Sequence[Sequence[str | None]]) -> float | 
     if len(codes) < 2:
         return None
     try:
-        alpha = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 is "undefined", said below
+            alpha = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
     except ValueError:
         return None
     return None if math.isnan(alpha) else alpha

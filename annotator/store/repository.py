@@ -272,23 +272,29 @@ class Store:
         """Store spans (keeping their ids when given) in one transaction; return them with ids."""
         if not spans:
             return []
-        now = utcnow()
-        stored: list[Span] = []
         with self.engine.begin() as conn:
-            length = conn.execute(
-                text("SELECT length(text) FROM document WHERE id = :id"), {"id": doc_id}
-            ).scalar()
-            if length is None:
-                raise StoreError(f"no document with id {doc_id}")
-            for span in spans:
-                if span.end > length:
-                    raise StoreError(
-                        f"span {span.start}-{span.end} ends after the text ({length} characters)"
-                    )
-                new_id = conn.execute(
-                    insert(_SPAN).values(**self._span_values(doc_id, annotator_id, span, now))
-                ).inserted_primary_key[0]
-                stored.append(span.with_(id=new_id))
+            return self._insert_spans(conn, doc_id, annotator_id, spans)
+
+    def _insert_spans(
+        self, conn: Any, doc_id: int, annotator_id: int, spans: Sequence[Span]
+    ) -> list[Span]:
+        """Insert spans inside the caller's transaction, checking them against the text."""
+        now = utcnow()
+        length = conn.execute(
+            text("SELECT length(text) FROM document WHERE id = :id"), {"id": doc_id}
+        ).scalar()
+        if length is None:
+            raise StoreError(f"no document with id {doc_id}")
+        stored: list[Span] = []
+        for span in spans:
+            if span.end > length:
+                raise StoreError(
+                    f"span {span.start}-{span.end} ends after the text ({length} characters)"
+                )
+            new_id = conn.execute(
+                insert(_SPAN).values(**self._span_values(doc_id, annotator_id, span, now))
+            ).inserted_primary_key[0]
+            stored.append(span.with_(id=new_id))
         return stored
 
     def delete_spans(self, span_ids: Sequence[int]) -> list[tuple[int, int, Span]]:
@@ -415,8 +421,6 @@ class Store:
         Added spans keep their ids when given (undo restores a span under its own id). Returns
         what was deleted, as (document id, annotator id, span), and the added spans with ids.
         """
-        now = utcnow()
-        stored: list[Span] = []
         with self.engine.begin() as conn:
             deleted: Sequence[Any] = []
             if remove_ids:
@@ -425,20 +429,7 @@ class Store:
                     missing = set(remove_ids) - {r.id for r in deleted}
                     raise StoreError(f"no span with id {sorted(missing)}")
                 conn.execute(delete(_SPAN).where(_SPAN.c.id.in_(list(remove_ids))))
-            length = conn.execute(
-                text("SELECT length(text) FROM document WHERE id = :id"), {"id": doc_id}
-            ).scalar()
-            if length is None:
-                raise StoreError(f"no document with id {doc_id}")
-            for span in add:
-                if span.end > length:
-                    raise StoreError(
-                        f"span {span.start}-{span.end} ends after the text ({length} characters)"
-                    )
-                new_id = conn.execute(
-                    insert(_SPAN).values(**self._span_values(doc_id, annotator_id, span, now))
-                ).inserted_primary_key[0]
-                stored.append(span.with_(id=new_id))
+            stored = self._insert_spans(conn, doc_id, annotator_id, add)
         return [(r.document_id, r.annotator_id, _span(r)) for r in deleted], stored
 
     # -- export -----------------------------------------------------------------------------
