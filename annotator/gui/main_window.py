@@ -426,6 +426,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        self._restore_document_list()
         last = self.qsettings.value("session/document")
         try:
             last_id = int(last) if last is not None else None
@@ -436,11 +437,32 @@ class MainWindow(QMainWindow):
         elif self.doc_model.rowCount() and self.doc_id is None:
             self.doc_view.selectRow(0)
 
+    def _restore_document_list(self) -> None:
+        """The document list's sort column and order and its filter text, as last left."""
+
+        def number(key: str, default: int) -> int:
+            try:
+                return int(self.qsettings.value(key, default))  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                return default
+
+        column = number("documents/sort_column", -1)
+        order = number("documents/sort_order", Qt.SortOrder.AscendingOrder.value)
+        if 0 <= column < self.doc_model.columnCount() and order in (0, 1):
+            self.doc_view.sortByColumn(column, Qt.SortOrder(order))
+        needle = self.qsettings.value("documents/filter", "")
+        if isinstance(needle, str) and needle:
+            self.filter_edit.setText(needle)
+
     def save_state(self) -> None:
         self.qsettings.setValue("window/geometry", self.saveGeometry())
         self.qsettings.setValue("window/state", self.saveState())
         if self.doc_id is not None:
             self.qsettings.setValue("session/document", self.doc_id)
+        header = self.doc_view.horizontalHeader()
+        self.qsettings.setValue("documents/sort_column", header.sortIndicatorSection())
+        self.qsettings.setValue("documents/sort_order", header.sortIndicatorOrder().value)
+        self.qsettings.setValue("documents/filter", self.filter_edit.text())
         self.qsettings.sync()
         self.settings.font_size = self.pane.font_size()
         self.settings.show_suggestions = self.act_suggestions.isChecked()
