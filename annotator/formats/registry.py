@@ -16,6 +16,7 @@ from pathlib import Path
 
 from annotator.core.errors import InputError
 from annotator.core.model import AnnotationRecord
+from annotator.formats.lines import iter_lines
 
 READ_FORMATS = ("jsonl", "prodigy", "doccano", "labelstudio", "brat", "spacy")
 """Formats that can be read, as named on the command line (``auto`` detects one of them)."""
@@ -70,15 +71,17 @@ def _first_json_object(path: Path) -> object | None:
     """The first non-empty line of a file parsed as JSON, or None if it is not JSON."""
     try:
         with path.open("rb") as handle:
-            for raw in handle:
+            for _, raw in iter_lines(handle, str(path)):
                 line = raw.decode("utf-8-sig", errors="replace").strip()
                 if line:
                     try:
                         return json.loads(line)
-                    except (json.JSONDecodeError, RecursionError):
+                    except (ValueError, RecursionError):  # ValueError: also over-long integers
                         return None
     except OSError as exc:
         raise InputError(f"cannot open ({exc.strerror})", str(path)) from None
+    except InputError:  # a line over the size limit: the reader reports it
+        return None
     return None
 
 

@@ -164,6 +164,41 @@ def test_annotation_readers_on_arbitrary_json(fmt: str, values: list[object]) ->
     _read_in_tmp({entry: data, **{k: v.encode() for k, v in siblings.items()}}, entry, fmt)
 
 
+# Pieces of JSON and of hostile files; joined at random they make near-miss records.
+FRAGMENTS = st.sampled_from(
+    [
+        b'{"text": ', b'"Tehran hosted the talks."', b', "spans": [', b'{"start": 0, "end": 6, ',
+        b'"label": "GPE"}', b", ", b"]", b"}", b"\n", b"\r\n", b'"annotator": "ana"',
+        b'"data": {"text": "x"}', b'"annotations": [{"result": [', b'"value": ',
+        b'"entities": [', b'"label": [[0, 6, "GPE"]]', b'"tokens": [', b'"token_end": 9',
+        b"9" * 5000, b"[" * 3000, b'{"a":' * 2000, b'"\\ud800"', b'"\\u0000"', b"\x00",
+        b"\xff\xfe", b"\xef\xbb\xbf", b"\xe9", b"NaN", b"-Infinity", b"1e999", b"-0",
+        b"null", b"true", b"T1\tGPE 0 6\tTehran", b"E1\tMeet:T9", b"R1\tR Arg1:T1 Arg2:T7",
+    ]
+)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@PROPERTY_SETTINGS
+@given(pieces=st.lists(FRAGMENTS, min_size=1, max_size=12))
+def test_annotation_readers_on_hostile_fragments(fmt: str, pieces: list[bytes]) -> None:
+    entry, siblings = ENTRIES[fmt]
+    data = b"".join(pieces)
+    _read_in_tmp({entry: data, **{k: v.encode() for k, v in siblings.items()}}, entry, fmt)
+
+
+@PROPERTY_SETTINGS
+@given(pieces=st.lists(FRAGMENTS, min_size=1, max_size=12), suffix=st.sampled_from([".txt", ".jsonl"]))
+def test_article_readers_on_hostile_fragments(pieces: list[bytes], suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"a{suffix}"
+        path.write_bytes(b"".join(pieces))
+        try:
+            read_txt(path) if suffix == ".txt" else read_jsonl_articles(path)
+        except AnnotatorError:
+            return
+
+
 @PROPERTY_SETTINGS
 @given(text=st.text(CHARS, max_size=60), ann=st.lists(st.text(CHARS, max_size=30), max_size=5))
 def test_brat_like_pairs_of_arbitrary_text(text: str, ann: list[str]) -> None:
