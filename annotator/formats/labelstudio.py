@@ -171,7 +171,8 @@ class _Reader:
             raise InputError(f"task {index}: expected an object")
         task_id = task.get("id")
         where = f"task {index}" + (f" (id {task_id})" if task_id is not None else "")
-        data = task.get("data") if isinstance(task.get("data"), dict) else task
+        data_value = task.get("data")
+        data: dict[str, Any] = data_value if isinstance(data_value, dict) else task
         text = data.get("text")
         if not isinstance(text, str):
             strings = [v for k, v in data.items() if isinstance(v, str) and k not in ("id",)]

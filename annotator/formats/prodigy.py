@@ -194,7 +194,8 @@ class _Reader:
             self.relations += len(obj["relations"])
         if isinstance(obj.get("accept"), list):
             self.choices += 1
-        meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+        meta_value = obj.get("meta")
+        meta: dict[str, Any] = meta_value if isinstance(meta_value, dict) else {}
         annotator = obj.get("_annotator_id") or obj.get("_session_id")
         return RawRecord(
             text=text,

@@ -141,7 +141,8 @@ def read_docbin(path: Path) -> ReadResult:
     for number, doc in enumerate(docs, start=1):
         info = doc.user_data.get("annotator")
         info = info if isinstance(info, dict) else {}
-        origins = info.get("origins") if isinstance(info.get("origins"), dict) else {}
+        origins_value = info.get("origins")
+        origins: dict[str, Any] = origins_value if isinstance(origins_value, dict) else {}
         spans: list[RawSpan] = []
         groups = {key: list(group) for key, group in doc.spans.items()}
         if not groups:

