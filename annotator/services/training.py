@@ -177,6 +177,8 @@ def train(
     out = Path(out)
     if max_steps < 1:
         raise InputError(f"--max-steps {max_steps} must be at least 1")
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: exists and is not a folder")
     if out.exists() and any(out.iterdir()) and not overwrite:
         raise InputError(f"{out}: folder exists and is not empty (use --force to replace it)")
     records, notices = choose_records(store, lang, annotator)
