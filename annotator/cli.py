@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--screenshot", type=Path, help="render the main window to this PNG and exit")
     gui.add_argument("--doc", type=int, default=1, help="with --screenshot: the document to show (1 = first)")
     gui.add_argument("--no-preannotate", action="store_true", help="import without model suggestions")
+    gui.add_argument("--theme", choices=("system", "light", "dark"), default=None,
+                     help="appearance for this run (default: as chosen in View > Appearance, "
+                          "else the system's light or dark scheme)")
     gui.add_argument("paths", nargs="*", type=Path, help="files or folders to import first")
 
     imp = sub.add_parser("import", help="import articles (.txt, .jsonl, folders) into the database")

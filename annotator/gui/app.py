@@ -15,16 +15,17 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import AnnotatorKind
 from annotator.gui.dialogs import Dialogs
 from annotator.gui.main_window import MainWindow
+from annotator.gui.theme import apply_theme, stored_theme
 from annotator.nlp.pipelines import PipelineRegistry
 from annotator.services.annotate import AnnotationSession
-from annotator.settings import Settings, data_dir, default_db_path
+from annotator.settings import Settings, config_dir, data_dir, default_db_path
 from annotator.store import Store
 
 log = logging.getLogger("annotator")
@@ -120,6 +121,8 @@ def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
+    window_ini = QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+    apply_theme(app, getattr(args, "theme", None) or stored_theme(window_ini))
     paths = [Path(p) for p in getattr(args, "paths", []) or []]
 
     if args.screenshot:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -17,28 +18,29 @@ from PySide6.QtWidgets import (
 
 from annotator.core.labels import LabelSet
 from annotator.gui.reading_pane import ShownSpan
+from annotator.gui.theme import mark_color, span_fill
 
 
-def swatch(color: str, kind: str = "fill", size: int = 16) -> QIcon:
+def swatch(color: str, kind: str = "fill", size: int = 16, palette: QPalette | None = None) -> QIcon:
+    """The mark of a label as the reading pane draws it, in the colours of ``palette``."""
+    palette = palette or QApplication.palette()
     pix = QPixmap(size * 2, size)
     pix.fill(QColor(0, 0, 0, 0))
     painter = QPainter(pix)
     c = QColor(color)
     if kind == "fill":
-        fill = QColor(c)
-        fill.setAlpha(110)
-        painter.fillRect(0, 2, size * 2, size - 4, fill)
+        painter.fillRect(0, 2, size * 2, size - 4, span_fill(c, palette))
     elif kind == "dashed":
         faint = QColor(c)
         faint.setAlpha(40)
         painter.fillRect(0, 2, size * 2, size - 4, faint)
-        pen = QPen(c)
+        pen = QPen(mark_color(c, palette))
         pen.setWidth(2)
         pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.drawLine(0, size - 3, size * 2, size - 3)
     else:  # outline
-        pen = QPen(QColor("#333333"))
+        pen = QPen(palette.color(QPalette.ColorRole.Text))
         pen.setWidth(2)
         painter.setPen(pen)
         painter.drawRect(1, 1, size * 2 - 2, size - 2)
@@ -73,6 +75,7 @@ class LabelPanel(QWidget):
         layout.addWidget(self.list, 1)
         self.set_counts({})
 
+        self._legend_icons: list[QLabel] = []
         legend = QGroupBox("Marks")
         legend_layout = QVBoxLayout(legend)
         grey = "#777777"
@@ -83,7 +86,9 @@ class LabelPanel(QWidget):
         ):
             row = QHBoxLayout()
             icon = QLabel()
+            icon.setProperty("swatchKind", kind)
             icon.setPixmap(swatch(grey, kind).pixmap(32, 16))
+            self._legend_icons.append(icon)
             row.addWidget(icon)
             row.addWidget(QLabel(text), 1)
             legend_layout.addLayout(row)
@@ -107,6 +112,19 @@ class LabelPanel(QWidget):
         card_layout.addLayout(buttons)
         layout.addWidget(card)
         self.show_span(None, "")
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light <-> dark: redraw the swatches
+            palette = self.palette()
+            for row in range(self.list.count()):
+                item = self.list.item(row)
+                label = self.labels.get(item.data(Qt.ItemDataRole.UserRole))
+                if label is not None:
+                    item.setIcon(swatch(label.color, palette=palette))
+            for icon in self._legend_icons:
+                kind = str(icon.property("swatchKind"))
+                icon.setPixmap(swatch("#777777", kind, palette=palette).pixmap(32, 16))
 
     def set_counts(self, counts: dict[str, int]) -> None:
         for row in range(self.list.count()):
