@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date as _date
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -521,7 +521,7 @@ class MainWindow(QMainWindow):
         self.close_meta_form()
         self.pane.set_text(doc.text)
         self._show_meta(doc.meta, doc.status)
-        self._load_first_screen()
+        self._refresh_spans()
         self.label_panel.show_span(None, "")
 
     def step_document(self, delta: int) -> None:
@@ -545,41 +545,13 @@ class MainWindow(QMainWindow):
         self.status_combo.setCurrentIndex(list(Status).index(status))
         self.setWindowTitle(f"{meta.title or meta.filename} — annotator")
 
-    def _load_first_screen(self) -> None:
-        """The spans of the first screen now, all the others right after the first paint: a
-        long article with tens of thousands of spans opens as fast as its bare text."""
-        doc_id = self.doc_id
-        if doc_id is None:
-            return
-        within = self.pane.first_screen()
-        if within[0] == 0 and within[1] >= len(self.pane.text()):
-            self._refresh_spans()  # the whole text is on the first screen
-            return
-        own = self.session.own_spans(doc_id, within)
-        suggestions = self.session.suggestions(doc_id, own, within)
-
-        def load_rest() -> None:
-            if self.doc_id == doc_id:
-                self._refresh_spans()
-
-        self.pane.set_first_spans(within, own, suggestions, load_rest)
-        QTimer.singleShot(0, self.pane.complete_spans)
-
-    def _refresh_spans(self, within: tuple[int, int] | None = None) -> None:
-        """Reload the open document's spans: all of them, or those overlapping ``within``."""
+    def _refresh_spans(self) -> None:
         if self.doc_id is None:
             return
-        if within is not None and self.pane.spans_complete():
-            own = self.session.own_spans(self.doc_id, within)
-            suggestions = self.session.suggestions(self.doc_id, own, within)
-            self.pane.update_spans(within, own, suggestions)
-            counts = Counter(i.span.label for i in self.pane.shown_spans() if not i.suggestion)
-        else:
-            own = self.session.own_spans(self.doc_id)
-            suggestions = self.session.suggestions(self.doc_id, own)
-            self.pane.set_spans(own, suggestions)
-            counts = Counter(s.label for s in own)
-        self.label_panel.set_counts(counts)
+        own = self.session.own_spans(self.doc_id)
+        suggestions = self.session.suggestions(self.doc_id, own)
+        self.pane.set_spans(own, suggestions)
+        self.label_panel.set_counts(Counter(s.label for s in own))
         self.label_panel.show_span(self.pane.current, self.pane.text())
 
     # -- commands -------------------------------------------------------------------------------
@@ -608,7 +580,7 @@ class MainWindow(QMainWindow):
             # Undo/redo of work in another document: show it where it happens.
             self.select_document(change.document_id)
         elif change.spans:
-            self._refresh_spans(change.span_range)
+            self._refresh_spans()
         if change.meta or change.status:
             doc = self.store.get_document(change.document_id)
             self._show_meta(doc.meta, doc.status)
@@ -623,7 +595,10 @@ class MainWindow(QMainWindow):
         selection = self.pane.selection_codepoints()
         if selection is not None:
             start, end = selection
-            existing = [i for i in self.pane.spans_matching(start, end) if not i.suggestion]
+            existing = [
+                i for i in self.pane.shown_spans()
+                if not i.suggestion and (i.span.start, i.span.end) == (start, end)
+            ]
             if existing:
                 if existing[0].span.label != label and existing[0].span.id is not None:
                     self.run_command(self.session.relabel(self.doc_id, existing[0].span.id, label))
@@ -643,8 +618,8 @@ class MainWindow(QMainWindow):
             self.run_command(self.session.relabel(self.doc_id, current.span.id, label))
 
     def _make_current(self, start: int, end: int) -> None:
-        for item in self.pane.spans_matching(start, end):
-            if not item.suggestion:
+        for item in self.pane.shown_spans():
+            if not item.suggestion and (item.span.start, item.span.end) == (start, end):
                 self.pane.set_current(item, reveal=False)
                 break
         self.label_panel.show_span(self.pane.current, self.pane.text())
