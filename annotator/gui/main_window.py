@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date as _date
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -521,7 +521,7 @@ class MainWindow(QMainWindow):
         self.close_meta_form()
         self.pane.set_text(doc.text)
         self._show_meta(doc.meta, doc.status)
-        self._refresh_spans()
+        self._load_first_screen()
         self.label_panel.show_span(None, "")
 
     def step_document(self, delta: int) -> None:
@@ -545,13 +545,41 @@ class MainWindow(QMainWindow):
         self.status_combo.setCurrentIndex(list(Status).index(status))
         self.setWindowTitle(f"{meta.title or meta.filename} — annotator")
 
-    def _refresh_spans(self) -> None:
+    def _load_first_screen(self) -> None:
+        """The spans of the first screen now, all the others right after the first paint: a
+        long article with tens of thousands of spans opens as fast as its bare text."""
+        doc_id = self.doc_id
+        if doc_id is None:
+            return
+        within = self.pane.first_screen()
+        if within[0] == 0 and within[1] >= len(self.pane.text()):
+            self._refresh_spans()  # the whole text is on the first screen
+            return
+        own = self.session.own_spans(doc_id, within)
+        suggestions = self.session.suggestions(doc_id, own, within)
+
+        def load_rest() -> None:
+            if self.doc_id == doc_id:
+                self._refresh_spans()
+
+        self.pane.set_first_spans(within, own, suggestions, load_rest)
+        QTimer.singleShot(0, self.pane.complete_spans)
+
+    def _refresh_spans(self, within: tuple[int, int] | None = None) -> None:
+        """Reload the open document's spans: all of them, or those overlapping ``within``."""
         if self.doc_id is None:
             return
-        own = self.session.own_spans(self.doc_id)
-        suggestions = self.session.suggestions(self.doc_id, own)
-        self.pane.set_spans(own, suggestions)
-        self.label_panel.set_counts(Counter(s.label for s in own))
+        if within is not None and self.pane.spans_complete():
+            own = self.session.own_spans(self.doc_id, within)
+            suggestions = self.session.suggestions(self.doc_id, own, within)
+            self.pane.update_spans(within, own, suggestions)
+            counts = Counter(i.span.label for i in self.pane.shown_spans() if not i.suggestion)
+        else:
+            own = self.session.own_spans(self.doc_id)
+            suggestions = self.session.suggestions(self.doc_id, own)
+            self.pane.set_spans(own, suggestions)
+            counts = Counter(s.label for s in own)
+        self.label_panel.set_counts(counts)
         self.label_panel.show_span(self.pane.current, self.pane.text())
 
     # -- commands -------------------------------------------------------------------------------
@@ -580,7 +608,7 @@ class MainWindow(QMainWindow):
             # Undo/redo of work in another document: show it where it happens.
             self.select_document(change.document_id)
         elif change.spans:
-            self._refresh_spans()
+            self._refresh_spans(change.span_range)
         if change.meta or change.status:
             doc = self.store.get_document(change.document_id)
             self._show_meta(doc.meta, doc.status)
@@ -595,10 +623,7 @@ class MainWindow(QMainWindow):
         selection = self.pane.selection_codepoints()
         if selection is not None:
             start, end = selection
-            existing = [
-                i for i in self.pane.shown_spans()
-                if not i.suggestion and (i.span.start, i.span.end) == (start, end)
-            ]
+            existing = [i for i in self.pane.spans_matching(start, end) if not i.suggestion]
             if existing:
                 if existing[0].span.label != label and existing[0].span.id is not None:
                     self.run_command(self.session.relabel(self.doc_id, existing[0].span.id, label))
@@ -618,8 +643,8 @@ class MainWindow(QMainWindow):
             self.run_command(self.session.relabel(self.doc_id, current.span.id, label))
 
     def _make_current(self, start: int, end: int) -> None:
-        for item in self.pane.shown_spans():
-            if not item.suggestion and (item.span.start, item.span.end) == (start, end):
+        for item in self.pane.spans_matching(start, end):
+            if not item.suggestion:
                 self.pane.set_current(item, reveal=False)
                 break
         self.label_panel.show_span(self.pane.current, self.pane.text())
@@ -824,6 +849,7 @@ class MainWindow(QMainWindow):
         self._start_worker(work, "Importing", self._import_done)
 
     def _start_worker(self, fn: Callable[[TaskState], object], what: str, done: Callable[[object], None]) -> None:
+        self._work_title = what
         self.worker = Worker(fn, self)
         self.worker.progress.connect(self._progress)
         self.worker.finished.connect(done)
@@ -870,28 +896,63 @@ class MainWindow(QMainWindow):
 
     def _worker_failed(self, exc: object, tb: str) -> None:
         self._end_work()
+        what = getattr(self, "_work_title", "Work")
+        title = "Nothing was imported" if what == "Importing" else f"{what} failed"
         if isinstance(exc, InputErrors):
-            self.dialogs.error("Nothing was imported", exc.message)
+            self.dialogs.error(title, exc.message)
         elif isinstance(exc, AnnotatorError):
-            self.dialogs.error("Nothing was imported", str(exc))
+            self.dialogs.error(title, str(exc))
         else:
             self.dialogs.error("Unexpected error", f"{exc}\n\n{tb}")
 
     def export_dialog(self) -> None:
-        from annotator.services.exporting import export_jsonl
+        """Choose format, set and filters; export in the background; offer to open the folder."""
+        from annotator.formats.atomic import OverwriteError
+        from annotator.services.exporting import ExportFilters, export
 
-        default_dir = PROJECT_EXPORTS if PROJECT_EXPORTS.is_dir() else Path.home()
-        suggested = str(default_dir / f"annotations-{self.session.annotator.name}.jsonl")
-        path = self.dialogs.save_path("Export annotations", suggested, "JSON lines (*.jsonl)")
-        if path is None:
+        folder = PROJECT_EXPORTS if PROJECT_EXPORTS.is_dir() else Path.home()
+        names = [a.name for a in self.store.annotators()]
+        options = self.dialogs.export_options(names, self.session.annotator.name, folder)
+        if options is None:
             return
-        if path.suffix == "":
-            path = path.with_suffix(".jsonl")
-        # The save dialog has already asked before replacing an existing file.
+        store = self.store
+
+        def run(overwrite: bool) -> None:
+            def work(state: TaskState) -> object:
+                return export(
+                    store,
+                    options.path,
+                    options.fmt,
+                    ExportFilters(annotator=options.annotator, status=options.status),
+                    split=options.split,
+                    seed=options.seed,
+                    overwrite=overwrite,
+                    task=state,
+                )
+
+            self._start_worker(work, "Exporting", self._export_done)
+
+        from annotator.services.exporting import split_paths
+
+        targets = split_paths(options.path, options.fmt) if options.split is not None else (options.path,)
+        existing = [str(t) for t in targets if Path(t).exists()]
+        if existing:
+            if not self.dialogs.confirm("Replace?", "Already there:\n" + "\n".join(existing) + "\nReplace?"):
+                return
         try:
-            count = export_jsonl(self.store, path, self.session.annotator.name, overwrite=True)
-        except AnnotatorError as exc:
-            self.dialogs.error("Export failed", str(exc))
-            return
-        self.statusBar().showMessage(f"Exported {count} records to {path}", 8000)
+            run(overwrite=bool(existing))
+        except OverwriteError as exc:  # pragma: no cover - the check above comes first
+            self.dialogs.error("Export", str(exc))
 
+    def _export_done(self, report: object) -> None:
+        from annotator.services.exporting import ExportReport
+
+        self._end_work()
+        assert isinstance(report, ExportReport)
+        self.last_export = report
+        lines = report.lines(limit=30)
+        self.statusBar().showMessage(lines[-1] if lines else "Exported", 8000)
+        folder = report.files[0].parent if report.files else None
+        message = "\n".join(lines) + "\n\nOpen the folder?"
+        if folder is not None and self.dialogs.confirm("Export finished", message):
+            self.dialogs.open_folder(folder)

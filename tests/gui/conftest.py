@@ -27,6 +27,8 @@ class ScriptedDialogs(Dialogs):
         self.confirm_answers: list[bool] = []
         self.errors: list[tuple[str, str]] = []
         self.infos: list[tuple[str, str]] = []
+        self.export_answers: list[object] = []  # ExportOptions or None
+        self.opened_folders: list[Path] = []
 
     def ask_text(self, title: str, label: str, default: str = "") -> str | None:
         return self.texts.pop(0) if self.texts else default
@@ -45,6 +47,13 @@ class ScriptedDialogs(Dialogs):
 
     def info(self, title: str, message: str) -> None:
         self.infos.append((title, message))
+
+    def export_options(self, annotators: list[str], current: str, folder: Path):  # type: ignore[no-untyped-def]
+        self.export_choices = (annotators, current, folder)
+        return self.export_answers.pop(0) if self.export_answers else None
+
+    def open_folder(self, folder: Path) -> None:
+        self.opened_folders.append(folder)
 
 
 def window_args(db: Path, annotator: str | None = "alice", **extra: object) -> argparse.Namespace:

