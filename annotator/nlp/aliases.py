@@ -23,6 +23,7 @@ A surface matching two actors equally well is ambiguous: no proposal, but both c
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -78,9 +79,10 @@ def acronym_of(name: str) -> str:
 
 
 def surface_acronym(surface: str) -> str:
-    """The acronym a surface is written as ("IRGC", "U.S."), or empty when it is not one."""
-    compact = anyascii(surface).replace(".", "").strip()
-    if 2 <= len(compact) <= 6 and compact.isalpha() and compact.isupper():
+    """The acronym a surface is written as ("IRGC", "U.S.", "IRGC-QF"), or empty when it is not
+    one. An acronym alias only matches a surface written in capitals: "US" is not "us"."""
+    compact = anyascii(surface).replace(".", "").replace("-", "").strip()
+    if 2 <= len(compact) <= 7 and compact.isalpha() and compact.isupper():
         return compact.casefold()
     return ""
 
@@ -135,15 +137,23 @@ class AliasIndex:
         norm = normalize(surface)
         if not norm:
             return []
-        for key, name in self._exact.get(norm, ()):
-            offer(key, EXACT, name, "exact")
         initials = surface_acronym(surface)
+        for key, name in self._exact.get(norm, ()):
+            if initials or not surface_acronym(name):
+                offer(key, EXACT, name, "exact")
         if len(initials) >= 3:
             for key, name in self._acronyms.get(initials, ()):
                 offer(key, ACRONYM, name, "acronym")
         if " " not in norm and len(norm) >= 4:
             for key, name in self._surnames.get(norm, ()):
                 offer(key, SURNAME, name, "surname")
+        if " " not in norm and len(norm) >= MIN_FUZZY_LENGTH and self._surnames:
+            # "Raïssi" for Ebrahim Raisi: a one-word surface against persons' surnames.
+            for surname, score, _index in process.extract(
+                norm, list(self._surnames), scorer=fuzz.ratio, limit=5, score_cutoff=80
+            ):
+                for key, name in self._surnames[surname]:
+                    offer(key, min(float(score) - ONE_WORD_PENALTY, SURNAME), name, "fuzzy")
         if len(norm) >= MIN_FUZZY_LENGTH and self._forms:
             for form, score, index in process.extract(
                 norm, self._forms, scorer=fuzz.ratio, limit=max(limit * 4, 20), score_cutoff=60
@@ -172,3 +182,50 @@ def propose_actor(
     """The existing actor ``surface`` names, with a score from 0 to 100, or None."""
     index = registry if isinstance(registry, AliasIndex) else AliasIndex(registry)
     return index.propose(surface)
+
+
+def _fold_char(char: str) -> str:
+    """One character without accents, case-folded, when that stays one character."""
+    base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+    folded = base.casefold()
+    return folded if len(folded) == 1 else char
+
+
+def fold_text(text: str) -> str:
+    """``text`` with accents removed and case folded character by character: offsets into the
+    result are offsets into ``text``."""
+    return "".join(_fold_char(c) for c in text)
+
+
+def search_terms(actor: Actor) -> list[str]:
+    """The forms to look for in a text: name, aliases, and a person's surname."""
+    terms = list(actor.names)
+    if actor.kind == "person":
+        words = actor.name.replace("-", " ").split()
+        if len(words) >= 2 and len(words[-1]) >= 4:
+            terms.append(words[-1])
+    return terms
+
+
+def find_mentions(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Where the terms occur in ``text`` as whole words, longest first, without overlaps.
+
+    Case and accents are ignored ("Esmail" finds "Esmaïl"), except for acronyms ("US" does not
+    find "us", "IS" does not find "is"); runs of white space or hyphens match each other.
+    """
+    folded = fold_text(text)
+    found: list[tuple[int, int]] = []
+    for term in {t.strip() for t in terms if t.strip()}:
+        acronym = bool(surface_acronym(term))
+        pattern_text = text if acronym else folded
+        needle = term if acronym else fold_text(term)
+        parts = [re.escape(p) for p in re.split(r"[\s\-\u2010\u2011]+", needle) if p]
+        if not parts:
+            continue
+        pattern = re.compile(r"(?<!\w)" + r"[\s\-\u2010\u2011]+".join(parts) + r"(?!\w)")
+        found.extend((m.start(), m.end()) for m in pattern.finditer(pattern_text))
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(set(found), key=lambda se: (-(se[1] - se[0]), se[0])):
+        if all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
+    return sorted(chosen)

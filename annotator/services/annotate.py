@@ -12,6 +12,7 @@ from typing import Protocol
 
 from annotator.core.model import AnnotatorKind, Document, DocumentMeta, Origin, Span, Status
 from annotator.store import Annotator, Store
+from annotator.store.analysis import AnalysisRepo, SpanDependents
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,9 @@ class Change:
     spans: bool = False
     meta: bool = False
     status: bool = False
+    actors: bool = False  # the actor registry or actor links changed
+    events: bool = False
+    frames: bool = False  # frame assessment (frames, tone, roles) or evidence
 
 
 class Command(Protocol):
@@ -122,10 +126,13 @@ class DeleteSpans:
         self.span_ids = span_ids
         self.text = text
         self.deleted: list[tuple[int, int, Span]] = []
+        self.dependents: SpanDependents | None = None
 
     def do(self) -> Change:
+        # Actor links and events hang on spans and go with them: keep them to undo.
+        self.dependents = AnalysisRepo(self.session.store).span_dependents(self.span_ids)
         self.deleted = self.session.store.delete_spans(self.span_ids)
-        return Change(self.doc_id, spans=True)
+        return self._change()
 
     def undo(self) -> Change:
         by_annotator: dict[int, list[Span]] = {}
@@ -134,7 +141,18 @@ class DeleteSpans:
             by_annotator.setdefault(annotator_id, []).append(span)
         for annotator_id, spans in by_annotator.items():
             self.session.store.add_spans(self.doc_id, annotator_id, spans)
-        return Change(self.doc_id, spans=True)
+        if self.dependents:
+            AnalysisRepo(self.session.store).restore_dependents(self.dependents)
+        return self._change()
+
+    def _change(self) -> Change:
+        dependents = self.dependents
+        return Change(
+            self.doc_id,
+            spans=True,
+            actors=bool(dependents and dependents.links),
+            events=bool(dependents and dependents.events),
+        )
 
 
 class RelabelSpan:

@@ -78,12 +78,25 @@ class SplitRecord:
 
 @dataclass(frozen=True, slots=True)
 class MentionChange:
-    """Spans added as mentions of an actor, and existing spans linked to it (with old links)."""
+    """What ``add_mentions`` did: spans added (with the actor each names), existing spans linked
+    (span id, previous actor id or None, new actor id), actors created."""
 
-    actor_id: int
-    added: tuple[Span, ...] = ()
-    linked: tuple[tuple[int, int | None], ...] = ()  # (span id, previous actor id)
+    added: tuple[tuple[Span, int], ...] = ()
+    linked: tuple[tuple[int, int | None, int], ...] = ()
+    created: tuple[Actor, ...] = ()
     status_was_todo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SpanDependents:
+    """What hangs on some spans (and goes when they are deleted): actor links and events that
+    they trigger or fill an argument of, as (document id, annotator id, event)."""
+
+    links: dict[int, int]
+    events: tuple[tuple[int, int, Event], ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.links or self.events)
 
 
 @dataclass
@@ -367,18 +380,23 @@ class AnalysisRepo:
                     .values(tone_target_actor_id=gone_id)
                 )
 
-    def split(self, actor_id: int, alias: str, created: Actor, move_span_ids: Sequence[int]) -> SplitRecord:
-        """Take ``alias`` away from an actor into a new actor ``created``; the mentions listed
+    def split(
+        self, actor_id: int, aliases: Sequence[str], created: Actor, move_span_ids: Sequence[int]
+    ) -> SplitRecord:
+        """Take ``aliases`` away from an actor into a new actor ``created``; the mentions listed
         (spans linked to the actor) move to the new one."""
         with self.engine.begin() as conn:
             found = self._load_actors(conn, [actor_id])
             if not found:
                 raise StoreError(f"no actor with id {actor_id}")
             source = found[0]
-            folded = clean_name(alias).casefold()
-            if folded not in {a.casefold() for a in source.aliases}:
-                raise StoreError(f"{alias!r} is not an alias of {source.name!r}")
-            remaining = [a for a in source.aliases if a.casefold() != folded]
+            folded = {clean_name(a).casefold() for a in aliases}
+            missing = folded - {a.casefold() for a in source.aliases}
+            if missing or not folded:
+                raise StoreError(
+                    f"{sorted(missing)[0] if missing else ''!r} is not an alias of {source.name!r}"
+                )
+            remaining = [a for a in source.aliases if a.casefold() not in folded]
             self._update_actor(conn, source.with_(aliases=tuple(remaining)))
             new = self._insert_actor(conn, created)
             moved: list[int] = []
@@ -531,48 +549,83 @@ class AnalysisRepo:
         self,
         doc_id: int,
         annotator_id: int,
-        actor_id: int,
-        new_spans: Sequence[Span] = (),
-        link_span_ids: Sequence[int] = (),
-        new_actor: Actor | None = None,
-    ) -> tuple[MentionChange, Actor | None]:
-        """In one transaction: create ``new_actor`` if given (then ``actor_id`` is ignored), add
-        spans and link them and existing spans to the actor; a 'to do' document becomes
-        'in progress'."""
-        with self.engine.begin() as conn:
-            created = None
-            if new_actor is not None:
-                created = self._insert_actor(conn, new_actor)
-                actor_id = int(created.id)  # type: ignore[arg-type]
-            added = self._insert_spans(conn, doc_id, annotator_id, new_spans)
-            linked = []
-            for span in added:
-                self._set_link(conn, span.id, actor_id)  # type: ignore[arg-type]
-            for span_id in link_span_ids:
-                linked.append((span_id, self._set_link(conn, span_id, actor_id)))
-            was_todo = self._mark_in_progress(conn, doc_id) if (added or linked) else False
-        return MentionChange(actor_id, tuple(added), tuple(linked), was_todo), created
+        spans: Sequence[tuple[Span, int]] = (),
+        links: Sequence[tuple[int, int]] = (),
+        new_actors: Sequence[Actor] = (),
+    ) -> MentionChange:
+        """In one transaction: create ``new_actors``, add ``spans`` and link existing spans
+        (``links``: span id, actor) to actors; a 'to do' document becomes 'in progress'.
 
-    def remove_mentions(self, doc_id: int, change: MentionChange, created: Actor | None = None) -> None:
-        """Undo ``add_mentions``."""
+        An actor reference is an actor id, or ``-(k + 1)`` for ``new_actors[k]``. Spans and actors
+        keep their ids when given, so that a redo restores them as they were.
+        """
         with self.engine.begin() as conn:
-            ids = [s.id for s in change.added if s.id is not None]
+            created = [self._insert_actor(conn, actor) for actor in new_actors]
+
+            def actor_id(ref: int) -> int:
+                return ref if ref > 0 else int(created[-ref - 1].id)  # type: ignore[arg-type]
+
+            added = self._insert_spans(conn, doc_id, annotator_id, [span for span, _ in spans])
+            for span, (_old, ref) in zip(added, spans, strict=True):
+                self._set_link(conn, span.id, actor_id(ref))  # type: ignore[arg-type]
+            linked = [(span_id, self._set_link(conn, span_id, actor_id(ref))) for span_id, ref in links]
+            was_todo = self._mark_in_progress(conn, doc_id) if (added or linked) else False
+        return MentionChange(
+            added=tuple((span, actor_id(ref)) for span, (_old, ref) in zip(added, spans, strict=True)),
+            linked=tuple(
+                (span_id, previous, actor_id(ref))
+                for (span_id, previous), (_s, ref) in zip(linked, links, strict=True)
+            ),
+            created=tuple(created),
+            status_was_todo=was_todo,
+        )
+
+    def remove_mentions(self, doc_id: int, change: MentionChange) -> None:
+        """Undo ``add_mentions``: its spans and actors go, earlier links come back."""
+        with self.engine.begin() as conn:
+            ids = [span.id for span, _ in change.added if span.id is not None]
             if ids:
                 conn.execute(delete(_SPAN).where(_SPAN.c.id.in_(ids)))
-            for span_id, previous in change.linked:
+            for span_id, previous, _actor in change.linked:
                 self._set_link(conn, span_id, previous)
-            if created is not None:
-                conn.execute(delete(_ACTOR).where(_ACTOR.c.id == created.id))
+            for actor in change.created:
+                conn.execute(delete(_ACTOR).where(_ACTOR.c.id == actor.id))
             if change.status_was_todo:
                 conn.execute(update(_DOC).where(_DOC.c.id == doc_id).values(status=Status.TODO.value))
 
-    def restore_mention_links(self, links: dict[int, int]) -> None:
-        """Put back actor links of spans restored by an undo (spans deleted with their links)."""
-        if not links:
+    def span_dependents(self, span_ids: Sequence[int]) -> SpanDependents:
+        """Actor links and events that deleting these spans would take with them."""
+        ids = list(span_ids)
+        if not ids:
+            return SpanDependents({}, ())
+        with self.engine.connect() as conn:
+            links = {
+                r.span_id: r.actor_id
+                for r in conn.execute(select(_MENTION).where(_MENTION.c.span_id.in_(ids)))
+            }
+            event_ids = set(
+                conn.execute(select(_EVENT.c.id).where(_EVENT.c.trigger_span_id.in_(ids))).scalars()
+            ) | set(conn.execute(select(_ARG.c.event_id).where(_ARG.c.span_id.in_(ids))).scalars())
+            events: list[tuple[int, int, Event]] = []
+            if event_ids:
+                owners = {
+                    r.id: (r.document_id, r.annotator_id)
+                    for r in conn.execute(select(_EVENT).where(_EVENT.c.id.in_(sorted(event_ids))))
+                }
+                for event in self._load_events(conn, _EVENT.c.id.in_(sorted(event_ids))):
+                    events.append((*owners[event.id], event))  # type: ignore[index]
+        return SpanDependents(links, tuple(events))
+
+    def restore_dependents(self, dependents: SpanDependents) -> None:
+        """Put back what ``span_dependents`` listed, once the spans themselves are back."""
+        if not dependents:
             return
         with self.engine.begin() as conn:
-            for span_id, actor_id in links.items():
+            for span_id, actor_id in dependents.links.items():
                 self._set_link(conn, span_id, actor_id)
+            for doc_id, annotator_id, event in dependents.events:
+                conn.execute(delete(_EVENT).where(_EVENT.c.id == event.id))
+                self._insert_event(conn, doc_id, annotator_id, event)
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -836,11 +889,15 @@ class AnalysisRepo:
             )
 
     def set_frames(
-        self, doc_id: int, annotator_id: int, assessment: FrameAssessment | None
+        self,
+        doc_id: int,
+        annotator_id: int,
+        assessment: FrameAssessment | None,
+        back_to_todo: bool = False,
     ) -> tuple[FrameAssessment | None, bool]:
         """Replace the annotator's frame assessment (None removes it) in one transaction.
         Returns the assessment as it was (None if there was none) and whether a 'to do'
-        document became 'in progress'."""
+        document became 'in progress'; ``back_to_todo`` (for undo) makes it 'to do' again."""
         with self.engine.begin() as conn:
             if conn.execute(select(_DOC.c.id).where(_DOC.c.id == doc_id)).first() is None:
                 raise StoreError(f"no document with id {doc_id}")
@@ -855,11 +912,12 @@ class AnalysisRepo:
             ):
                 old = self._load_frames(conn, doc_id, annotator_id)
             self._write_frames(conn, doc_id, annotator_id, assessment)
-            was_todo = self._mark_in_progress(conn, doc_id) if assessment is not None else False
+            was_todo = False
+            if back_to_todo:
+                conn.execute(update(_DOC).where(_DOC.c.id == doc_id).values(status=Status.TODO.value))
+            elif assessment is not None:
+                was_todo = self._mark_in_progress(conn, doc_id)
         return old, was_todo
-
-    def set_status(self, doc_id: int, status: Status) -> None:
-        self.store.set_status(doc_id, status)
 
     # -- export and import -----------------------------------------------------------------------
 

@@ -17,8 +17,14 @@ from annotator.store.tables import SCHEMA_VERSION
 V1 = Path(__file__).resolve().parent.parent / "data" / "db" / "v1.sqlite"
 V1_TABLES = ("document", "annotator", "span", "meta")
 V2_TABLES = (
-    "actor", "actor_alias", "actor_mention", "event", "event_argument",
-    "frame_assessment", "frame_present", "frame_actor_role",
+    "actor",
+    "actor_alias",
+    "actor_mention",
+    "event",
+    "event_argument",
+    "frame_assessment",
+    "frame_present",
+    "frame_actor_role",
 )
 
 
@@ -38,8 +44,10 @@ def _schema(path: Path) -> dict[str, str]:
         ).fetchall()
     finally:
         con.close()
+
     def norm(sql: str) -> str:
         return re.sub(r"\s*([(),])\s*", r"\1", re.sub(r"\s+", " ", sql)).strip()
+
     return {name: norm(sql) for name, sql in rows}
 
 
@@ -91,9 +99,7 @@ def test_v1_file_migrates_keeping_every_row(v1_copy: Path, tmp_path: Path) -> No
     assert migrated == created
 
 
-def test_failing_migration_leaves_the_file_as_it_was(
-    v1_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failing_migration_leaves_the_file_as_it_was(v1_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(con: sqlite3.Connection) -> None:
         con.execute("CREATE TABLE actor (id INTEGER PRIMARY KEY)")
         raise sqlite3.OperationalError("disk on fire")
