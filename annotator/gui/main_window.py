@@ -519,7 +519,9 @@ class MainWindow(QMainWindow):
         doc = self.store.get_document(doc_id)
         self.doc_id = doc_id
         self.close_meta_form()
-        self.pane.set_text(doc.text)
+        self.pane.set_text(doc.text, doc.meta.lang)
+        side = Qt.AlignmentFlag.AlignRight if self.pane.is_rtl() else Qt.AlignmentFlag.AlignLeft
+        self.title_label.setAlignment(side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter)
         self._show_meta(doc.meta, doc.status)
         self._load_first_screen()
         self.label_panel.show_span(None, "")

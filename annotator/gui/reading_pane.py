@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.labels import LabelSet
+from annotator.core.direction import is_rtl
 from annotator.core.model import Span
 from annotator.core.text import snap_to_words
 from annotator.gui.offsets import OffsetMap
@@ -108,14 +109,31 @@ class ReadingPane(QPlainTextEdit):
     def font_size(self) -> int:
         return self.font().pointSize()
 
-    def set_text(self, text: str) -> None:
+    def set_text(self, text: str, lang: str = "") -> None:
+        """Show a document's text; ``lang`` (ISO 639-1) decides its direction when known."""
         self._text = text
         self._map = OffsetMap(text)
         self._current = None
         self._index = SpanIndex([])
         self.setExtraSelections([])
+        self._set_direction(is_rtl(text, lang))
         self.setPlainText(text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _set_direction(self, rtl: bool) -> None:
+        """Right to left: right-aligned paragraphs, bidi runs ordered for Arabic and Persian.
+        (The plain-text layout takes one text option for the whole document.)"""
+        option = self.document().defaultTextOption()
+        if rtl:
+            option.setTextDirection(Qt.LayoutDirection.RightToLeft)
+            option.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
+        else:
+            option.setTextDirection(Qt.LayoutDirection.LayoutDirectionAuto)
+            option.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
+        self.document().setDefaultTextOption(option)
+
+    def is_rtl(self) -> bool:
+        return self.document().defaultTextOption().textDirection() == Qt.LayoutDirection.RightToLeft
 
     def text(self) -> str:
         return self._text

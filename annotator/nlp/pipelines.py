@@ -81,7 +81,13 @@ class PipelineRegistry:
                 problems.append(f"{name}: {str(exc).splitlines()[0]}")
                 continue
             meta = nlp.meta
-            label = Path(name).name if ("/" in name or "\\" in name) else name
+            if "/" in name or "\\" in name:
+                # A trained model folder: spaCy names them model-best/model-last, so keep the
+                # folder above too, or every trained model would share one annotator name.
+                path = Path(name).resolve()
+                label = f"{path.parent.name}/{path.name}" if path.name.startswith("model-") else path.name
+            else:
+                label = name
             info = ModelInfo(label, str(meta.get("version", "")), str(meta.get("lang", lang)), name)
             return nlp, info
         self._errors[lang] = "; ".join(problems)

