@@ -62,6 +62,10 @@ class Event:
         return [a.ref for a in self.arguments if a.role == role]
 
 
+def _either(kinds: tuple[str, ...]) -> str:
+    return " or ".join(f"an {k}" if k[:1] in "aeiou" else f"a {k}" for k in kinds)
+
+
 def _check_applies(check: Check, event: Event) -> bool:
     for key, wanted in check.when.items():
         if key in ("category", "mode", "context", "factuality", "cameo"):
@@ -127,15 +131,16 @@ def validate_event(event: Event, schema: Schema, text_length: int | None = None)
         if role is None:
             problems.append(Problem(ERROR, "arguments", f"unknown role {argument.role!r}"))
         elif argument.ref.kind not in role.refers_to:
-            message = f"a {role.name.lower()} must be a {' or '.join(role.refers_to)}"
+            message = f"a {role.name.lower()} must be {_either(role.refers_to)}"
             problems.append(Problem(ERROR, argument.role, message))
     for needed in category.requires:
         if not event.refs(needed):
             role = schema.role(needed)
             what = role.description if role and role.description else needed
-            problems.append(Problem(ERROR, needed, f"{category.name} needs a {needed} ({what})"))
+            article = "an" if needed[:1] in "aeiou" else "a"
+            problems.append(Problem(ERROR, needed, f"{category.name} needs {article} {needed} ({what})"))
     if event.source is not None and event.source.kind not in schema.source_refers_to:
-        message = f"a source must be a {' or '.join(schema.source_refers_to)}"
+        message = f"a source must be {_either(schema.source_refers_to)}"
         problems.append(Problem(ERROR, "source", message))
     for check in schema.checks:
         if _check_applies(check, event):
