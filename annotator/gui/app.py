@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import AnnotatorKind
 from annotator.gui.dialogs import Dialogs
+from annotator.gui.first_run import first_run
 from annotator.gui.main_window import MainWindow
 from annotator.gui.theme import apply_theme, stored_theme
 from annotator.nlp.pipelines import PipelineRegistry
@@ -144,6 +145,8 @@ def run_gui(args: argparse.Namespace) -> int:
     window.show()
     if paths:
         QTimer.singleShot(0, lambda: window.start_import(paths))
+    # First start: the sample corpus for an empty database, and the tour of the keys (once each).
+    QTimer.singleShot(0, lambda: first_run(window, offer=not paths))
     code = app.exec()
     window.store.close()
     return int(code)

@@ -387,6 +387,7 @@ class MainWindow(QMainWindow):
         self.act_search = a("&Search the corpus…", self.focus_search, "Ctrl+Shift+F", "actionSearch")
         self.act_shortcuts = a("&Keyboard shortcuts", self.show_shortcuts, "F1")
         self.act_about = a("&About annotator", self.show_about)
+        self.act_tour = a("&Guided tour", self.show_tour)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -417,6 +418,7 @@ class MainWindow(QMainWindow):
             annotate.addSeparator() if act is None else annotate.addAction(act)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_shortcuts)
+        help_menu.addAction(self.act_tour)
         help_menu.addAction(self.act_about)
 
     # -- state ----------------------------------------------------------------------------------
@@ -805,6 +807,11 @@ class MainWindow(QMainWindow):
         dialog.resize(560, 560)
         dialog.show()
         self._shortcuts_dialog = dialog
+
+    def show_tour(self) -> None:
+        from annotator.gui.first_run import show_tour
+
+        show_tour(self)
 
     def show_about(self) -> None:
         self.dialogs.info(
