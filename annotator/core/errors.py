@@ -52,3 +52,7 @@ class SchemaError(AnnotatorError):
 
 class StoreError(AnnotatorError):
     """The database cannot be used as asked (missing row, newer schema, ...)."""
+
+
+class ConflictError(StoreError):
+    """Another instance changed the row since this one read it: refresh instead of overwriting."""

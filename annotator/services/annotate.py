@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from annotator.core.errors import ConflictError
 from annotator.core.model import AnnotatorKind, Document, DocumentMeta, Origin, Span, Status
 from annotator.store import Annotator, Store
 from annotator.store.analysis import AnalysisRepo, SpanDependents
@@ -76,14 +77,22 @@ class AnnotationSession:
     def delete(self, doc_id: int, span_ids: list[int], text: str = "Delete span") -> DeleteSpans:
         return DeleteSpans(self, doc_id, span_ids, text)
 
-    def relabel(self, doc_id: int, span_id: int, label: str) -> RelabelSpan:
-        return RelabelSpan(self, doc_id, span_id, label)
+    # ``expected`` is what the analyst saw (the label, details or status on screen): the change
+    # is made only if the database still holds it, else ConflictError asks for a refresh, so
+    # an instance never silently overwrites what another one saved in the meantime.
 
-    def set_meta(self, doc_id: int, meta: DocumentMeta) -> SetMeta:
-        return SetMeta(self, doc_id, meta)
+    def relabel(
+        self, doc_id: int, span_id: int, label: str, expected: str | None = None
+    ) -> RelabelSpan:
+        return RelabelSpan(self, doc_id, span_id, label, expected)
 
-    def set_status(self, doc_id: int, status: Status) -> SetStatus:
-        return SetStatus(self, doc_id, status)
+    def set_meta(
+        self, doc_id: int, meta: DocumentMeta, expected: DocumentMeta | None = None
+    ) -> SetMeta:
+        return SetMeta(self, doc_id, meta, expected)
+
+    def set_status(self, doc_id: int, status: Status, expected: Status | None = None) -> SetStatus:
+        return SetStatus(self, doc_id, status, expected)
 
 
 class AddSpans:
@@ -103,8 +112,7 @@ class AddSpans:
         if self.previous_status is None:
             self.previous_status = store.get_document(self.doc_id).status
         if self.previous_status is Status.TODO:
-            store.set_status(self.doc_id, Status.IN_PROGRESS)
-            status_changed = True
+            status_changed = self._move_status(Status.TODO, Status.IN_PROGRESS)
         return Change(self.doc_id, spans=True, status=status_changed)
 
     def undo(self) -> Change:
@@ -112,9 +120,18 @@ class AddSpans:
         store.delete_spans([s.id for s in self.spans if s.id is not None])
         status_changed = False
         if self.previous_status is Status.TODO:
-            store.set_status(self.doc_id, Status.TODO)
-            status_changed = True
+            status_changed = self._move_status(Status.IN_PROGRESS, Status.TODO)
         return Change(self.doc_id, spans=True, status=status_changed)
+
+
+    def _move_status(self, expected: Status, status: Status) -> bool:
+        """The automatic 'to do' -> 'in progress' step (and back), unless another instance set
+        the status since: theirs is the newer decision and stays."""
+        try:
+            self.session.store.set_status(self.doc_id, status, expected=expected)
+        except ConflictError:
+            return False
+        return True
 
 
 class DeleteSpans:
@@ -156,59 +173,81 @@ class DeleteSpans:
 
 
 class RelabelSpan:
-    def __init__(self, session: AnnotationSession, doc_id: int, span_id: int, label: str) -> None:
+    def __init__(
+        self,
+        session: AnnotationSession,
+        doc_id: int,
+        span_id: int,
+        label: str,
+        expected: str | None = None,
+    ) -> None:
         self.session = session
         self.doc_id = doc_id
         self.span_id = span_id
         self.label = label
+        self.expected = expected
         self.old_label: str | None = None
         self.text = f"Relabel as {label}"
 
     def do(self) -> Change:
-        self.old_label = self.session.store.relabel_span(self.span_id, self.label)
+        self.old_label = self.session.store.relabel_span(self.span_id, self.label, self.expected)
         return Change(self.doc_id, spans=True)
 
     def undo(self) -> Change:
         assert self.old_label is not None
-        self.session.store.relabel_span(self.span_id, self.old_label)
+        self.session.store.relabel_span(self.span_id, self.old_label, expected=self.label)
         return Change(self.doc_id, spans=True)
 
 
 class SetMeta:
-    def __init__(self, session: AnnotationSession, doc_id: int, meta: DocumentMeta) -> None:
+    def __init__(
+        self,
+        session: AnnotationSession,
+        doc_id: int,
+        meta: DocumentMeta,
+        expected: DocumentMeta | None = None,
+    ) -> None:
         self.session = session
         self.doc_id = doc_id
         self.meta = meta
-        self.old: DocumentMeta | None = None
+        self.old: DocumentMeta | None = expected
         self.text = "Edit document details"
 
     def do(self) -> Change:
         store = self.session.store
-        self.old = store.get_document(self.doc_id).meta
-        store.update_meta(self.doc_id, self.meta)
+        if self.old is None:
+            self.old = store.get_document(self.doc_id).meta
+        store.update_meta(self.doc_id, self.meta, expected=self.old)
         return Change(self.doc_id, meta=True)
 
     def undo(self) -> Change:
         assert self.old is not None
-        self.session.store.update_meta(self.doc_id, self.old)
+        self.session.store.update_meta(self.doc_id, self.old, expected=self.meta)
         return Change(self.doc_id, meta=True)
 
 
 class SetStatus:
-    def __init__(self, session: AnnotationSession, doc_id: int, status: Status) -> None:
+    def __init__(
+        self,
+        session: AnnotationSession,
+        doc_id: int,
+        status: Status,
+        expected: Status | None = None,
+    ) -> None:
         self.session = session
         self.doc_id = doc_id
         self.status = status
-        self.old: Status | None = None
+        self.old: Status | None = expected
         self.text = f"Mark as {status.title.lower()}"
 
     def do(self) -> Change:
         store = self.session.store
-        self.old = store.get_document(self.doc_id).status
-        store.set_status(self.doc_id, self.status)
+        if self.old is None:
+            self.old = store.get_document(self.doc_id).status
+        store.set_status(self.doc_id, self.status, expected=self.old)
         return Change(self.doc_id, status=True)
 
     def undo(self) -> Change:
         assert self.old is not None
-        self.session.store.set_status(self.doc_id, self.old)
+        self.session.store.set_status(self.doc_id, self.old, expected=self.status)
         return Change(self.doc_id, status=True)

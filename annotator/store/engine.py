@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlmodel import SQLModel
 
 from annotator.core.errors import StoreError
@@ -36,25 +37,49 @@ def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor.close()
 
 
+def _query_one(path: Path, sql: str) -> list[tuple[object, ...]]:
+    """Rows of one read-only statement on the file, or StoreError if it is no SQLite database."""
+    try:
+        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the database ({exc})") from exc
+    try:
+        return con.execute(sql).fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not an annotator database ({exc})") from exc
+    finally:
+        con.close()
+
+
 def _user_version(path: Path) -> int:
-    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        return int(con.execute("PRAGMA user_version").fetchone()[0])
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not an annotator database ({exc})") from exc
-    finally:
-        con.close()
+    return int(_query_one(path, "PRAGMA user_version")[0][0])  # type: ignore[call-overload]
 
 
-def _has_tables(path: Path) -> bool:
-    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        row = con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()
-        return bool(row[0])
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not an annotator database ({exc})") from exc
-    finally:
-        con.close()
+def _table_names(path: Path) -> set[str]:
+    rows = _query_one(path, "SELECT name FROM sqlite_master WHERE type='table'")
+    return {str(row[0]) for row in rows}
+
+
+def _store_error(context: ExceptionContext) -> None:
+    """Turn SQLite's failures that a user can meet into StoreError with a sentence to act on."""
+    orig = context.original_exception
+    if not isinstance(orig, sqlite3.DatabaseError):
+        return
+    message = str(orig)
+    if isinstance(orig, sqlite3.OperationalError) and ("locked" in message or "busy" in message):
+        raise StoreError(
+            f"the database is busy: another instance kept it locked for more than "
+            f"{BUSY_TIMEOUT_MS / 1000:g} s; try again"
+        ) from orig
+    if "malformed" in message or "not a database" in message:
+        raise StoreError(
+            f"the database file is damaged ({message}); restore a backup copy (a .bak file "
+            "beside it is written before each migration)"
+        ) from orig
+    if "readonly" in message or "read-only" in message:
+        raise StoreError(f"the database file cannot be written ({message})") from orig
+    if "disk is full" in message or "disk I/O" in message:
+        raise StoreError(f"the database cannot be written: {message}") from orig
 
 
 def backup_path(path: Path, version: int) -> Path:
@@ -100,8 +125,13 @@ def open_engine(path: Path | str) -> Engine:
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise StoreError(f"{path}: a folder, not a database file")
         if path.exists() and path.stat().st_size > 0:
-            if _user_version(path) == 0 and _has_tables(path):
+            names = _table_names(path)
+            if names and "document" not in names:
+                raise StoreError(f"{path}: not an annotator database (it has no document table)")
+            if _user_version(path) == 0 and names:
                 raise StoreError(f"{path}: not an annotator database (it has no schema version)")
             migrate(path)
     engine = create_engine(
@@ -109,6 +139,7 @@ def open_engine(path: Path | str) -> Engine:
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
     event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "handle_error", _store_error)
     assert tables.DocumentRow  # the tables are registered on SQLModel.metadata by import
     SQLModel.metadata.create_all(engine)
     with engine.begin() as conn:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, text, update
 
-from annotator.core.errors import StoreError
+from annotator.core.errors import ConflictError, StoreError
 from annotator.core.model import (
     AnnotationRecord,
     AnnotatorKind,
@@ -212,23 +212,45 @@ class Store:
             for r in rows
         ]
 
-    def update_meta(self, doc_id: int, meta: DocumentMeta) -> None:
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                update(_DOC)
-                .where(_DOC.c.id == doc_id)
-                .values(updated_at=utcnow(), **_meta_columns(meta))
-            )
-            if result.rowcount != 1:
-                raise StoreError(f"no document with id {doc_id}")
+    # Updates of what several instances may edit at once take the value the caller last saw
+    # (``expected``) and change the row only if it still holds it: a compare-and-set in one
+    # UPDATE statement. Otherwise another instance changed it since, and ConflictError asks for a
+    # refresh instead of silently overwriting the newer work. Comparing values (not timestamps)
+    # needs no extra column and no clock agreement between machines.
 
-    def set_status(self, doc_id: int, status: Status) -> None:
+    @staticmethod
+    def _missing_or_conflict(conn: Any, doc_id: int, what: str) -> StoreError:
+        exists = conn.execute(select(_DOC.c.id).where(_DOC.c.id == doc_id)).first()
+        if exists is None:
+            return StoreError(f"no document with id {doc_id}")
+        return ConflictError(
+            f"the {what} of document {doc_id} changed in another window or instance since you "
+            "opened it; refresh to see the newer version, then edit again"
+        )
+
+    def update_meta(
+        self, doc_id: int, meta: DocumentMeta, expected: DocumentMeta | None = None
+    ) -> None:
+        """Set a document's metadata; with ``expected``, only if it still has that metadata."""
+        query = update(_DOC).where(_DOC.c.id == doc_id)
+        if expected is not None:
+            for name, value in _meta_columns(expected).items():
+                query = query.where(_DOC.c[name] == value)
         with self.engine.begin() as conn:
-            result = conn.execute(
-                update(_DOC).where(_DOC.c.id == doc_id).values(status=status.value, updated_at=utcnow())
-            )
+            result = conn.execute(query.values(updated_at=utcnow(), **_meta_columns(meta)))
             if result.rowcount != 1:
-                raise StoreError(f"no document with id {doc_id}")
+                raise self._missing_or_conflict(conn, doc_id, "details")
+
+    def set_status(self, doc_id: int, status: Status, expected: Status | None = None) -> None:
+        """Set a document's status; with ``expected``, only if it still has that status."""
+        query = update(_DOC).where(_DOC.c.id == doc_id)
+        if expected is not None:
+            query = query.where(_DOC.c.status == expected.value)
+        with self.engine.begin() as conn:
+            result = conn.execute(query.values(status=status.value, updated_at=utcnow()))
+            if result.rowcount != 1:
+                raise self._missing_or_conflict(conn, doc_id, "status")
+
 
     # -- spans ------------------------------------------------------------------------------
 
@@ -306,16 +328,28 @@ class Store:
             if len(rows) != len(set(span_ids)):
                 missing = set(span_ids) - {r.id for r in rows}
                 raise StoreError(f"no span with id {sorted(missing)}")
-            conn.execute(delete(_SPAN).where(_SPAN.c.id.in_(list(span_ids))))
+            result = conn.execute(delete(_SPAN).where(_SPAN.c.id.in_(list(span_ids))))
+            if result.rowcount != len(rows):
+                # Another instance deleted some of them between the read and the delete.
+                raise ConflictError("some of these spans were just deleted elsewhere; refresh")
         return [(r.document_id, r.annotator_id, _span(r)) for r in rows]
 
-    def relabel_span(self, span_id: int, label: str) -> str:
-        """Give a span another label; return the label it had."""
+    def relabel_span(self, span_id: int, label: str, expected: str | None = None) -> str:
+        """Give a span another label; return the label it had.
+
+        With ``expected``, only if the span still has that label (else ConflictError).
+        """
         with self.engine.begin() as conn:
             old = conn.execute(select(_SPAN.c.label).where(_SPAN.c.id == span_id)).scalar()
             if old is None:
                 raise StoreError(f"no span with id {span_id}")
-            conn.execute(update(_SPAN).where(_SPAN.c.id == span_id).values(label=label))
+            query = update(_SPAN).where(_SPAN.c.id == span_id)
+            query = query.where(_SPAN.c.label == (old if expected is None else expected))
+            if conn.execute(query.values(label=label)).rowcount != 1:
+                raise ConflictError(
+                    f"span {span_id} was relabelled elsewhere since you saw it "
+                    f"(it is now {old!r}); refresh"
+                )
         return str(old)
 
     def touch(self, doc_id: int) -> None:

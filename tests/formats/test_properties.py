@@ -264,7 +264,7 @@ def test_article_jsonl_reader_on_arbitrary_json(values: list[object]) -> None:
 
 @st.composite
 def valid_records(draw: st.DrawFn) -> AnnotationRecord:
-    text = draw(st.text(st.one_of(st.characters(exclude_characters="\r\x00"), NASTY.filter(
+    text = draw(st.text(st.one_of(st.characters(codec="utf-8", exclude_characters="\r\x00"), NASTY.filter(
         lambda c: c not in ("\r", "\x00"))), min_size=1, max_size=40))
     spans: dict[tuple[int, int, str], Span] = {}
     for _ in range(draw(st.integers(0, 5))):
@@ -273,7 +273,7 @@ def valid_records(draw: st.DrawFn) -> AnnotationRecord:
         label = draw(st.sampled_from(["PERSON", "ORG", "GPE"]))
         origin = draw(st.sampled_from(list(Origin)))
         spans[(start, end, label)] = Span(start, end, label, origin)
-    title = draw(st.text(st.characters(exclude_characters="\x00"), max_size=10))
+    title = draw(st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=10))
     meta = DocumentMeta(title=title, lang=draw(st.sampled_from(["", "en"])))
     annotator = draw(st.one_of(st.none(), st.sampled_from(["ana", "Bob Z", "ñandú"])))
     status = draw(st.sampled_from(list(Status)))
