@@ -11,36 +11,110 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from annotator.core.actors import Actor
 from annotator.core.errors import InputError, InputErrors
+from annotator.core.events import Argument, Event, Ref
+from annotator.core.framing import ActorRole, FrameAssessment
 from annotator.core.model import AnnotationRecord, DocumentMeta, Origin, Span, Status
 from annotator.core.text import normalize_newlines, sha256_text
 from annotator.formats.articles import decode_text
 from annotator.formats.atomic import atomic_write
 from annotator.formats.lines import check_string, iter_lines, parse_json
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: actors, events, frames; span ids (version 1 records are still read)
 MAX_ERRORS = 100
 
 
 def record_to_json(record: AnnotationRecord) -> dict[str, Any]:
+    """The JSON object of a record. Spans keep their order (the store gives text order) and get
+    record-scoped ids 1..n; actors are named by their uid; events and frames refer to spans and
+    actors by those ids."""
     text = record.text
+    spans = list(record.spans)
+    span_ids = {s.id: n for n, s in enumerate(spans, start=1) if s.id is not None}
+    actor_uids = {a.id: a.uid for a in record.actors if a.id is not None}
+
+    def span_json(n: int, s: Span) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": n,
+            "start": s.start,
+            "end": s.end,
+            "label": s.label,
+            "text": text[s.start : s.end],
+            "origin": s.origin.value,
+            "layer": s.layer,
+        }
+        actor = record.mentions.get(s.id) if s.id is not None else None
+        if actor is not None:
+            data["actor"] = actor_uids[actor]
+        return data
+
+    def ref_json(ref: Ref) -> dict[str, Any]:
+        if ref.actor_id is not None:
+            return {"actor": actor_uids[ref.actor_id]}
+        return {"span": span_ids[ref.span_id]}
+
+    def kept(ref: Ref | None) -> bool:  # spans may have been filtered out (export by label)
+        return ref is not None and (ref.actor_id is not None or ref.span_id in span_ids)
+
+    events = sorted(
+        (
+            e.with_(arguments=tuple(a for a in e.arguments if kept(a.ref)))
+            for e in record.events
+            if e.trigger.id in span_ids
+        ),
+        key=lambda e: (span_ids[e.trigger.id], e.category),
+    )
+    frames = record.frames
     return {
         "text": text,
         "text_sha256": record.text_sha256,
         "meta": record.meta.to_dict(),
         "annotator": record.annotator,
         "status": record.status.value,
-        "spans": [
+        "spans": [span_json(n, s) for n, s in enumerate(spans, start=1)],
+        "actors": [
             {
-                "start": s.start,
-                "end": s.end,
-                "label": s.label,
-                "text": text[s.start : s.end],
-                "origin": s.origin.value,
-                "layer": s.layer,
+                "id": a.uid,
+                "name": a.name,
+                "aliases": list(a.aliases),
+                "kind": a.kind,
+                "country": a.country,
+                "sector": a.sector,
+                "wikidata": a.wikidata,
+                "notes": a.notes,
             }
-            for s in record.spans
+            for a in sorted(record.actors, key=lambda a: a.uid)
         ],
+        "events": [
+            {
+                "id": n,
+                "trigger": span_ids[e.trigger.id],
+                "category": e.category,
+                "mode": e.mode,
+                "context": e.context,
+                "cameo": e.cameo,
+                "arguments": [{"role": arg.role, **ref_json(arg.ref)} for arg in e.arguments],
+                "date": e.date,
+                "factuality": e.factuality,
+                "source": ref_json(e.source) if kept(e.source) else None,  # type: ignore[arg-type]
+            }
+            for n, e in enumerate(events, start=1)
+        ],
+        "frames": None
+        if frames is None
+        else {
+            "present": list(frames.frames),
+            "primary": frames.primary,
+            "headline": frames.headline,
+            "tone": frames.tone,
+            "tone_target": actor_uids[frames.tone_target] if frames.tone_target is not None else None,
+            "roles": [
+                {"actor": actor_uids[r.actor_id], "role": r.role}
+                for r in sorted(frames.roles, key=lambda r: actor_uids[r.actor_id])
+            ],
+            "evidence": sorted(span_ids[i] for i in frames.evidence if i in span_ids),
+        },
         "format_version": FORMAT_VERSION,
     }
 
@@ -167,8 +241,154 @@ def record_from_json(obj: object, known_labels: Callable[[str], bool] | None = N
             raise InputError(f"spans[{i}]: duplicate span {span.start}-{span.end} {span.label}")
         seen.add(key)
         spans.append(span)
-    return AnnotationRecord(
-        text=text, meta=meta, annotator=annotator, status=status, spans=spans
+    record = AnnotationRecord(text=text, meta=meta, annotator=annotator, status=status, spans=spans)
+    _analysis_from_json(obj, record)
+    return record
+
+
+def _str_field(obj: dict[str, Any], key: str, where: str, required: bool = False) -> str:
+    value = obj.get(key, "")
+    if value is None and not required:
+        value = ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        kind = "a non-empty string" if required else "a string"
+        raise InputError(f"{where}.{key} must be {kind}")
+    check_string(value, f"{where}.{key}")
+    return value
+
+
+def _list_field(obj: dict[str, Any], key: str, where: str) -> list[Any]:
+    value = obj.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(f"{where}.{key} must be a list")
+    return value
+
+
+def _analysis_from_json(obj: dict[str, Any], record: AnnotationRecord) -> None:
+    """Span ids, actor links, actors, events and frames (format 2); absent in format 1."""
+    raw_spans = obj.get("spans") or []
+    span_ids: dict[int, int] = {}  # record id -> index into record.spans
+    for i, raw in enumerate(raw_spans):
+        ident = raw.get("id", i + 1)
+        if isinstance(ident, bool) or not isinstance(ident, int) or ident < 1:
+            raise InputError(f"spans[{i}].id must be a positive integer")
+        if ident in span_ids:
+            raise InputError(f"spans[{i}].id {ident} is used twice")
+        span_ids[ident] = i
+    record.spans = [s.with_(id=ident) for ident, s in zip(span_ids, record.spans, strict=True)]
+
+    actor_ids: dict[str, int] = {}  # uid -> record-scoped actor id
+    for i, raw in enumerate(_list_field(obj, "actors", "")):
+        where = f"actors[{i}]"
+        if not isinstance(raw, dict):
+            raise InputError(f"{where} must be an object")
+        uid = _str_field(raw, "id", where, required=True)
+        if uid in actor_ids:
+            raise InputError(f"{where}.id {uid!r} is used twice")
+        aliases = _list_field(raw, "aliases", where)
+        for j, alias in enumerate(aliases):
+            if not isinstance(alias, str) or not alias.strip():
+                raise InputError(f"{where}.aliases[{j}] must be a non-empty string")
+            check_string(alias, f"{where}.aliases[{j}]")
+        actor_ids[uid] = len(actor_ids) + 1
+        record.actors.append(
+            Actor(
+                name=_str_field(raw, "name", where, required=True),
+                aliases=tuple(aliases),
+                kind=_str_field(raw, "kind", where) or "other",
+                country=_str_field(raw, "country", where),
+                sector=_str_field(raw, "sector", where),
+                wikidata=_str_field(raw, "wikidata", where),
+                notes=_str_field(raw, "notes", where),
+                id=actor_ids[uid],
+                uid=uid,
+            )
+        )
+
+    def actor_ref(value: object, where: str) -> int:
+        if not isinstance(value, str) or value not in actor_ids:
+            raise InputError(f"{where} names no actor of the record's 'actors': {json.dumps(value)[:40]}")
+        return actor_ids[value]
+
+    def span_ref(value: object, where: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value not in span_ids:
+            raise InputError(f"{where} names no span of the record: {json.dumps(value)[:40]}")
+        return value
+
+    def ref(value: object, where: str) -> Ref:
+        if not isinstance(value, dict) or ("actor" in value) == ("span" in value):
+            raise InputError(f"{where} must hold either 'actor' or 'span'")
+        if "actor" in value:
+            return Ref(actor_id=actor_ref(value["actor"], f"{where}.actor"))
+        return Ref(span_id=span_ref(value["span"], f"{where}.span"))
+
+    for i, raw in enumerate(raw_spans):
+        if raw.get("actor") is not None:
+            record.mentions[i + 1 if "id" not in raw else raw["id"]] = actor_ref(
+                raw["actor"], f"spans[{i}].actor"
+            )
+
+    triggers: set[int] = set()
+    for i, raw in enumerate(_list_field(obj, "events", "")):
+        where = f"events[{i}]"
+        if not isinstance(raw, dict):
+            raise InputError(f"{where} must be an object")
+        trigger_id = span_ref(raw.get("trigger"), f"{where}.trigger")
+        if trigger_id in triggers:
+            raise InputError(f"{where}.trigger: span {trigger_id} triggers two events")
+        triggers.add(trigger_id)
+        arguments: list[Argument] = []
+        for j, arg in enumerate(_list_field(raw, "arguments", where)):
+            if not isinstance(arg, dict):
+                raise InputError(f"{where}.arguments[{j}] must be an object")
+            role = _str_field(arg, "role", f"{where}.arguments[{j}]", required=True)
+            rest = {k: v for k, v in arg.items() if k != "role"}
+            arguments.append(Argument(role, ref(rest, f"{where}.arguments[{j}]")))
+        source = raw.get("source")
+        record.events.append(
+            Event(
+                trigger=record.spans[span_ids[trigger_id]],
+                category=_str_field(raw, "category", where, required=True),
+                mode=_str_field(raw, "mode", where),
+                context=_str_field(raw, "context", where),
+                cameo=_str_field(raw, "cameo", where),
+                arguments=tuple(arguments),
+                date=_str_field(raw, "date", where),
+                factuality=_str_field(raw, "factuality", where) or "asserted",
+                source=ref(source, f"{where}.source") if source is not None else None,
+            )
+        )
+
+    frames = obj.get("frames")
+    if frames is None:
+        return
+    if not isinstance(frames, dict):
+        raise InputError("'frames' must be an object or null")
+    present = _list_field(frames, "present", "frames")
+    if any(not isinstance(f, str) or not f for f in present) or len(set(present)) != len(present):
+        raise InputError("frames.present must be a list of distinct frame names")
+    roles: list[ActorRole] = []
+    for j, raw in enumerate(_list_field(frames, "roles", "frames")):
+        if not isinstance(raw, dict):
+            raise InputError(f"frames.roles[{j}] must be an object")
+        actor = actor_ref(raw.get("actor"), f"frames.roles[{j}].actor")
+        if any(r.actor_id == actor for r in roles):
+            raise InputError(f"frames.roles[{j}]: the actor has a role already")
+        roles.append(ActorRole(actor, _str_field(raw, "role", f"frames.roles[{j}]", required=True)))
+    target = frames.get("tone_target")
+    record.frames = FrameAssessment(
+        frames=tuple(present),
+        primary=_str_field(frames, "primary", "frames"),
+        headline=_str_field(frames, "headline", "frames"),
+        tone=_str_field(frames, "tone", "frames"),
+        tone_target=actor_ref(target, "frames.tone_target") if target is not None else None,
+        roles=tuple(roles),
+        evidence=tuple(
+            span_ref(v, f"frames.evidence[{j}]")
+            for j, v in enumerate(_list_field(frames, "evidence", "frames"))
+        ),
     )
 
 

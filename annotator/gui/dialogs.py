@@ -34,6 +34,13 @@ class Dialogs:
         name, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, filters)
         return Path(name) if name else None
 
+    def choose_annotators(self, names: list[str]) -> list[str] | None:
+        """Two or more of ``names`` to compare in review mode, or None when cancelled."""
+        from annotator.gui.review import AnnotatorChooser
+
+        dialog = AnnotatorChooser(names, self.parent)
+        return dialog.chosen() if dialog.exec() == AnnotatorChooser.DialogCode.Accepted else None
+
     def confirm(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(self.parent, title, question)
         return answer == QMessageBox.StandardButton.Yes

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QTextBrowser,
     QToolButton,
@@ -67,6 +68,8 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+D", "Mark the document done (Ctrl+Shift+D: in progress)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
     ("Ctrl+O / Ctrl+Shift+O", "Import files / a folder"),
+    ("Ctrl+R", "Review: compare colleagues' annotation sets and settle their differences"),
+    ("N / P · A / B (1 … 9) · 0 · E · Esc", "In review: move, take a version, take none, edit, leave"),
     ("Ctrl+E", "Export annotations (JSONL)"),
     ("Ctrl+1", "Show or hide model suggestions"),
     ("Ctrl++ / Ctrl+-", "Larger / smaller text"),
@@ -235,7 +238,12 @@ class MainWindow(QMainWindow):
         self.pane.contextRequested.connect(self._context_menu)
         self.pane.cursorPositionChanged.connect(self._pane_cursor_moved)
         layout.addWidget(self.pane, 1)
-        self.setCentralWidget(central)
+        # Review mode swaps the reading pane for its own view (gui/review.py).
+        self.stack = QStackedWidget()
+        self.stack.addWidget(central)
+        self.setCentralWidget(self.stack)
+        self.review_view: QWidget | None = None
+        self._docks_before_review: list[QDockWidget] = []
 
         # Documents dock.
         self.doc_model = DocumentTableModel()
@@ -345,6 +353,10 @@ class MainWindow(QMainWindow):
         a = self._action
         self.act_import = a("&Import files…", self.import_files_dialog, "Ctrl+O", "actionImport")
         self.act_import_folder = a("Import &folder…", self.import_folder_dialog, "Ctrl+Shift+O")
+        self.act_import_annotations = a(
+            "Import &annotations…", self.import_annotations_dialog, None, "actionImportAnnotations"
+        )
+        self.act_review = a("Start &review…", self.start_review, "Ctrl+R", "actionReview")
         self.act_export = a("&Export annotations (JSONL)…", self.export_dialog, "Ctrl+E", "actionExport")
         self.act_quit = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
@@ -392,7 +404,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for act in (self.act_import, self.act_import_folder, None, self.act_export, None, self.act_quit):
+        for act in (
+            self.act_import, self.act_import_folder, self.act_import_annotations, None,
+            self.act_export, None, self.act_quit,
+        ):
             file_menu.addSeparator() if act is None else file_menu.addAction(act)
         edit = bar.addMenu("&Edit")
         for act in (self.act_undo, self.act_redo, None, self.act_details, self.act_filter, self.act_search):
@@ -416,6 +431,9 @@ class MainWindow(QMainWindow):
             self.act_todo, self.act_in_progress, self.act_done,
         ):
             annotate.addSeparator() if act is None else annotate.addAction(act)
+        review = bar.addMenu("&Review")
+        review.addAction(self.act_review)
+        review.addAction(self.act_import_annotations)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_shortcuts)
         help_menu.addAction(self.act_tour)
@@ -473,6 +491,7 @@ class MainWindow(QMainWindow):
         self.settings.save()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.leave_review()
         if self.worker is not None and self.worker.running:
             self.worker.cancel()
             self.worker.wait(60000)
@@ -857,12 +876,18 @@ class MainWindow(QMainWindow):
 
         self._start_worker(work, "Importing", self._import_done)
 
-    def _start_worker(self, fn: Callable[[TaskState], object], what: str, done: Callable[[object], None]) -> None:
+    def _start_worker(
+        self,
+        fn: Callable[[TaskState], object],
+        what: str,
+        done: Callable[[object], None],
+        failed: Callable[[object, str], None] | None = None,
+    ) -> None:
         self._work_title = what
         self.worker = Worker(fn, self)
         self.worker.progress.connect(self._progress)
         self.worker.finished.connect(done)
-        self.worker.failed.connect(self._worker_failed)
+        self.worker.failed.connect(failed or self._worker_failed)
         self.progress.setRange(0, 0)
         self.progress.setFormat(f"{what}…")
         self.progress.show()
@@ -914,14 +939,63 @@ class MainWindow(QMainWindow):
         else:
             self.dialogs.error("Unexpected error", f"{exc}\n\n{tb}")
 
-    def export_dialog(self) -> None:
+    # -- review ---------------------------------------------------------------------------------
+
+    def import_annotations_dialog(self) -> None:
+        """Colleagues' annotation files, each imported as an annotation set (gui/annotation_import.py)."""
+        from annotator.gui.annotation_import import FILTERS, AnnotationImport
+
+        if self.worker is not None and self.worker.running:
+            self.dialogs.error("Busy", "Work is already running; wait for it or cancel it.")
+            return
+        paths = self.dialogs.open_paths("Import annotations", str(Path.home()), FILTERS)
+        if paths:
+            self._annotation_import = AnnotationImport(self, paths)
+            self._annotation_import.start()
+
+    def start_review(self) -> None:
+        from annotator.gui.review import start_review
+
+        start_review(self)
+
+    def show_review(self, view: QWidget) -> None:
+        """Show a review view in place of the reading pane (and the docks), focus in it."""
+        if self.stack.indexOf(view) < 0:
+            self.stack.addWidget(view)
+        if self.review_view is None or self.stack.currentWidget() is not view:
+            if self.stack.currentIndex() == 0:
+                self._docks_before_review = [
+                    d for d in (self.doc_dock, self.label_dock, self.search_dock) if d.isVisible()
+                ]
+                for dock in self._docks_before_review:
+                    dock.hide()
+            self.stack.setCurrentWidget(view)
+            view.setFocus()
+        self.review_view = view
+
+    def leave_review(self) -> None:
+        """Back to the reading pane; the review's decisions stay on the undo stack."""
+        view = self.review_view
+        if view is None or self.stack.currentWidget() is not view:
+            return
+        view.shutdown()  # type: ignore[attr-defined]
+        self.stack.setCurrentIndex(0)
+        for dock in self._docks_before_review:
+            dock.show()
+        self._docks_before_review = []
+        self.refresh_documents()
+        if self.doc_id is not None:
+            self.open_document(self.doc_id)
+        self.pane.setFocus()
+
+    def export_dialog(self, annotator: str | None = None) -> None:
         """Choose format, set and filters; export in the background; offer to open the folder."""
         from annotator.formats.atomic import OverwriteError
         from annotator.services.exporting import ExportFilters, export
 
         folder = PROJECT_EXPORTS if PROJECT_EXPORTS.is_dir() else Path.home()
         names = [a.name for a in self.store.annotators()]
-        options = self.dialogs.export_options(names, self.session.annotator.name, folder)
+        options = self.dialogs.export_options(names, annotator or self.session.annotator.name, folder)
         if options is None:
             return
         store = self.store

@@ -59,6 +59,11 @@ class Worker(QObject):
     def cancel(self) -> None:
         self._runner.state.cancel()
 
+    @property
+    def cancelled(self) -> bool:
+        """Whether cancel was asked (work that does not poll may still have finished)."""
+        return self._runner.state.cancelled
+
     def wait(self, ms: int = 30000) -> bool:
         return self._thread.wait(ms)
 

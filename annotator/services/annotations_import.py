@@ -11,8 +11,10 @@ documents it holds, instead of adding them twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotator.core.align import OffsetMap
 from annotator.core.errors import InputError, InputErrors
@@ -243,16 +245,19 @@ def import_annotations(
     new_by_sha: dict[str, int] = {}
     new_by_norm: dict[str, _Known] = {}
     sets: list[tuple[str, int | None, int | None, list[Span]]] = []
+    set_records: list[AnnotationRecord] = []  # the record of each set (for its analysis layer)
     created: list[tuple[Where, str, int]] = []  # (where, annotator, index into new_docs)
     for where, record, owner in zip(places, records, owners, strict=True):
         doc_id = existing.get(record.text_sha256)
         if doc_id is not None:
             sets.append((owner, doc_id, None, list(record.spans)))
+            set_records.append(record)
             report.matched.append((where, owner, doc_id))
             continue
         if record.text_sha256 in new_by_sha:
             index = new_by_sha[record.text_sha256]
             sets.append((owner, None, index, list(record.spans)))
+            set_records.append(record)
             created.append((where, owner, index))
             continue
         norm = normalized_for_matching(record.text)
@@ -269,6 +274,7 @@ def import_annotations(
                 )
                 continue
             sets.append((owner, known.document_id, known.new_index, spans))
+            set_records.append(record)
             if known.document_id is not None:
                 report.matched_normalized.append((where, owner, known.document_id))
             elif known.new_index is not None:
@@ -289,18 +295,58 @@ def import_annotations(
         new_by_sha[record.text_sha256] = index
         new_by_norm[norm] = _Known(record.text, new_index=index)
         sets.append((owner, None, index, list(record.spans)))
+        set_records.append(record)
         created.append((where, owner, index))
     if errors:
         raise InputErrors(errors)
 
     before = _documents_with_spans(store, sets)
-    new_ids, replaced = store.import_annotation_sets(new_docs, sets)
+    # Native records carry actors, events and frames: stored in the same transaction.
+    after = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
+    new_ids, replaced = store.import_annotation_sets(new_docs, sets, after=after)
     report.spans_replaced = replaced
     report.replaced_documents = before
     report.spans_added = sum(len(spans) for *_, spans in sets)
     report.created = [(where, owner, new_ids[index]) for where, owner, index in created]
     report.annotators = sorted({owner for owner, *_ in sets})
     return report
+
+
+def _analysis_importer(
+    store: Store,
+    sets: list[tuple[str, int | None, int | None, list[Span]]],
+    set_records: list[AnnotationRecord],
+) -> Callable[[Any, list[tuple[int, int]]], None]:
+    """Store each record's actors, mentions, events and frames once its spans are stored."""
+    from sqlalchemy import select
+
+    from annotator.store.analysis import AnalysisRepo
+    from annotator.store.tables import SpanRow
+
+    span_table = SpanRow.__table__  # type: ignore[attr-defined]
+    repo = AnalysisRepo(store)
+
+    def after(conn: Any, owners: list[tuple[int, int]]) -> None:
+        for (_owner, _doc, _index, spans), record, (doc_id, annotator_id) in zip(
+            sets, set_records, owners, strict=True
+        ):
+            stored = {
+                (r.start, r.end, r.label, r.layer): r.id
+                for r in conn.execute(
+                    select(span_table).where(
+                        (span_table.c.document_id == doc_id) & (span_table.c.annotator_id == annotator_id)
+                    )
+                )
+            }
+            # ``spans`` are the record's spans, in order, carried over to the stored text.
+            span_ids = {
+                original.id: stored[(s.start, s.end, s.label, s.layer)]
+                for original, s in zip(record.spans, spans, strict=True)
+                if original.id is not None
+            }
+            repo.import_record_analysis(conn, doc_id, annotator_id, record, span_ids)
+
+    return after
 
 
 def _documents_with_spans(

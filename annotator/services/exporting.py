@@ -23,6 +23,7 @@ from annotator.formats.issues import SpanIssue
 from annotator.formats.native import write_records
 from annotator.formats.registry import WRITE_FORMATS
 from annotator.store import Store
+from annotator.store.analysis import AnalysisRepo
 
 SUFFIXES = {
     "jsonl": ".jsonl",
@@ -46,7 +47,7 @@ def export_jsonl(
     """Write one line per document and annotator; return the number of records."""
     task = task or TaskState()
     total = store.count_documents()
-    records = store.iter_records(annotator=annotator, status=status)
+    records = AnalysisRepo(store).with_analysis(store.iter_records(annotator=annotator, status=status))
     with atomic_write(out, overwrite=overwrite) as handle:
         count = write_records(
             records, handle, progress=lambda n: task.progress(n, total, "exporting")
@@ -204,7 +205,8 @@ def select_records(
         names = {a.name for a in store.annotators() if a.kind is filters.kind}
     dated = filters.date_from is not None or filters.date_to is not None
     undated: set[str] = set()
-    for record in store.iter_records(annotator=filters.annotator, status=filters.status):
+    records = store.iter_records(annotator=filters.annotator, status=filters.status)
+    for record in AnalysisRepo(store).with_analysis(records):
         if names is not None and record.annotator not in names:
             continue
         if dated:

@@ -21,7 +21,7 @@ from annotator.core.actors import Actor, ActorSummary, clean_aliases, clean_name
 from annotator.core.errors import StoreError
 from annotator.core.events import Argument, Event, Ref
 from annotator.core.framing import EVIDENCE_LAYERS, ActorRole, FrameAssessment
-from annotator.core.model import AnnotationRecord, Origin, Span, Status
+from annotator.core.model import AnnotationRecord, AnnotatorKind, Origin, Span, Status
 from annotator.store.repository import Store
 from annotator.store.tables import (
     ActorAliasRow,
@@ -949,7 +949,8 @@ class AnalysisRepo:
 
     def with_analysis(self, records: Iterable[AnnotationRecord]) -> Iterable[AnnotationRecord]:
         """Records from ``Store.iter_records`` with their actors, mentions, events and frames."""
-        annotators = {a.name: a.id for a in self.store.annotators()}
+        # Models only suggest spans: their sets have no actors, events or frames to look up.
+        annotators = {a.name: a.id for a in self.store.annotators() if a.kind is AnnotatorKind.HUMAN}
         for record in records:
             annotator_id = annotators.get(record.annotator or "")
             doc_id = self.store.document_id_by_sha(record.text_sha256) if annotator_id else None

@@ -6,7 +6,7 @@ The GUI and the CLI never write SQL; they call services, which call this module.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,11 +25,18 @@ from annotator.core.model import (
     Status,
 )
 from annotator.store.engine import open_engine
-from annotator.store.tables import AnnotatorRow, DocumentRow, SpanRow, utcnow
+from annotator.store.tables import (
+    AnnotatorRow,
+    DocumentRow,
+    FrameAssessmentRow,
+    SpanRow,
+    utcnow,
+)
 
 _DOC = DocumentRow.__table__  # type: ignore[attr-defined]
 _ANN = AnnotatorRow.__table__  # type: ignore[attr-defined]
 _SPAN = SpanRow.__table__  # type: ignore[attr-defined]
+_FRAME = FrameAssessmentRow.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,11 +398,14 @@ class Store:
         self,
         documents: Sequence[Document],
         sets: Sequence[tuple[str, int | None, int | None, Sequence[Span]]],
+        after: Callable[[Any, list[tuple[int, int]]], None] | None = None,
     ) -> tuple[list[int], int]:
         """Store annotators' span sets, and the new documents they need, in one transaction.
 
         ``sets`` holds (annotator name, existing document id or None, index into ``documents``
         or None, spans). On an existing document the annotator's previous spans are replaced.
+        ``after`` runs inside the transaction once the spans are stored, with the connection and
+        (document id, annotator id) of each set, to store what hangs on them (actors, events).
         Returns the new documents' ids and how many earlier spans were replaced.
         """
         now = utcnow()
@@ -425,6 +435,7 @@ class Store:
                 ).inserted_primary_key[0]
                 ids.append(new_id)
             rows: list[dict[str, object]] = []
+            owners: list[tuple[int, int]] = []
             for name, doc_id, index, spans in sets:
                 annotator_id = annotator_ids[name]
                 if doc_id is None:
@@ -437,12 +448,15 @@ class Store:
                             (_SPAN.c.document_id == doc_id) & (_SPAN.c.annotator_id == annotator_id)
                         )
                     ).rowcount
+                owners.append((doc_id, annotator_id))
                 rows += [
                     self._span_values(doc_id, annotator_id, span.with_(id=None), now)
                     for span in spans
                 ]
             if rows:
                 conn.execute(insert(_SPAN), rows)
+            if after is not None:
+                after(conn, owners)
         for doc, new_id in zip(documents, ids, strict=True):
             doc.id = new_id
         return ids, replaced
@@ -508,12 +522,22 @@ class Store:
                     by_doc.setdefault(r.document_id, {}).setdefault(r.annotator_name, []).append(
                         _span(r, r.annotator_name)
                     )
+                # An annotator may have framed a document without marking any span.
+                frame_query = (
+                    select(_FRAME.c.document_id, _ANN.c.name)
+                    .join(_ANN, _ANN.c.id == _FRAME.c.annotator_id)
+                    .where(_FRAME.c.document_id.in_(ids))
+                )
+                if ann_id is not None:
+                    frame_query = frame_query.where(_FRAME.c.annotator_id == ann_id)
+                for r in conn.execute(frame_query):
+                    by_doc.setdefault(r.document_id, {}).setdefault(r.name, [])
             for d in docs:
                 document = _document(d)
                 groups = by_doc.get(d.id, {})
                 if not groups and annotator is None:
                     groups = {"": []}
-                for name, spans in groups.items():
+                for name, spans in sorted(groups.items()):
                     yield AnnotationRecord(
                         text=document.text,
                         meta=document.meta,

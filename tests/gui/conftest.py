@@ -29,9 +29,17 @@ class ScriptedDialogs(Dialogs):
         self.infos: list[tuple[str, str]] = []
         self.export_answers: list[object] = []  # ExportOptions or None
         self.opened_folders: list[Path] = []
+        self.asked: list[tuple[str, str, str]] = []  # (title, label, default) of each ask_text
+        self.annotator_choices: list[list[str] | None] = []
+        self.offered: list[list[str]] = []  # the names each choose_annotators offered
 
     def ask_text(self, title: str, label: str, default: str = "") -> str | None:
+        self.asked.append((title, label, default))
         return self.texts.pop(0) if self.texts else default
+
+    def choose_annotators(self, names: list[str]) -> list[str] | None:
+        self.offered.append(list(names))
+        return self.annotator_choices.pop(0) if self.annotator_choices else None
 
     def open_paths(self, title: str, directory: str, filters: str, folder: bool = False) -> list[Path]:
         return self.open_answers.pop(0) if self.open_answers else []
