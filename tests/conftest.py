@@ -54,3 +54,38 @@ def seeded_db(seeded_db_template: Path, tmp_path: Path) -> Path:
     src.close()
     dst.close()
     return target
+
+
+@pytest.fixture(scope="session")
+def annotated_db_template(seeded_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds annotated by "alice" (outlets, actor mentions, events, framing): see
+    ``tests/annotated_seeds.py``. Made once per test session."""
+    import sqlite3
+
+    from annotator.store import Store
+    from tests.annotated_seeds import annotate
+
+    path = tmp_path_factory.mktemp("annotated") / "annotated.sqlite"
+    src = sqlite3.connect(seeded_db_template)
+    dst = sqlite3.connect(path)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    store = Store(path)
+    annotate(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def annotated_db(annotated_db_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the annotated seeds for one test."""
+    import sqlite3
+
+    target = tmp_path / "annotated.sqlite"
+    src = sqlite3.connect(annotated_db_template)
+    dst = sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return target
