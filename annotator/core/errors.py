@@ -56,3 +56,7 @@ class StoreError(AnnotatorError):
 
 class ConflictError(StoreError):
     """Another instance changed the row since this one read it: refresh instead of overwriting."""
+
+
+class DuplicateDocumentError(StoreError):
+    """A document with the same text is already stored (perhaps just now, by another instance)."""

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.errors import InputError, InputErrors
+from annotator.core.errors import DuplicateDocumentError, InputError, InputErrors
 from annotator.core.labels import LabelSet
 from annotator.core.model import AnnotatorKind, Document, Span
 from annotator.core.tasks import Cancelled, TaskState
@@ -120,8 +120,7 @@ def import_paths(
                         task.progress(done, total, f"pre-annotating {fresh[i].meta.filename}")
                     task.check()
             # One transaction per file: its documents and all their suggestions.
-            ids = _store_file(store, fresh, spans_by_index, annotators)
-            for doc, doc_id in zip(fresh, ids, strict=True):
+            for doc, doc_id in _store_file(store, fresh, spans_by_index, annotators, report):
                 seen[doc.sha256] = doc_id
                 report.added.append((doc.meta.filename, doc_id))
             done = len(report.added) + len(report.skipped)
@@ -132,6 +131,40 @@ def import_paths(
 
 
 def _store_file(
+    store: Store,
+    docs: list[Document],
+    spans_by_index: dict[int, list[Span]],
+    annotators: dict[str, list[int]],
+    report: ImportReport,
+) -> list[tuple[Document, int]]:
+    """Store a file's documents and suggestions in one transaction; return (document, id) pairs.
+
+    Another instance may store the same article between the check for known texts and this
+    transaction (pre-annotation takes a while): the transaction then fails whole, and is made
+    again without the documents now known, which are reported as skipped.
+    """
+    while True:
+        try:
+            ids = _store_once(store, docs, spans_by_index, annotators)
+            return list(zip(docs, ids, strict=True))
+        except DuplicateDocumentError:
+            existing = store.existing_shas(d.sha256 for d in docs)
+            if not existing:
+                raise
+            keep = [i for i, doc in enumerate(docs) if doc.sha256 not in existing]
+            report.skipped += [
+                (doc.meta.filename, existing[doc.sha256]) for doc in docs if doc.sha256 in existing
+            ]
+            new_index = {old: new for new, old in enumerate(keep)}
+            spans_by_index = {new_index[i]: s for i, s in spans_by_index.items() if i in new_index}
+            annotators = {
+                key: [new_index[i] for i in indices if i in new_index]
+                for key, indices in annotators.items()
+            }
+            docs = [docs[i] for i in keep]
+
+
+def _store_once(
     store: Store,
     docs: list[Document],
     spans_by_index: dict[int, list[Span]],

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 from sqlmodel import SQLModel
 
-from annotator.core.errors import StoreError
+from annotator.core.errors import DuplicateDocumentError, StoreError
 from annotator.store import tables
 from annotator.store.fulltext import ensure_fulltext
 from annotator.store.migration_v2 import migrate_1_to_2
@@ -66,6 +66,8 @@ def _store_error(context: ExceptionContext) -> None:
     if not isinstance(orig, sqlite3.DatabaseError):
         return
     message = str(orig)
+    if isinstance(orig, sqlite3.IntegrityError) and "document.text_sha256" in message:
+        raise DuplicateDocumentError("a document with the same text is already stored") from orig
     if isinstance(orig, sqlite3.OperationalError) and ("locked" in message or "busy" in message):
         raise StoreError(
             f"the database is busy: another instance kept it locked for more than "
