@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError, InputError, InputErrors, SchemaError, StoreError
@@ -17,11 +18,14 @@ from annotator.core.labels import LabelSet, default_labels
 from annotator.core.model import Status
 from annotator.settings import Settings, default_db_path
 
+if TYPE_CHECKING:
+    from annotator.core.schema import Schema
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 
-COMMANDS = ("gui", "import", "export", "import-annotations", "review", "train")
+COMMANDS = ("gui", "import", "export", "import-annotations", "review", "train", "actors")
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +50,16 @@ def _add_models(parser: argparse.ArgumentParser) -> None:
 
 def _add_labels(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--labels", type=Path, default=None, help="label set file (JSON)")
+
+
+def _add_schema(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--schema",
+        type=Path,
+        default=None,
+        help="analysis schema (a file or a folder of actors.json, events.json, framing.json) "
+        "overriding the built-in one; see docs/SCHEMA.md",
+    )
 
 
 def _add_export_options(exp: argparse.ArgumentParser) -> None:
@@ -107,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(gui)
     _add_models(gui)
     _add_labels(gui)
+    _add_schema(gui)
     gui.add_argument("--annotator", help="your name as annotator (default: asked once, then kept)")
     gui.add_argument("--screenshot", type=Path, help="render the main window to this PNG and exit")
     gui.add_argument("--doc", type=int, default=1, help="with --screenshot: the document to show (1 = first)")
@@ -163,6 +178,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="the file's format (default: detected)",
     )
 
+    act = sub.add_parser(
+        "actors", help="the actor registry: list, propose an actor for a name, load actors"
+    )
+    _add_db(act)
+    _add_schema(act)
+    act_sub = act.add_subparsers(dest="actors_command", metavar="ACTION", required=True)
+    act_list = act_sub.add_parser(
+        "list", help="every actor with its mentions, kind, country, sector, aliases"
+    )
+    act_list.add_argument("--search", default="", help="only actors whose name or an alias contains this")
+    act_propose = act_sub.add_parser("propose", help="the actor the registry proposes for each name")
+    act_propose.add_argument("names", nargs="+", help="surface forms, e.g. 'Esmaïl Qaani' CGRI")
+    act_load = act_sub.add_parser(
+        "load", help="add actors from a file in the format of resources/actors-seed.json"
+    )
+    act_load.add_argument("file", type=Path)
+
     rev = sub.add_parser("review", help="agreement report between annotation files or annotators")
     rev.add_argument("files", nargs="*", type=Path, help="two or more annotation files")
     rev.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -211,6 +243,17 @@ def load_labels(path: Path | None, settings: Settings) -> LabelSet:
     if settings.labels_path:
         return LabelSet.load(Path(settings.labels_path))
     return default_labels()
+
+
+def load_schema_for(path: Path | None, settings: Settings) -> Schema:
+    """The analysis schema: ``--schema``, else the settings' schema path, else the built-in one."""
+    from annotator.core.schema import default_schema, load_schema
+
+    if path is not None:
+        return load_schema(path)
+    if settings.schema_path:
+        return load_schema(Path(settings.schema_path))
+    return default_schema()
 
 
 def _err(message: str) -> None:
@@ -351,6 +394,39 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_actors(args: argparse.Namespace) -> int:
+    from annotator.services.actors import ActorRegistry, load_actor_file
+    from annotator.store import Store
+
+    schema = load_schema_for(args.schema, Settings.load())
+    db = args.db or default_db_path()
+    if args.actors_command != "load" and not Path(db).exists():
+        raise InputError("no such database", str(db))
+    store = Store(db)
+    try:
+        registry = ActorRegistry(store, schema)
+        if args.actors_command == "list":
+            for row in registry.summaries(args.search):
+                a = row.actor
+                where = "/".join(x for x in (a.country, a.sector) if x) or "-"
+                aliases = f"  aka {', '.join(a.aliases)}" if a.aliases else ""
+                counts = f"{row.mentions} mentions in {row.documents} documents"
+                print(f"{a.name}  [{a.kind}, {where}]  {counts}{aliases}")
+        elif args.actors_command == "propose":
+            for name in args.names:
+                proposal = registry.propose(name)
+                if proposal is None:
+                    print(f"{name}\t-")
+                else:
+                    print(f"{name}\t{proposal[0].name}\t{proposal[1]:.0f}")
+        else:
+            added, updated = load_actor_file(store, args.file, schema)
+            print(f"{added} actors added, {updated} updated with new aliases, in {store.path}")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.gui.app import run_gui
 
@@ -371,6 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import-annotations": cmd_import_annotations,
         "review": cmd_review,
         "train": cmd_train,
+        "actors": cmd_actors,
     }
     try:
         return handlers[args.command](args)

@@ -35,6 +35,7 @@ class Settings:
     annotator: str = ""
     models: dict[str, str] = field(default_factory=dict)  # language -> package name or path
     labels_path: str = ""  # a label set file instead of the built-in one
+    schema_path: str = ""  # an analysis schema file or folder overriding the built-in one
     font_size: int = 12
     show_suggestions: bool = True
 

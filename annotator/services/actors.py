@@ -10,6 +10,7 @@ at, so that undoing them later shows that document again.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -433,3 +434,13 @@ class AcceptAsMentions:
         assert self.change is not None
         self.commands.repo.remove_mentions(self.doc_id, self.change)
         return Change(self.doc_id, spans=True, actors=True, status=self.change.status_was_todo)
+
+
+def load_actor_file(store: Store, path: Path, schema: Schema | None = None) -> tuple[int, int]:
+    """Add the actors of a file (the format of ``resources/actors-seed.json``), in one
+    transaction: new uids are created, known ones gain the aliases they lack. Returns (added,
+    updated); a bad file raises SchemaError naming the file, the entry and the reason."""
+    from annotator.core.actors import read_actor_seed
+
+    actors = read_actor_seed(path, schema or default_schema())
+    return AnalysisRepo(store).load_actors(actors)
