@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCharFormat
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 
 from annotator.core.differences import DifferenceKind
 from annotator.gui.export_dialog import ExportOptions
@@ -341,3 +341,44 @@ def test_review_keys_stay_in_the_review_view(open_window, qtbot, seeded_db: Path
     qtbot.keyClick(window.pane, Qt.Key.Key_N)
     assert window.pane.current is not None and window.pane.current.suggestion
     assert view.index == 1
+
+
+def _point(pane, cp: int) -> QPoint:
+    cursor = QTextCursor(pane.document())
+    cursor.setPosition(pane.offsets.to_utf16(cp))
+    rect = pane.cursorRect(cursor)
+    return QPoint(rect.left() + 3, rect.center().y())
+
+
+def test_current_difference_is_tagged_and_a_click_picks_one(
+    open_window, qtbot, seeded_db: Path, colleagues
+) -> None:
+    file_a, file_b, texts = colleagues
+    window, dialogs = open_window(seeded_db, annotator="rev")
+    _import(window, dialogs, qtbot, [file_a, file_b], ["alice", "bob"])
+    dialogs.annotator_choices.append(["alice", "bob"])
+    window.act_review.trigger()
+    view = window.review_view
+    assert isinstance(view, ReviewView)
+    qtbot.waitUntil(lambda: view.panes[0].isVisible())
+
+    # A click on Tasnim in bob's pane makes that difference current (only in bob).
+    bob = view.panes[1]
+    tasnim = texts[SEED_002][1].index("Tasnim")
+    bob.reveal(tasnim)
+    qtbot.mouseClick(bob.viewport(), Qt.MouseButton.LeftButton, pos=_point(bob, tasnim + 1))
+    assert _current(view) == ("Tasnim", DifferenceKind.ONLY_B)
+    assert view.kind_label.text().startswith("◨  only in bob")
+
+    # Bob's gutter carries an ORG tag in the label's colour; alice's has none (a dashed "none").
+    org = QColor(window.labels.color("ORG"))
+
+    def has_colour(pane) -> bool:
+        image = pane._gutter.grab().toImage()
+        return any(
+            image.pixelColor(x, y) == org for x in range(0, image.width(), 2) for y in range(image.height())
+        )
+
+    assert has_colour(bob)
+    assert not has_colour(view.panes[0])
+    assert view.columns[0].version.text() == "here: no span"
