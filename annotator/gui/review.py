@@ -6,8 +6,9 @@ window's ``QUndoStack`` (``ReviewUndo``, the review twin of ``main_window.UndoAd
 shows one read-only pane per annotator (their spans as confirmed fills) and the gold set as it is
 being built, with every difference of the document marked in the text — a dotted underline where a
 span is missing for someone, a wavy one where the labels differ, a dashed one where only the
-boundaries do — and the current difference outlined in every pane with each version's label above
-it. Marks differ by shape, not only by hue, so colour-blind readers tell them apart.
+boundaries do — and the current difference boxed in every pane and tagged, in a strip left of the
+text, with that set's label. Marks differ by shape, not only by hue, so colour-blind readers tell
+them apart.
 
 Keys (scoped to the view, so they never reach the main window's reading pane): N/P next/previous
 unsettled difference (across documents), A/B (or 1-9) take that annotator's version, 0 take none,
@@ -671,11 +672,7 @@ class ReviewView(QWidget):
             return
         diff = self.adj.differences[self.index]
         decision = self.adj.decisions.get(self.index)
-        gold = [s for s in self.adj.gold_spans(self.doc_id) if s.start < diff.end and diff.start < s.end]
-        if decision is not None:
-            shown = list(decision.spans)
-        else:
-            shown = gold
+        shown = list(decision.spans) if decision is not None else []
         first = shown[0] if shown else None
         if decision is None:
             tag = "open"

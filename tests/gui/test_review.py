@@ -176,6 +176,13 @@ def test_review_two_colleagues_with_the_keyboard(
     _key(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert view.left_label.text() == "4 of 6 differences left"
     assert _current(view) == ("Hezbollah", DifferenceKind.ONLY_A)
+    # Redo settles it again (the view moves on), and a second undo reopens it.
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    _key(qtbot, view, Qt.Key.Key_Z, shift_ctrl)
+    assert view.left_label.text() == "3 of 6 differences left"
+    assert _current(view) == ("Tasnim", DifferenceKind.ONLY_B)
+    _key(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _current(view) == ("Hezbollah", DifferenceKind.ONLY_A)
     _key(qtbot, view, Qt.Key.Key_N)
     assert _current(view) == ("Tasnim", DifferenceKind.ONLY_B)
     _key(qtbot, view, Qt.Key.Key_P)
