@@ -89,6 +89,19 @@ def _import(window, dialogs, qtbot, paths: list[Path], names: list[str | None]) 
     qtbot.waitUntil(lambda: len(dialogs.infos) + len(dialogs.errors) > shown, timeout=60000)
 
 
+def _review(open_window, qtbot, db: Path, files: list[Path], names: list[str], gold: str | None = None):
+    """Open the window, import the files under these names, start a review of them all."""
+    window, dialogs = open_window(db, annotator="rev")
+    _import(window, dialogs, qtbot, files, list(names))
+    dialogs.annotator_choices.append(list(names))
+    if gold is not None:
+        dialogs.texts.append(gold)
+    window.act_review.trigger()
+    view = window.review_view
+    assert isinstance(view, ReviewView)
+    return window, dialogs, view
+
+
 def _key(qtbot, view: ReviewView, key: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:
     target = view.focusWidget() or view.panes[0]
     qtbot.keyClick(target, key, mods)
@@ -243,13 +256,10 @@ def test_review_two_colleagues_with_the_keyboard(
 
 def test_figures_and_report_equal_review_database(open_window, qtbot, seeded_db: Path, colleagues) -> None:
     file_a, file_b, _texts_ = colleagues
-    window, dialogs = open_window(seeded_db, annotator="rev")
-    _import(window, dialogs, qtbot, [file_a, file_b], ["alice", "bob"])
-    dialogs.annotator_choices.append(["alice", "bob"])
-    dialogs.texts.append("adjudicated")
-    window.act_review.trigger()
-    view = window.review_view
-    assert isinstance(view, ReviewView) and view.gold_name == "adjudicated"
+    window, _dialogs, view = _review(
+        open_window, qtbot, seeded_db, [file_a, file_b], ["alice", "bob"], gold="adjudicated"
+    )
+    assert view.gold_name == "adjudicated"
     qtbot.waitUntil(lambda: view.report is not None, timeout=60000)
 
     expected = review_database(seeded_db, ["alice", "bob"])
@@ -279,12 +289,10 @@ def test_three_annotators_digit_keys_and_pairwise_matrix(
 ) -> None:
     file_a, file_b, texts = colleagues
     carol = _write(tmp_path / "carol.jsonl", "carol", {SEED_002: [("Damascus", "LOC")]}, texts)
-    window, dialogs = open_window(seeded_db, annotator="rev")
-    _import(window, dialogs, qtbot, [file_a, file_b, carol], ["alice", "bob", "carol"])
-    dialogs.annotator_choices.append(["alice", "bob", "carol"])
-    window.act_review.trigger()
-    view = window.review_view
-    assert isinstance(view, ReviewView) and len(view.panes) == 3
+    _window, _dialogs, view = _review(
+        open_window, qtbot, seeded_db, [file_a, file_b, carol], ["alice", "bob", "carol"]
+    )
+    assert len(view.panes) == 3
     view.panes[0].setFocus()
     # Go to Damascus (labels GPE / ORG / LOC) and take the third annotator's with key 3.
     while _current(view)[0] != "Damascus":
@@ -333,12 +341,7 @@ def test_review_keys_stay_in_the_review_view(open_window, qtbot, seeded_db: Path
     """N in review mode moves between differences and never steps the main pane's suggestions;
     after leaving, N is the reading pane's again."""
     file_a, file_b, _texts_ = colleagues
-    window, dialogs = open_window(seeded_db, annotator="rev")
-    _import(window, dialogs, qtbot, [file_a, file_b], ["alice", "bob"])
-    dialogs.annotator_choices.append(["alice", "bob"])
-    window.act_review.trigger()
-    view = window.review_view
-    assert isinstance(view, ReviewView)
+    window, _dialogs, view = _review(open_window, qtbot, seeded_db, [file_a, file_b], ["alice", "bob"])
     view.panes[0].setFocus()
     before = window.pane.current
     _key(qtbot, view, Qt.Key.Key_N)
@@ -361,12 +364,7 @@ def test_current_difference_is_tagged_and_a_click_picks_one(
     open_window, qtbot, seeded_db: Path, colleagues
 ) -> None:
     file_a, file_b, texts = colleagues
-    window, dialogs = open_window(seeded_db, annotator="rev")
-    _import(window, dialogs, qtbot, [file_a, file_b], ["alice", "bob"])
-    dialogs.annotator_choices.append(["alice", "bob"])
-    window.act_review.trigger()
-    view = window.review_view
-    assert isinstance(view, ReviewView)
+    window, _dialogs, view = _review(open_window, qtbot, seeded_db, [file_a, file_b], ["alice", "bob"])
     qtbot.waitUntil(lambda: view.panes[0].isVisible())
 
     # A click on Tasnim in bob's pane makes that difference current (only in bob).
