@@ -401,8 +401,8 @@ def _parse_events(data: Any, source: str) -> dict[str, Any]:
     codes = {c.code: c for c in cameo}
     for i, category in enumerate(categories):
         for mode_id, code in category.cameo_by_mode.items():
-            known = codes.get(code)
-            if known is None or known.category != category.name:
+            listed = codes.get(code)
+            if listed is None or listed.category != category.name:
                 raise r.fail(
                     f"categories[{i}].cameo_by_mode.{mode_id}",
                     f"CAMEO code {code!r} is not listed for {category.name} under 'cameo'",

@@ -52,7 +52,7 @@ def record_to_json(record: AnnotationRecord) -> dict[str, Any]:
     def ref_json(ref: Ref) -> dict[str, Any]:
         if ref.actor_id is not None:
             return {"actor": actor_uids[ref.actor_id]}
-        return {"span": span_ids[ref.span_id]}
+        return {"span": span_ids[ref.span_id]}  # type: ignore[index]
 
     def kept(ref: Ref | None) -> bool:  # spans may have been filtered out (export by label)
         return ref is not None and (ref.actor_id is not None or ref.span_id in span_ids)
@@ -63,7 +63,7 @@ def record_to_json(record: AnnotationRecord) -> dict[str, Any]:
             for e in record.events
             if e.trigger.id in span_ids
         ),
-        key=lambda e: (span_ids[e.trigger.id], e.category),
+        key=lambda e: (span_ids[e.trigger.id], e.category),  # type: ignore[index]
     )
     frames = record.frames
     return {
@@ -89,7 +89,7 @@ def record_to_json(record: AnnotationRecord) -> dict[str, Any]:
         "events": [
             {
                 "id": n,
-                "trigger": span_ids[e.trigger.id],
+                "trigger": span_ids[e.trigger.id],  # type: ignore[index]
                 "category": e.category,
                 "mode": e.mode,
                 "context": e.context,

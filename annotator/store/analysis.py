@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 
@@ -246,7 +247,7 @@ class AnalysisRepo:
         values = dict(_actor_values(actor), uid=uid, created_at=now, updated_at=now)
         if actor.id is not None:
             values["id"] = actor.id
-        new_id = conn.execute(insert(_ACTOR).values(**values)).inserted_primary_key[0]
+        new_id = int(conn.execute(insert(_ACTOR).values(**values)).inserted_primary_key[0])  # type: ignore[index]
         cls._write_aliases(conn, new_id, actor.name, actor.aliases)
         return actor.with_(
             id=new_id,
@@ -541,7 +542,7 @@ class AnalysisRepo:
                 raise StoreError(f"span {span.start}-{span.end} ends after the text ({length} characters)")
             new_id = conn.execute(
                 insert(_SPAN).values(**Store._span_values(doc_id, annotator_id, span, now))
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
             stored.append(span.with_(id=new_id))
         return stored
 
@@ -646,7 +647,7 @@ class AnalysisRepo:
         ).all()
         if not rows:
             return []
-        args: dict[int, list[object]] = {}
+        args: dict[int, list[Any]] = {}
         for arg in conn.execute(
             select(_ARG)
             .where(_ARG.c.event_id.in_([r.id for r in rows]))
@@ -658,10 +659,10 @@ class AnalysisRepo:
             arguments: list[Argument] = []
             source: Ref | None = None
             for arg in args.get(r.id, []):
-                if arg.role == SOURCE_ROLE:  # type: ignore[attr-defined]
+                if arg.role == SOURCE_ROLE:
                     source = _ref(arg)
                 else:
-                    arguments.append(Argument(arg.role, _ref(arg)))  # type: ignore[attr-defined]
+                    arguments.append(Argument(arg.role, _ref(arg)))
             trigger = Span(r.start, r.end, r.label, Origin(r.origin), r.layer, r.trigger_span_id)
             events.append(
                 Event(
@@ -750,7 +751,7 @@ class AnalysisRepo:
         )
         if event.id is not None:
             values["id"] = event.id
-        new_id = conn.execute(insert(_EVENT).values(**values)).inserted_primary_key[0]
+        new_id = int(conn.execute(insert(_EVENT).values(**values)).inserted_primary_key[0])  # type: ignore[index]
         self._write_arguments(conn, new_id, event)
         return event.with_(id=new_id, trigger=trigger)
 
@@ -873,7 +874,7 @@ class AnalysisRepo:
                 tone_target_actor_id=assessment.tone_target,
                 updated_at=utcnow(),
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key[0]  # type: ignore[index]
         if assessment.frames:
             conn.execute(
                 insert(_PRESENT),
@@ -992,7 +993,7 @@ class AnalysisRepo:
                 aliases = clean_aliases(current.name, [*current.aliases, actor.name, *actor.aliases])
                 if aliases != current.aliases:
                     self._update_actor(conn, current.with_(aliases=aliases))
-            actor_ids[actor.id] = int(found)  # type: ignore[index]
+            actor_ids[int(actor.id)] = int(found)  # type: ignore[arg-type]
 
         def ref(r: Ref) -> Ref:
             if r.actor_id is not None:

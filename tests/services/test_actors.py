@@ -304,3 +304,24 @@ def test_registry_list_counts_and_search(world: World) -> None:
     assert rows["Iran"].mentions == 0
     assert [r.actor.name for r in world.registry.summaries("esmaïl")] == ["Ismail Qaani"]
     assert "Islamic Revolutionary Guard Corps" in [r.actor.name for r in world.registry.summaries("CGRI")]
+
+
+def test_french_suggestions_are_accepted_with_their_actors(world: World) -> None:
+    doc = 2  # 001, the French version of the story (PER/ORG/LOC pipeline)
+    text = world.text(doc)
+    surfaces = ["CGRI", "Esmaïl Qaani", "États-Unis", "Daech", "Ebrahim Raïssi", "Bachar al-Assad", "Damas"]
+    suggestions = [world.suggestion(doc, s) for s in surfaces]
+    world.cmd.accept_suggestions(doc, suggestions).do()
+    named = {
+        text[s.start : s.end]: world.registry.actor(world.links(doc)[s.id]).name  # type: ignore[index]
+        for s in world.session.own_spans(doc)
+    }
+    assert named == {
+        "CGRI": "Islamic Revolutionary Guard Corps",
+        "Esmaïl Qaani": "Ismail Qaani",
+        "États-Unis": "United States",
+        "Daech": "Islamic State",
+        "Ebrahim Raïssi": "Ebrahim Raisi",
+        "Bachar al-Assad": "Bashar al-Assad",
+        "Damas": "Syria",
+    }
