@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from annotator import __version__
 from annotator.core.errors import AnnotatorError, InputErrors
 from annotator.core.labels import LabelSet
-from annotator.core.model import DocumentMeta, Span, Status
+from annotator.core.model import DocumentMeta, DocumentSummary, Span, Status
 from annotator.core.tasks import TaskState
 from annotator.gui.dialogs import Dialogs
 from annotator.gui.doclist import DocumentFilterModel, DocumentTableModel
@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         self.qsettings = qsettings or QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
         self.undo_stack = QUndoStack(self)
         self.doc_id: int | None = None
+        self._label_counts: Counter[str] = Counter()  # the analyst's spans in the open document
         self._doc_meta = DocumentMeta()
         self._doc_status = Status.TODO
         self.worker: Worker | None = None
@@ -246,7 +247,7 @@ class MainWindow(QMainWindow):
         self._docks_before_review: list[QDockWidget] = []
 
         # Documents dock.
-        self.doc_model = DocumentTableModel()
+        self.doc_model = DocumentTableModel(fetch=self._document_summaries)
         self.doc_proxy = DocumentFilterModel()
         self.doc_proxy.setSourceModel(self.doc_model)
         doc_widget = QWidget()
@@ -272,8 +273,14 @@ class MainWindow(QMainWindow):
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         hh.resizeSection(1, 90)
-        for col in range(2, 7):
-            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # The short columns get widths from the font, not from their contents: sizing to the
+        # contents reads every row of a hidden view (100,000 rows at start-up).
+        metrics = self.doc_view.fontMetrics()
+        samples = {2: "Lang", 3: "2023-09-22", 4: "●  In progress", 5: "Spans", 6: "Suggestions"}
+        for col, sample in samples.items():
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            hh.resizeSection(col, metrics.horizontalAdvance(sample) + 24)
+        self.doc_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.doc_view.selectionModel().currentRowChanged.connect(self._doc_row_changed)
         doc_layout.addWidget(self.doc_view)
         self.doc_dock = QDockWidget("Documents")
@@ -501,11 +508,14 @@ class MainWindow(QMainWindow):
     # -- documents ------------------------------------------------------------------------------
 
     def refresh_documents(self) -> None:
-        self.doc_model.set_rows(self.store.summaries(self.session.annotator.id))
+        self.doc_model.set_listing(self.store.document_listing())
         if self.doc_id is not None:
             row = self.doc_model.row_of(self.doc_id)
             if row is not None:
                 self._select_row_quietly(self.doc_id)
+
+    def _document_summaries(self, doc_ids: list[int] | None) -> list[DocumentSummary]:
+        return self.store.summaries(self.session.annotator.id, doc_ids)
 
     def _select_row_quietly(self, doc_id: int) -> None:
         row = self.doc_model.row_of(doc_id)
@@ -532,7 +542,7 @@ class MainWindow(QMainWindow):
         if not current.isValid():
             return
         source = self.doc_proxy.mapToSource(current)
-        doc_id = self.doc_model.summary(source.row()).id
+        doc_id = self.doc_model.doc_id(source.row())
         if doc_id != self.doc_id:
             self.open_document(doc_id)
 
@@ -574,35 +584,40 @@ class MainWindow(QMainWindow):
         doc_id = self.doc_id
         if doc_id is None:
             return
-        within = self.pane.first_screen()
-        if within[0] == 0 and within[1] >= len(self.pane.text()):
+        first = self.pane.first_screen()
+        if first[1] >= len(self.pane.text()):
             self._refresh_spans()  # the whole text is on the first screen
             return
-        own = self.session.own_spans(doc_id, within)
-        suggestions = self.session.suggestions(doc_id, own, within)
+        own = self.session.own_spans(doc_id, first)
+        suggestions = self.session.suggestions(doc_id, own, first)
 
         def load_rest() -> None:
             if self.doc_id == doc_id:
                 self._refresh_spans()
 
-        self.pane.set_first_spans(within, own, suggestions, load_rest)
+        self.pane.set_first_spans(first, own, suggestions, load_rest)
+        self._label_counts = Counter()  # counted once every span is there
+        self.label_panel.set_counts(self._label_counts)
         QTimer.singleShot(0, self.pane.complete_spans)
 
-    def _refresh_spans(self, within: tuple[int, int] | None = None) -> None:
-        """Reload the open document's spans: all of them, or those overlapping ``within``."""
+    def _refresh_spans(self, starting: tuple[int, int] | None = None) -> None:
+        """Reload the open document's spans: all of them, or those starting in ``starting``
+        (the range a change touched; the label counts are adjusted by what was replaced)."""
         if self.doc_id is None:
             return
-        if within is not None and self.pane.spans_complete():
-            own = self.session.own_spans(self.doc_id, within)
-            suggestions = self.session.suggestions(self.doc_id, own, within)
-            self.pane.update_spans(within, own, suggestions)
-            counts = Counter(i.span.label for i in self.pane.shown_spans() if not i.suggestion)
+        if starting is not None and self.pane.spans_complete():
+            own = self.session.own_spans(self.doc_id, starting)
+            suggestions = self.session.suggestions(self.doc_id, own, starting)
+            removed, added = self.pane.update_spans(starting, own, suggestions)
+            self._label_counts.subtract(i.span.label for i in removed if not i.suggestion)
+            self._label_counts.update(i.span.label for i in added if not i.suggestion)
+            self._label_counts = +self._label_counts  # drop labels counted down to zero
         else:
             own = self.session.own_spans(self.doc_id)
             suggestions = self.session.suggestions(self.doc_id, own)
             self.pane.set_spans(own, suggestions)
-            counts = Counter(s.label for s in own)
-        self.label_panel.set_counts(counts)
+            self._label_counts = Counter(s.label for s in own)
+        self.label_panel.set_counts(self._label_counts)
         self.label_panel.show_span(self.pane.current, self.pane.text())
 
     # -- commands -------------------------------------------------------------------------------
@@ -635,7 +650,8 @@ class MainWindow(QMainWindow):
         if change.meta or change.status:
             doc = self.store.get_document(change.document_id)
             self._show_meta(doc.meta, doc.status)
-        self.doc_model.update_rows(self.store.summaries(self.session.annotator.id, [change.document_id]))
+        # The row is read again (span counts included) when the list next paints it.
+        self.doc_model.refresh_rows([change.document_id])
 
     # -- annotation actions ---------------------------------------------------------------------
 

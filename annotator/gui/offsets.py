@@ -7,7 +7,10 @@ normalised to LF at import, and each LF is one position in both systems.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 class OffsetMap:
@@ -16,11 +19,12 @@ class OffsetMap:
     __slots__ = ("_astral", "_astral_u16", "length", "length_u16")
 
     def __init__(self, text: str) -> None:
-        # Indices (code points) of characters that take two UTF-16 units.
+        # Indices (code points) of characters that take two UTF-16 units. A regular expression
+        # scans in C: a 1 MB article costs a millisecond, not a Python loop over every character.
         if text.isascii():
             astral: list[int] = []
         else:
-            astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+            astral = [m.start() for m in _ASTRAL.finditer(text)]
         self._astral = astral
         # Position (UTF-16) of the first unit of each astral character.
         self._astral_u16 = [cp + k for k, cp in enumerate(astral)]

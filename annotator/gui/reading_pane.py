@@ -10,7 +10,8 @@ the current span an outline.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
@@ -27,8 +28,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from annotator.core.labels import LabelSet
 from annotator.core.direction import is_rtl
+from annotator.core.labels import LabelSet
 from annotator.core.model import Span
 from annotator.core.text import snap_to_words
 from annotator.gui.offsets import OffsetMap
@@ -38,19 +39,44 @@ from annotator.gui.theme import mark_color, span_fill
 MARGIN_CHARS = 2000
 
 
-@dataclass(frozen=True, slots=True)
-class ShownSpan:
+class ShownSpan(NamedTuple):
+    """A span as the pane shows it: the analyst's own, or a model's suggestion.
+
+    A named tuple rather than a dataclass: a long article has tens of thousands of them, and a
+    tuple is made several times faster.
+    """
+
     span: Span
     suggestion: bool
 
 
+def _order(item: ShownSpan) -> tuple[int, int]:
+    return (item.span.start, -item.span.end)
+
+
 class SpanIndex:
-    """Spans sorted by start, for 'which spans touch [a, b)' queries in O(log n + k)."""
+    """Spans sorted by start, for 'which spans touch [a, b)' queries in O(log n + k).
+
+    ``replace`` swaps the spans starting in a range for new ones in place, so that an edit costs
+    the size of that range, not of the document.
+    """
 
     def __init__(self, spans: list[ShownSpan]) -> None:
-        self.items = sorted(spans, key=lambda s: (s.span.start, -s.span.end))
+        self.items = sorted(spans, key=_order)
         self.starts = [s.span.start for s in self.items]
         self.max_len = max((s.span.end - s.span.start for s in self.items), default=0)
+
+    def replace(self, a: int, b: int, new: list[ShownSpan]) -> list[ShownSpan]:
+        """Put ``new`` (all starting in ``[a, b)``) in place of the items starting there; return
+        the items taken out."""
+        self.max_len = max(self.max_len, max((s.span.end - s.span.start for s in new), default=0))
+        lo = bisect_left(self.starts, a)
+        hi = bisect_left(self.starts, b, lo)
+        old = self.items[lo:hi]
+        window = sorted(new, key=_order)
+        self.items[lo:hi] = window
+        self.starts[lo:hi] = [item.span.start for item in window]
+        return old
 
     def __len__(self) -> int:
         return len(self.items)
@@ -95,7 +121,12 @@ class ReadingPane(QPlainTextEdit):
         self._show_suggestions = True
         self._press_pos: QPoint | None = None
         self._highlighted_range = (0, 0)
-        self.verticalScrollBar().valueChanged.connect(self.refresh_highlights)
+        # Spans of the first screen only, until ``complete_spans`` loads the rest (see
+        # ``set_first_spans``): the range they cover, and the loader of the rest.
+        self._partial = 0  # the first screen's spans: those starting before this offset
+        self._pending: Callable[[], None] | None = None
+        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.set_font_size(12)
 
     # -- content -------------------------------------------------------------------------------
@@ -115,6 +146,7 @@ class ReadingPane(QPlainTextEdit):
         self._map = OffsetMap(text)
         self._current = None
         self._index = SpanIndex([])
+        self._pending = None
         self.setExtraSelections([])
         self._set_direction(is_rtl(text, lang))
         self.setPlainText(text)
@@ -139,12 +171,69 @@ class ReadingPane(QPlainTextEdit):
         return self._text
 
     def set_spans(self, own: list[Span], suggestions: list[Span]) -> None:
+        """All the document's spans: the analyst's own and the pending suggestions."""
+        self._pending = None
         shown = [ShownSpan(s, False) for s in own]
         shown += [ShownSpan(s, True) for s in suggestions]
         self._index = SpanIndex(shown)
         if self._current is not None:
             self._current = self._find_same(self._current)
         self.refresh_highlights()
+
+    def first_screen(self) -> tuple[int, int]:
+        """Where the spans the first screen needs start: from the top of the text to the end of
+        what is visible, with the margin. (A document opens at its top.)"""
+        return 0, self._highlight_window()[1]
+
+    def set_first_spans(
+        self,
+        starting: tuple[int, int],
+        own: list[Span],
+        suggestions: list[Span],
+        load_rest: Callable[[], None],
+    ) -> None:
+        """Only the spans starting in ``starting`` (``first_screen``), so that a long document
+        paints at once. ``load_rest`` must end with ``set_spans`` of all the spans; it runs at
+        the latest when anything needs a span past the first screen (``complete_spans``)."""
+        assert starting[0] == 0, "the first screen starts at the top"
+        self.set_spans(own, suggestions)
+        self._partial = starting[1]
+        self._pending = load_rest
+
+    def spans_complete(self) -> bool:
+        return self._pending is None
+
+    def complete_spans(self) -> None:
+        """Load the spans ``set_first_spans`` left out, if any are still missing."""
+        if self._pending is not None:
+            load, self._pending = self._pending, None
+            load()
+
+    def _full_index(self) -> SpanIndex:
+        self.complete_spans()
+        return self._index
+
+    def update_spans(
+        self, starting: tuple[int, int], own: list[Span], suggestions: list[Span]
+    ) -> tuple[list[ShownSpan], list[ShownSpan]]:
+        """Put these spans (all starting in ``starting``) in place of those starting there: an
+        edit reloads what it touched, not the whole document. Returns (removed, added)."""
+        assert self._pending is None, "complete the spans first"
+        a, b = starting
+        new = [ShownSpan(s, False) for s in own] + [ShownSpan(s, True) for s in suggestions]
+        old = self._index.replace(a, b, new)
+        if self._current is not None:
+            self._current = self._find_same(self._current)
+        self.refresh_highlights()
+        return old, new
+
+    def spans_matching(self, start: int, end: int) -> list[ShownSpan]:
+        """The shown spans with exactly these offsets (the analyst's first)."""
+        hits = [
+            i for i in self._full_index().overlapping(start, end)
+            if (i.span.start, i.span.end) == (start, end)
+        ]
+        return sorted(hits, key=lambda i: i.suggestion)
 
     def _find_same(self, old: ShownSpan) -> ShownSpan | None:
         for item in self._index.overlapping(old.span.start, old.span.end):
@@ -156,7 +245,7 @@ class ReadingPane(QPlainTextEdit):
         return None
 
     def shown_spans(self) -> list[ShownSpan]:
-        return list(self._index.items)
+        return list(self._full_index().items)
 
     def set_show_suggestions(self, show: bool) -> None:
         self._show_suggestions = show
@@ -184,7 +273,7 @@ class ReadingPane(QPlainTextEdit):
 
     def step_suggestion(self, forward: bool) -> ShownSpan | None:
         """Make the next (or previous) suggestion after the current position current."""
-        items = [i for i in self._index.items if i.suggestion]
+        items = [i for i in self._full_index().items if i.suggestion]
         if not items:
             return None
         if self._current is not None:
@@ -247,7 +336,7 @@ class ReadingPane(QPlainTextEdit):
         cp = self.codepoint_at(viewport_pos)
         if cp is None:
             return []
-        return [s for s in self._index.at(cp) if self._show_suggestions or not s.suggestion]
+        return [s for s in self._full_index().at(cp) if self._show_suggestions or not s.suggestion]
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -259,6 +348,13 @@ class ReadingPane(QPlainTextEdit):
         return self._map.to_codepoint(top), self._map.to_codepoint(bottom)
 
     def _format(self, item: ShownSpan) -> QTextCharFormat:
+        key = (item.span.label, item.suggestion)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = self._make_format(item)
+        return fmt
+
+    def _make_format(self, item: ShownSpan) -> QTextCharFormat:
         # Colours adapt to the palette (light or dark) so the text keeps its contrast.
         fmt = QTextCharFormat()
         color = QColor(self.labels.color(item.span.label))
@@ -274,15 +370,32 @@ class ReadingPane(QPlainTextEdit):
             fmt.setBackground(span_fill(color, palette))
         return fmt
 
+    def _highlight_window(self) -> tuple[int, int]:
+        """The screen and a margin each side (at least a screen): scrolling a page at a time
+        rebuilds the highlights every other page, and a small scroll never shows bare text."""
+        a, b = self.visible_range()
+        margin = max(MARGIN_CHARS, b - a)
+        return max(0, a - margin), min(len(self._text), b + margin)
+
+    def _scrolled(self) -> None:
+        """Rebuild the highlights only when the screen leaves the range they were built for."""
+        a, b = self.visible_range()
+        built_a, built_b = self._highlighted_range
+        if built_a <= a and b <= built_b:
+            return
+        self.refresh_highlights()
+
     def refresh_highlights(self) -> None:
         if not self._text:
+            self._highlighted_range = (0, 0)
             self.setExtraSelections([])
             return
-        a, b = self.visible_range()
-        a = max(0, a - MARGIN_CHARS)
-        b = min(len(self._text), b + MARGIN_CHARS)
+        a, b = self._highlight_window()
         self._highlighted_range = (a, b)
-        items = [i for i in self._index.overlapping(a, b) if self._show_suggestions or not i.suggestion]
+        # Before the rest is loaded, the first screen's spans are enough for what ends before
+        # the last offset they were loaded up to.
+        index = self._index if (self._pending and b <= self._partial) else self._full_index()
+        items = [i for i in index.overlapping(a, b) if self._show_suggestions or not i.suggestion]
         # Longer spans first so nested shorter ones are drawn on top and stay visible.
         items.sort(key=lambda i: (-(i.span.end - i.span.start), not i.suggestion))
         selections = []
@@ -346,6 +459,7 @@ class ReadingPane(QPlainTextEdit):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:  # light <-> dark: recolour the spans
+            self._formats.clear()
             self.refresh_highlights()
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802

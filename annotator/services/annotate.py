@@ -25,6 +25,16 @@ class Change:
     actors: bool = False  # the actor registry or actor links changed
     events: bool = False
     frames: bool = False  # frame assessment (frames, tone, roles) or evidence
+    # Where the changed spans lie, (first start, last end) in code points: a view of a long
+    # document then reloads only the spans starting in that range. None: reload them all.
+    span_range: tuple[int, int] | None = None
+
+
+def spans_extent(spans: list[Span]) -> tuple[int, int] | None:
+    """The smallest range holding all ``spans`` (None for none)."""
+    if not spans:
+        return None
+    return min(s.start for s in spans), max(s.end for s in spans)
 
 
 class Command(Protocol):
@@ -45,16 +55,24 @@ class AnnotationSession:
     def document(self, doc_id: int) -> Document:
         return self.store.get_document(doc_id)
 
-    def own_spans(self, doc_id: int) -> list[Span]:
-        return self.store.spans(doc_id, annotator_id=self.annotator.id)
+    def own_spans(self, doc_id: int, starting: tuple[int, int] | None = None) -> list[Span]:
+        """The analyst's spans (with ``starting=(a, b)``, only those starting in ``[a, b)``)."""
+        return self.store.spans(doc_id, annotator_id=self.annotator.id, starting=starting)
 
-    def suggestions(self, doc_id: int, own: list[Span] | None = None) -> list[Span]:
-        """Model spans the analyst has not yet confirmed (no own span with the same offsets)."""
-        own = self.own_spans(doc_id) if own is None else own
+    def suggestions(
+        self, doc_id: int, own: list[Span] | None = None, starting: tuple[int, int] | None = None
+    ) -> list[Span]:
+        """Model spans the analyst has not yet confirmed (no own span with the same offsets).
+
+        With ``starting=(a, b)``, only those starting in ``[a, b)``; ``own`` must then hold at
+        least the own spans starting there (a suggestion and the own span that hides it start
+        at the same offset).
+        """
+        own = self.own_spans(doc_id, starting) if own is None else own
         taken = {(s.start, s.end) for s in own}
         result: list[Span] = []
         seen: set[tuple[int, int]] = set()
-        for span in self.store.spans(doc_id, kind=AnnotatorKind.MODEL):
+        for span in self.store.spans(doc_id, kind=AnnotatorKind.MODEL, starting=starting):
             key = (span.start, span.end)
             if key in taken or key in seen:
                 continue
@@ -113,7 +131,9 @@ class AddSpans:
             self.previous_status = store.get_document(self.doc_id).status
         if self.previous_status is Status.TODO:
             status_changed = self._move_status(Status.TODO, Status.IN_PROGRESS)
-        return Change(self.doc_id, spans=True, status=status_changed)
+        return Change(
+            self.doc_id, spans=True, status=status_changed, span_range=spans_extent(self.spans)
+        )
 
     def undo(self) -> Change:
         store = self.session.store
@@ -121,7 +141,9 @@ class AddSpans:
         status_changed = False
         if self.previous_status is Status.TODO:
             status_changed = self._move_status(Status.IN_PROGRESS, Status.TODO)
-        return Change(self.doc_id, spans=True, status=status_changed)
+        return Change(
+            self.doc_id, spans=True, status=status_changed, span_range=spans_extent(self.spans)
+        )
 
 
     def _move_status(self, expected: Status, status: Status) -> bool:
@@ -169,6 +191,7 @@ class DeleteSpans:
             spans=True,
             actors=bool(dependents and dependents.links),
             events=bool(dependents and dependents.events),
+            span_range=spans_extent([span for _doc, _ann, span in self.deleted]),
         )
 
 
@@ -187,16 +210,22 @@ class RelabelSpan:
         self.label = label
         self.expected = expected
         self.old_label: str | None = None
+        self.extent: tuple[int, int] | None = None
         self.text = f"Relabel as {label}"
 
     def do(self) -> Change:
         self.old_label = self.session.store.relabel_span(self.span_id, self.label, self.expected)
-        return Change(self.doc_id, spans=True)
+        return self._change()
 
     def undo(self) -> Change:
         assert self.old_label is not None
         self.session.store.relabel_span(self.span_id, self.old_label, expected=self.label)
-        return Change(self.doc_id, spans=True)
+        return self._change()
+
+    def _change(self) -> Change:
+        if self.extent is None:
+            self.extent = self.session.store.span_extent([self.span_id])
+        return Change(self.doc_id, spans=True, span_range=self.extent)
 
 
 class SetMeta:

@@ -1,0 +1,146 @@
+"""Figures measured on the services, without a window: import, export, agreement report.
+
+Each calls the same service the command line calls (``annotator import``, ``annotator export``,
+``annotator review``), on data generated in the benchmark's temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import time
+from pathlib import Path
+
+from bench import corpus
+from bench.measure import Result, median
+
+
+def figure_import(workdir: Path, count: int, repeat: int) -> list[Result]:
+    """Import ``count`` short texts from one JSONL file, languages detected, no pre-annotation."""
+    from annotator.core.labels import default_labels
+    from annotator.services.importing import import_paths
+    from annotator.store import Store
+
+    source = workdir / f"short-{count}.jsonl"
+    corpus.write_short_jsonl(source, count, random.Random(5))
+    rates = []
+    for k in range(repeat):
+        db = workdir / f"import-{k}.sqlite"
+        store = Store(db)
+        t0 = time.perf_counter()
+        report = import_paths(store, [source], default_labels(), None)
+        elapsed = time.perf_counter() - t0
+        assert len(report.added) == count, (len(report.added), count)
+        store.close()
+        rates.append(count / elapsed)
+        for path in db.parent.glob(db.name + "*"):
+            path.unlink()
+    m = median(rates)
+    return [
+        Result(
+            f"import {count:,} short texts, no pre-annotation (one JSONL file)", m, "/s",
+            "> 5,000/s", m > 5000, None, None, "", rates,
+            "languages detected (py3langid), full-text index kept by the store's triggers",
+        )
+    ]
+
+
+def _baseline_export(db: Path, out: Path) -> int:
+    """The floor: read the same rows with sqlite3 and json.dumps the same records to a file."""
+    con = sqlite3.connect(db)
+    annotators = dict(con.execute("SELECT id, name FROM annotator"))
+    spans = con.execute(
+        'SELECT document_id, annotator_id, start, "end", label, origin, layer FROM span'
+        ' ORDER BY document_id, annotator_id, start, "end", id'
+    )
+    pending = next(spans, None)
+    count = 0
+    with out.open("w", encoding="utf-8") as handle:
+        for doc in con.execute(
+            "SELECT id, text, text_sha256, title, source, date, lang, url, filename, status"
+            " FROM document ORDER BY id"
+        ):
+            doc_id, text = doc[0], doc[1]
+            groups: dict[int, list[dict[str, object]]] = {}
+            while pending is not None and pending[0] == doc_id:
+                groups.setdefault(pending[1], []).append(
+                    {"start": pending[2], "end": pending[3], "label": pending[4],
+                     "text": text[pending[2]:pending[3]], "origin": pending[5], "layer": pending[6]}
+                )
+                pending = next(spans, None)
+            meta = dict(zip(("title", "source", "date", "lang", "url", "filename"), doc[3:9],
+                            strict=True))
+            for ann, group in (groups.items() if groups else [(None, [])]):
+                handle.write(json.dumps({
+                    "text": text, "text_sha256": doc[2], "meta": meta,
+                    "annotator": annotators.get(ann) if ann is not None else None,
+                    "status": doc[9], "spans": group, "format_version": 1,
+                }, ensure_ascii=False))
+                handle.write("\n")
+                count += 1
+    con.close()
+    return count
+
+
+def figure_export(db: Path, workdir: Path, count: int, repeat: int) -> list[Result]:
+    from annotator.services.exporting import export
+    from annotator.store import Store
+
+    ours, base = [], []
+    records = 0
+    for _ in range(repeat):  # interleaved, so both see the same machine load
+        out = workdir / "export.jsonl"
+        store = Store(db)
+        t0 = time.perf_counter()
+        report = export(store, out, "jsonl", overwrite=True)
+        ours.append(count / (time.perf_counter() - t0))
+        store.close()
+        records = report.total_records
+        out.unlink()
+        t0 = time.perf_counter()
+        n = _baseline_export(db, out)
+        base.append(count / (time.perf_counter() - t0))
+        assert n == records, (n, records)
+        out.unlink()
+    m, b = median(ours), median(base)
+    return [
+        Result(
+            f"export {count:,} annotated documents to native JSONL", m, "/s", ">= 50% of base",
+            m >= 0.5 * b, b, m / b, " of base", ours,
+            f"documents/s ({records:,} records); baseline: sqlite3 rows + json.dumps to a file",
+        )
+    ]
+
+
+def agreement_database(workdir: Path, count: int) -> Path:
+    db = workdir / f"agreement-{count}.sqlite"
+    texts = corpus.article_texts(count, random.Random(11))
+    corpus.bulk_database(
+        db, texts, random.Random(12), human=("alice", "bob"), human_share=1.0,
+        spans_per_doc=20, suggestions_per_doc=2, disagree=0.2,
+    )
+    return db
+
+
+def figure_agreement(workdir: Path, count: int, repeat: int) -> list[Result]:
+    try:
+        from annotator.services.review import review_database
+    except ImportError:
+        return [Result(f"agreement report, {count:,} documents, two annotators", None, "s",
+                       "< 5 s", None, note="not available: no annotator.services.review")]
+    db = agreement_database(workdir, count)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        report = review_database(db, ["alice", "bob"])
+        times.append(time.perf_counter() - t0)
+    assert report.documents_compared == count, report.documents_compared
+    m = median(times)
+    return [
+        Result(
+            f"agreement report, {count:,} articles, two annotators", m, "s", "< 5 s", m < 5,
+            None, None, "", times,
+            "article-length texts (~3 kB), 21 spans each; spaCy tokenizer for kappa",
+        )
+    ]
