@@ -448,24 +448,30 @@ class AnalysisRepo:
     def _load_seed(cls, conn: Connection, actors: Sequence[Actor]) -> tuple[int, int]:
         added = updated = 0
         for actor in actors:
-            found_id = conn.execute(select(_ACTOR.c.id).where(_ACTOR.c.uid == actor.uid)).scalar()
-            if found_id is None:
-                clash = conn.execute(
-                    select(_ACTOR.c.id).where(
-                        text("lower(actor.name) = lower(:n)").bindparams(n=clean_name(actor.name))
-                    )
-                ).scalar()
-                found_id = clash
-            if found_id is None:
-                cls._insert_actor(conn, actor.with_(id=None))
-                added += 1
-                continue
-            current = cls._load_actors(conn, [found_id])[0]
-            aliases = clean_aliases(current.name, [*current.aliases, actor.name, *actor.aliases])
-            if aliases != current.aliases:
-                cls._update_actor(conn, current.with_(aliases=aliases))
-                updated += 1
+            _actor_id, outcome = cls._merge_in(conn, actor)
+            added += outcome == "added"
+            updated += outcome == "updated"
         return added, updated
+
+    @classmethod
+    def _merge_in(cls, conn: Connection, actor: Actor) -> tuple[int, str]:
+        """The stored actor for ``actor`` (same uid, else same name ignoring case), given the
+        aliases it lacks, or ``actor`` created. Returns its id and "added", "updated" or ""."""
+        found = conn.execute(select(_ACTOR.c.id).where(_ACTOR.c.uid == actor.uid)).scalar()
+        if found is None:
+            found = conn.execute(
+                select(_ACTOR.c.id).where(
+                    text("lower(actor.name) = lower(:n)").bindparams(n=clean_name(actor.name))
+                )
+            ).scalar()
+        if found is None:
+            return int(cls._insert_actor(conn, actor.with_(id=None)).id), "added"  # type: ignore[arg-type]
+        current = cls._load_actors(conn, [found])[0]
+        aliases = clean_aliases(current.name, [*current.aliases, actor.name, *actor.aliases])
+        if aliases == current.aliases:
+            return int(found), ""
+        cls._update_actor(conn, current.with_(aliases=aliases))
+        return int(found), "updated"
 
     # -- mentions --------------------------------------------------------------------------------
 
@@ -977,23 +983,10 @@ class AnalysisRepo:
         then by name (case-insensitively); unknown ones are created with the record's uid. The
         annotator's earlier events and frame assessment of the document are replaced.
         """
-        actor_ids: dict[int, int] = {}
-        for actor in record.actors:
-            found = conn.execute(select(_ACTOR.c.id).where(_ACTOR.c.uid == actor.uid)).scalar()
-            if found is None:
-                found = conn.execute(
-                    select(_ACTOR.c.id).where(
-                        text("lower(actor.name) = lower(:n)").bindparams(n=clean_name(actor.name))
-                    )
-                ).scalar()
-            if found is None:
-                found = self._insert_actor(conn, actor.with_(id=None)).id
-            else:
-                current = self._load_actors(conn, [found])[0]
-                aliases = clean_aliases(current.name, [*current.aliases, actor.name, *actor.aliases])
-                if aliases != current.aliases:
-                    self._update_actor(conn, current.with_(aliases=aliases))
-            actor_ids[int(actor.id)] = int(found)  # type: ignore[arg-type]
+        actor_ids = {
+            int(actor.id): self._merge_in(conn, actor)[0]  # type: ignore[arg-type]
+            for actor in record.actors
+        }
 
         def ref(r: Ref) -> Ref:
             if r.actor_id is not None:

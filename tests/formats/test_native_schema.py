@@ -145,3 +145,57 @@ def test_unknown_label_and_empty_file(tmp_path: Path) -> None:
     empty.write_text("\n\n", encoding="utf-8")
     with pytest.raises(Exception, match="holds no record"):
         read_jsonl(empty)
+
+
+def test_bad_analysis_references_are_reported_with_file_and_line(tmp_path: Path) -> None:
+    text = "Qaani visited Syria."
+    spans = [
+        {"id": 1, "start": 0, "end": 5, "label": "PERSON", "actor": "a1"},
+        {"id": 2, "start": 6, "end": 13, "label": "CONSULT", "layer": "event"},
+    ]
+    actors = [{"id": "a1", "name": "Ismail Qaani"}]
+    event = {"id": 1, "trigger": 2, "category": "CONSULT", "arguments": [{"role": "actor", "span": 1}]}
+    good = {"text": text, "spans": spans, "actors": actors, "events": [event], "format_version": 2}
+
+    def variant(**changes: object) -> str:
+        return json.dumps(dict(good, **changes))
+
+    lines = [
+        variant(),
+        variant(spans=[dict(spans[0], actor="nobody"), spans[1]]),
+        variant(events=[dict(event, trigger=9)]),
+        variant(events=[dict(event, arguments=[{"role": "actor", "span": 1, "actor": "a1"}])]),
+        variant(events=[event, dict(event, id=2)]),
+        variant(spans=[spans[0], dict(spans[1], id=1)]),
+        variant(actors=[*actors, {"id": "a1", "name": "Again"}]),
+        variant(frames={"present": ["Political"], "roles": [{"actor": "zz", "role": "antagonist"}]}),
+        variant(frames={"present": ["Political", "Political"]}),
+    ]
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as info:
+        read_jsonl(path)
+    messages = [e.message for e in info.value.errors]
+    assert [e.line for e in info.value.errors] == list(range(2, 10))
+    assert messages[0].startswith(f"{path}:2: spans[0].actor names no actor")
+    assert "events[0].trigger names no span of the record: 9" in messages[1]
+    assert "events[0].arguments[0] must hold either 'actor' or 'span'" in messages[2]
+    assert "events[1].trigger: span 2 triggers two events" in messages[3]
+    assert "spans[1].id 1 is used twice" in messages[4]
+    assert "actors[1].id 'a1' is used twice" in messages[5]
+    assert "frames.roles[0].actor names no actor" in messages[6]
+    assert "frames.present must be a list of distinct frame names" in messages[7]
+
+
+def test_version_1_records_are_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "v1.jsonl"
+    record = {
+        "text": "Qaani visited Syria.",
+        "annotator": "alice",
+        "format_version": 1,
+        "spans": [{"start": 0, "end": 5, "label": "PERSON"}],
+    }
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (back,) = read_jsonl(path)
+    assert back.spans[0].key == (0, 5, "PERSON") and back.spans[0].id == 1
+    assert back.actors == [] and back.events == [] and back.frames is None and back.mentions == {}
