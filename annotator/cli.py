@@ -25,6 +25,8 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 
+SCREENSHOT_VIEWS = ("main", "search", "corpus-framing", "corpus-tone", "corpus-actors", "corpus-network",
+                    "corpus-timeline", "corpus-stories")
 COMMANDS = ("gui", "import", "export", "import-annotations", "review", "train", "actors")
 
 
@@ -125,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--annotator", help="your name as annotator (default: asked once, then kept)")
     gui.add_argument("--screenshot", type=Path, help="render the main window to this PNG and exit")
     gui.add_argument("--doc", type=int, default=1, help="with --screenshot: the document to show (1 = first)")
+    gui.add_argument("--view", default="main", choices=SCREENSHOT_VIEWS,
+                     help="with --screenshot: the main window, the search dock or a corpus view")
+    gui.add_argument("--query", default="", help="with --screenshot --view search: the search")
     gui.add_argument("--no-preannotate", action="store_true", help="import without model suggestions")
     gui.add_argument("--theme", choices=("system", "light", "dark"), default=None,
                      help="appearance for this run (default: as chosen in View > Appearance, "

@@ -139,7 +139,8 @@ def _matches_at(toks: list[tuple[int, int, str]], i: int, term: Term) -> int:
     return n
 
 
-def _context(text: str, start: int, end: int) -> tuple[str, str]:
+def context(text: str, start: int, end: int) -> tuple[str, str]:
+    """The text before and after ``text[start:end]``, at most ``CONTEXT_CHARS`` each side."""
     a = max(0, start - CONTEXT_CHARS)
     if a > 0:
         space = text.find(" ", a, start)
@@ -171,7 +172,7 @@ def find_passages(text: str, query: Query, limit: int = 5) -> list[Passage]:
             i += 1
             continue
         start, end = toks[i][0], toks[i + covered - 1][1]
-        before, after = _context(text, start, end)
+        before, after = context(text, start, end)
         out.append(Passage(start, end, before, text[start:end], after))
         i += covered
     return out

@@ -16,13 +16,14 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import AnnotatorKind
 from annotator.gui.dialogs import Dialogs
 from annotator.gui.first_run import first_run
 from annotator.gui.main_window import MainWindow
+from annotator.gui.search_panel import HIT_ROLE
 from annotator.gui.theme import apply_theme, stored_theme
 from annotator.nlp.pipelines import PipelineRegistry
 from annotator.services.annotate import AnnotationSession
@@ -101,7 +102,11 @@ def build_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: 
     return MainWindow(session, labels, settings, registry, dialogs=dialogs)
 
 
-def take_screenshot(window: MainWindow, path: Path, doc_number: int) -> None:
+def take_screenshot(
+    window: MainWindow, path: Path, doc_number: int, view: str = "main", query: str = ""
+) -> None:
+    """Render the main window with document ``doc_number`` open (``view`` "main"), with the
+    search dock showing ``query`` ("search"), or a corpus view ("corpus-framing"...)."""
     rows = window.doc_model.rowCount()
     if rows:
         index = max(0, min(rows - 1, doc_number - 1))
@@ -113,8 +118,21 @@ def take_screenshot(window: MainWindow, path: Path, doc_number: int) -> None:
         app.processEvents()
     window.pane.refresh_highlights()
     app.processEvents()
+    target: QWidget = window
+    if view == "search":
+        window.focus_search()
+        window.search_panel.query_edit.setText(query)
+        window.search_panel.run_search()
+        if window.search_panel.model.rowCount():
+            first = window.search_panel.model.index(0, 0)
+            window.search_panel.view.setCurrentIndex(first)
+            window.search_panel.openRequested.emit(*first.data(HIT_ROLE))
+    elif view.startswith("corpus-"):
+        target = window.open_corpus_views(view.removeprefix("corpus-"))
+    for _ in range(5):
+        app.processEvents()
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(path)):
+    if not target.grab().save(str(path)):
         raise AnnotatorError(f"{path}: could not write the screenshot")
 
 
@@ -133,7 +151,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
             import_paths(window.store, paths, window.labels, window.registry)
             window.refresh_documents()
-        take_screenshot(window, Path(args.screenshot), args.doc)
+        take_screenshot(window, Path(args.screenshot), args.doc, getattr(args, "view", "main"),
+                        getattr(args, "query", ""))
         print(f"screenshot written to {args.screenshot}")
         window.store.close()
         return 0

@@ -75,6 +75,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl++ / Ctrl+-", "Larger / smaller text"),
     ("Ctrl+F", "Filter the document list"),
     ("Ctrl+Shift+F", "Search the corpus (Enter on a result opens it, match selected)"),
+    ("Ctrl+Shift+V", "Corpus views: framing and tone by outlet, actors, network, timeline, stories"),
     ("F1", "This list"),
 ]
 
@@ -404,6 +405,7 @@ class MainWindow(QMainWindow):
         self.act_smaller = a("&Smaller text", lambda: self.change_font(-1), QKeySequence.StandardKey.ZoomOut)
         self.act_filter = a("&Filter documents", self._focus_filter, "Ctrl+F")
         self.act_search = a("&Search the corpus…", self.focus_search, "Ctrl+Shift+F", "actionSearch")
+        self.act_corpus = a("&Corpus views…", self.open_corpus_views, "Ctrl+Shift+V", "actionCorpusViews")
         self.act_shortcuts = a("&Keyboard shortcuts", self.show_shortcuts, "F1")
         self.act_about = a("&About annotator", self.show_about)
         self.act_tour = a("&Guided tour", self.show_tour)
@@ -428,6 +430,8 @@ class MainWindow(QMainWindow):
         view.addAction(self.doc_dock.toggleViewAction())
         view.addAction(self.label_dock.toggleViewAction())
         view.addAction(self.search_dock.toggleViewAction())
+        view.addSeparator()
+        view.addAction(self.act_corpus)
         annotate = bar.addMenu("&Annotate")
         label_menu = annotate.addMenu("&Label as")
         for act in self.label_actions:
@@ -806,6 +810,11 @@ class MainWindow(QMainWindow):
 
     def change_font(self, delta: int) -> None:
         self.pane.set_font_size(self.pane.font_size() + delta)
+
+    def open_corpus_views(self, view: str = "framing") -> QWidget:
+        from annotator.gui.corpus.window import open_corpus_window
+
+        return open_corpus_window(self, view)
 
     def focus_search(self) -> None:
         self.search_dock.show()

@@ -1,0 +1,1 @@
+"""The corpus views: figures across documents (framing, tone, actors, network, timeline, stories)."""
