@@ -9,10 +9,9 @@ at, so that undoing them later shows that document again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
-
-from sqlalchemy import func, select
 
 from annotator.core.actors import Actor, ActorSummary, clean_aliases, clean_name, validate_actor
 from annotator.core.errors import AnnotatorError, StoreError
@@ -24,7 +23,6 @@ from annotator.nlp.aliases import AliasIndex, Candidate, find_mentions, normaliz
 from annotator.services.annotate import AnnotationSession, Change
 from annotator.store import Store
 from annotator.store.analysis import AnalysisRepo, MentionChange, MergeRecord, SplitRecord
-from annotator.store.tables import ActorAliasRow, ActorRow
 
 # The entity label a new mention of an actor gets, by actor kind (when no label is given).
 KIND_LABELS = {
@@ -70,17 +68,9 @@ class ActorRegistry:
             if row.actor.id in named or any(query in normalize(n) for n in row.actor.names)
         ]
 
-    def _current_stamp(self) -> tuple[object, ...]:
-        actor = ActorRow.__table__  # type: ignore[attr-defined]
-        alias = ActorAliasRow.__table__  # type: ignore[attr-defined]
-        with self.store.engine.connect() as conn:
-            a = conn.execute(select(func.count(), func.max(actor.c.id), func.max(actor.c.updated_at))).one()
-            b = conn.execute(select(func.count(), func.max(alias.c.id))).one()
-        return (*a, *b)
-
     def index(self) -> AliasIndex:
         """The alias index, rebuilt when the registry changed (in this process or another)."""
-        stamp = self._current_stamp()
+        stamp = self.repo.registry_stamp()
         if self._index is None or stamp != self._stamp:
             self._index = AliasIndex(self.actors())
             self._stamp = stamp
@@ -109,8 +99,10 @@ def _checked(actor: Actor, schema: Schema) -> Actor:
 
 
 def new_actor_for(surface: str, label: str) -> Actor:
-    """A new actor named by a surface form, its kind guessed from the entity label."""
-    return Actor(name=clean_name(surface), kind=LABEL_KINDS.get(label, "other"))
+    """A new actor named by a surface form (without a possessive 's), its kind guessed from the
+    entity label."""
+    name = re.sub(r"['\u2019]s$", "", clean_name(surface)) or clean_name(surface)
+    return Actor(name=name, kind=LABEL_KINDS.get(label, "other"))
 
 
 class ActorCommands:

@@ -70,6 +70,14 @@ def test_create_edit_rename_delete_with_undo_redo(world: World) -> None:
     rename.undo()
     assert world.actor("Sven Koopmans Jr").aliases == ()
 
+    # A rename that changes nothing but the name is seen by the alias index at once.
+    plain = world.cmd.rename(int(actor.id), "Koopmans Junior", keep_old_as_alias=False)  # type: ignore[arg-type]
+    plain.do()
+    assert world.registry.candidates("Koopmans Junior")[0].actor.id == actor.id
+    assert all(c.how != "exact" for c in world.registry.candidates("Sven Koopmans Jr"))
+    plain.undo()
+    assert world.registry.candidates("Sven Koopmans Jr")[0].how == "exact"
+
     edit = world.cmd.edit(world.actor("Sven Koopmans Jr").with_(wikidata="Q123", notes="envoy"))
     edit.do()
     assert world.actor("Sven Koopmans Jr").wikidata == "Q123"
