@@ -134,7 +134,18 @@ class SearchPanel(QWidget):
              self.date_from, self.date_to)
         ):
             grid.addWidget(widget, 0, col)
-        self.extra_filters = grid  # row 1 takes the analysis filters (actor, event, frame)
+        self.extra_filters = grid  # row 1: the analysis filters (actor, event category, frame)
+        self.actor_combo = self._combo("searchActor", "Any actor")
+        self.event_combo = self._combo("searchEvent", "Any event category")
+        self.frame_combo = self._combo("searchFrame", "Any frame")
+        analysis = (
+            (self.actor_combo, "actors"),
+            (self.event_combo, "event_categories"),
+            (self.frame_combo, "frames"),
+        )
+        for col, (combo, field) in enumerate(analysis):
+            combo.setProperty("filterField", field)
+            grid.addWidget(combo, 1, col)
         layout.addLayout(grid)
 
         self.summary = QLabel("")
@@ -184,13 +195,6 @@ class SearchPanel(QWidget):
         edit.editingFinished.connect(self.run_search)
         return edit
 
-    def add_filter(self, combo: QComboBox, field: str) -> None:
-        """Add a filter combo on the second row: its first item means "any", the others' data
-        are values of the ``SearchFilters`` field ``field`` (actors, event_categories, frames)."""
-        combo.setProperty("filterField", field)
-        combo.currentIndexChanged.connect(lambda _i: self.run_search())
-        self.extra_filters.addWidget(combo, 1, self.extra_filters.count() - 6)
-
     @staticmethod
     def _refill(combo: QComboBox, values: list[str], show: Any = str) -> None:
         chosen = combo.currentData()
@@ -209,6 +213,10 @@ class SearchPanel(QWidget):
         self._refill(self.outlet_combo, found.outlets)
         self._refill(self.lang_combo, found.languages, lambda v: v.upper())
         self._refill(self.annotator_combo, found.annotators)
+        names = dict(found.actors)
+        self._refill(self.actor_combo, [a for a, _n in found.actors], lambda a: names[a])  # type: ignore[arg-type]
+        self._refill(self.event_combo, found.event_categories)
+        self._refill(self.frame_combo, found.frames, lambda f: f.replace("_", " "))
         if found.first_date:
             self.date_from.setPlaceholderText(f"from {found.first_date}")
             self.date_to.setPlaceholderText(f"to {found.last_date}")

@@ -147,6 +147,9 @@ class Facets:
     annotators: list[str]
     first_date: str
     last_date: str
+    actors: list[tuple[int, str]]  # actors with mentions: (id, name)
+    event_categories: list[str]
+    frames: list[str]
 
 
 def facets(engine: Engine) -> Facets:
@@ -164,9 +167,48 @@ def facets(engine: Engine) -> Facets:
         first, last = conn.exec_driver_sql(
             "SELECT min(date), max(date) FROM document WHERE date != ''"
         ).one()
-    return Facets(outlets, langs, annotators, first or "", last or "")
+    actors, categories, frames = analysis_facets(engine)
+    return Facets(outlets, langs, annotators, first or "", last or "", actors, categories, frames)
 
 
 def analysis_filter_sql(filters: SearchFilters, params: dict[str, object]) -> list[str]:
-    """Conditions for the actor, event-category and frame filters (on the analysis tables)."""
-    return []
+    """Conditions for the actor, event-category and frame filters (anyone's annotations)."""
+    where: list[str] = []
+    if filters.actors:
+        params["actors"] = json.dumps(list(filters.actors))
+        where.append(
+            "EXISTS (SELECT 1 FROM actor_mention m JOIN span s ON s.id = m.span_id"
+            " WHERE s.document_id = d.id AND m.actor_id IN (SELECT value FROM json_each(:actors)))"
+        )
+    if filters.event_categories:
+        params["categories"] = json.dumps(list(filters.event_categories))
+        where.append(
+            "EXISTS (SELECT 1 FROM event e WHERE e.document_id = d.id"
+            " AND e.category IN (SELECT value FROM json_each(:categories)))"
+        )
+    if filters.frames:
+        params["frames"] = json.dumps(list(filters.frames))
+        where.append(
+            "EXISTS (SELECT 1 FROM frame_assessment f LEFT JOIN frame_present p"
+            " ON p.assessment_id = f.id WHERE f.document_id = d.id"
+            " AND (p.dimension IN (SELECT value FROM json_each(:frames))"
+            " OR f.primary_frame IN (SELECT value FROM json_each(:frames))))"
+        )
+    return where
+
+
+def analysis_facets(engine: Engine) -> tuple[list[tuple[int, str]], list[str], list[str]]:
+    """Actors that have mentions (id, name), event categories used, frames used."""
+    with engine.connect() as conn:
+        actors = [(int(r[0]), str(r[1])) for r in conn.exec_driver_sql(
+            "SELECT a.id, a.name FROM actor a WHERE EXISTS (SELECT 1 FROM actor_mention m"
+            " WHERE m.actor_id = a.id) ORDER BY a.name COLLATE NOCASE"
+        )]
+        categories = [r[0] for r in conn.exec_driver_sql(
+            "SELECT DISTINCT category FROM event ORDER BY category"
+        )]
+        frames = [r[0] for r in conn.exec_driver_sql(
+            "SELECT DISTINCT dimension FROM frame_present UNION"
+            " SELECT primary_frame FROM frame_assessment WHERE primary_frame != '' ORDER BY 1"
+        )]
+    return actors, categories, frames

@@ -82,3 +82,25 @@ def test_the_passage_column_draws_the_passage(open_window, qtbot, seeded_db: Pat
     )
     assert dark > 50
     window.grab().save(str(tmp_path / "search.png"))
+
+
+def test_actor_event_and_frame_filters(open_window, qtbot, annotated_db: Path) -> None:
+    window, _dialogs = open_window(annotated_db)
+    window.focus_search()
+    panel = window.search_panel
+    ids = window.store.document_ids()
+    panel.query_edit.setText("Syria")
+    panel.run_search()
+
+    def docs() -> set[int]:
+        return {panel.model.index(r, 0).data(HIT_ROLE)[0] for r in range(panel.model.rowCount())}
+
+    assert docs() == set(ids[:5]) - {ids[1]}  # the French report writes "Syrie"
+    panel.actor_combo.setCurrentIndex(panel.actor_combo.findText("Hezbollah"))
+    assert docs() == {ids[2]}
+    panel.actor_combo.setCurrentIndex(0)
+    panel.event_combo.setCurrentIndex(panel.event_combo.findText("ASSAULT"))
+    assert docs() == {ids[3]}
+    panel.event_combo.setCurrentIndex(0)
+    panel.frame_combo.setCurrentIndex(panel.frame_combo.findText("Capacity and resources"))
+    assert docs() == {ids[4]}

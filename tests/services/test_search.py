@@ -134,3 +134,31 @@ def test_facets(seeded_db: Path) -> None:
     assert found.languages == ["en", "fr"]
     assert (found.first_date, found.last_date) == ("2023-05-12", "2023-09-22")
     store.close()
+
+
+def test_filters_by_actor_event_category_and_frame(annotated_db: Path) -> None:
+    store = Store(annotated_db)
+    ids = store.document_ids()
+    found = search_facets(store)
+    actors = dict((name, actor_id) for actor_id, name in found.actors)
+    assert {"Hezbollah", "Ismail Qaani", "Mohammad Baqeri"} <= set(actors)
+    assert found.event_categories == ["ASSAULT", "CONSULT", "COOPERATE"]
+    assert "Political" in found.frames and "Capacity_and_resources" in found.frames
+    # Hezbollah is tagged in the think-tank brief only; Baqeri in Islam Times only.
+    hezbollah = search(store, "Syria", SearchFilters(actors=(actors["Hezbollah"],)))
+    assert {h.doc_id for h in hezbollah.hits} == {ids[2]}
+
+    def docs(**given) -> set[int]:  # type: ignore[no-untyped-def]
+        return {h.doc_id for h in search(store, "", SearchFilters(**given)).hits}
+
+    assert docs(actors=(actors["Mohammad Baqeri"],)) == {ids[4]}
+    # The drone strike (ASSAULT) was coded in Asharq Al-Awsat's report only.
+    assert docs(event_categories=("ASSAULT",)) == {ids[3]}
+    cooperate = search(store, "", SearchFilters(event_categories=("COOPERATE",)))
+    assert {h.doc_id for h in cooperate.hits} == set(ids[:3])
+    # Frames present or primary: Political in the think tank's and Asharq Al-Awsat's.
+    political = search(store, "", SearchFilters(frames=("Political",)))
+    assert {h.doc_id for h in political.hits} == {ids[2], ids[3]}
+    both = search(store, "Qaani", SearchFilters(frames=("Political",), event_categories=("ASSAULT",)))
+    assert {h.doc_id for h in both.hits} == {ids[3]}
+    store.close()
