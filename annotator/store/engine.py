@@ -33,7 +33,11 @@ def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL: each commit reaches the disk before the call returns, so an action shown as saved
+    # survives a power cut or an OS crash too (NORMAL may roll the last ones back). It costs a
+    # few milliseconds per commit: nothing next to an analyst's click, and imports commit once
+    # per file.
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 
