@@ -360,6 +360,13 @@ class CorpusWindow(QMainWindow):
         self.story_tree.setObjectName("storyTree")
         self.story_tree.setHeaderLabels(["Story / document", "Outlet", "Date", "Documents"])
         self.story_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.story_tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.story_tree.header().resizeSection(1, 280)
+        for column in (2, 3):
+            self.story_tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.story_tree.currentItemChanged.connect(
+            lambda item, _old: self._story_clicked(item) if item is not None else None
+        )
         self.story_tree.itemActivated.connect(self._story_activated)
         self.story_tree.itemClicked.connect(self._story_clicked)
         compare = QPushButton("Compare side by side")
