@@ -1,4 +1,5 @@
-"""Property-based tests: no input makes a reader fail with anything but the project's own errors.
+"""Property-based tests: no input makes a reader fail with anything but the project's own errors;
+offsets convert between code points and UTF-16 without loss.
 
 Hypothesis feeds arbitrary bytes, arbitrary text (with CRs, NULs, BOMs, emoji and unpaired
 surrogates) and arbitrary JSON (random shapes with the keys each format looks for) to every reader
@@ -293,3 +294,64 @@ def test_native_writer_and_reader_round_trip(records: list[AnnotationRecord]) ->
     assert [[s.key + (s.origin,) for s in r.spans] for r in back] == [
         [s.key + (s.origin,) for s in r.spans] for r in records
     ]
+
+
+# Offset conversion between code points and Qt's UTF-16 positions (gui/offsets.py holds no Qt
+# import): texts rich in characters outside the Basic Multilingual Plane.
+ASTRAL_TEXT = st.text(
+    st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(["😀", "🇮", "🇷", "𝐁", "👍", "🏽", "\U0010ffff", "\n", "a", "é"]),
+    ),
+    max_size=40,
+)
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@PROPERTY_SETTINGS
+@given(text=ASTRAL_TEXT)
+def test_utf16_positions_are_the_utf16_length_of_the_text_before(text: str) -> None:
+    from annotator.gui.offsets import OffsetMap
+
+    m = OffsetMap(text)
+    assert m.length_u16 == _utf16_len(text)
+    for cp in range(len(text) + 1):
+        assert m.to_utf16(cp) == _utf16_len(text[:cp])
+
+
+@PROPERTY_SETTINGS
+@given(text=ASTRAL_TEXT)
+def test_code_points_of_every_utf16_position_are_monotonic_and_never_split_a_character(
+    text: str,
+) -> None:
+    from annotator.gui.offsets import OffsetMap
+
+    m = OffsetMap(text)
+    previous = 0
+    for pos in range(m.length_u16 + 1):
+        cp = m.to_codepoint(pos)
+        assert previous <= cp <= len(text)
+        previous = cp
+        back = m.to_utf16(cp)
+        # Exact where pos starts a character; one unit back inside a surrogate pair.
+        assert back == pos or (back == pos - 1 and ord(text[cp]) > 0xFFFF)
+    assert m.to_codepoint(m.length_u16) == len(text)
+
+
+@PROPERTY_SETTINGS
+@given(text=ASTRAL_TEXT.filter(bool), data=st.data())
+def test_a_span_survives_the_trip_to_qt_and_back(text: str, data: st.DataObject) -> None:
+    from annotator.gui.offsets import OffsetMap
+
+    m = OffsetMap(text)
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    u_start, u_end = m.to_utf16(start), m.to_utf16(end)
+    # The UTF-16 selection holds exactly the span's text ...
+    units = text.encode("utf-16-le")[2 * u_start : 2 * u_end]
+    assert units.decode("utf-16-le") == text[start:end]
+    # ... and comes back as the same code-point span.
+    assert (m.to_codepoint(u_start), m.to_codepoint(u_end)) == (start, end)
