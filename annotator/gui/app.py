@@ -128,7 +128,9 @@ def take_screenshot(
             window.search_panel.view.setCurrentIndex(first)
             window.search_panel.openRequested.emit(*first.data(HIT_ROLE))
     elif view.startswith("corpus-"):
-        target = window.open_corpus_views(view.removeprefix("corpus-"))
+        corpus = window.open_corpus_views(view.removeprefix("corpus-"))
+        corpus.select_first()  # type: ignore[attr-defined]
+        target = corpus
     for _ in range(5):
         app.processEvents()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -179,6 +179,11 @@ class ChartPanel(QWidget):
 class CorpusWindow(QMainWindow):
     """Corpus views over one annotator's work: tabs, a passage list, exports."""
 
+    HINT = (
+        "Click a bar, a cell, a node, a point or a story to list its passages; "
+        "Enter opens one in the main window."
+    )
+
     def __init__(self, main: MainWindow) -> None:
         super().__init__(main)
         self.setObjectName("corpusWindow")
@@ -237,8 +242,7 @@ class CorpusWindow(QMainWindow):
 
         self.passages = PassageList()
         self.passages.openRequested.connect(self.open_passage)
-        self.passage_title = QLabel("Click a bar, a cell, a node, a point or a story to list its passages; "
-                                    "Enter opens one in the main window.")
+        self.passage_title = QLabel(self.HINT)
         self.passage_title.setObjectName("passageTitle")
         self.passage_title.setWordWrap(True)
         lower = QWidget()
@@ -426,6 +430,8 @@ class CorpusWindow(QMainWindow):
         self._show_network()
         self._show_timeline()
         self._show_stories()
+        self.passages.clear()
+        self.passage_title.setText(self.HINT)
 
     # -- framing ------------------------------------------------------------------------------------
 
@@ -749,6 +755,32 @@ class CorpusWindow(QMainWindow):
 
     def show_view(self, name: str) -> None:
         self.tabs.setCurrentIndex(VIEWS.index(name))
+
+    def select_first(self) -> None:
+        """List the passages of the current view's first mark, as if clicked (screenshots)."""
+        if self.data is None:
+            return
+        view = VIEWS[self.tabs.currentIndex()]
+        f = self.framing
+        if view == "framing" and f.outlets:
+            outlet = next((o for o in f.outlets if f.primary[o]), f.outlets[0])
+            if f.primary[outlet]:
+                self._frame_clicked(outlet, f.primary[outlet].most_common(1)[0][0], primary=True)
+        elif view == "tone" and self.tone.cells:
+            key = next(iter(sorted(self.tone.cells, key=lambda k: (k[1] is None, str(k)))))
+            self._tone_clicked(self.tone_model.index(self.tone.outlets.index(key[0]),
+                                                     [None, *self.tone.actors].index(key[1])))
+        elif view == "actors" and self.actor_model.rowCount():
+            self.actor_table.selectRow(0)
+            self._actor_clicked(self.actor_model.index(0, 0))
+        elif view == "network" and self.network and self.network.nodes:
+            self._node_clicked(max(self.network.nodes, key=lambda a: self.network.nodes[a]))  # type: ignore[union-attr]
+        elif view == "timeline" and self.timeline and self.timeline.points:
+            p = self.timeline.points[-1]
+            self.passage_title.setText(f"{p.date} · {p.category} · {p.label} ({p.outlet})")
+            self.passages.show_passages(self.data, [Passage(p.doc_id, p.start, p.end)])
+        elif view == "stories" and self.story_tree.topLevelItemCount():
+            self._story_clicked(self.story_tree.topLevelItem(0))
 
     def export(self, panel: ChartPanel, fmt: str, scene: Any = None) -> Path | None:
         title = TAB_TITLES[panel.name]
