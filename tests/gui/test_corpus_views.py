@@ -185,3 +185,23 @@ def test_corpus_charts_follow_the_dark_palette(open_window, qtbot, qapp, annotat
     corpus2.reload()
     image = corpus2.present_view.grab().toImage()
     assert image.pixelColor(image.width() // 2, 8).lightness() > 180
+
+
+@pytest.mark.parametrize("view", ["corpus-framing", "corpus-network", "search"])
+def test_screenshot_mode_renders_the_views(
+    open_window, annotated_db: Path, tmp_path: Path, view: str
+) -> None:
+    from annotator.gui.app import take_screenshot
+
+    window, _dialogs = open_window(annotated_db)
+    path = tmp_path / f"{view}.png"
+    take_screenshot(window, path, 1, view, query="Qaani")
+    image = QImage(str(path))
+    assert image.width() >= 1000 and image.height() >= 600
+    if view == "search":
+        assert window.search_panel.model.rowCount() == 14  # 14 passages name Qaani
+        start, end = window.pane.selection_codepoints()
+        assert window.pane.text()[start:end] == "Qaani"
+    else:
+        corpus = window.findChild(CorpusWindow, "corpusWindow")
+        assert corpus.passages.count() > 0  # the first mark's passages are listed
