@@ -12,44 +12,14 @@ from collections.abc import Iterator
 from datetime import date as _date
 from pathlib import Path
 
-from annotator.core.errors import InputError, InputErrors
+from annotator.core.errors import InputError
 from annotator.core.model import META_FIELDS, Document, DocumentMeta
 from annotator.core.text import normalize_newlines
-from annotator.formats.lines import check_string, iter_lines, parse_json, read_bounded
+from annotator.formats.lines import check_string, decode_text, read_bounded, read_json_lines
 
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
 TITLE_MAX = 120
 _DATE_LINE = re.compile(r"^[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|$)")
-
-
-def decode_text(data: bytes, file: str, line: int | None = None) -> str:
-    """UTF-8 (with or without BOM) to str, with a clear error naming the first bad byte.
-
-    ``line`` is the line ``data`` comes from; when None (a whole file), the error names the line
-    of the bad byte.
-    """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("UTF-16 text, not UTF-8: save the file as UTF-8", file, line or 1)
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise InputError(
-            f"binary data (NUL byte at offset {nul}), not a text file",
-            file,
-            _line_of(data, nul, line),
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            file,
-            _line_of(data, exc.start, line),
-        ) from None
-    return text
-
-
-def _line_of(data: bytes, offset: int, line: int | None) -> int:
-    return line if line is not None else data.count(b"\n", 0, offset) + 1
 
 
 def _valid_date(value: str) -> bool:
@@ -117,41 +87,15 @@ def _meta_from_json(value: object, file: str, line: int) -> DocumentMeta:
 
 def read_jsonl_articles(path: Path) -> list[Document]:
     """Every line a JSON object with ``text`` (and optional ``meta``); all or nothing."""
-    file = str(path)
-    docs: list[Document] = []
-    errors: list[InputError] = []
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror or exc})", file) from None
-    with handle:
-        try:
-            for number, raw in iter_lines(handle, file):
-                try:
-                    doc = _article_from_line(raw, path, number)
-                except InputError as exc:
-                    errors.append(exc.located(file, number))
-                    if len(errors) >= 100:
-                        break
-                    continue
-                if doc is not None:
-                    docs.append(doc)
-        except InputError as exc:  # a line over the size limit: stop reading there
-            errors.append(exc)
-    if errors:
-        raise InputErrors(errors)
+    docs = read_json_lines(path, lambda obj, number: _article_from_json(obj, path, number))
     if not docs:
-        raise InputError("the file holds no article", file)
+        raise InputError("the file holds no article", str(path))
     return docs
 
 
-def _article_from_line(raw: bytes, path: Path, number: int) -> Document | None:
-    """The article of one JSONL line, None for a blank line."""
+def _article_from_json(obj: object, path: Path, number: int) -> Document:
+    """The article of one JSONL line."""
     file = str(path)
-    line = decode_text(raw, file, number).strip()
-    if not line:
-        return None
-    obj = parse_json(line, file, number)
     if not isinstance(obj, dict):
         raise InputError(f"expected a JSON object, not {_json_type(obj)}", file, number)
     text = obj.get("text", obj.get("data"))

@@ -11,11 +11,13 @@ as ``\\ud800`` escapes) are refused before they reach the database.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
-from annotator.core.errors import InputError
+from annotator.core.errors import InputError, InputErrors
+
+T = TypeVar("T")
 
 MIB = 1024 * 1024
 MAX_LINE_BYTES = 16 * MIB
@@ -27,6 +29,36 @@ MAX_FILE_BYTES = 64 * MIB
 
 def _size(limit: int) -> str:
     return f"{limit // MIB} MiB" if limit >= MIB and limit % MIB == 0 else f"{limit} bytes"
+
+
+def decode_text(data: bytes, file: str, line: int | None = None) -> str:
+    """UTF-8 (with or without BOM) to str, with a clear error naming the first bad byte.
+
+    ``line`` is the line ``data`` comes from; when None (a whole file), the error names the line
+    of the bad byte.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("UTF-16 text, not UTF-8: save the file as UTF-8", file, line or 1)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(
+            f"binary data (NUL byte at offset {nul}), not a text file",
+            file,
+            _line_of(data, nul, line),
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            file,
+            _line_of(data, exc.start, line),
+        ) from None
+    return text
+
+
+def _line_of(data: bytes, offset: int, line: int | None) -> int:
+    return line if line is not None else data.count(b"\n", 0, offset) + 1
 
 
 def iter_lines(
@@ -94,3 +126,39 @@ def check_string(value: str, what: str) -> str:
             f"(at position {exc.start}), not valid Unicode text"
         ) from None
     return value
+
+
+def read_json_lines(
+    path: Path, convert: Callable[[object, int], T | None], max_errors: int = 100
+) -> list[T]:
+    """``convert(object, line number)`` of every non-blank line of a JSON-lines file.
+
+    ``convert`` returns the item (None to skip it) or raises InputError. Every bad line is
+    collected, up to ``max_errors``, and raised together as InputErrors naming file and line:
+    all of the file or nothing. A line over the size cap stops the reading there.
+    """
+    file = str(path)
+    items: list[T] = []
+    errors: list[InputError] = []
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror or exc})", file) from None
+    with handle:
+        try:
+            for number, raw in iter_lines(handle, file):
+                try:
+                    line = decode_text(raw, file, number).strip()
+                    item = convert(parse_json(line), number) if line else None
+                except InputError as exc:
+                    errors.append(exc.located(file, number))
+                    if len(errors) >= max_errors:
+                        break
+                    continue
+                if item is not None:
+                    items.append(item)
+        except InputError as exc:  # a line over the size cap
+            errors.append(exc)
+    if errors:
+        raise InputErrors(errors)
+    return items

@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.core.actors import Actor
-from annotator.core.errors import InputError, InputErrors
+from annotator.core.errors import InputError
 from annotator.core.events import Argument, Event, Ref
 from annotator.core.framing import ActorRole, FrameAssessment
 from annotator.core.model import AnnotationRecord, DocumentMeta, Origin, Span, Status
 from annotator.core.text import normalize_newlines, sha256_text
-from annotator.formats.articles import decode_text
 from annotator.formats.atomic import atomic_write
-from annotator.formats.lines import check_string, iter_lines, parse_json
+from annotator.formats.lines import check_string, read_json_lines
 
 FORMAT_VERSION = 2  # 2: actors, events, frames; span ids (version 1 records are still read)
 MAX_ERRORS = 100
@@ -396,37 +395,17 @@ def read_jsonl(
     path: Path, known_labels: Callable[[str], bool] | None = None
 ) -> list[AnnotationRecord]:
     """Read and validate a whole native JSONL file; raise InputErrors listing every bad line."""
-    file = str(path)
-    records: list[AnnotationRecord] = []
-    errors: list[InputError] = []
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"cannot open ({exc.strerror})", file) from None
     first_line: dict[tuple[str, str | None], int] = {}
-    with handle:
-        try:
-            for number, raw in iter_lines(handle, file):
-                try:
-                    line = decode_text(raw, file, number).strip()
-                    if not line:
-                        continue
-                    record = record_from_json(parse_json(line), known_labels)
-                    key = (record.text_sha256, record.annotator)
-                    if key in first_line:
-                        raise InputError(
-                            f"duplicate record: same text and annotator as line {first_line[key]}"
-                        )
-                    first_line[key] = number
-                    records.append(record)
-                except InputError as exc:
-                    errors.append(exc.located(file, number))
-                    if len(errors) >= MAX_ERRORS:
-                        break
-        except InputError as exc:  # a line over the size limit: stop reading there
-            errors.append(exc)
-    if errors:
-        raise InputErrors(errors)
+
+    def convert(obj: object, number: int) -> AnnotationRecord:
+        record = record_from_json(obj, known_labels)
+        key = (record.text_sha256, record.annotator)
+        if key in first_line:
+            raise InputError(f"duplicate record: same text and annotator as line {first_line[key]}")
+        first_line[key] = number
+        return record
+
+    records = read_json_lines(path, convert, MAX_ERRORS)
     if not records:
-        raise InputError("the file holds no record", file)
+        raise InputError("the file holds no record", str(path))
     return records
