@@ -133,6 +133,8 @@ def iter_article_files(paths: list[Path]) -> Iterator[Path]:
                     str(path),
                 )
             yield path
+        elif path.exists():
+            raise InputError("not a regular file or folder (a pipe or a device?)", str(path))
         else:
             raise InputError("no such file or folder", str(path))
 

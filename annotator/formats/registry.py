@@ -151,6 +151,9 @@ def read_annotations(path: Path, fmt: str = "auto") -> ReadResult:
     Raises InputError / InputErrors naming the file and line (or record) of every bad input.
     """
     path = Path(path)
+    if path.exists() and not (path.is_file() or path.is_dir()):
+        # A pipe or a device would block the reader or never end.
+        raise InputError("not a regular file or folder (a pipe or a device?)", str(path))
     chosen = detect_format(path) if fmt == "auto" else fmt
     result = _reader(chosen)(path)
     result.format = chosen

@@ -198,3 +198,16 @@ def test_a_txt_article_over_the_size_cap_is_refused(tmp_path: Path, monkeypatch)
     with pytest.raises(InputError) as info:
         read_txt(path)
     assert info.value.message == f"{path}: file larger than 1024 bytes; not supported"
+
+
+def test_a_pipe_is_refused_instead_of_blocking(tmp_path: Path, seeded_db: Path, capsys) -> None:
+    before = fingerprint(seeded_db)
+    for name, command in (("articles.txt", "import"), ("colleague.jsonl", "import-annotations")):
+        pipe = tmp_path / name
+        os.mkfifo(pipe)
+        extra = ["--no-preannotate"] if command == "import" else ["--as", "ana"]
+        status = main([command, "--db", str(seeded_db), *extra, str(pipe)])
+        err = capsys.readouterr().err
+        assert status == 2
+        assert f"{pipe}: not a regular file or folder" in err
+    assert fingerprint(seeded_db) == before
