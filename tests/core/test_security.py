@@ -5,8 +5,10 @@ The first checks read the source of every module of ``annotator/`` (an AST scan,
 architecture test): no ``pickle``/``marshal``/``shelve``, no ``eval``/``exec``/``compile``, no
 ``shell=True``, no archive unpacking; and every string with SQL that is built by formatting
 interpolates only module constants, literal choices, or helper arguments that every call site
-passes as a string literal. The last test writes brat files for records whose file names and
-titles try to climb out of the target folder.
+passes as a string literal. A line that formats SQL from values the code itself builds (column
+names of a table, ``?`` marks) says so with a ``# safe-sql: why`` comment, which is then reviewed
+with the change. The last test writes brat files for records whose file names and titles try to
+climb out of the target folder.
 """
 
 from __future__ import annotations
@@ -38,6 +40,12 @@ def _modules() -> list[tuple[str, ast.Module]]:
         (str(p.relative_to(PACKAGE)), ast.parse(p.read_text(encoding="utf-8"), filename=str(p)))
         for p in sorted(PACKAGE.rglob("*.py"))
     ]
+
+
+def _reviewed_lines(name: str) -> set[int]:
+    """Lines marked ``# safe-sql: why`` (SQL formatted from code-built values, reviewed)."""
+    lines = (PACKAGE / name).read_text(encoding="utf-8").splitlines()
+    return {n for n, line in enumerate(lines, start=1) if re.search(r"#\s*safe-sql:\s*\S", line)}
 
 
 def test_no_pickle_eval_exec_or_shell() -> None:
@@ -138,10 +146,15 @@ def test_sql_is_never_formatted_with_data() -> None:
     offenders: list[str] = []
     for name, tree in _modules():
         params = {p for f, _, p in LITERAL_PARAMETERS if f == name}
+        reviewed = _reviewed_lines(name)
         for line, _text, exprs in _formatted_sql(tree):
+            if line in reviewed:
+                continue
             for expr in exprs:
                 if not _trusted(expr, params):
                     offenders.append(f"{name}:{line}: SQL formatted with {ast.unparse(expr)}")
+    # Data goes in through bound parameters. If these values are built by the code (never from
+    # a file or a user), mark the line with "# safe-sql: why".
     assert offenders == []
 
 
