@@ -205,3 +205,20 @@ def test_screenshot_mode_renders_the_views(
     else:
         corpus = window.findChild(CorpusWindow, "corpusWindow")
         assert corpus.passages.count() > 0  # the first mark's passages are listed
+
+
+@pytest.mark.parametrize("which", ["empty", "seeded"])
+def test_views_open_on_a_corpus_without_analysis(open_window, qtbot, tmp_path: Path, seeded_db: Path,
+                                                  which: str) -> None:
+    db = tmp_path / "empty.sqlite" if which == "empty" else seeded_db
+    window, _d = open_window(db)
+    corpus = window.open_corpus_views("framing")
+    qtbot.addWidget(corpus)
+    for view in ("framing", "tone", "actors", "network", "timeline", "stories"):
+        corpus.show_view(view)
+        corpus.select_first()
+        QApplication.processEvents()
+    documents = 0 if which == "empty" else 5
+    assert corpus.summary.text().startswith(f"{documents} documents")
+    assert corpus.actor_model.rowCount() == 0 and not corpus.network_view.node_items
+    assert corpus.story_tree.topLevelItemCount() == (0 if which == "empty" else 5)
