@@ -475,7 +475,7 @@ class MainWindow(QMainWindow):
 
         def number(key: str, default: int) -> int:
             try:
-                return int(self.qsettings.value(key, default))  # type: ignore[arg-type]
+                return int(str(self.qsettings.value(key, default)))
             except (TypeError, ValueError):
                 return default
 

@@ -7,6 +7,7 @@ match selected. The search itself is ``services/search.py``: this module only sh
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
@@ -196,7 +197,7 @@ class SearchPanel(QWidget):
         return edit
 
     @staticmethod
-    def _refill(combo: QComboBox, values: list[str], show: Any = str) -> None:
+    def _refill(combo: QComboBox, values: Sequence[Any], show: Any = str) -> None:
         chosen = combo.currentData()
         combo.blockSignals(True)
         while combo.count() > 1:
@@ -214,7 +215,7 @@ class SearchPanel(QWidget):
         self._refill(self.lang_combo, found.languages, lambda v: v.upper())
         self._refill(self.annotator_combo, found.annotators)
         names = dict(found.actors)
-        self._refill(self.actor_combo, [a for a, _n in found.actors], lambda a: names[a])  # type: ignore[arg-type]
+        self._refill(self.actor_combo, [a for a, _n in found.actors], lambda a: names[a])
         self._refill(self.event_combo, found.event_categories)
         self._refill(self.frame_combo, found.frames, lambda f: f.replace("_", " "))
         if found.first_date:
@@ -228,7 +229,8 @@ class SearchPanel(QWidget):
 
         extra: dict[str, tuple[Any, ...]] = {}
         for i in range(self.extra_filters.count()):
-            widget = self.extra_filters.itemAt(i).widget()
+            item = self.extra_filters.itemAt(i)
+            widget = item.widget() if item is not None else None
             field = widget.property("filterField") if widget is not None else None
             if isinstance(widget, QComboBox) and field:
                 extra[str(field)] = one(widget)

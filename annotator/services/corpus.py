@@ -196,7 +196,8 @@ class ToneTable:
     names: dict[int, str]
 
     def rows(self) -> list[list[object]]:
-        header: list[object] = ["outlet", "all documents"] + [self.names[a] for a in self.actors]
+        header: list[object] = ["outlet", "all documents"]
+        header += [self.names[a] for a in self.actors]
         out = [header]
         for o in self.outlets:
             row: list[object] = [o]

@@ -129,11 +129,12 @@ def events(engine: Engine, annotator: int, doc_ids: Sequence[int] | None = None)
         if actor is not None:
             by_event.setdefault(event_id, {}).setdefault(role, []).append(int(actor))
     out: list[EventFacts] = []
-    for row in rows:
-        roles = by_event.get(row[0], {})
+    for event_id, doc_id, start, end, category, mode, context, cameo, date, factuality in rows:
+        roles = by_event.get(event_id, {})
         others = tuple(a for role, ids in roles.items() if role not in ("actor", "recipient") for a in ids)
         out.append(EventFacts(
-            *row, actors=tuple(roles.get("actor", ())), recipients=tuple(roles.get("recipient", ())),
+            event_id, doc_id, start, end, category, mode, context, cameo, date, factuality,
+            actors=tuple(roles.get("actor", ())), recipients=tuple(roles.get("recipient", ())),
             others=others,
         ))
     return out

@@ -9,14 +9,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from annotator.gui.reading_pane import ReadingPane
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
+
+
+class _Pane(ReadingPane):
+    """A reading pane that reports a double click (after selecting the word under it)."""
+
+    opened = Signal()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseDoubleClickEvent(event)
+        self.opened.emit()
 
 
 class _Column(QWidget):
@@ -33,7 +43,7 @@ class _Column(QWidget):
         font = title.font()
         font.setBold(True)
         title.setFont(font)
-        self.pane = ReadingPane(main.labels)
+        self.pane = _Pane(main.labels)
         self.pane.setObjectName(f"comparePane_{doc_id}")
         self.pane.set_font_size(main.pane.font_size())
         self.pane.set_text(doc.text, doc.meta.lang)
@@ -54,9 +64,7 @@ class CompareWindow(QWidget):
         self.columns = [_Column(main, doc_id) for doc_id in doc_ids]
         for column in self.columns:
             split.addWidget(column)
-            column.pane.mouseDoubleClickEvent = (  # type: ignore[method-assign]
-                lambda _e, c=column: self._open(main, c)
-            )
+            column.pane.opened.connect(lambda c=column: self._open(main, c))
         layout.addWidget(split, 1)
         close = QAction(self)
         close.setShortcut("Esc")

@@ -715,8 +715,9 @@ class CorpusWindow(QMainWindow):
                 top.addChild(child)
             self.story_tree.addTopLevelItem(top)
             top.setExpanded(True)
-        if self.story_tree.topLevelItemCount():
-            self.story_tree.setCurrentItem(self.story_tree.topLevelItem(0))
+        first = self.story_tree.topLevelItem(0)
+        if first is not None:
+            self.story_tree.setCurrentItem(first)
 
     def _story_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         assert self.data is not None
@@ -779,8 +780,8 @@ class CorpusWindow(QMainWindow):
             p = self.timeline.points[-1]
             self.passage_title.setText(f"{p.date} · {p.category} · {p.label} ({p.outlet})")
             self.passages.show_passages(self.data, [Passage(p.doc_id, p.start, p.end)])
-        elif view == "stories" and self.story_tree.topLevelItemCount():
-            self._story_clicked(self.story_tree.topLevelItem(0))
+        elif view == "stories" and (first := self.story_tree.topLevelItem(0)) is not None:
+            self._story_clicked(first)
 
     def export(self, panel: ChartPanel, fmt: str, scene: Any = None) -> Path | None:
         title = TAB_TITLES[panel.name]
