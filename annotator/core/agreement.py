@@ -1,9 +1,10 @@
-"""Inter-annotator agreement: span F1, label confusion, Cohen's kappa, Krippendorff's alpha.
+"""Inter-annotator agreement: span F1, label confusion, Cohen's kappa, Krippendorff's alpha, and
+the analysis layers (frames, tone, events, actor links).
 
 Reviewers compare colleagues' annotation sets the way INCEpTION, MAE and Prodigy report it. This
-module is pure Python (plus numpy and the ``krippendorff`` package): it takes spans and token
-boundaries, never a spaCy object, so every figure can be checked by hand. ``docs/AGREEMENT.md``
-defines each figure precisely; keep the two in step.
+module is pure Python (plus numpy and the ``krippendorff`` package): it takes spans, token
+boundaries, events and frame assessments, never a spaCy object, so every figure can be checked by
+hand. ``docs/AGREEMENT.md`` defines each figure precisely; keep the two in step.
 
 Conventions, all documented there:
 
@@ -15,16 +16,25 @@ Conventions, all documented there:
   confusion matrix pairs spans of any label the same way, unmatched spans against ``"O"``.
 - A token's label is the label of the longest span sharing at least one character with it (ties:
   earliest start, then label in code-point order); a token outside every span is ``"O"``.
+- Document-level framing choices are Krippendorff's alpha (nominal) over documents, an annotator
+  who did not frame a document having a missing value there. Events are paired by trigger overlap
+  (as the confusion matrix pairs spans); actor links are compared on strictly matched spans.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    from annotator.core.actors import Actor
+    from annotator.core.differences import EventDifference, FrameDifference
+    from annotator.core.events import Event
+    from annotator.core.framing import FrameAssessment
 
 OUTSIDE = "O"
 SCHEMA = "annotator.agreement/1"
@@ -300,33 +310,327 @@ def cohen_kappa(x: Sequence[str], y: Sequence[str]) -> Kappa:
     return Kappa(n, observed, expected)
 
 
-def krippendorff_alpha_nominal(rows: Sequence[Sequence[str | None]]) -> float | None:
-    """Krippendorff's alpha, nominal level, one row per annotator, one column per unit.
+def _krippendorff(
+    rows: Sequence[Sequence[Any]],
+    level: Literal["nominal", "ordinal"],
+    order: Sequence[Any] | None = None,
+) -> float | None:
+    """Alpha of the ``krippendorff`` package at ``level`` (None values are missing).
 
-    ``None`` in a row is a missing value. Computed by the ``krippendorff`` package; returns None
-    when alpha is undefined (no unit coded by two annotators, or a single value overall).
+    Values are coded as numbers: by first appearance, or by their position in ``order`` (the
+    scale of an ordinal level). Returns None when alpha is undefined.
     """
     import krippendorff
     import numpy as np
 
     if len(rows) < 2 or not rows[0]:
         return None
-    codes: dict[str, int] = {}
+    codes: dict[Any, int] = {value: i for i, value in enumerate(order or ())}
     data = np.full((len(rows), len(rows[0])), np.nan, dtype=float)
+    used: set[Any] = set()
     for r, row in enumerate(rows):
         if len(row) != len(rows[0]):
             raise ValueError("every annotator needs a value (or None) for every unit")
         for c, value in enumerate(row):
             if value is not None:
+                if order is not None and value not in codes:
+                    raise ValueError(f"{value!r} is not on the scale")
                 data[r, c] = codes.setdefault(value, len(codes))
-    if len(codes) < 2:
+                used.add(value)
+    if len(used) < 2:
         return None
     try:
         with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 is "undefined", said below
-            alpha = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+            alpha = float(krippendorff.alpha(reliability_data=data, level_of_measurement=level))
     except ValueError:
         return None
     return None if math.isnan(alpha) else alpha
+
+
+def krippendorff_alpha_nominal(rows: Sequence[Sequence[str | None]]) -> float | None:
+    """Krippendorff's alpha, nominal level, one row per annotator, one column per unit.
+
+    ``None`` in a row is a missing value. Computed by the ``krippendorff`` package; returns None
+    when alpha is undefined (no unit coded by two annotators, or a single value overall).
+    """
+    return _krippendorff(rows, "nominal")
+
+
+def krippendorff_alpha_ordinal(
+    rows: Sequence[Sequence[str | None]], scale: Sequence[str]
+) -> float | None:
+    """Krippendorff's alpha, ordinal level: values are ranked by their position in ``scale``.
+
+    Raises ValueError for a value that is not on the scale; returns None when undefined.
+    """
+    return _krippendorff(rows, "ordinal", scale)
+
+
+# -- the analysis layers: actors, events, frames ----------------------------------------------
+
+# The Media Frames Corpus's five-point tone scale, from one end to the other (the order is all an
+# ordinal alpha needs). Reports take a schema's own scale when it has one.
+TONE_SCALE: tuple[str, ...] = (
+    "explicit_anti",
+    "implicit_anti",
+    "neutral",
+    "implicit_pro",
+    "explicit_pro",
+)
+
+
+class ActorIdentity:
+    """One name per real-world actor across annotation sets that do not share a database.
+
+    Two actors are the same when they have the same uid (seed actors, actors exported from one
+    database) or the same name ignoring case and runs of white space (actors two analysts made
+    separately), and so on transitively: the rule by which importing a record finds the stored
+    actor. The name given to an actor is that of its first occurrence (``add`` order).
+    """
+
+    def __init__(self) -> None:
+        self._parent: dict[tuple[str, str], tuple[str, str]] = {}
+        self._seq: dict[tuple[str, str], int] = {}  # node -> order of creation
+        self._name: dict[tuple[str, str], str] = {}  # node -> name of the actor that made it
+
+    def _find(self, node: tuple[str, str]) -> tuple[str, str]:
+        while self._parent[node] != node:
+            self._parent[node] = self._parent[self._parent[node]]
+            node = self._parent[node]
+        return node
+
+    @staticmethod
+    def _nodes(actor: Actor) -> list[tuple[str, str]]:
+        nodes = [("name", " ".join(actor.name.split()).casefold())]
+        if actor.uid:
+            nodes.insert(0, ("uid", actor.uid))
+        return nodes
+
+    def add(self, actor: Actor) -> None:
+        nodes = self._nodes(actor)
+        for node in nodes:
+            if node not in self._parent:
+                self._parent[node] = node
+                self._seq[node] = len(self._seq)
+                self._name[node] = actor.name
+        roots = {self._find(node) for node in nodes}
+        # The class's oldest node was made by its first actor: it stays the root.
+        keep = min(roots, key=self._seq.__getitem__)
+        for root in roots:
+            self._parent[root] = keep
+
+    def name(self, actor: Actor) -> str:
+        """The name standing for ``actor`` and every actor it is the same as."""
+        known = [node for node in self._nodes(actor) if node in self._parent]
+        return self._name[self._find(known[0])] if known else actor.name
+
+
+def frames_coded(frames: FrameAssessment | None) -> bool:
+    """Whether an annotator framed the document: a frame present, a primary or headline frame, a
+    tone, or a role. (A set whose only framing is evidence spans did not fill in the framing.)"""
+    return frames is not None and not frames.is_empty
+
+
+def frame_present(frames: FrameAssessment, dimension: str) -> bool:
+    """A dimension is present when listed among the frames present or given as the primary."""
+    return dimension in frames.frames or frames.primary == dimension
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    """An event's trigger as a span labelled with the event's category (for matching)."""
+
+    start: int
+    end: int
+    label: str
+
+
+def event_matches(a: Sequence[Event], b: Sequence[Event]) -> list[tuple[int, int]]:
+    """One-to-one pairs of events whose triggers overlap, greedily by largest overlap.
+
+    The pairing of the confusion matrix (``overlap_matches`` with ``same_label=False``) on the
+    trigger spans labelled with the events' categories: larger overlap first, then the same
+    category, identical boundaries, closer boundaries, position.
+    """
+    triggers_a = [_Trigger(e.trigger.start, e.trigger.end, e.category) for e in a]
+    triggers_b = [_Trigger(e.trigger.start, e.trigger.end, e.category) for e in b]
+    return overlap_matches(triggers_a, triggers_b, same_label=False)
+
+
+@dataclass(slots=True)
+class EventAgreement:
+    """Events of B against the reference A: trigger matching, then the category of matched pairs."""
+
+    n_a: int = 0
+    n_b: int = 0
+    categories_a: list[str] = field(default_factory=list)  # of matched pairs, in order
+    categories_b: list[str] = field(default_factory=list)
+
+    def add(self, a: Sequence[Event], b: Sequence[Event]) -> None:
+        self.n_a += len(a)
+        self.n_b += len(b)
+        for i, j in event_matches(a, b):
+            self.categories_a.append(a[i].category)
+            self.categories_b.append(b[j].category)
+
+    @property
+    def matched(self) -> int:
+        return len(self.categories_a)
+
+    @property
+    def trigger(self) -> Counts:
+        return Counts(self.matched, self.n_a, self.n_b)
+
+    @property
+    def same_category(self) -> int:
+        return sum(1 for x, y in zip(self.categories_a, self.categories_b, strict=True) if x == y)
+
+    @property
+    def kappa(self) -> Kappa:
+        return cohen_kappa(self.categories_a, self.categories_b)
+
+    def to_json(self) -> dict[str, Any]:
+        kappa = self.kappa
+        return {
+            "events_a": self.n_a,
+            "events_b": self.n_b,
+            "trigger": self.trigger.to_json(),
+            "matched": self.matched,
+            "same_category": self.same_category,
+            "observed_agreement": kappa.observed,
+            "expected_agreement": kappa.expected,
+            "cohen_kappa": kappa.kappa,
+        }
+
+
+@dataclass(slots=True)
+class ActorLinkAgreement:
+    """Actor links of strictly matched spans: the same canonical actor on both sides or not."""
+
+    linked_a: int = 0  # spans A linked to an actor (compared documents)
+    linked_b: int = 0
+    span_pairs: int = 0  # strictly matched span pairs
+    same: int = 0  # both linked, to the same actor
+    different: int = 0  # both linked, to different actors
+    only_a: int = 0  # A linked its span, B did not
+    only_b: int = 0
+
+    @property
+    def linked_pairs(self) -> int:
+        return self.same + self.different + self.only_a + self.only_b
+
+    @property
+    def agreement(self) -> float | None:
+        return _ratio(self.same, self.linked_pairs)
+
+    def add(
+        self,
+        a: Sequence[SpanLike],
+        b: Sequence[SpanLike],
+        links_a: Mapping[int, str],
+        links_b: Mapping[int, str],
+    ) -> None:
+        def actor(span: Any, links: Mapping[int, str]) -> str | None:
+            ident = getattr(span, "id", None)
+            return None if ident is None else links.get(ident)
+
+        self.linked_a += sum(1 for s in a if actor(s, links_a) is not None)
+        self.linked_b += sum(1 for s in b if actor(s, links_b) is not None)
+        for i, j in strict_matches(a, b):
+            self.span_pairs += 1
+            x, y = actor(a[i], links_a), actor(b[j], links_b)
+            if x is None and y is None:
+                continue
+            if x is None:
+                self.only_b += 1
+            elif y is None:
+                self.only_a += 1
+            elif x == y:
+                self.same += 1
+            else:
+                self.different += 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "linked_spans_a": self.linked_a,
+            "linked_spans_b": self.linked_b,
+            "span_pairs": self.span_pairs,
+            "linked_pairs": self.linked_pairs,
+            "same_actor": self.same,
+            "different_actor": self.different,
+            "linked_only_in_a": self.only_a,
+            "linked_only_in_b": self.only_b,
+            "agreement": self.agreement,
+        }
+
+
+@dataclass(slots=True)
+class FramingAgreement:
+    """Krippendorff's alpha of the document-level framing choices, across all annotators."""
+
+    documents: int  # compared documents framed by two or more annotators
+    dimensions: dict[str, float | None]  # presence of each dimension someone marked present
+    primary: float | None
+    tone: float | None
+    tone_ordinal: float | None
+
+
+def framing_agreement(
+    docs: Sequence[DocumentAnnotations],
+    annotators: Sequence[str],
+    tone_scale: Sequence[str] = TONE_SCALE,
+) -> tuple[FramingAgreement | None, list[str]]:
+    """Alpha (nominal) of each dimension's presence, of the primary frame and of tone; tone's
+    ordinal alpha too. Units: documents held by two or more annotators; an annotator who did not
+    frame a document has missing values there. None when no unit was framed by two annotators."""
+    notes: list[str] = []
+    units = [doc for doc in docs if sum(1 for n in annotators if n in doc.spans) >= 2]
+    coded: list[dict[str, FrameAssessment]] = []
+    for doc in units:
+        here: dict[str, FrameAssessment] = {}
+        for name in annotators:
+            frames = doc.frames.get(name) if name in doc.spans else None
+            if frames is not None and frames_coded(frames):
+                here[name] = frames
+        coded.append(here)
+    framed_by_two = sum(1 for here in coded if len(here) >= 2)
+    if not framed_by_two:
+        if any(coded):
+            notes.append("no document was framed by two annotators: no framing figures")
+        return None, notes
+
+    def rows(value: Callable[[FrameAssessment], str | None]) -> list[list[str | None]]:
+        return [
+            [value(here[name]) if name in here else None for here in coded] for name in annotators
+        ]
+
+    marked = sorted(
+        {d for here in coded for f in here.values() for d in (*f.frames, f.primary) if d}
+    )
+    dimensions = {
+        dim: krippendorff_alpha_nominal(
+            rows(lambda f, dim=dim: "present" if frame_present(f, dim) else "absent")  # type: ignore[misc]
+        )
+        for dim in marked
+    }
+    undefined = [dim for dim, alpha in dimensions.items() if alpha is None]
+    if undefined:
+        notes.append(
+            "alpha of frame presence is undefined where every annotator made the same choice in "
+            "every document: " + ", ".join(undefined)
+        )
+    primary = krippendorff_alpha_nominal(rows(lambda f: f.primary or None))
+    tone_rows = rows(lambda f: f.tone or None)
+    tone = krippendorff_alpha_nominal(tone_rows)
+    off_scale = sorted({v for row in tone_rows for v in row if v is not None} - set(tone_scale))
+    tone_ordinal: float | None = None
+    if off_scale:
+        notes.append(
+            f"tone {', '.join(map(repr, off_scale))} is not on the tone scale: no ordinal alpha"
+        )
+    else:
+        tone_ordinal = krippendorff_alpha_ordinal(tone_rows, tone_scale)
+    return FramingAgreement(framed_by_two, dimensions, primary, tone, tone_ordinal), notes
 
 
 # -- whole comparisons ------------------------------------------------------------------------
@@ -344,6 +648,13 @@ class DocumentAnnotations:
     tokens: list[Token]
     spans: dict[str, list[Any]]
     title: str = ""
+    # The analysis, for annotators present in ``spans``: actor links (span id -> the canonical
+    # actor's name, see ActorIdentity), events, and the frame assessment (None: not framed).
+    links: dict[str, dict[int, str]] = field(default_factory=dict)
+    events: dict[str, list[Event]] = field(default_factory=dict)
+    frames: dict[str, FrameAssessment | None] = field(default_factory=dict)
+    # annotator -> actor id (as the events and frames refer to it) -> the canonical actor's name
+    actor_names: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -359,6 +670,18 @@ class PairAgreement:
     partial: SpanScores = field(default_factory=SpanScores)
     confusion: Confusion = field(default_factory=Confusion)
     kappa: Kappa = field(default_factory=lambda: Kappa(0, None, None))
+    events: EventAgreement = field(default_factory=EventAgreement)
+    actor_links: ActorLinkAgreement = field(default_factory=ActorLinkAgreement)
+
+    @property
+    def has_events(self) -> bool:
+        """Whether A or B has an event in a document both hold (else no event figures)."""
+        return bool(self.events.n_a or self.events.n_b)
+
+    @property
+    def has_links(self) -> bool:
+        """Whether A or B linked a span to an actor in a document both hold."""
+        return bool(self.actor_links.linked_a or self.actor_links.linked_b)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -371,9 +694,9 @@ class PairAgreement:
             "partial": self.partial.to_json(),
             "cohen_kappa": self.kappa.to_json(),
             "confusion": self.confusion.to_json(),
-            # Filled once events and actors are annotated; null until then.
-            "event_category": None,
-            "actor_links": None,
+            # Null when neither annotator has an event (a link) in the documents both hold.
+            "event_category": self.events.to_json() if self.has_events else None,
+            "actor_links": self.actor_links.to_json() if self.has_links else None,
         }
 
 
@@ -396,6 +719,8 @@ def compare_pair(docs: Sequence[DocumentAnnotations], a: str, b: str) -> PairAgr
         result.confusion.add(confusion_counts(spans_a, spans_b))
         x += token_labels(doc.tokens, spans_a)
         y += token_labels(doc.tokens, spans_b)
+        result.events.add(doc.events.get(a, []), doc.events.get(b, []))
+        result.actor_links.add(spans_a, spans_b, doc.links.get(a, {}), doc.links.get(b, {}))
     result.kappa = cohen_kappa(x, y)
     return result
 
@@ -413,6 +738,10 @@ class AgreementReport:
     pairs: list[PairAgreement]
     alpha_tokens: float | None
     notes: list[str] = field(default_factory=list)
+    framing: FramingAgreement | None = None
+    # Where the analysis differs, document by document (core.differences).
+    event_differences: list[EventDifference] = field(default_factory=list)
+    frame_differences: list[FrameDifference] = field(default_factory=list)
 
     @property
     def documents_only_in_one(self) -> int:
@@ -440,6 +769,7 @@ class AgreementReport:
         return out
 
     def to_json(self) -> dict[str, Any]:
+        framing = self.framing
         return {
             "schema": SCHEMA,
             "annotators": [
@@ -461,10 +791,16 @@ class AgreementReport:
             },
             "krippendorff_alpha": {
                 "token_labels": self.alpha_tokens,
-                # Document-level framing choices: null until frames are annotated.
-                "frame_dimensions": None,
-                "primary_frame": None,
-                "tone": None,
+                # Document-level framing choices: null when no document was framed by two.
+                "frame_dimensions": dict(framing.dimensions) if framing else None,
+                "primary_frame": framing.primary if framing else None,
+                "tone": framing.tone if framing else None,
+                "tone_ordinal": framing.tone_ordinal if framing else None,
+            },
+            "framing": {"documents": framing.documents if framing else 0},
+            "differences": {
+                "events": [d.to_json() for d in self.event_differences],
+                "frames": [d.to_json() for d in self.frame_differences],
             },
             "notes": list(self.notes),
         }
@@ -474,8 +810,12 @@ def compare(
     docs: Sequence[DocumentAnnotations],
     annotators: Sequence[str],
     sources: Mapping[str, str] | None = None,
+    tone_scale: Sequence[str] = TONE_SCALE,
 ) -> AgreementReport:
-    """All figures for ``annotators`` (two or more) over ``docs``."""
+    """All figures for ``annotators`` (two or more) over ``docs``; ``tone_scale`` orders the tone
+    values from one end to the other for the ordinal alpha of tone."""
+    from annotator.core.differences import event_differences, frame_differences
+
     names = list(annotators)
     if len(names) < 2 or len(set(names)) != len(names):
         raise ValueError("agreement needs two or more distinct annotators")
@@ -511,6 +851,23 @@ def compare(
             )
         if pair.documents_compared and pair.strict.overall.f1 is None:
             notes.append(f"span F1 of {pair.a} and {pair.b} is undefined: neither marked any span")
+        if pair.has_events and pair.events.matched and pair.events.kappa.kappa is None:
+            notes.append(
+                f"Cohen's kappa on event categories of {pair.a} and {pair.b} is undefined: "
+                "every matched event has one and the same category"
+            )
+    framing, framing_notes = framing_agreement(docs, names, tone_scale)
+    notes += framing_notes
+    differences_of_events: list[EventDifference] = []
+    differences_of_frames: list[FrameDifference] = []
+    for doc in docs:
+        present = [name for name in names if name in doc.spans]
+        if len(present) < 2:
+            continue
+        differences_of_events += event_differences(
+            doc.key, doc.events, present, doc.title, doc.actor_names, doc.spans
+        )
+        differences_of_frames += frame_differences(doc.key, doc.frames, present, doc.title)
     return AgreementReport(
         annotators=names,
         sources=dict(sources or {}),
@@ -521,4 +878,7 @@ def compare(
         pairs=pairs,
         alpha_tokens=alpha,
         notes=notes,
+        framing=framing,
+        event_differences=differences_of_events,
+        frame_differences=differences_of_frames,
     )

@@ -1,10 +1,14 @@
-"""Where annotators disagree in a document: spans grouped across annotators, each group's kind.
+"""Where annotators disagree in a document: spans grouped across annotators, each group's kind;
+and the differences of the analysis (events, framing) listed for the reviewer.
 
-Adjudication walks these differences one by one. Spans of different annotators are grouped the way
+Adjudication walks span differences one by one. Spans of different annotators are grouped the way
 the agreement figures match them (``core.agreement.overlap_matches``): greedily by largest overlap,
-at most one span per annotator in a group. A group in which every annotator has the same span is
-agreed; any other group is a difference: missing for some annotator (``only_a``/``only_b`` with
-two annotators, ``missing`` with more), a different label, or different boundaries.
+at most one span per annotator in a group. A group in which every annotator has the same span,
+linked to the same actor, is agreed; any other group is a difference: missing for some annotator
+(``only_a``/``only_b`` with two annotators, ``missing`` with more), a different label, different
+boundaries, or (the span being the same everywhere) a different linked actor.
+
+Events are grouped the same way by their triggers; frame assessments are compared per document.
 """
 
 from __future__ import annotations
@@ -12,8 +16,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from annotator.core.agreement import overlap
+from annotator.core.agreement import frame_present, frames_coded, overlap
+from annotator.core.events import Event, Ref
+from annotator.core.framing import FrameAssessment
 from annotator.core.model import Span
 
 
@@ -23,6 +30,7 @@ class DifferenceKind(StrEnum):
     MISSING = "missing"  # three or more annotators: some of them lack the span
     LABEL = "label"  # everyone has a span here, the labels differ (boundaries may too)
     BOUNDARIES = "boundaries"  # everyone has a span with this label, the offsets differ
+    ACTOR = "actor"  # everyone has the same span, the actors it is linked to differ (or some lack one)
 
 
 Group = dict[str, Span]
@@ -96,14 +104,25 @@ def _group_order(group: Group, annotators: Sequence[str]) -> tuple[int, int, int
     return start, end, first
 
 
-def is_agreed(group: Group, annotators: Sequence[str]) -> bool:
+Links = Mapping[str, Mapping[int, str]]  # annotator -> span id -> the linked actor's name
+
+
+def linked_actor(links: Links | None, name: str, span: Span) -> str | None:
+    """The actor ``name``'s span is linked to (None: no link, or links not compared)."""
+    if links is None or span.id is None:
+        return None
+    return links.get(name, {}).get(span.id)
+
+
+def is_agreed(group: Group, annotators: Sequence[str], links: Links | None = None) -> bool:
     if any(name not in group for name in annotators):
         return False
-    keys = {(s.start, s.end, s.label) for s in group.values()}
+    keys = {(s.start, s.end, s.label, linked_actor(links, n, s)) for n, s in group.items()}
     return len(keys) == 1
 
 
 def kind_of(group: Group, annotators: Sequence[str]) -> DifferenceKind:
+    """The kind of a group that is not agreed: presence first, then label, boundaries, actor."""
     missing = [name for name in annotators if name not in group]
     if missing:
         if len(annotators) == 2:
@@ -111,7 +130,9 @@ def kind_of(group: Group, annotators: Sequence[str]) -> DifferenceKind:
         return DifferenceKind.MISSING
     if len({s.label for s in group.values()}) > 1:
         return DifferenceKind.LABEL
-    return DifferenceKind.BOUNDARIES
+    if len({(s.start, s.end) for s in group.values()}) > 1:
+        return DifferenceKind.BOUNDARIES
+    return DifferenceKind.ACTOR
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +142,8 @@ class Difference:
     document_id: int
     versions: tuple[tuple[str, Span | None], ...]
     kind: DifferenceKind
+    # Each annotator's linked actor (None: no span, or no link); empty when links are not compared.
+    actors: tuple[tuple[str, str | None], ...] = ()
 
     @property
     def start(self) -> int:
@@ -148,17 +171,210 @@ class Difference:
     def boundaries_differ(self) -> bool:
         return len({(s.start, s.end) for _, s in self.versions if s is not None}) > 1
 
+    def actor(self, annotator: str) -> str | None:
+        """The actor ``annotator``'s version is linked to (None: none, or not compared)."""
+        return dict(self.actors).get(annotator)
+
+    @property
+    def actor_differs(self) -> bool:
+        return len({actor for name, actor in self.actors if self.version(name)}) > 1
+
 
 def document_differences(
-    document_id: int, spans: Mapping[str, Sequence[Span]], annotators: Sequence[str]
+    document_id: int,
+    spans: Mapping[str, Sequence[Span]],
+    annotators: Sequence[str],
+    links: Links | None = None,
 ) -> tuple[list[Span], list[Difference]]:
-    """The agreed spans and the differences of one document, in text order."""
+    """The agreed spans and the differences of one document, in text order.
+
+    With ``links`` (annotator -> span id -> linked actor's name), a span everyone has is agreed
+    only when everyone linked it to the same actor (or nobody linked it); otherwise it is an
+    ``actor`` difference.
+    """
     agreed: list[Span] = []
     differences: list[Difference] = []
     for group in group_spans(spans, annotators):
-        if is_agreed(group, annotators):
+        if is_agreed(group, annotators, links):
             agreed.append(group[annotators[0]])
             continue
         versions = tuple((name, group.get(name)) for name in annotators)
-        differences.append(Difference(document_id, versions, kind_of(group, annotators)))
+        actors: tuple[tuple[str, str | None], ...] = ()
+        if links is not None:
+            actors = tuple(
+                (name, None if span is None else linked_actor(links, name, span))
+                for name, span in versions
+            )
+        differences.append(Difference(document_id, versions, kind_of(group, annotators), actors))
     return agreed, differences
+
+
+# -- events and framing -------------------------------------------------------------------------
+
+EVENT_FIELDS = ("category", "mode", "context", "cameo", "factuality", "date")
+
+
+def _ref_key(ref: Ref | None, actor_names: Mapping[int, str], spans: Mapping[int, Span]) -> Any:
+    """What a reference points at, comparable across annotators: an actor's name, or offsets."""
+    if ref is None:
+        return None
+    if ref.actor_id is not None:
+        return ("actor", actor_names.get(ref.actor_id, f"#{ref.actor_id}"))
+    span = spans.get(ref.span_id)  # type: ignore[arg-type]
+    return ("span", span.start, span.end) if span is not None else ("span", None)
+
+
+@dataclass(frozen=True, slots=True)
+class EventDifference:
+    """Events of one document that annotators coded differently (or not all coded).
+
+    ``differs`` names what differs, in this order: ``missing`` (some annotators have no event
+    here), ``trigger`` (boundaries), the fields of EVENT_FIELDS, ``arguments``, ``source``.
+    """
+
+    document: str | int
+    title: str
+    versions: tuple[tuple[str, Event | None], ...]
+    differs: tuple[str, ...]
+
+    @property
+    def start(self) -> int:
+        return min(e.trigger.start for _, e in self.versions if e is not None)
+
+    @property
+    def end(self) -> int:
+        return max(e.trigger.end for _, e in self.versions if e is not None)
+
+    def to_json(self) -> dict[str, Any]:
+        def event_json(e: Event | None) -> dict[str, Any] | None:
+            if e is None:
+                return None
+            data: dict[str, Any] = {"start": e.trigger.start, "end": e.trigger.end}
+            data.update({name: getattr(e, name) for name in EVENT_FIELDS})
+            return data
+
+        return {
+            "document": self.document,
+            "title": self.title,
+            "start": self.start,
+            "end": self.end,
+            "differs": list(self.differs),
+            "versions": {name: event_json(e) for name, e in self.versions},
+        }
+
+
+def event_differences(
+    document: str | int,
+    events: Mapping[str, Sequence[Event]],
+    annotators: Sequence[str],
+    title: str = "",
+    actor_names: Mapping[str, Mapping[int, str]] | None = None,
+    spans: Mapping[str, Sequence[Span]] | None = None,
+) -> list[EventDifference]:
+    """Events grouped across ``annotators`` by their triggers (as spans are grouped, the trigger
+    labelled with the event's category), each group that is not identical everywhere.
+
+    Arguments and source are compared when ``actor_names`` (annotator -> actor id -> the canonical
+    actor's name) and ``spans`` (to resolve span references to offsets) are given.
+    """
+    triggers = {
+        name: [
+            Span(e.trigger.start, e.trigger.end, e.category, id=i)
+            for i, e in enumerate(events.get(name, ()))
+        ]
+        for name in annotators
+    }
+    by_id = {
+        name: {s.id: s for s in annotator_spans if s.id is not None}
+        for name, annotator_spans in (spans or {}).items()
+    }
+    out: list[EventDifference] = []
+    for group in group_spans(triggers, annotators):
+        versions = tuple(
+            (name, events[name][group[name].id] if name in group else None)  # type: ignore[index]
+            for name in annotators
+        )
+        present = [(name, e) for name, e in versions if e is not None]
+        differs: list[str] = []
+        if len(present) < len(annotators):
+            differs.append("missing")
+        if len({(e.trigger.start, e.trigger.end) for _, e in present}) > 1:
+            differs.append("trigger")
+        differs += [f for f in EVENT_FIELDS if len({getattr(e, f) for _, e in present}) > 1]
+        if actor_names is not None and spans is not None:
+
+            def key(name: str, ref: Ref | None) -> Any:
+                return _ref_key(ref, actor_names.get(name, {}), by_id.get(name, {}))
+
+            arguments = {
+                tuple(sorted((a.role, key(n, a.ref)) for a in e.arguments)) for n, e in present
+            }
+            if len(arguments) > 1:
+                differs.append("arguments")
+            if len({key(n, e.source) for n, e in present}) > 1:
+                differs.append("source")
+        if differs:
+            out.append(EventDifference(document, title, versions, tuple(differs)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class FrameDifference:
+    """One framing choice of a document on which annotators differ.
+
+    ``aspect``: ``framed`` (some annotators framed the document, others did not), ``dimension``
+    (``dimension`` is present for some, absent for others), ``primary`` or ``tone``. ``values``
+    gives each annotator's choice: "framed", "present"/"absent", the primary frame or the tone;
+    None where the annotator did not frame the document or left the choice empty.
+    """
+
+    document: str | int
+    title: str
+    aspect: str
+    dimension: str
+    values: tuple[tuple[str, str | None], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "title": self.title,
+            "aspect": self.aspect,
+            "dimension": self.dimension or None,
+            "values": dict(self.values),
+        }
+
+
+def frame_differences(
+    document: str | int,
+    frames: Mapping[str, FrameAssessment | None],
+    annotators: Sequence[str],
+    title: str = "",
+) -> list[FrameDifference]:
+    """Where the framing of one document differs among ``annotators`` (those who hold it)."""
+    coded: dict[str, FrameAssessment] = {}
+    for name in annotators:
+        assessment = frames.get(name)
+        if assessment is not None and frames_coded(assessment):
+            coded[name] = assessment
+    if not coded:
+        return []
+    out: list[FrameDifference] = []
+    if len(coded) < len(annotators):
+        values = tuple((name, "framed" if name in coded else None) for name in annotators)
+        out.append(FrameDifference(document, title, "framed", "", values))
+    if len(coded) < 2:
+        return out
+    marked = sorted({d for f in coded.values() for d in (*f.frames, f.primary) if d})
+    for dim in marked:
+        presence = {
+            name: ("present" if frame_present(f, dim) else "absent") for name, f in coded.items()
+        }
+        if len(set(presence.values())) > 1:
+            values = tuple((name, presence.get(name)) for name in annotators)
+            out.append(FrameDifference(document, title, "dimension", dim, values))
+    for aspect in ("primary", "tone"):
+        chosen = {name: getattr(f, aspect) or None for name, f in coded.items()}
+        if len(set(chosen.values())) > 1:
+            values = tuple((name, chosen.get(name)) for name in annotators)
+            out.append(FrameDifference(document, title, aspect, "", values))
+    return out
