@@ -5,6 +5,13 @@ The text is set once with ``setPlainText`` (article text is data, never markup).
 when the view scrolls or the spans change — never an edit of the document, never the whole text.
 Model suggestions get a dashed underline in the label's colour; the analyst's spans a solid fill;
 the current span an outline.
+
+Spans belong to layers that can be shown or hidden: entities (filled), actor links (an entity
+span linked to a canonical actor is also underlined, and its tooltip names the actor), event
+triggers (bold, wavy underline) and framing evidence (dotted underline). Nested and overlapping
+spans stay visible (longer ones are drawn first) and clickable: a click picks the innermost span,
+a second click at the same place the next one out. The selected event's trigger and arguments are
+boxed and tagged with their role (``set_event_marks``).
 """
 
 from __future__ import annotations
@@ -37,6 +44,14 @@ from annotator.gui.theme import mark_color, span_fill
 
 # How much of the text beyond the viewport gets highlights too, so a small scroll shows them.
 MARGIN_CHARS = 2000
+
+# Layers the analyst can show or hide, and the span layers each one covers ("actor" is the mark of
+# entity spans linked to an actor).
+LAYERS = ("entity", "actor", "event", "frame")
+LAYER_OF = {"entity": "entity", "event": "event", "frame": "frame", "persuasion": "frame"}
+EVENT_COLOR = "#D55E00"  # Okabe-Ito vermillion
+FRAME_COLOR = "#0072B2"  # Okabe-Ito blue
+PERSUASION_COLOR = "#CC79A7"  # Okabe-Ito reddish purple
 
 
 class ShownSpan(NamedTuple):
@@ -101,6 +116,7 @@ class SpanIndex:
 class ReadingPane(QPlainTextEdit):
     spanClicked = Signal(object, QPoint)  # ShownSpan, global position
     contextRequested = Signal(object, QPoint)  # ShownSpan | None, global position
+    currentChanged = Signal(object)  # ShownSpan | None
 
     def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,7 +141,10 @@ class ReadingPane(QPlainTextEdit):
         # ``set_first_spans``): the range they cover, and the loader of the rest.
         self._partial = 0  # the first screen's spans: those starting before this offset
         self._pending: Callable[[], None] | None = None
-        self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
+        self._formats: dict[tuple[str, bool, str, bool, bool], QTextCharFormat] = {}
+        self._hidden_layers: set[str] = set()
+        self._actor_names: dict[int, str] = {}  # span id -> name of the actor it mentions
+        self._event_marks: list[tuple[int, int, str]] = []  # (start, end, tag): the selected event
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.set_font_size(12)
 
@@ -147,6 +166,8 @@ class ReadingPane(QPlainTextEdit):
         self._current = None
         self._index = SpanIndex([])
         self._pending = None
+        self._actor_names = {}
+        self._event_marks = []
         self.setExtraSelections([])
         self._set_direction(is_rtl(text, lang))
         self.setPlainText(text)
@@ -251,6 +272,52 @@ class ReadingPane(QPlainTextEdit):
         self._show_suggestions = show
         self.refresh_highlights()
 
+    # -- layers, actor links, event marks ---------------------------------------------------------
+
+    def set_layer_visible(self, layer: str, visible: bool) -> None:
+        """Show or hide a layer (one of ``LAYERS``)."""
+        if visible:
+            self._hidden_layers.discard(layer)
+        else:
+            self._hidden_layers.add(layer)
+        self.refresh_highlights()
+
+    def layer_visible(self, layer: str) -> bool:
+        return layer not in self._hidden_layers
+
+    def set_actor_links(self, names: dict[int, str]) -> None:
+        """{span id: actor name} of the open document's actor mentions."""
+        self._actor_names = dict(names)
+        self.refresh_highlights()
+
+    def actor_of(self, item: ShownSpan) -> str:
+        """The name of the actor a span mentions, or ""."""
+        if item.suggestion or item.span.id is None:
+            return ""
+        return self._actor_names.get(item.span.id, "")
+
+    def set_event_marks(self, marks: list[tuple[int, int, str]], reveal: bool = False) -> None:
+        """Box these ranges, each tagged (the selected event's trigger and arguments)."""
+        self._event_marks = sorted(marks)
+        if marks and reveal:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._map.to_utf16(min(m[0] for m in marks)))
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self.viewport().update()
+
+    def event_marks(self) -> list[tuple[int, int, str]]:
+        return list(self._event_marks)
+
+    def _shown(self, item: ShownSpan) -> bool:
+        if item.suggestion:
+            return self._show_suggestions
+        layer = LAYER_OF.get(item.span.layer, item.span.layer)
+        if layer not in self._hidden_layers:
+            return True
+        # An actor mention stays visible (underlined) with the actor layer, entities hidden.
+        return layer == "entity" and "actor" not in self._hidden_layers and item.span.id in self._actor_names
+
     @property
     def offsets(self) -> OffsetMap:
         return self._map
@@ -270,6 +337,7 @@ class ReadingPane(QPlainTextEdit):
             self.ensureCursorVisible()
         self.refresh_highlights()
         self.viewport().update()
+        self.currentChanged.emit(item)
 
     def step_suggestion(self, forward: bool) -> ShownSpan | None:
         """Make the next (or previous) suggestion after the current position current."""
@@ -336,7 +404,7 @@ class ReadingPane(QPlainTextEdit):
         cp = self.codepoint_at(viewport_pos)
         if cp is None:
             return []
-        return [s for s in self._full_index().at(cp) if self._show_suggestions or not s.suggestion]
+        return [s for s in self._full_index().at(cp) if self._shown(s)]
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -348,17 +416,39 @@ class ReadingPane(QPlainTextEdit):
         return self._map.to_codepoint(top), self._map.to_codepoint(bottom)
 
     def _format(self, item: ShownSpan) -> QTextCharFormat:
-        key = (item.span.label, item.suggestion)
+        linked = bool(self.actor_of(item)) and "actor" not in self._hidden_layers
+        filled = "entity" not in self._hidden_layers
+        key = (item.span.label, item.suggestion, item.span.layer, linked, filled)
         fmt = self._formats.get(key)
         if fmt is None:
-            fmt = self._formats[key] = self._make_format(item)
+            fmt = self._formats[key] = self._make_format(item, linked, filled)
         return fmt
 
-    def _make_format(self, item: ShownSpan) -> QTextCharFormat:
+    def _make_format(self, item: ShownSpan, linked: bool = False, filled: bool = True) -> QTextCharFormat:
         # Colours adapt to the palette (light or dark) so the text keeps its contrast.
         fmt = QTextCharFormat()
         color = QColor(self.labels.color(item.span.label))
         palette = self.palette()
+        layer = item.span.layer
+        if not item.suggestion and layer in ("event", "frame", "persuasion"):
+            color = QColor({"event": EVENT_COLOR, "frame": FRAME_COLOR}.get(layer, PERSUASION_COLOR))
+            faint = QColor(color)
+            faint.setAlpha(28)
+            fmt.setBackground(faint)
+            fmt.setFontUnderline(True)
+            fmt.setUnderlineColor(mark_color(color, palette))
+            if layer == "event":
+                fmt.setFontWeight(QFont.Weight.Bold)
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            else:
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+            return fmt
+        if linked:
+            fmt.setFontUnderline(True)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(palette.color(QPalette.ColorRole.Text))
+            if not filled:
+                return fmt
         if item.suggestion:
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
             fmt.setUnderlineColor(mark_color(color, palette))
@@ -395,7 +485,7 @@ class ReadingPane(QPlainTextEdit):
         # Before the rest is loaded, the first screen's spans are enough for what ends before
         # the last offset they were loaded up to.
         index = self._index if (self._pending and b <= self._partial) else self._full_index()
-        items = [i for i in index.overlapping(a, b) if self._show_suggestions or not i.suggestion]
+        items = [i for i in index.overlapping(a, b) if self._shown(i)]
         # Longer spans first so nested shorter ones are drawn on top and stay visible.
         items.sort(key=lambda i: (-(i.span.end - i.span.start), not i.suggestion))
         selections = []
@@ -446,15 +536,48 @@ class ReadingPane(QPlainTextEdit):
 
     def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().paintEvent(event)
-        if self._current is None:
+        if self._current is None and not self._event_marks:
             return
         painter = QPainter(self.viewport())
-        pen = QPen(self.palette().color(QPalette.ColorRole.Text))
-        pen.setWidth(2)
-        painter.setPen(pen)
-        for rect in self.span_rects(self._current.span.start, self._current.span.end):
-            painter.drawRect(rect)
+        if self._event_marks:
+            self._paint_event_marks(painter)
+        if self._current is not None:
+            pen = QPen(self.palette().color(QPalette.ColorRole.Text))
+            pen.setWidth(2)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for rect in self.span_rects(self._current.span.start, self._current.span.end):
+                painter.drawRect(rect)
         painter.end()
+
+    def _paint_event_marks(self, painter: QPainter) -> None:
+        """Dashed boxes round the selected event's trigger and arguments, each with a small tag
+        naming its role above its first line."""
+        color = mark_color(QColor(EVENT_COLOR), self.palette())
+        font = QFont(self.font())
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.62))
+        font.setBold(True)
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        a, b = self.visible_range()
+        for start, end, tag in self._event_marks:
+            if end < a or start > b + 1:
+                continue
+            rects = self.span_rects(start, end)
+            pen = QPen(color)
+            pen.setWidth(2)
+            pen.setStyle(Qt.PenStyle.SolidLine if tag == "trigger" else Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for rect in rects:
+                painter.drawRect(rect.adjusted(-1, -1, 1, 1))
+            if rects and tag:
+                first = rects[0]
+                width = metrics.horizontalAdvance(tag) + 6
+                box = QRect(first.left() - 1, first.top() - metrics.height() + 1, width, metrics.height())
+                painter.fillRect(box, color)
+                painter.setPen(self.palette().color(QPalette.ColorRole.Base))
+                painter.drawText(box, Qt.AlignmentFlag.AlignCenter, tag)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
@@ -487,8 +610,13 @@ class ReadingPane(QPlainTextEdit):
             return
         hits = self.spans_at(pos)
         if hits:
-            self.set_current(hits[0], reveal=False)
-            self.spanClicked.emit(hits[0], self.viewport().mapToGlobal(pos))
+            # Innermost first; a click where the current span is picks the next one out, so
+            # that every span of a nest can be reached.
+            target = hits[0]
+            if self._current in hits:
+                target = hits[(hits.index(self._current) + 1) % len(hits)]
+            self.set_current(target, reveal=False)
+            self.spanClicked.emit(target, self.viewport().mapToGlobal(pos))
         elif self._current is not None:
             self.set_current(None, reveal=False)
 
@@ -504,13 +632,27 @@ class ReadingPane(QPlainTextEdit):
             if hits:
                 lines = []
                 for item in hits:
-                    who = f"suggested by {item.span.annotator}" if item.suggestion else "confirmed"
-                    lines.append(f"{item.span.label} · {who}")
+                    lines.append(self.describe(item))
                 QToolTip.showText(event.globalPos(), "\n".join(lines), self)
             else:
                 QToolTip.hideText()
             return True
         return super().event(event)
+
+    def describe(self, item: ShownSpan) -> str:
+        """One line about a span, for its tooltip: label, layer, whose, which actor."""
+        label = item.span.label.replace("_", " ")
+        if item.suggestion:
+            return f"{label} · suggested by {item.span.annotator}"
+        layer = item.span.layer
+        if layer == "event":
+            return f"event {label} (trigger)"
+        if layer == "frame":
+            return f"frame: {label}"
+        if layer == "persuasion":
+            return f"persuasion technique: {label}"
+        actor = self.actor_of(item)
+        return f"{label} · confirmed" + (f" · actor: {actor}" if actor else "")
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.ToolTip:
