@@ -47,7 +47,11 @@ def figure_import(workdir: Path, count: int, repeat: int) -> list[Result]:
 
 
 def _baseline_export(db: Path, out: Path) -> int:
-    """The floor: read the same rows with sqlite3 and json.dumps the same records to a file."""
+    """The floor: read the same rows with sqlite3 and json.dumps the same records to a file.
+
+    It writes what the native export writes, byte for byte, for a database without actors,
+    events or frames (the benchmark's): the figure checks that the files are equal.
+    """
     con = sqlite3.connect(db)
     annotators = dict(con.execute("SELECT id, name FROM annotator"))
     spans = con.execute(
@@ -62,20 +66,22 @@ def _baseline_export(db: Path, out: Path) -> int:
             " FROM document ORDER BY id"
         ):
             doc_id, text = doc[0], doc[1]
-            groups: dict[int, list[dict[str, object]]] = {}
+            groups: dict[str, list[dict[str, object]]] = {}
             while pending is not None and pending[0] == doc_id:
-                groups.setdefault(pending[1], []).append(
-                    {"start": pending[2], "end": pending[3], "label": pending[4],
-                     "text": text[pending[2]:pending[3]], "origin": pending[5], "layer": pending[6]}
+                group = groups.setdefault(annotators[pending[1]], [])
+                group.append(
+                    {"id": len(group) + 1, "start": pending[2], "end": pending[3],
+                     "label": pending[4], "text": text[pending[2]:pending[3]],
+                     "origin": pending[5], "layer": pending[6]}
                 )
                 pending = next(spans, None)
             meta = dict(zip(("title", "source", "date", "lang", "url", "filename"), doc[3:9],
                             strict=True))
-            for ann, group in (groups.items() if groups else [(None, [])]):
+            for name, group in (sorted(groups.items()) if groups else [(None, [])]):
                 handle.write(json.dumps({
-                    "text": text, "text_sha256": doc[2], "meta": meta,
-                    "annotator": annotators.get(ann) if ann is not None else None,
-                    "status": doc[9], "spans": group, "format_version": 1,
+                    "text": text, "text_sha256": doc[2], "meta": meta, "annotator": name,
+                    "status": doc[9], "spans": group, "actors": [], "events": [], "frames": None,
+                    "format_version": 2,
                 }, ensure_ascii=False))
                 handle.write("\n")
                 count += 1
@@ -97,11 +103,13 @@ def figure_export(db: Path, workdir: Path, count: int, repeat: int) -> list[Resu
         ours.append(count / (time.perf_counter() - t0))
         store.close()
         records = report.total_records
+        ours_bytes = out.read_bytes()
         out.unlink()
         t0 = time.perf_counter()
         n = _baseline_export(db, out)
         base.append(count / (time.perf_counter() - t0))
         assert n == records, (n, records)
+        assert out.read_bytes() == ours_bytes, "the baseline must write what the export writes"
         out.unlink()
     m, b = median(ours), median(base)
     return [

@@ -8,6 +8,7 @@ documents and suggestions together, so a kill never leaves half a file in the da
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,48 +78,25 @@ def import_paths(
     report = ImportReport()
     files = read_all(paths)
     total = sum(len(docs) for _, docs in files)
-    done = 0
     seen: dict[str, int] = {}
+    repeats: list[tuple[int, str]] = []
     task.progress(0, total, "reading")
     try:
-        for path, docs in files:
-            task.check()
-            existing = store.existing_shas(d.sha256 for d in docs)
-            fresh: list[Document] = []
-            for doc in docs:
-                known = existing.get(doc.sha256, seen.get(doc.sha256))
-                if known is not None:
-                    report.skipped.append((doc.meta.filename, known))
-                    continue
-                seen[doc.sha256] = -1
-                if not doc.meta.lang:
-                    doc.meta = doc.meta.with_(lang=detect_language(doc.text))
-                fresh.append(doc)
+        fresh_files, repeats = _fresh_documents(store, files, seen, report, task)
+        suggest = _suggester(fresh_files, labels, registry, report, task, total)
+        done = len(report.skipped)
+        for path, fresh in fresh_files:
             spans_by_index: dict[int, list[Span]] = {}
             annotators: dict[str, list[int]] = defaultdict(list)
-            if registry is not None and fresh:
-                by_lang: dict[str, list[int]] = defaultdict(list)
-                for i, doc in enumerate(fresh):
-                    by_lang[doc.meta.lang].append(i)
-                for lang, indices in by_lang.items():
-                    task.progress(done, total, f"loading the {lang or 'unknown'} model")
-                    loaded = registry.load(lang)
-                    if loaded is None:
-                        notice = f"no suggestions for {lang or 'unknown language'}: {registry.error(lang)}"
-                        if notice not in report.notices:
-                            report.notices.append(notice)
-                        continue
-                    nlp, info = loaded
-                    report.models[lang] = f"{info.name} {info.version}".strip()
-                    texts = [fresh[i].text for i in indices]
-                    for i, spans in zip(
-                        indices, preannotate(nlp, texts, labels, lambda: task.cancelled), strict=False
-                    ):
-                        spans_by_index[i] = spans
-                        annotators[f"{info.name}\t{info.version}"].append(i)
-                        done += 1
-                        task.progress(done, total, f"pre-annotating {fresh[i].meta.filename}")
-                    task.check()
+            for i, doc in enumerate(fresh):
+                task.check()
+                found = suggest(doc)
+                if found is not None:
+                    key, spans = found
+                    spans_by_index[i] = spans
+                    annotators[key].append(i)
+                    done += 1
+                    task.progress(done, total, f"pre-annotating {doc.meta.filename}")
             # One transaction per file: its documents and all their suggestions.
             for doc, doc_id in _store_file(store, fresh, spans_by_index, annotators, report):
                 seen[doc.sha256] = doc_id
@@ -127,7 +105,94 @@ def import_paths(
             task.progress(done, total, f"stored {path.name}")
     except Cancelled:
         report.cancelled = True
+    # A text met twice in this import is reported with the id its first copy got.
+    for position, sha in repeats:
+        name, _ = report.skipped[position]
+        report.skipped[position] = (name, seen.get(sha, -1))
     return report
+
+
+def _fresh_documents(
+    store: Store,
+    files: list[tuple[Path, list[Document]]],
+    seen: dict[str, int],
+    report: ImportReport,
+    task: TaskState,
+) -> tuple[list[tuple[Path, list[Document]]], list[tuple[int, str]]]:
+    """Each file's documents not stored yet (languages detected), and where in
+    ``report.skipped`` the texts met twice in this import are (with their hash)."""
+    fresh_files: list[tuple[Path, list[Document]]] = []
+    repeats: list[tuple[int, str]] = []  # filled in place: a cancel keeps what was found
+    for path, docs in files:
+        task.check()
+        existing = store.existing_shas(d.sha256 for d in docs)
+        fresh: list[Document] = []
+        for doc in docs:
+            known = existing.get(doc.sha256)
+            if known is None and doc.sha256 in seen:
+                repeats.append((len(report.skipped), doc.sha256))
+                known = -1
+            if known is not None:
+                report.skipped.append((doc.meta.filename, known))
+                continue
+            seen[doc.sha256] = -1
+            if not doc.meta.lang:
+                doc.meta = doc.meta.with_(lang=detect_language(doc.text))
+            fresh.append(doc)
+        fresh_files.append((path, fresh))
+    return fresh_files, repeats
+
+
+Suggest = Callable[[Document], tuple[str, list[Span]] | None]
+
+
+def _suggester(
+    fresh_files: list[tuple[Path, list[Document]]],
+    labels: LabelSet,
+    registry: PipelineRegistry | None,
+    report: ImportReport,
+    task: TaskState,
+    total: int,
+) -> Suggest:
+    """A function giving each document, in import order, its suggestions and who made them
+    ("name\tversion"), or None without a model for its language.
+
+    Each language's pipeline runs once over all that language's texts, across files, so that
+    ``nlp.pipe`` fills its batches: pre-annotating a folder of single-article files one file
+    at a time ran spaCy on batches of one (see bench/, "preannotate"). Files are still stored
+    one by one, each as soon as its last document is annotated.
+    """
+    if registry is None:
+        return lambda _doc: None
+    texts: dict[str, list[str]] = defaultdict(list)
+    for _path, fresh in fresh_files:
+        for doc in fresh:
+            texts[doc.meta.lang].append(doc.text)
+    streams: dict[str, tuple[str, Iterator[list[Span]]]] = {}
+    for lang, lang_texts in texts.items():
+        task.progress(len(report.skipped), total, f"loading the {lang or 'unknown'} model")
+        loaded = registry.load(lang)
+        if loaded is None:
+            notice = f"no suggestions for {lang or 'unknown language'}: {registry.error(lang)}"
+            if notice not in report.notices:
+                report.notices.append(notice)
+            continue
+        nlp, info = loaded
+        report.models[lang] = f"{info.name} {info.version}".strip()
+        stream = preannotate(nlp, lang_texts, labels, lambda: task.cancelled)
+        streams[lang] = (f"{info.name}\t{info.version}", stream)
+
+    def suggest(doc: Document) -> tuple[str, list[Span]] | None:
+        entry = streams.get(doc.meta.lang)
+        if entry is None:
+            return None
+        key, stream = entry
+        spans = next(stream, None)
+        if spans is None:  # the stream ends early only when the import is cancelled
+            raise Cancelled()
+        return key, spans
+
+    return suggest
 
 
 def _store_file(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,17 @@ def _document(row: object) -> Document:
 
 
 _ORIGINS = {origin.value: origin for origin in Origin}
+
+
+def _column_default(column: Any) -> object:
+    """The Python-side default of a column (a value, or a function of no argument)."""
+    default = column.default
+    if default is None:
+        return None
+    if default.is_callable:
+        return default.arg(None)
+    return default.arg
+_span_order = attrgetter("start", "end", "id")
 
 
 def _span(row: object, annotator: str = "") -> Span:
@@ -146,18 +158,8 @@ class Store:
         now = utcnow()
         ids: list[int] = []
         with self.engine.begin() as conn:
-            for doc in documents:
-                new_id = conn.execute(
-                    insert(_DOC).values(
-                        text=doc.text,
-                        text_sha256=doc.sha256,
-                        status=doc.status.value,
-                        created_at=now,
-                        updated_at=now,
-                        **_meta_columns(doc.meta),
-                    )
-                ).inserted_primary_key[0]
-                ids.append(new_id)
+            if documents:
+                ids = self._insert_documents(conn, documents, now)
             rows = [
                 self._span_values(ids[index], annotator_id, span, now)
                 for index, annotator_id, doc_spans in spans
@@ -168,6 +170,39 @@ class Store:
         for doc, new_id in zip(documents, ids, strict=True):
             doc.id = new_id
         return ids
+
+    @staticmethod
+    def _insert_documents(conn: Any, documents: Sequence[Document], now: str) -> list[int]:
+        """Insert in one ``executemany`` inside the caller's transaction; return the new ids.
+
+        One statement for the lot, not one per document: an import of 100,000 short texts spent
+        most of its time building SQLAlchemy statements (see bench/, "import"). The new ids are
+        read back by text hash (unique), among the rows past the largest id seen before.
+        """
+        before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM document").scalar()
+        columns = [c for c in _DOC.columns if c.name != "id"]
+        rows = []
+        for doc in documents:
+            values: dict[str, object] = {
+                "text": doc.text, "text_sha256": doc.sha256, "status": doc.status.value,
+                "created_at": now, "updated_at": now, **_meta_columns(doc.meta),
+            }
+            rows.append(tuple(
+                values[c.name] if c.name in values else _column_default(c) for c in columns
+            ))
+        names = ", ".join(f'"{c.name}"' for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        # Through SQLAlchemy, so that a duplicate text becomes DuplicateDocumentError (engine.py).
+        conn.exec_driver_sql(f"INSERT INTO document ({names}) VALUES ({marks})", rows)
+        wanted = {doc.sha256 for doc in documents}
+        found = {
+            sha: doc_id
+            for doc_id, sha in conn.exec_driver_sql(
+                "SELECT id, text_sha256 FROM document WHERE id > ?", (before,)
+            )
+            if sha in wanted
+        }
+        return [found[doc.sha256] for doc in documents]
 
     def get_document(self, doc_id: int) -> Document:
         with self.engine.connect() as conn:
@@ -527,7 +562,7 @@ class Store:
         self,
         annotator: str | None = None,
         status: Status | None = None,
-        batch: int = 500,
+        batch: int = 2000,
     ) -> Iterator[AnnotationRecord]:
         """Every (document, annotator) pair with spans, in document order, streamed in batches.
 
@@ -540,51 +575,70 @@ class Store:
                 ann_id = conn.execute(select(_ANN.c.id).where(_ANN.c.name == annotator)).scalar()
             if ann_id is None:
                 raise StoreError(f"no annotator named {annotator!r} in {self.path}")
+        # Plain SQL and positional rows: an export of 100,000 documents builds each record once
+        # and nothing else (see bench/, "export").
+        doc_sql = (
+            "SELECT id, text, text_sha256, title, source, date, lang, url, filename, status"
+            " FROM document WHERE id > ?" + (" AND status = ?" if status is not None else "")
+            + " ORDER BY id LIMIT ?"
+        )
+        only = " AND {t}.annotator_id = ?" if ann_id is not None else ""
+        # No join and no sort in SQL: annotators' names come from a dict, the (document,
+        # annotator, start) index gives the order (ties on start come by id: the few groups that
+        # have them are sorted by end below), and groups are sorted by name when yielded.
+        span_sql = (
+            'SELECT s.document_id, s.annotator_id, s.id, s.start, s."end", s.label, s.origin,'
+            " s.layer FROM span s WHERE s.document_id BETWEEN ? AND ?" + only.format(t="s")
+            + " ORDER BY s.document_id, s.annotator_id, s.start"
+        )
+        frame_sql = (
+            "SELECT f.document_id, a.name FROM frame_assessment f"
+            " JOIN annotator a ON a.id = f.annotator_id"
+            " WHERE f.document_id BETWEEN ? AND ?" + only.format(t="f")
+        )
+        origins, statuses = _ORIGINS, {s.value: s for s in Status}
+        names = {a.id: a.name for a in self.annotators()}
         last_id = 0
         while True:
-            query = select(_DOC).where(_DOC.c.id > last_id).order_by(_DOC.c.id).limit(batch)
-            if status is not None:
-                query = query.where(_DOC.c.status == status.value)
+            params: tuple[object, ...] = (last_id, status.value, batch) if status else (last_id, batch)
             with self.engine.connect() as conn:
-                docs = conn.execute(query).all()
+                raw = conn.connection.dbapi_connection
+                assert raw is not None
+                docs = raw.execute(doc_sql, params).fetchall()
                 if not docs:
                     return
-                ids = [d.id for d in docs]
-                span_query = (
-                    select(_SPAN, _ANN.c.name.label("annotator_name"))
-                    .join(_ANN, _ANN.c.id == _SPAN.c.annotator_id)
-                    .where(_SPAN.c.document_id.in_(ids))
-                    .order_by(_SPAN.c.document_id, _ANN.c.name, _SPAN.c.start, _SPAN.c.end, _SPAN.c.id)
-                )
+                bounds: tuple[object, ...] = (docs[0][0], docs[-1][0])
                 if ann_id is not None:
-                    span_query = span_query.where(_SPAN.c.annotator_id == ann_id)
+                    bounds += (ann_id,)
                 by_doc: dict[int, dict[str, list[Span]]] = {}
-                for r in conn.execute(span_query):
-                    by_doc.setdefault(r.document_id, {}).setdefault(r.annotator_name, []).append(
-                        _span(r, r.annotator_name)
-                    )
+                tied: list[list[Span]] = []
+                group: list[Span] = []
+                last: tuple[int, int, int] = (0, 0, -1)
+                for r in raw.execute(span_sql, bounds).fetchall():
+                    name = names[r[1]]
+                    if (r[0], r[1]) != last[:2]:
+                        group = by_doc.setdefault(r[0], {}).setdefault(name, [])
+                    elif r[3] == last[2] and (not tied or tied[-1] is not group):
+                        tied.append(group)
+                    last = (r[0], r[1], r[3])
+                    group.append(Span(r[3], r[4], r[5], origins[r[6]], r[7], r[2], name))
+                for group in tied:
+                    group.sort(key=_span_order)
                 # An annotator may have framed a document without marking any span.
-                frame_query = (
-                    select(_FRAME.c.document_id, _ANN.c.name)
-                    .join(_ANN, _ANN.c.id == _FRAME.c.annotator_id)
-                    .where(_FRAME.c.document_id.in_(ids))
-                )
-                if ann_id is not None:
-                    frame_query = frame_query.where(_FRAME.c.annotator_id == ann_id)
-                for r in conn.execute(frame_query):
-                    by_doc.setdefault(r.document_id, {}).setdefault(r.name, [])
+                for r in raw.execute(frame_sql, bounds).fetchall():
+                    by_doc.setdefault(r[0], {}).setdefault(r[1], [])
             for d in docs:
-                document = _document(d)
-                groups = by_doc.get(d.id, {})
+                meta = DocumentMeta(d[3], d[4], d[5], d[6], d[7], d[8])
+                groups = by_doc.get(d[0], {})
                 if not groups and annotator is None:
                     groups = {"": []}
                 for name, spans in sorted(groups.items()):
                     yield AnnotationRecord(
-                        text=document.text,
-                        meta=document.meta,
+                        text=d[1],
+                        meta=meta,
                         annotator=name or None,
-                        status=document.status,
+                        status=statuses[d[9]],
                         spans=spans,
-                        text_sha256=document.sha256,
+                        text_sha256=d[2],
                     )
-            last_id = docs[-1].id
+            last_id = docs[-1][0]
