@@ -1,10 +1,11 @@
 """Review colleagues' work: the agreement report, and adjudication into a gold set.
 
 The report compares two or more annotation sets, read from files (one set per file) or from the
-database (one set per annotator), over the documents they share, matched by ``text_sha256``.
-Token labels use spaCy's rule-based tokenizer (``spacy.blank(lang)``, no model), so figures do not
-depend on which pipelines are installed. The figures themselves are computed in
-``core.agreement`` and defined in ``docs/AGREEMENT.md``.
+database (one set per annotator), over the documents they share, matched by ``text_sha256``:
+spans, token labels, and the analysis (actor links, events, framing). Token labels use spaCy's
+rule-based tokenizer (``spacy.blank(lang)``, no model), so figures do not depend on which
+pipelines are installed. The figures themselves are computed in ``core.agreement`` and defined in
+``docs/AGREEMENT.md``.
 
 Adjudication walks the differences between annotators and writes each decision into the gold
 annotator's set as a command with ``do``/``undo`` (the GUI wraps them in its undo stack), exactly
@@ -15,25 +16,37 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.core.actors import Actor
 from annotator.core.agreement import (
     OUTSIDE,
+    ActorIdentity,
     AgreementReport,
     Counts,
     DocumentAnnotations,
+    PairAgreement,
     SpanScores,
     Token,
     compare,
 )
-from annotator.core.differences import Difference, document_differences
+from annotator.core.differences import (
+    EVENT_FIELDS,
+    Difference,
+    EventDifference,
+    FrameDifference,
+    document_differences,
+)
 from annotator.core.errors import InputError, InputErrors, StoreError
+from annotator.core.events import Event
+from annotator.core.framing import FrameAssessment
 from annotator.core.model import AnnotationRecord, Origin, Span
 from annotator.services.annotate import Change
 from annotator.store import Store
+from annotator.store.analysis import AnalysisRepo
 
 DEFAULT_LANG = "en"
 FALLBACK_LANG = "xx"  # spaCy's multi-language tokenizer, for languages spaCy cannot tokenize
@@ -147,20 +160,69 @@ def load_sets(paths: Sequence[Path], fmt: str = "auto") -> tuple[list[Annotation
     return sets, notices
 
 
+def tone_scale() -> tuple[str, ...]:
+    """The schema's tone values from one end of the scale to the other (for the ordinal alpha)."""
+    from annotator.core.schema import default_schema
+
+    return tuple(t.id for t in sorted(default_schema().tone, key=lambda t: t.value))
+
+
+def add_analysis(
+    doc: DocumentAnnotations,
+    name: str,
+    actors: Sequence[Actor],
+    mentions: dict[int, int],
+    events: Sequence[Event],
+    frames: FrameAssessment | None,
+    actor_name: Callable[[Actor], str],
+) -> None:
+    """Put one annotator's actor links, events and framing of ``doc`` where agreement reads them.
+
+    ``mentions`` maps span ids to the ids of ``actors``; ``actor_name`` gives the name that stands
+    for an actor in every set (the same real-world actor, the same name).
+    """
+    names = {actor.id: actor_name(actor) for actor in actors if actor.id is not None}
+    doc.actor_names[name] = names
+    doc.links[name] = {span: names[actor] for span, actor in mentions.items() if actor in names}
+    doc.events[name] = list(events)
+    doc.frames[name] = frames
+
+
 def documents_from_sets(sets: Sequence[AnnotationSet]) -> list[DocumentAnnotations]:
-    """One entry per distinct text (by sha256), in first-seen order, tokenized once."""
-    by_sha: dict[str, tuple[AnnotationRecord, dict[str, list[Span]]]] = {}
+    """One entry per distinct text (by sha256), in first-seen order, tokenized once.
+
+    Actors are told apart across files by ``ActorIdentity`` (same uid, or same name ignoring
+    case): the first file to name an actor gives the name that stands for it.
+    """
+    identity = ActorIdentity()
+    for annotation_set in sets:
+        for record in annotation_set.records:
+            for actor in record.actors:
+                identity.add(actor)
+    by_sha: dict[str, tuple[AnnotationRecord, dict[str, AnnotationRecord]]] = {}
     langs: dict[str, str] = {}
     for annotation_set in sets:
         for record in annotation_set.records:
             entry = by_sha.setdefault(record.text_sha256, (record, {}))
-            entry[1][annotation_set.name] = list(record.spans)
+            entry[1][annotation_set.name] = record
             if record.meta.lang and not langs.get(record.text_sha256):
                 langs[record.text_sha256] = record.meta.lang
     docs: list[DocumentAnnotations] = []
-    for sha, (record, spans) in by_sha.items():
-        tokens = _TOKENIZERS.tokens(record.text, langs.get(sha, "")) if len(spans) > 1 else []
-        docs.append(DocumentAnnotations(sha, tokens, spans, record.meta.title))
+    for sha, (first, records) in by_sha.items():
+        tokens = _TOKENIZERS.tokens(first.text, langs.get(sha, "")) if len(records) > 1 else []
+        spans = {name: list(record.spans) for name, record in records.items()}
+        doc = DocumentAnnotations(sha, tokens, spans, first.meta.title)
+        for name, record in records.items():
+            add_analysis(
+                doc,
+                name,
+                record.actors,
+                record.mentions,
+                record.events,
+                record.frames,
+                identity.name,
+            )
+        docs.append(doc)
     return docs
 
 
@@ -177,7 +239,9 @@ def review_files(paths: Sequence[Path], fmt: str = "auto") -> AgreementReport:
         raise InputError("review needs two or more annotation files")
     sets, notices = load_sets(paths, fmt)
     docs = documents_from_sets(sets)
-    report = compare(docs, [s.name for s in sets], {s.name: s.source for s in sets})
+    report = compare(
+        docs, [s.name for s in sets], {s.name: s.source for s in sets}, tone_scale()
+    )
     report.notes = notices + _fallback_notes() + report.notes
     return report
 
@@ -193,15 +257,24 @@ def _resolve_annotators(store: Store, names: Sequence[str]) -> dict[str, int]:
     return {n: known[n] for n in names}
 
 
+def _actor_name(actor: Actor) -> str:
+    return actor.name  # in one database an actor is one row, its name unique
+
+
 def review_database(db: Path | str, names: Sequence[str]) -> AgreementReport:
     """The agreement report of annotators' sets in a database.
 
-    A document belongs to an annotator's set when that annotator has at least one span in it.
+    A document belongs to an annotator's set when that annotator has at least one span in it or
+    a frame assessment of it.
     """
     store = Store(db)
     try:
         ids = _resolve_annotators(store, names)
-        annotated = {name: set(store.annotated_document_ids(ann)) for name, ann in ids.items()}
+        analysis = AnalysisRepo(store)
+        annotated = {
+            name: set(store.annotated_document_ids(ann)) | set(analysis.framed_document_ids(ann))
+            for name, ann in ids.items()
+        }
         all_ids = sorted(set().union(*annotated.values()))
         docs: list[DocumentAnnotations] = []
         for doc_id in all_ids:
@@ -211,10 +284,18 @@ def review_database(db: Path | str, names: Sequence[str]) -> AgreementReport:
             tokens: list[Token] = []
             if len(present) > 1:
                 tokens = _TOKENIZERS.tokens(document.text, document.meta.lang)
-            docs.append(DocumentAnnotations(document.sha256, tokens, spans, document.meta.title))
+            doc = DocumentAnnotations(document.sha256, tokens, spans, document.meta.title)
+            if len(present) > 1:  # the analysis is only compared where two sets hold it
+                for n in present:
+                    found = analysis.record_analysis(doc_id, ids[n])
+                    add_analysis(
+                        doc, n, found.actors, found.mentions, found.events, found.frames,
+                        _actor_name,
+                    )
+            docs.append(doc)
     finally:
         store.close()
-    report = compare(docs, list(names), {n: f"{db}" for n in names})
+    report = compare(docs, list(names), {n: f"{db}" for n in names}, tone_scale())
     report.notes = _fallback_notes() + report.notes
     return report
 
@@ -255,6 +336,95 @@ def _score_rows(strict: SpanScores, partial: SpanScores) -> list[str]:
     return rows
 
 
+def _analysis_rows(pair: PairAgreement) -> list[str]:
+    rows: list[str] = []
+    if pair.has_events:
+        ev = pair.events
+        t = ev.trigger
+        k = ev.kappa
+        rows.append(
+            f"  Events paired by trigger overlap: {ev.n_a} in A, {ev.n_b} in B, {ev.matched} "
+            f"paired; trigger P {_f(t.precision)} R {_f(t.recall)} F1 {_f(t.f1)}"
+        )
+        rows.append(
+            f"  Event category of paired events: the same in {ev.same_category} of {ev.matched} "
+            f"(observed {_f(k.observed)}, expected {_f(k.expected)}), "
+            f"Cohen's kappa {_f(k.kappa)}"
+        )
+    else:
+        rows.append("  Events: none in the documents both hold")
+    if pair.has_links:
+        links = pair.actor_links
+        rows.append(
+            f"  Actor links of strictly matched spans: {links.linked_pairs} of {links.span_pairs}"
+            f" pairs linked; same actor {links.same} (agreement {_f(links.agreement)}), "
+            f"different actor {links.different}, linked only in A {links.only_a}, "
+            f"only in B {links.only_b}"
+        )
+    else:
+        rows.append("  Actor links: none in the documents both hold")
+    return rows
+
+
+def _framing_rows(report: AgreementReport) -> list[str]:
+    framing = report.framing
+    if framing is None:
+        return ["Framing: no document framed by two or more annotators, no figures."]
+    rows = [
+        f"Framing, Krippendorff's alpha (nominal), all annotators, over the {framing.documents} "
+        "documents framed by two or more:",
+        f"  primary frame: {_f(framing.primary)}",
+        f"  tone: {_f(framing.tone)} (tone as an ordinal scale: {_f(framing.tone_ordinal)})",
+        "  presence of each frame dimension:",
+    ]
+    width = max((len(d) for d in framing.dimensions), default=0) + 2
+    for dimension, alpha in framing.dimensions.items():
+        rows.append(f"    {dimension:<{width}}{_f(alpha)}")
+    return rows
+
+
+MAX_LISTED = 40  # differences listed per kind in the text report; --json lists them all
+
+
+def _document_label(document: str | int, title: str) -> str:
+    return title or str(document)[:12]
+
+
+def _difference_rows(report: AgreementReport) -> list[str]:
+    rows: list[str] = []
+
+    def listed(what: str, items: Sequence[str]) -> None:
+        if not items:
+            return
+        rows.append("")
+        rows.append(f"Differences in {what} ({len(items)}):")
+        rows.extend(f"  {item}" for item in items[:MAX_LISTED])
+        if len(items) > MAX_LISTED:
+            rows.append(f"  ... and {len(items) - MAX_LISTED} more (--json lists them all)")
+
+    def event_line(d: EventDifference) -> str:
+        shown = [f for f in d.differs if f in EVENT_FIELDS and f != "category"]
+
+        def version(e: Event | None) -> str:
+            if e is None:
+                return "none"
+            fields = "".join(f" {f}={getattr(e, f) or '-'}" for f in shown)
+            return f"{e.category} {e.trigger.start}-{e.trigger.end}{fields}"
+
+        versions = " | ".join(f"{name}: {version(e)}" for name, e in d.versions)
+        where = f"{_document_label(d.document, d.title)}  {d.start}-{d.end}"
+        return f"{where}  ({', '.join(d.differs)})  {versions}"
+
+    def frame_line(d: FrameDifference) -> str:
+        what = f"{d.aspect} {d.dimension}" if d.dimension else d.aspect
+        values = " | ".join(f"{name}: {value or 'none'}" for name, value in d.values)
+        return f"{_document_label(d.document, d.title)}  {what}: {values}"
+
+    listed("events", [event_line(d) for d in report.event_differences])
+    listed("framing", [frame_line(d) for d in report.frame_differences])
+    return rows
+
+
 def render_text(report: AgreementReport) -> str:
     """The report as an analyst reads it in a terminal."""
     out: list[str] = []
@@ -280,6 +450,7 @@ def render_text(report: AgreementReport) -> str:
             f"  Cohen's kappa on token labels: {_f(k.kappa)} (observed {_f(k.observed)}, "
             f"expected {_f(k.expected)}, {k.n} tokens)"
         )
+        out += _analysis_rows(pair)
         labels = pair.confusion.labels
         if len(labels) > 1:
             out.append(f"  Label confusion (rows {pair.a}, columns {pair.b}; {OUTSIDE} = no span):")
@@ -308,7 +479,8 @@ def render_text(report: AgreementReport) -> str:
     out.append(
         f"Krippendorff's alpha (nominal) on token labels, all annotators: {_f(report.alpha_tokens)}"
     )
-    out.append("Frames, events and actor links: not annotated yet, no figures.")
+    out += _framing_rows(report)
+    out += _difference_rows(report)
     for note in report.notes:
         out.append(f"note: {note}")
     return "\n".join(out)
@@ -374,6 +546,11 @@ class Adjudication:
             )
         self.annotator_ids = _resolve_annotators(store, self.annotators)
         self.gold = store.annotator(gold)
+        self.analysis = AnalysisRepo(store)
+        # Actor links (span id -> actor id) of the compared sets' spans and of the gold spans this
+        # adjudication made or found: a version taken into gold keeps its link.
+        self.links: dict[int, int] = {}
+        actor_names = {a.id: a.name for a in self.analysis.actors()}
         if documents is None:
             ids: set[int] = set()
             for ann_id in self.annotator_ids.values():
@@ -388,7 +565,12 @@ class Adjudication:
                 name: store.spans(doc_id, annotator_id=ann_id)
                 for name, ann_id in self.annotator_ids.items()
             }
-            agreed, differences = document_differences(doc_id, spans, self.annotators)
+            named: dict[str, dict[int, str]] = {}
+            for name, ann_id in self.annotator_ids.items():
+                mentions = self.analysis.mentions(doc_id, ann_id)
+                self.links.update(mentions)
+                named[name] = {s: actor_names.get(a, f"actor {a}") for s, a in mentions.items()}
+            agreed, differences = document_differences(doc_id, spans, self.annotators, named)
             self.agreed[doc_id] = agreed
             first = len(self.differences)
             self.differences += differences
@@ -398,6 +580,7 @@ class Adjudication:
         gold = self.store.spans(doc_id, annotator_id=self.gold.id)
         if not gold:
             return
+        self.links.update(self.analysis.mentions(doc_id, self.gold.id))
         agreed_keys = {_key(s) for s in agreed}
         free = [s for s in gold if _key(s) not in agreed_keys]
         claimed: dict[int, list[Span]] = {}
@@ -463,10 +646,13 @@ class Adjudication:
         return AcceptAgreed(self)
 
     def take(self, index: int, annotator: str) -> Decide:
-        """Settle a difference with one annotator's version (nothing, if they have none)."""
+        """Settle a difference with one annotator's version (nothing, if they have none), linked
+        to the actor that annotator linked it to."""
         span = self.differences[index].version(annotator)
-        spans = [] if span is None else [_gold_copy(span)]
-        return Decide(self, index, annotator, spans, f"Take {annotator}'s version")
+        if span is None:
+            return Decide(self, index, annotator, [], f"Take {annotator}'s version")
+        actor = self.links.get(span.id) if span.id is not None else None
+        return Decide(self, index, annotator, [_gold_copy(span)], f"Take {annotator}'s version", [actor])
 
     def take_none(self, index: int) -> Decide:
         return Decide(self, index, NONE, [], "Keep no span")
@@ -477,6 +663,12 @@ class Adjudication:
 
     def gold_spans(self, doc_id: int) -> list[Span]:
         return self.store.spans(doc_id, annotator_id=self.gold.id)
+
+    def remember_links(self, spans: Sequence[Span], actors: Sequence[int | None]) -> None:
+        """Note the actor links of gold spans just stored (undo puts them back with the spans)."""
+        for span, actor in zip(spans, actors, strict=True):
+            if span.id is not None and actor is not None:
+                self.links[span.id] = actor
 
 
 class AcceptAgreed:
@@ -494,9 +686,14 @@ class AcceptAgreed:
             if not agreed:
                 continue
             present = {_key(s) for s in adj.gold_spans(doc_id)}
-            wanted = [_gold_copy(s) for s in agreed if _key(s) not in present]
+            wanted = [
+                (_gold_copy(s), adj.links.get(s.id) if s.id is not None else None)
+                for s in agreed
+                if _key(s) not in present
+            ]
             if wanted:
-                _deleted, stored = adj.store.replace_spans(doc_id, adj.gold.id, [], wanted)
+                stored = adj.analysis.replace_linked_spans(doc_id, adj.gold.id, [], wanted)
+                adj.remember_links(stored, [actor for _span, actor in wanted])
                 self.added[doc_id] = stored
         ids = tuple(sorted(self.added))
         return BulkChange(ids[0] if ids else 0, spans=True, document_ids=ids)
@@ -517,13 +714,20 @@ class Decide:
     """Settle one difference: replace whatever gold spans an earlier decision made for it."""
 
     def __init__(
-        self, adjudication: Adjudication, index: int, choice: str, spans: list[Span], text: str
+        self,
+        adjudication: Adjudication,
+        index: int,
+        choice: str,
+        spans: list[Span],
+        text: str,
+        actors: Sequence[int | None] | None = None,
     ) -> None:
         self.adjudication = adjudication
         self.index = index
         self.choice = choice
         self.spans = spans
         self.text = text
+        self.actors: list[int | None] = list(actors) if actors is not None else [None] * len(spans)
         self.previous: Decision | None = None
         self.stored: list[Span] = []
 
@@ -536,16 +740,20 @@ class Decide:
         self.previous = adj.decisions.get(self.index)
         remove = [s.id for s in self.previous.spans if s.id] if self.previous else []
         # On redo, self.stored holds the ids of the first run: the spans come back under them.
-        add = self.stored or self.spans
-        _deleted, self.stored = adj.store.replace_spans(self.document_id, adj.gold.id, remove, add)
+        add = list(zip(self.stored or self.spans, self.actors, strict=True))
+        self.stored = adj.analysis.replace_linked_spans(self.document_id, adj.gold.id, remove, add)
+        adj.remember_links(self.stored, self.actors)
         adj.decisions[self.index] = Decision(self.choice, tuple(self.stored))
         return Change(self.document_id, spans=True)
 
     def undo(self) -> Change:
         adj = self.adjudication
         restore = list(self.previous.spans) if self.previous else []
-        adj.store.replace_spans(
-            self.document_id, adj.gold.id, [s.id for s in self.stored if s.id], restore
+        adj.analysis.replace_linked_spans(
+            self.document_id,
+            adj.gold.id,
+            [s.id for s in self.stored if s.id],
+            [(s, adj.links.get(s.id) if s.id is not None else None) for s in restore],
         )
         if self.previous is None:
             adj.decisions.pop(self.index, None)

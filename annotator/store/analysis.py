@@ -544,6 +544,29 @@ class AnalysisRepo:
         with self.engine.begin() as conn:
             return self._set_link(conn, span_id, actor_id)
 
+    def replace_linked_spans(
+        self,
+        doc_id: int,
+        annotator_id: int,
+        remove_ids: Sequence[int],
+        add: Sequence[tuple[Span, int | None]],
+    ) -> list[Span]:
+        """In one transaction: delete spans (their actor links go with them) and add others, each
+        linked to an actor (or to none). Added spans keep their ids when given, so that a redo
+        restores them as they were. Returns the added spans with their ids."""
+        with self.engine.begin() as conn:
+            wanted = sorted(set(remove_ids))
+            if wanted:
+                found = set(conn.execute(select(_SPAN.c.id).where(_SPAN.c.id.in_(wanted))).scalars())
+                if len(found) != len(wanted):
+                    raise StoreError(f"no span with id {sorted(set(wanted) - found)}")
+                conn.execute(delete(_SPAN).where(_SPAN.c.id.in_(wanted)))
+            stored = self._insert_spans(conn, doc_id, annotator_id, [span for span, _ in add])
+            for span, (_old, actor_id) in zip(stored, add, strict=True):
+                if actor_id is not None:
+                    self._set_link(conn, span.id, actor_id)  # type: ignore[arg-type]
+        return stored
+
     @staticmethod
     def _mark_in_progress(conn: Connection, doc_id: int) -> bool:
         result = conn.execute(
@@ -879,6 +902,17 @@ class AnalysisRepo:
                     )
                 ).first()
                 is not None
+            )
+
+    def framed_document_ids(self, annotator_id: int) -> list[int]:
+        """Documents the annotator has a frame assessment of, in id order."""
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(_FRAME.c.document_id)
+                    .where(_FRAME.c.annotator_id == annotator_id)
+                    .order_by(_FRAME.c.document_id)
+                ).scalars()
             )
 
     def _write_frames(

@@ -64,8 +64,9 @@ def run_json(args: list[str], capsys) -> dict:
 
 TOP_KEYS = {
     "schema", "annotators", "documents", "tokens", "pairs", "pairwise", "krippendorff_alpha",
-    "notes",
+    "framing", "differences", "notes",
 }
+ALPHA_KEYS = {"token_labels", "frame_dimensions", "primary_frame", "tone", "tone_ordinal"}
 PAIR_KEYS = {
     "a", "b", "documents_compared", "documents_only_in_a", "documents_only_in_b", "strict",
     "partial", "cohen_kappa", "confusion", "event_category", "actor_links",
@@ -110,7 +111,12 @@ def test_two_files_known_answers(files, capsys) -> None:
     # ORG-PER 1, O-LOC 1, LOC-O 1; n_PER 3, n_O 11, n_LOC 3, n_ORG 1, n 18.
     # Do = 4/18; De = (18^2 - (9 + 121 + 9 + 1)) / (18*17) = 184/306; alpha = 1 - Do/De = 29/46.
     assert data["krippendorff_alpha"]["token_labels"] == pytest.approx(29 / 46)
+    # Spans only (format 1 records): no framing, no events, no actor links.
+    assert set(data["krippendorff_alpha"]) == ALPHA_KEYS
     assert data["krippendorff_alpha"]["primary_frame"] is None
+    assert data["krippendorff_alpha"]["frame_dimensions"] is None
+    assert pair["event_category"] is None and pair["actor_links"] is None
+    assert data["differences"] == {"events": [], "frames": []}
     # Confusion, rows alice, columns bob: Ali PER/PER, Bob PER/ORG, Paris LOC/LOC.
     confusion = pair["confusion"]
     assert confusion["labels"] == ["LOC", "ORG", "PER", "O"]
@@ -332,4 +338,320 @@ def test_gold_cannot_be_a_compared_annotator(adjudication_db: Path) -> None:
     store = Store(adjudication_db)
     with pytest.raises(InputError):
         Adjudication(store, ["alice", "bob"], gold="bob")
+    store.close()
+
+
+# -- the analysis layers: actor links, events, framing (native format 2) -------------------------
+
+T5 = "Qaani visited Damascus and met Assad."
+T6 = "Iran and Syria held a joint drill."
+SEC, POL = "Security_and_defense", "Political"
+ACTORS = {
+    "seed:ismail-qaani": "Ismail Qaani",
+    "seed:syria": "Syria",
+    "seed:bashar-al-assad": "Bashar al-Assad",
+    "seed:iran": "Iran",
+    "b7": "ismail  qaani",  # bob's own actor: another uid, the same name (ignoring case, blanks)
+}
+
+
+def analysed(
+    text: str,
+    spans: list[tuple[str, str, str | None]],
+    events: list[tuple[int, str, dict[str, str]]],
+    frames: tuple[list[str], str, str] | None,
+) -> dict[str, object]:
+    """A format-2 record: spans as (word, label, actor uid), a label in capitals on the event
+    layer when no actor is given and it is an event category; events as (trigger id, category,
+    fields); frames as (present, primary, tone)."""
+    out_spans = []
+    for n, (word, label, actor) in enumerate(spans, start=1):
+        start = text.index(word)
+        span: dict[str, object] = {
+            "id": n, "start": start, "end": start + len(word), "label": label, "text": word,
+            "layer": "event" if label in ("CONSULT", "COOPERATE", "MOBILIZE") else "entity",
+        }
+        if actor:
+            span["actor"] = actor
+        out_spans.append(span)
+    uids = sorted({actor for _w, _l, actor in spans if actor})
+    return {
+        "text": text,
+        "meta": {"lang": "en"},
+        "spans": out_spans,
+        "actors": [{"id": uid, "name": ACTORS[uid]} for uid in uids],
+        "events": [
+            {"id": n, "trigger": trigger, "category": category, **fields}
+            for n, (trigger, category, fields) in enumerate(events, start=1)
+        ],
+        "frames": None if frames is None else {
+            "present": frames[0], "primary": frames[1], "tone": frames[2],
+        },
+        "format_version": 2,
+    }
+
+
+ALICE_ANALYSIS = [
+    analysed(
+        T5,
+        [("Qaani", "PERSON", "seed:ismail-qaani"), ("visited", "CONSULT", None),
+         ("Damascus", "GPE", "seed:syria"), ("met", "CONSULT", None),
+         ("Assad", "PERSON", "seed:bashar-al-assad")],
+        [(2, "CONSULT", {"mode": "visit"}), (4, "CONSULT", {})],
+        ([SEC, POL], SEC, "neutral"),
+    ),
+    analysed(
+        T6,
+        [("Iran", "GPE", "seed:iran"), ("Syria", "GPE", "seed:syria"), ("drill", "COOPERATE", None)],
+        [(3, "COOPERATE", {"context": "military"})],
+        ([SEC], SEC, "implicit_pro"),
+    ),
+]
+BOB_ANALYSIS = [
+    analysed(
+        T5,
+        [("Qaani", "PERSON", "b7"), ("visited", "CONSULT", None),
+         ("Damascus", "GPE", "seed:bashar-al-assad"), ("Assad", "PERSON", None)],
+        [(2, "CONSULT", {})],
+        ([SEC], SEC, "implicit_anti"),
+    ),
+    analysed(
+        T6,
+        [("Iran", "GPE", "seed:iran"), ("Syria", "GPE", "seed:syria"),
+         ("joint drill", "MOBILIZE", None)],
+        [(3, "MOBILIZE", {"context": "military"})],
+        ([SEC, POL], POL, "implicit_pro"),
+    ),
+]
+CAROL_ANALYSIS = [
+    analysed(
+        T5,
+        [("Qaani", "PERSON", "seed:ismail-qaani"), ("visited", "CONSULT", None),
+         ("Damascus", "GPE", "seed:syria")],
+        [(2, "CONSULT", {"mode": "visit"})],
+        ([SEC], SEC, "neutral"),
+    ),
+    analysed(T6, [], [], ([SEC, POL], POL, "implicit_pro")),  # framed, no span marked
+]
+
+
+def write_records(path: Path, name: str, records: list[dict[str, object]]) -> Path:
+    lines = [json.dumps({**record, "annotator": name}, ensure_ascii=False) for record in records]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def analysis_files(tmp_path: Path) -> tuple[Path, Path, Path]:
+    return (
+        write_records(tmp_path / "alice2.jsonl", "alice", ALICE_ANALYSIS),
+        write_records(tmp_path / "bob2.jsonl", "bob", BOB_ANALYSIS),
+        write_records(tmp_path / "carol2.jsonl", "carol", CAROL_ANALYSIS),
+    )
+
+
+def check_alice_bob(pair: dict) -> None:
+    assert (pair["a"], pair["b"]) == ("alice", "bob")
+    events = pair["event_category"]
+    # alice: visited CONSULT, met CONSULT (T5), drill COOPERATE (T6); bob: visited CONSULT (T5),
+    # "joint drill" MOBILIZE (T6). Pairs by trigger overlap: visited ~ visited, drill ~ joint
+    # drill (5 characters); met alone. tp 2, |A| 3, |B| 2: P 1, R 2/3, F1 4/5.
+    assert (events["events_a"], events["events_b"], events["matched"]) == (3, 2, 2)
+    assert events["trigger"]["f1"] == pytest.approx(0.8)
+    assert events["trigger"]["recall"] == pytest.approx(2 / 3)
+    # Categories: (CONSULT, CONSULT), (COOPERATE, MOBILIZE): p_o = 1/2,
+    # p_e = (1*1) / 4 = 1/4 (only CONSULT in both), kappa = (1/2 - 1/4) / (3/4) = 1/3.
+    assert events["same_category"] == 1
+    assert events["observed_agreement"] == pytest.approx(0.5)
+    assert events["expected_agreement"] == pytest.approx(0.25)
+    assert events["cohen_kappa"] == pytest.approx(1 / 3)
+    links = pair["actor_links"]
+    # Strict span pairs: Qaani, visited, Damascus, Assad (T5); Iran, Syria (T6) -> 6.
+    # Linked on either side: Qaani (same: bob's "ismail  qaani" is alice's Ismail Qaani by name),
+    # Damascus (Syria / Bashar al-Assad: different), Assad (alice only), Iran, Syria (same).
+    # agreement = 3/5.
+    assert links == {
+        "linked_spans_a": 5, "linked_spans_b": 4, "span_pairs": 6, "linked_pairs": 5,
+        "same_actor": 3, "different_actor": 1, "linked_only_in_a": 1, "linked_only_in_b": 0,
+        "agreement": pytest.approx(0.6),
+    }
+
+
+def test_two_format_2_files_frames_events_and_actor_links(analysis_files, capsys) -> None:
+    alice, bob, _carol = analysis_files
+    data = run_json([str(alice), str(bob)], capsys)
+    assert set(data) == TOP_KEYS
+    (pair,) = data["pairs"]
+    check_alice_bob(pair)
+    alpha = data["krippendorff_alpha"]
+    assert set(alpha) == ALPHA_KEYS
+    assert data["framing"] == {"documents": 2}
+    # Units T5, T6, coders (alice, bob).
+    # Security present (1,1) (1,1): one value only -> undefined.
+    # Political present (1,0) (0,1) (bob's primary is Political): o10 = o01 = 2; n0 = n1 = 2, n 4;
+    #   D_o = 4/4; D_e = 2*2*2 / (4*3) = 2/3; alpha = 1 - 3/2 = -1/2.
+    assert alpha["frame_dimensions"] == {POL: pytest.approx(-0.5), SEC: None}
+    # Primary (S,S) (S,P): oSS = 2, oSP = oPS = 1; nS = 3, nP = 1, n = 4;
+    #   D_o = 2/4; D_e = 2*3*1 / 12 = 1/2; alpha = 0.
+    assert alpha["primary_frame"] == pytest.approx(0.0, abs=1e-12)
+    # Tone (neutral, implicit_anti) (implicit_pro, implicit_pro): n_neu = n_ia = 1, n_ip = 2;
+    #   D_o = 2/4; D_e = (16 - (1 + 1 + 4)) / 12 = 10/12; alpha = 1 - 0.6 = 0.4.
+    assert alpha["tone"] == pytest.approx(0.4)
+    # Ordinal, ia < neu < ip: d(ia,neu) = (1+1 - 1)^2 = 1; d(ia,ip) = (1+1+2 - 1.5)^2 = 6.25;
+    #   d(neu,ip) = (1+2 - 1.5)^2 = 2.25. D_o = 2*1 / 4 = 0.5;
+    #   D_e = 2 * (1*1*1 + 1*2*6.25 + 1*2*2.25) / 12 = 3; alpha = 1 - 0.5/3 = 5/6.
+    assert alpha["tone_ordinal"] == pytest.approx(5 / 6)
+    assert round(alpha["tone_ordinal"], 3) == 0.833
+    # The differences listed for review.
+    events = [(d["start"], d["differs"]) for d in data["differences"]["events"]]
+    assert events == [(6, ["mode"]), (27, ["missing"]), (T6.index("joint"), ["trigger", "category"])]
+    frames = [(d["aspect"], d["dimension"], d["values"]) for d in data["differences"]["frames"]]
+    assert frames == [
+        ("dimension", POL, {"alice": "present", "bob": "absent"}),
+        ("tone", None, {"alice": "neutral", "bob": "implicit_anti"}),
+        ("dimension", POL, {"alice": "absent", "bob": "present"}),
+        ("primary", None, {"alice": SEC, "bob": POL}),
+    ]
+
+
+def test_three_format_2_files(analysis_files, capsys) -> None:
+    data = run_json([str(f) for f in analysis_files], capsys)
+    pairs = {(p["a"], p["b"]): p for p in data["pairs"]}
+    check_alice_bob(pairs[("alice", "bob")])
+    ac = pairs[("alice", "carol")]
+    # carol: visited CONSULT only. tp 1, |A| 3, |B| 1: P 1, R 1/3, F1 1/2; one category: kappa
+    # undefined (p_e = 1).
+    assert ac["event_category"]["trigger"]["f1"] == pytest.approx(0.5)
+    assert ac["event_category"]["observed_agreement"] == 1.0
+    assert ac["event_category"]["cohen_kappa"] is None
+    # Strict pairs Qaani, visited, Damascus; Qaani and Damascus linked alike: 2 of 2.
+    assert ac["actor_links"]["linked_pairs"] == 2 and ac["actor_links"]["agreement"] == 1.0
+    bc = pairs[("bob", "carol")]
+    assert bc["event_category"]["trigger"]["f1"] == pytest.approx(2 / 3)  # tp 1, |A| 2, |B| 1
+    # Qaani the same actor, Damascus not: 1 of 2.
+    assert bc["actor_links"]["agreement"] == pytest.approx(0.5)
+    alpha = data["krippendorff_alpha"]
+    # Units T5, T6, coders (alice, bob, carol); carol framed T6 without marking a span.
+    # Political (1,0,0) (0,1,1): per unit o10 += 1, o01 += 1, and o00 += 1 (T5) or o11 += 1 (T6);
+    #   o00 = o11 = 1, o01 = o10 = 2; n0 = n1 = 3, n = 6; D_o = 4/6; D_e = 2*3*3 / 30 = 3/5;
+    #   alpha = 1 - (2/3) / (3/5) = -1/9.
+    assert alpha["frame_dimensions"] == {POL: pytest.approx(-1 / 9), SEC: None}
+    # Primary (S,S,S) (S,P,P): oSS = 3, oSP = oPS = 1, oPP = 1; nS = 4, nP = 2, n = 6;
+    #   D_o = 2/6; D_e = 2*4*2 / 30 = 16/30; alpha = 1 - (1/3) / (8/15) = 3/8.
+    assert alpha["primary_frame"] == pytest.approx(3 / 8)
+    # Tone (neu, ia, neu) (ip, ip, ip): o(neu,ia) = o(ia,neu) = 1, o(neu,neu) = 1, o(ip,ip) = 3;
+    #   n_neu = 2, n_ia = 1, n_ip = 3, n = 6; D_o = 2/6; D_e = (36 - (4 + 1 + 9)) / 30 = 22/30;
+    #   alpha = 1 - (1/3) / (11/15) = 6/11.
+    assert alpha["tone"] == pytest.approx(6 / 11)
+    assert round(alpha["tone"], 3) == 0.545
+    # Ordinal: d(ia,neu) = (1+2 - 1.5)^2 = 2.25; d(ia,ip) = (1+2+3 - 2)^2 = 16;
+    #   d(neu,ip) = (2+3 - 2.5)^2 = 6.25. D_o = 2*2.25 / 6 = 0.75;
+    #   D_e = 2 * (1*2*2.25 + 1*3*16 + 2*3*6.25) / 30 = 6; alpha = 1 - 0.75/6 = 7/8.
+    assert alpha["tone_ordinal"] == pytest.approx(0.875)
+    events = [(d["start"], d["differs"]) for d in data["differences"]["events"]]
+    assert events == [
+        (6, ["mode"]), (27, ["missing"]), (T6.index("joint"), ["missing", "trigger", "category"]),
+    ]
+
+
+def test_text_report_shows_the_analysis_figures(analysis_files, capsys) -> None:
+    alice, bob, _carol = analysis_files
+    assert main(["review", str(alice), str(bob)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Events paired by trigger overlap: 3 in A, 2 in B, 2 paired; trigger P 1.000 R 0.667 F1 0.800"
+    ) in out
+    assert (
+        "Event category of paired events: the same in 1 of 2 (observed 0.500, expected 0.250), "
+        "Cohen's kappa 0.333"
+    ) in out
+    assert "Actor links of strictly matched spans: 5 of 6 pairs linked; same actor 3 (agreement 0.600)" in out
+    assert "documents framed by two or more:" in out
+    assert "  primary frame: 0.000" in out
+    assert "  tone: 0.400 (tone as an ordinal scale: 0.833)" in out
+    assert f"    {POL:<22}-0.500" in out  # dimensions in a column, two blanks past the longest
+    assert f"    {SEC}  n/a" in out
+    assert "Differences in events (3):" in out
+    assert "Differences in framing (4):" in out
+    assert "tone: alice: neutral | bob: implicit_anti" in out
+    assert "(mode)  alice: CONSULT 6-13 mode=visit | bob: CONSULT 6-13 mode=-" in out
+
+
+def test_review_from_the_database_has_the_analysis_figures(
+    analysis_files, tmp_path: Path, capsys
+) -> None:
+    db = tmp_path / "analysis.sqlite"
+    for path in analysis_files:
+        assert main(["import-annotations", str(path), "--db", str(db)]) == 0
+    capsys.readouterr()
+    data = run_json(["--db", str(db), "--annotators", "alice,bob,carol"], capsys)
+    from_files = run_json([str(f) for f in analysis_files], capsys)
+    # carol framed T6 without a span: still hers in the database.
+    assert data["documents"] == from_files["documents"]
+    assert data["krippendorff_alpha"] == from_files["krippendorff_alpha"]
+    for db_pair, file_pair in zip(data["pairs"], from_files["pairs"], strict=True):
+        assert db_pair["event_category"] == file_pair["event_category"]
+        assert db_pair["actor_links"] == file_pair["actor_links"]
+    assert data["differences"]["frames"] == from_files["differences"]["frames"]
+
+
+def test_adjudication_shows_and_settles_a_different_linked_actor(
+    analysis_files, tmp_path: Path
+) -> None:
+    db = tmp_path / "adj2.sqlite"
+    for path in analysis_files[:2]:
+        assert main(["import-annotations", str(path), "--db", str(db)]) == 0
+    store = Store(db)
+    adj = Adjudication(store, ["alice", "bob"])
+    t5 = [d for d in adj.differences if d.kind is DifferenceKind.ACTOR]
+    assert [(T5[d.start : d.end], d.actor("alice"), d.actor("bob")) for d in t5] == [
+        ("Damascus", "Syria", "Bashar al-Assad"),
+        ("Assad", "Bashar al-Assad", None),
+    ]
+    adj.start().do()  # agreed spans, with their links (Qaani, Iran, Syria)
+    damascus = adj.differences.index(t5[0])
+    take = adj.take(damascus, "bob")
+    take.do()
+    store.close()
+    out = tmp_path / "gold2.jsonl"
+    assert main(["export", str(out), "--db", str(db), "--annotator", "gold", "--force"]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    linked = {(r["text"][s["start"] : s["end"]], s.get("actor")) for r in records for s in r["spans"]}
+    assert ("Damascus", "seed:bashar-al-assad") in linked
+    assert ("Qaani", "seed:ismail-qaani") in linked and ("Iran", "seed:iran") in linked
+    store = Store(db)
+    adj2 = Adjudication(store, ["alice", "bob"])
+    # Found again in gold when the review resumes: settled.
+    assert adj2.decisions[adj2.differences.index(t5[0])].choice == "existing"
+    store.close()
+
+
+def test_undo_of_a_linked_decision_removes_span_and_link(analysis_files, tmp_path: Path) -> None:
+    db = tmp_path / "adj3.sqlite"
+    for path in analysis_files[:2]:
+        assert main(["import-annotations", str(path), "--db", str(db)]) == 0
+    store = Store(db)
+    adj = Adjudication(store, ["alice", "bob"])
+    index = next(i for i, d in enumerate(adj.differences) if d.kind is DifferenceKind.ACTOR)
+    first = adj.take(index, "alice")
+    first.do()
+    again = adj.take(index, "bob")
+    again.do()
+    from annotator.store.analysis import AnalysisRepo
+
+    analysis = AnalysisRepo(store)
+    doc_id = adj.differences[index].document_id
+
+    def gold_links() -> list[tuple[str, str]]:
+        names = {a.id: a.name for a in analysis.actors()}
+        mentions = analysis.mentions(doc_id, adj.gold.id)
+        return [(T5[s.start : s.end], names[mentions[s.id]]) for s in adj.gold_spans(doc_id)]
+
+    assert gold_links() == [("Damascus", "Bashar al-Assad")]
+    again.undo()
+    assert gold_links() == [("Damascus", "Syria")]
+    first.undo()
+    assert gold_links() == []
+    first.do()  # redo: the span comes back under its id, with its link
+    assert gold_links() == [("Damascus", "Syria")]
     store.close()
