@@ -6,9 +6,9 @@ window's ``QUndoStack`` (``ReviewUndo``, the review twin of ``main_window.UndoAd
 shows one read-only pane per annotator (their spans as confirmed fills) and the gold set as it is
 being built, with every difference of the document marked in the text — a dotted underline where a
 span is missing for someone, a wavy one where the labels differ, a dashed one where only the
-boundaries do — and the current difference boxed in every pane and tagged, in a strip left of the
-text, with that set's label. Marks differ by shape, not only by hue, so colour-blind readers tell
-them apart.
+boundaries do, a dash-dotted one where only the linked actor does — and the current difference
+boxed in every pane and tagged, in a strip left of the text, with that set's label. Marks differ
+by shape, not only by hue, so colour-blind readers tell them apart.
 
 Keys (scoped to the view, so they never reach the main window's reading pane): N/P next/previous
 unsettled difference (across documents), A/B (or 1-9) take that annotator's version, 0 take none,
@@ -91,6 +91,7 @@ if TYPE_CHECKING:
 PRESENCE_STYLE = QTextCharFormat.UnderlineStyle.DotLine
 LABEL_STYLE = QTextCharFormat.UnderlineStyle.WaveUnderline
 BOUNDARY_STYLE = QTextCharFormat.UnderlineStyle.DashUnderline
+ACTOR_STYLE = QTextCharFormat.UnderlineStyle.DashDotLine
 
 UNDERLINES = {
     DifferenceKind.ONLY_A: PRESENCE_STYLE,
@@ -98,6 +99,7 @@ UNDERLINES = {
     DifferenceKind.MISSING: PRESENCE_STYLE,
     DifferenceKind.LABEL: LABEL_STYLE,
     DifferenceKind.BOUNDARIES: BOUNDARY_STYLE,
+    DifferenceKind.ACTOR: ACTOR_STYLE,
 }
 
 SYMBOLS = {
@@ -106,6 +108,7 @@ SYMBOLS = {
     DifferenceKind.MISSING: "∅",
     DifferenceKind.LABEL: "≠",
     DifferenceKind.BOUNDARIES: "↔",
+    DifferenceKind.ACTOR: "⇄",  # the same span, linked to different actors
 }
 
 LETTERS = "AB"  # the first two annotators have letter keys; every annotator has its digit
@@ -127,6 +130,9 @@ def describe(diff: Difference) -> str:
     if diff.kind is DifferenceKind.LABEL:
         extra = ", boundaries too" if diff.boundaries_differ else ""
         return f"label differs{extra}"
+    if diff.kind is DifferenceKind.ACTOR:
+        linked = ", ".join(f"{name}: {diff.actor(name) or 'no actor'}" for name in names)
+        return f"linked actor differs ({linked})"
     return "boundaries differ"
 
 
@@ -558,7 +564,7 @@ class ReviewView(QWidget):
         third.addWidget(self.figures_label, 1)
         self.legend_label = QLabel(
             "◧ ◨ ∅ only in some sets (dotted underline) · ≠ label differs (wavy) · ↔ boundaries "
-            "differ (dashed) · grey: settled"
+            "differ (dashed) · ⇄ linked actor differs (dash-dot) · grey: settled"
         )
         self.legend_label.setObjectName("reviewLegend")
         self.legend_label.setTextFormat(Qt.TextFormat.PlainText)
