@@ -38,10 +38,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import __version__
-from annotator.core.errors import AnnotatorError, InputErrors
+from annotator.core.errors import AnnotatorError, ConflictError, InputErrors
 from annotator.core.labels import LabelSet
 from annotator.core.model import DocumentMeta, DocumentSummary, Span, Status
+from annotator.core.schema import Schema, default_schema
 from annotator.core.tasks import TaskState
+from annotator.gui.analysis_docks import AnalysisDocks
 from annotator.gui.dialogs import Dialogs
 from annotator.gui.doclist import DocumentFilterModel, DocumentTableModel
 from annotator.gui.label_panel import LabelPanel
@@ -71,7 +73,18 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+R", "Review: compare colleagues' annotation sets and settle their differences"),
     ("N / P · A / B (1 … 9) · 0 · E · Esc", "In review: move, take a version, take none, edit, leave"),
     ("Ctrl+E", "Export annotations (JSONL)"),
+    ("A", "Link the current span (or the selection) to an actor: the picker opens with the proposal first"),
+    ("T", "Tag every other mention of the current span's actor in the document"),
+    ("Ctrl+Shift+M", "Accept every suggestion that names a known actor as a mention of it"),
+    ("E", "Make an event from the selection (on a trigger: edit its event)"),
+    ("F", "Framing of the document: frames, primary frame, tone, actor roles"),
+    ("Shift+F", "Tag the selected passage with a frame dimension or a persuasion technique"),
+    ("Enter · Esc · Tab", "In a panel's form: save · cancel and back to the text · next field"),
+    ("Ctrl+Alt+A / E / F", "Go to the actor registry / the event list / the framing form"),
+    ("F2 · Ctrl+M · Ctrl+Shift+S", "Actor panel: rename · merge another actor in · split an alias off"),
+    ("Ctrl+L · Ctrl+S · Ctrl+T · Ctrl+N", "Actor panel: add alias · save card · tag mentions · new actor"),
     ("Ctrl+1", "Show or hide model suggestions"),
+    ("Ctrl+2 … Ctrl+5", "Show or hide entities, actor links, events, framing evidence"),
     ("Ctrl++ / Ctrl+-", "Larger / smaller text"),
     ("Ctrl+F", "Filter the document list"),
     ("Ctrl+Shift+F", "Search the corpus (Enter on a result opens it, match selected)"),
@@ -154,6 +167,7 @@ class MainWindow(QMainWindow):
         registry: PipelineRegistry | None,
         dialogs: Dialogs | None = None,
         qsettings: QSettings | None = None,
+        schema: Schema | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -174,6 +188,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("annotator")
         self._build_ui()
         self._build_actions()
+        # Actor, event and framing docks with their keys (gui/analysis_docks.py).
+        self.analysis = AnalysisDocks(self, schema or default_schema())
         self._build_menus()
         self.undo_stack.cleanChanged.connect(lambda _clean: None)
         self.refresh_documents()
@@ -442,6 +458,7 @@ class MainWindow(QMainWindow):
             self.act_todo, self.act_in_progress, self.act_done,
         ):
             annotate.addSeparator() if act is None else annotate.addAction(act)
+        self.analysis.fill_menus(view, annotate)
         review = bar.addMenu("&Review")
         review.addAction(self.act_review)
         review.addAction(self.act_import_annotations)
@@ -560,6 +577,7 @@ class MainWindow(QMainWindow):
         self._show_meta(doc.meta, doc.status)
         self._load_first_screen()
         self.label_panel.show_span(None, "")
+        self.analysis.document_opened(doc_id)
 
     def step_document(self, delta: int) -> None:
         rows = self.doc_proxy.rowCount()
@@ -637,6 +655,13 @@ class MainWindow(QMainWindow):
         self.saved_label.setText("saving…")
         try:
             change = step()
+        except ConflictError as exc:
+            # Another instance changed this since it was shown: show the newer work, never
+            # overwrite it silently.
+            self.saved_label.setText("not saved ✗")
+            self.dialogs.error("Changed elsewhere", f"{exc}\n\nThe document has been reloaded.")
+            self.reload_from_database()
+            return False
         except AnnotatorError as exc:
             self.saved_label.setText("not saved ✗")
             self.dialogs.error("Could not save", str(exc))
@@ -645,12 +670,25 @@ class MainWindow(QMainWindow):
         self.saved_label.setText("saved ✓")
         return True
 
+    def reload_from_database(self) -> None:
+        """Show what the database holds now (after another instance changed it)."""
+        self.refresh_documents()
+        if self.doc_id is not None:
+            doc = self.store.get_document(self.doc_id)
+            self._show_meta(doc.meta, doc.status)
+            self._refresh_spans()
+
     def apply_change(self, change: Change) -> None:
-        if change.document_id != self.doc_id:
+        if change.document_id and change.document_id != self.doc_id:
             # Undo/redo of work in another document: show it where it happens.
             self.select_document(change.document_id)
-        elif change.spans:
-            self._refresh_spans(change.span_range)
+        else:
+            if change.spans:
+                self._refresh_spans(change.span_range)
+            # Actors, events, framing: the panels refresh what the change says (0: no document).
+            self.analysis.apply_change(change)
+        if not change.document_id:
+            return
         if change.meta or change.status:
             doc = self.store.get_document(change.document_id)
             self._show_meta(doc.meta, doc.status)
@@ -666,10 +704,15 @@ class MainWindow(QMainWindow):
         selection = self.pane.selection_codepoints()
         if selection is not None:
             start, end = selection
-            existing = [i for i in self.pane.spans_matching(start, end) if not i.suggestion]
+            matching = self.pane.spans_matching(start, end)
+            existing = [i for i in matching if not i.suggestion and i.span.layer == "entity"]
             if existing:
                 if existing[0].span.label != label and existing[0].span.id is not None:
-                    self.run_command(self.session.relabel(self.doc_id, existing[0].span.id, label))
+                    self.run_command(
+                        self.session.relabel(
+                            self.doc_id, existing[0].span.id, label, expected=existing[0].span.label
+                        )
+                    )
             else:
                 self.run_command(self.session.add(self.doc_id, [Span(start, end, label)], f"Label as {label}"))
             self.pane.clear_selection()
@@ -679,11 +722,16 @@ class MainWindow(QMainWindow):
         if current is None:
             self.statusBar().showMessage("Select some text first, or pick a span (N / click).", 4000)
             return
-        if current.suggestion:
+        if current.span.layer != "entity":  # an event trigger or a passage: label its words
+            self.pane.select_codepoints(current.span.start, current.span.end)
+            self.apply_label(label)
+        elif current.suggestion:
             self.run_command(self.session.accept(self.doc_id, [current.span], label))
             self._make_current(current.span.start, current.span.end)
         elif current.span.label != label and current.span.id is not None:
-            self.run_command(self.session.relabel(self.doc_id, current.span.id, label))
+            self.run_command(
+                self.session.relabel(self.doc_id, current.span.id, label, expected=current.span.label)
+            )
 
     def _make_current(self, start: int, end: int) -> None:
         for item in self.pane.spans_matching(start, end):
@@ -696,12 +744,16 @@ class MainWindow(QMainWindow):
         current = self.pane.current
         if self.doc_id is None or current is None or not current.suggestion:
             return
-        if self.run_command(self.session.accept(self.doc_id, [current.span])):
+        # A name of a known actor is accepted as a mention of it (its proposed actor).
+        if self.run_command(self.analysis.accept_command(current.span)):
             self._make_current(current.span.start, current.span.end)
 
     def delete_current(self) -> None:
         current = self.pane.current
         if self.doc_id is None or current is None or current.span.id is None:
+            return
+        if self.analysis.delete_span(current):  # an event trigger: its event goes
+            self.pane.set_current(None, reveal=False)
             return
         text = "Reject suggestion" if current.suggestion else "Delete span"
         if self.run_command(self.session.delete(self.doc_id, [current.span.id], text)):
@@ -735,7 +787,7 @@ class MainWindow(QMainWindow):
     def set_status(self, status: Status) -> None:
         if self.doc_id is None or status == self._doc_status:
             return
-        self.run_command(self.session.set_status(self.doc_id, status))
+        self.run_command(self.session.set_status(self.doc_id, status, expected=self._doc_status))
 
     def _status_chosen(self, index: int) -> None:
         self.set_status(Status(self.status_combo.itemData(index)))
@@ -800,7 +852,7 @@ class MainWindow(QMainWindow):
             self.meta_form.error.setText(result)
             return
         if result != self._doc_meta:
-            self.run_command(self.session.set_meta(self.doc_id, result))
+            self.run_command(self.session.set_meta(self.doc_id, result, expected=self._doc_meta))
         self.close_meta_form()
 
     # -- view -----------------------------------------------------------------------------------
@@ -990,7 +1042,8 @@ class MainWindow(QMainWindow):
         if self.review_view is None or self.stack.currentWidget() is not view:
             if self.stack.currentIndex() == 0:
                 self._docks_before_review = [
-                    d for d in (self.doc_dock, self.label_dock, self.search_dock) if d.isVisible()
+                    d for d in (self.doc_dock, self.label_dock, self.search_dock, *self.analysis.docks)
+                    if d.isVisible()
                 ]
                 for dock in self._docks_before_review:
                     dock.hide()
