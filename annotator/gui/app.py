@@ -86,10 +86,11 @@ def resolve_annotator(
 
 
 def build_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: bool = True) -> MainWindow:
-    from annotator.cli import load_labels, parse_models
+    from annotator.cli import load_labels, load_schema_for, parse_models
 
     settings = Settings.load()
     labels = load_labels(getattr(args, "labels", None), settings)
+    schema = load_schema_for(getattr(args, "schema", None), settings)
     registry = (
         None
         if getattr(args, "no_preannotate", False)
@@ -99,7 +100,7 @@ def build_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: 
     name = resolve_annotator(args, settings, dialogs, ask)
     annotator = store.annotator(name, AnnotatorKind.HUMAN)
     session = AnnotationSession(store, annotator)
-    return MainWindow(session, labels, settings, registry, dialogs=dialogs)
+    return MainWindow(session, labels, settings, registry, dialogs=dialogs, schema=schema)
 
 
 def take_screenshot(
@@ -138,6 +139,17 @@ def take_screenshot(
         raise AnnotatorError(f"{path}: could not write the screenshot")
 
 
+def start_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: bool = True) -> MainWindow:
+    """The main window as ``annotator gui`` opens it: built, shown, and spaCy loading in the
+    background right after (the window never waits for a model; see bench/, "cold start")."""
+    window = build_window(args, dialogs=dialogs, ask=ask)
+    if dialogs is not None:
+        dialogs.parent = window
+    window.show()
+    QTimer.singleShot(0, window.preload_models)
+    return window
+
+
 def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("annotator")
@@ -160,10 +172,7 @@ def run_gui(args: argparse.Namespace) -> int:
         return 0
 
     install_error_handler()
-    dialogs = Dialogs(None)
-    window = build_window(args, dialogs=dialogs, ask=True)
-    dialogs.parent = window
-    window.show()
+    window = start_window(args, Dialogs(None), ask=True)
     if paths:
         QTimer.singleShot(0, lambda: window.start_import(paths))
     # First start: the sample corpus for an empty database, and the tour of the keys (once each).

@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         self._doc_meta = DocumentMeta()
         self._doc_status = Status.TODO
         self.worker: Worker | None = None
+        self._model_loader: Worker | None = None  # spaCy loading in the background at start-up
         self._model_note = ""
         self.setWindowTitle("annotator")
         self._build_ui()
@@ -523,6 +524,8 @@ class MainWindow(QMainWindow):
         if self.worker is not None and self.worker.running:
             self.worker.cancel()
             self.worker.wait(60000)
+        if self._model_loader is not None and self._model_loader.running:
+            self._model_loader.wait(60000)  # a model load cannot be interrupted; it is short
         self.save_state()
         super().closeEvent(event)
 
@@ -914,6 +917,28 @@ class MainWindow(QMainWindow):
             "About annotator",
             f"annotator {__version__}\nKeyboard-first annotation of news articles.\n\nDatabase: {self.store.path}",
         )
+
+    def preload_models(self) -> None:
+        """Load spaCy and the pipeline of the corpus's main language on a worker thread once
+        the window is up, so that the window opens at once and the first import does not wait
+        for the model (other languages load when an import needs them)."""
+        if self.registry is None or self._model_loader is not None:
+            return
+        registry = self.registry
+        langs = Counter(self.doc_model.languages())
+        ranked = [lang for lang, _n in langs.most_common() if registry.candidates(lang)]
+        lang = ranked[0] if ranked else "en"
+
+        def work(_state: TaskState) -> object:
+            return registry.load(lang)
+
+        self._model_loader = Worker(work, self)
+        self._model_loader.failed.connect(lambda _exc, _tb: None)  # an import reports it later
+        self._model_loader.start()
+
+    def models_loading(self) -> bool:
+        """Whether the start-up loading of a model is still running."""
+        return self._model_loader is not None and self._model_loader.running
 
     def _update_model_label(self) -> None:
         if self.registry is None:

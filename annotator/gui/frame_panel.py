@@ -1,0 +1,467 @@
+"""The framing panel: how the open document frames its story, and the passages that show it.
+
+Document level (one assessment per analyst, saved with Enter as one undoable change): the frame
+dimensions present (tick with Space; typing jumps to a dimension by its first letters), the primary
+frame (offered among those ticked), the headline's frame, the tone on five points (optionally
+towards one actor), and the role the main actors play (protagonist, antagonist, innocent). Problems
+the codebook's rules find are shown in place, and nothing with an error is stored.
+
+Span level: evidence, a passage tagged with a frame dimension or a persuasion technique. Select
+the passage in the reading pane and press Shift+F; choose the dimension or technique; Enter tags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.actors import Actor
+from annotator.core.errors import AnnotatorError
+from annotator.core.framing import FRAME_LAYER, ActorRole, FrameAssessment
+from annotator.core.problems import ValidationError
+from annotator.services.annotate import Command
+from annotator.services.framing import FramingCommands
+
+ERROR_STYLE = "color: #B03A00"
+HINT_STYLE = "color: palette(mid)"
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class FramePanel(QWidget):
+    """The framing form and the evidence passages of the open document."""
+
+    done = Signal()  # give the focus back to the reading pane
+
+    def __init__(
+        self, commands: FramingCommands, run: Callable[[Command], bool], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("framePanel")
+        self.commands = commands
+        self.schema = commands.schema
+        self.run = run
+        self.doc_id = 0
+        self.text = ""
+        self.stored = FrameAssessment()
+        self.actors_here: list[tuple[Actor, int]] = []
+        self.all_actors: list[Actor] = []
+        self.role_combos: dict[int, QComboBox] = {}
+        self.passage: tuple[int, int] | None = None
+        self.evidence_ranges: list[tuple[int, int]] = []  # the passages listed
+        self._loading = False
+        self.dim_names = {d.id: d.name for d in self.schema.dimensions}
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        hint = QLabel(
+            "F: this form · Space ticks a frame · Tab moves on · Enter saves · Esc back to the text"
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet(HINT_STYLE)
+        outer.addWidget(hint)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setObjectName("frameScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        self.doc_box = QGroupBox("Framing of the document")
+        self.doc_box.setObjectName("frameForm")
+        doc_layout = QVBoxLayout(self.doc_box)
+        doc_layout.addWidget(QLabel("Frames present"))
+        self.frames = QListWidget()
+        self.frames.setObjectName("frameList")
+        for dim in self.schema.dimensions:
+            item = QListWidgetItem(dim.name)
+            item.setData(ID_ROLE, dim.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setToolTip(dim.description)
+            self.frames.addItem(item)
+        row_height = self.frames.sizeHintForRow(0) if self.frames.count() else 18
+        self.frames.setMinimumHeight(row_height * min(self.frames.count(), 15) + 6)
+        self.frames.itemChanged.connect(self._frames_ticked)
+        doc_layout.addWidget(self.frames)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.primary = QComboBox()
+        self.primary.setObjectName("framePrimary")
+        self.primary.setToolTip("The main frame of the document: one of the frames ticked")
+        self.primary.currentIndexChanged.connect(self._touched)
+        form.addRow("Primary frame", self.primary)
+        self.headline = QComboBox()
+        self.headline.setObjectName("frameHeadline")
+        self.headline.addItem("—", "")
+        for dim in self.schema.dimensions:
+            self.headline.addItem(dim.name, dim.id)
+        self.headline.currentIndexChanged.connect(self._touched)
+        form.addRow("Headline frame", self.headline)
+        self.tone = QComboBox()
+        self.tone.setObjectName("frameTone")
+        self.tone.addItem("—", "")
+        for tone in self.schema.tone:
+            self.tone.addItem(f"{tone.name} ({tone.value:+d})" if tone.value else tone.name, tone.id)
+        self.tone.currentIndexChanged.connect(self._touched)
+        form.addRow("Tone", self.tone)
+        self.target = QComboBox()
+        self.target.setObjectName("frameToneTarget")
+        self.target.setToolTip("The tone is towards the story as a whole, or towards one actor")
+        self.target.currentIndexChanged.connect(self._touched)
+        form.addRow("Tone towards", self.target)
+        doc_layout.addLayout(form)
+        self.roles_box = QGroupBox("Roles of the main actors")
+        self.roles_box.setObjectName("frameRoles")
+        self.roles_form = QFormLayout(self.roles_box)
+        doc_layout.addWidget(self.roles_box)
+        self.error = QLabel("")
+        self.error.setObjectName("frameProblems")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.hide()
+        doc_layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        self.state = QLabel("")
+        self.state.setObjectName("frameState")
+        buttons.addWidget(self.state, 1)
+        self.save_button = QPushButton("Save (Enter)")
+        self.save_button.setObjectName("frameSave")
+        self.revert_button = QPushButton("Revert (Esc)")
+        self.clear_button = QPushButton("Clear (Ctrl+Del)")
+        for button, slot in (
+            (self.save_button, self.save),
+            (self.revert_button, self.revert),
+            (self.clear_button, self.clear),
+        ):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.clicked.connect(lambda _c=False, s=slot: s())
+            buttons.addWidget(button)
+        doc_layout.addLayout(buttons)
+        layout.addWidget(self.doc_box)
+
+        self.evidence_box = QGroupBox("Evidence: passages tagged with a frame or a persuasion technique")
+        self.evidence_box.setObjectName("frameEvidence")
+        ev_layout = QVBoxLayout(self.evidence_box)
+        self.evidence = QListWidget()
+        self.evidence.setObjectName("evidenceList")
+        self.evidence.setWordWrap(True)
+        self.evidence.setMaximumHeight(130)
+        self.evidence.setToolTip("Delete removes the selected passage")
+        ev_layout.addWidget(self.evidence)
+        self.passage_label = QLabel("Select a passage in the text and press Shift+F.")
+        self.passage_label.setObjectName("evidencePassage")
+        self.passage_label.setWordWrap(True)
+        self.passage_label.setTextFormat(Qt.TextFormat.PlainText)
+        ev_layout.addWidget(self.passage_label)
+        tag_row = QHBoxLayout()
+        self.evidence_label = QComboBox()
+        self.evidence_label.setObjectName("evidenceLabel")
+        for dim in self.schema.dimensions:
+            self.evidence_label.addItem(f"{dim.name} (frame)", dim.id)
+        self.evidence_label.insertSeparator(self.evidence_label.count())
+        for technique in self.schema.techniques:
+            self.evidence_label.addItem(technique.id.replace("_", " "), technique.id)
+        tag_row.addWidget(self.evidence_label, 1)
+        self.tag_button = QPushButton("Tag passage (Enter)")
+        self.tag_button.setObjectName("evidenceTag")
+        self.tag_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.tag_button.clicked.connect(self.tag_passage)
+        tag_row.addWidget(self.tag_button)
+        ev_layout.addLayout(tag_row)
+        self.evidence_error = QLabel("")
+        self.evidence_error.setStyleSheet(ERROR_STYLE)
+        self.evidence_error.setWordWrap(True)
+        self.evidence_error.hide()
+        ev_layout.addWidget(self.evidence_error)
+        layout.addWidget(self.evidence_box)
+        layout.addStretch(1)
+
+        clear = QAction("Clear framing", self)
+        clear.setShortcut(QKeySequence("Ctrl+Del"))
+        clear.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        clear.triggered.connect(self.clear)
+        self.addAction(clear)
+        self._set_passage(None)
+
+    # -- content ------------------------------------------------------------------------------------
+
+    def set_document(
+        self, doc_id: int | None, text: str, actors_here: list[tuple[Actor, int]], all_actors: list[Actor]
+    ) -> None:
+        self.doc_id = doc_id or 0
+        self.text = text
+        self._set_passage(None)
+        self.evidence.clear()
+        self.evidence_ranges = []
+        self.set_actors(actors_here, all_actors, evidence=False)
+        # The evidence list reads all the analyst's spans: after the document's first paint.
+        doc = self.doc_id
+        QTimer.singleShot(0, lambda: self.refresh_evidence() if self.doc_id == doc else None)
+
+    def set_actors(
+        self, actors_here: list[tuple[Actor, int]], all_actors: list[Actor], evidence: bool = True
+    ) -> None:
+        """The actors mentioned in the document (with counts) and the registry; reloads the form."""
+        self.actors_here = actors_here
+        self.all_actors = all_actors
+        self.refresh(evidence)
+
+    def refresh(self, evidence: bool = True) -> None:
+        """Read the stored assessment (and the evidence) again: after a save, an undo, a new
+        document."""
+        self.stored = self.commands.assessment(self.doc_id) if self.doc_id else FrameAssessment()
+        self.load(self.stored)
+        if evidence:
+            self.refresh_evidence()
+
+    def load(self, assessment: FrameAssessment) -> None:
+        self._loading = True
+        ticked = set(assessment.frames)
+        for row in range(self.frames.count()):
+            item = self.frames.item(row)
+            item.setCheckState(
+                Qt.CheckState.Checked if item.data(ID_ROLE) in ticked else Qt.CheckState.Unchecked
+            )
+        self._fill_primary(assessment.primary)
+        self._select(self.headline, assessment.headline)
+        self._select(self.tone, assessment.tone)
+        self._fill_targets(assessment.tone_target)
+        self._fill_roles(assessment)
+        self.error.hide()
+        self._loading = False
+        self._touched()
+
+    def _fill_primary(self, keep: str) -> None:
+        loading, self._loading = self._loading, True
+        self.primary.clear()
+        self.primary.addItem("—", "")
+        for dim_id in self.ticked():
+            self.primary.addItem(self.dim_names.get(dim_id, dim_id), dim_id)
+        self._select(self.primary, keep if keep in self.ticked() else "")
+        self._loading = loading
+
+    def _fill_targets(self, keep: int | None) -> None:
+        self.target.clear()
+        self.target.addItem("the story as a whole", None)
+        here = {int(a.id) for a, _n in self.actors_here}  # type: ignore[arg-type]
+        for actor, count in self.actors_here:
+            self.target.addItem(f"{actor.name} ({count})", actor.id)
+        others = [a for a in self.all_actors if a.id not in here]
+        if others:
+            self.target.insertSeparator(self.target.count())
+            for actor in others:
+                self.target.addItem(actor.name, actor.id)
+        index = self.target.findData(keep) if keep is not None else 0
+        self.target.setCurrentIndex(max(index, 0))
+
+    def _fill_roles(self, assessment: FrameAssessment) -> None:
+        while self.roles_form.rowCount():
+            self.roles_form.removeRow(0)
+        self.role_combos = {}
+        names = {int(a.id): a.name for a in self.all_actors}  # type: ignore[arg-type]
+        rows: list[tuple[int, str]] = [(int(a.id), f"{a.name} ({n})") for a, n in self.actors_here]  # type: ignore[arg-type]
+        listed = {actor_id for actor_id, _ in rows}
+        rows += [
+            (r.actor_id, names.get(r.actor_id, f"actor {r.actor_id}"))
+            for r in assessment.roles
+            if r.actor_id not in listed
+        ]
+        if not rows:
+            self.roles_form.addRow(QLabel("Link names to actors (A) to give them roles."))
+            return
+        for actor_id, text in rows:
+            combo = QComboBox()
+            combo.setObjectName(f"frameRole_{actor_id}")
+            combo.addItem("—", "")
+            for role in self.schema.frame_roles:
+                combo.addItem(role.name, role.id)
+                combo.setItemData(combo.count() - 1, role.description, Qt.ItemDataRole.ToolTipRole)
+            self._select(combo, assessment.role_of(actor_id))
+            combo.currentIndexChanged.connect(self._touched)
+            self.role_combos[actor_id] = combo
+            self.roles_form.addRow(text, combo)
+
+    @staticmethod
+    def _select(combo: QComboBox, value: object) -> None:
+        index = combo.findData(value)
+        if index < 0 and value:
+            combo.addItem(str(value), value)
+            index = combo.count() - 1
+        combo.setCurrentIndex(max(index, 0))
+
+    def ticked(self) -> list[str]:
+        return [
+            self.frames.item(r).data(ID_ROLE)
+            for r in range(self.frames.count())
+            if self.frames.item(r).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _frames_ticked(self, _item: QListWidgetItem) -> None:
+        if self._loading:
+            return
+        self._fill_primary(self.primary.currentData() or "")
+        self._touched()
+
+    def value(self) -> FrameAssessment:
+        tone = self.tone.currentData() or ""
+        target = self.target.currentData()
+        return FrameAssessment(
+            frames=tuple(self.ticked()),
+            primary=self.primary.currentData() or "",
+            headline=self.headline.currentData() or "",
+            tone=tone,
+            tone_target=int(target) if tone and target is not None else None,
+            roles=tuple(
+                ActorRole(actor_id, combo.currentData())
+                for actor_id, combo in sorted(self.role_combos.items())
+                if combo.currentData()
+            ),
+        )
+
+    def dirty(self) -> bool:
+        stored = self.stored.with_(
+            evidence=(), roles=tuple(sorted(self.stored.roles, key=lambda r: r.actor_id))
+        )
+        return self.value() != stored
+
+    def _touched(self) -> None:
+        if self._loading:
+            return
+        self.state.setText("● not saved" if self.dirty() else ("saved" if not self.stored.is_empty else ""))
+
+    # -- commands -----------------------------------------------------------------------------------
+
+    def open_form(self) -> None:
+        """Focus on the frames list (F)."""
+        self.frames.setFocus()
+        if self.frames.currentRow() < 0:
+            self.frames.setCurrentRow(0)
+
+    def save(self) -> None:
+        if not self.doc_id:
+            return
+        self.error.hide()
+        if not self.dirty():
+            self.done.emit()
+            return
+        try:
+            command = self.commands.set_assessment(self.doc_id, self.value())
+        except ValidationError as exc:
+            self._show_error([str(p) for p in exc.problems])
+            return
+        except AnnotatorError as exc:
+            self._show_error([str(exc)])
+            return
+        if self.run(command):
+            self.done.emit()
+
+    def _show_error(self, lines: list[str]) -> None:
+        self.error.setText("\n".join("✗ " + line for line in lines))
+        self.error.show()
+
+    def revert(self) -> None:
+        self.load(self.stored)
+        self.done.emit()
+
+    def clear(self) -> None:
+        if self.doc_id and not self.stored.is_empty:
+            self.run(self.commands.clear(self.doc_id))
+
+    # -- evidence -----------------------------------------------------------------------------------
+
+    def refresh_evidence(self) -> None:
+        self.evidence.clear()
+        self.evidence_ranges = []
+        if not self.doc_id:
+            return
+        for span in self.commands.evidence(self.doc_id):
+            self.evidence_ranges.append((span.start, span.end))
+            what = (
+                self.dim_names.get(span.label, span.label)
+                if span.layer == FRAME_LAYER
+                else span.label.replace("_", " ")
+            )
+            kind = "frame" if span.layer == FRAME_LAYER else "technique"
+            item = QListWidgetItem(f"{what} ({kind}): “{_short(self.text[span.start : span.end], 90)}”")
+            item.setData(ID_ROLE, span.id)
+            item.setToolTip(self.text[span.start : span.end])
+            self.evidence.addItem(item)
+
+    def _set_passage(self, passage: tuple[int, int] | None) -> None:
+        self.passage = passage
+        self.evidence_error.hide()
+        if passage is None:
+            self.passage_label.setText("Select a passage in the text and press Shift+F to tag it.")
+            self.tag_button.setEnabled(False)
+            return
+        start, end = passage
+        self.passage_label.setText(f"Passage: “{_short(self.text[start:end], 120)}”")
+        self.tag_button.setEnabled(True)
+
+    def tag_for(self, start: int, end: int) -> None:
+        """Shift+F: the passage text[start:end] is ready to be tagged; focus on the label choice."""
+        self._set_passage((start, end))
+        self.evidence_label.setFocus()
+
+    def tag_passage(self) -> None:
+        if self.passage is None or not self.doc_id:
+            return
+        start, end = self.passage
+        try:
+            command = self.commands.add_evidence(self.doc_id, start, end, self.evidence_label.currentData())
+        except AnnotatorError as exc:
+            self.evidence_error.setText("✗ " + str(exc))
+            self.evidence_error.show()
+            return
+        if self.run(command):
+            self._set_passage(None)
+            self.done.emit()
+
+    def delete_evidence(self) -> None:
+        item = self.evidence.currentItem()
+        if item is None or not self.doc_id:
+            return
+        session = self.commands.session
+        self.run(session.delete(self.doc_id, [int(item.data(ID_ROLE))], "Delete evidence passage"))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        focus = self.focusWidget()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if isinstance(focus, QPushButton):
+                focus.click()
+            elif focus in (self.evidence_label, self.evidence):
+                self.tag_passage()
+            else:
+                self.save()
+            return
+        if key == Qt.Key.Key_Delete and focus is self.evidence:
+            self.delete_evidence()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.revert()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,64 @@
+"""Keyboard helpers for GUI tests: every key goes to whatever widget has the focus, as it would
+for an analyst who never touches the mouse."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QWidget
+
+from annotator.gui.main_window import MainWindow
+
+NO_MOD = Qt.KeyboardModifier.NoModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = NO_MOD) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(focused(), key, modifier)
+
+
+def type_text(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClicks(focused(), text)
+
+
+def tab_to(qtbot, widget: QWidget, limit: int = 30) -> None:  # type: ignore[no-untyped-def]
+    """Press Tab until ``widget`` has the focus (it must be reachable by Tab)."""
+    for _ in range(limit):
+        if focused() is widget:
+            return
+        press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is widget, f"Tab never reached {widget.objectName() or widget}"
+
+
+def open_seed(window: MainWindow, prefix: str) -> int:
+    """Open the seed whose file name starts with ``prefix`` ("000", "002"...); its id."""
+    model = window.doc_model
+    doc_id = next(
+        model.summary(r).id for r in range(model.rowCount()) if model.summary(r).filename.startswith(prefix)
+    )
+    window.select_document(doc_id)
+    window.pane.setFocus()
+    return doc_id
+
+
+def cursor_at(window: MainWindow, cp: int) -> None:
+    """Put the reading pane's text cursor before code point ``cp`` (no selection)."""
+    cursor = QTextCursor(window.pane.document())
+    cursor.setPosition(window.pane.offsets.to_utf16(cp))
+    window.pane.setTextCursor(cursor)
+    window.pane.setFocus()
+
+
+def select_words(qtbot, window: MainWindow, cp: int, words: int = 1) -> None:  # type: ignore[no-untyped-def]
+    """From code point ``cp``, select ``words`` words with Ctrl+Shift+Right."""
+    cursor_at(window, cp)
+    for _ in range(words):
+        qtbot.keyClick(window.pane, Qt.Key.Key_Right, CTRL | SHIFT)
