@@ -18,7 +18,7 @@ Conventions, all documented there:
   earliest start, then label in code-point order); a token outside every span is ``"O"``.
 - Document-level framing choices are Krippendorff's alpha (nominal) over documents, an annotator
   who did not frame a document having a missing value there. Events are paired by trigger overlap
-  (as the confusion matrix pairs spans); actor links are compared on strictly matched spans.
+  (as the confusion matrix pairs spans); actor links are compared on spans with the same offsets.
 """
 
 from __future__ import annotations
@@ -141,6 +141,39 @@ def strict_matches(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> list[tuple[i
         if candidates:
             pairs.append((i, candidates.pop(0)))
     return pairs
+
+
+def offset_matches(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> list[tuple[int, int]]:
+    """Pairs (index in a, index in b) of spans with the same start, end and layer, one to one:
+    first those with the same label too, then the rest in text order. Sorted by index in ``a``.
+
+    The pairing of actor links: two annotators who linked the same stretch of text are compared
+    on its actor even when they labelled it differently (the label has its own figures).
+    """
+
+    def layer(span: SpanLike) -> str:
+        return str(getattr(span, "layer", ""))
+
+    pairs: list[tuple[int, int]] = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for with_label in (True, False):
+        free: dict[tuple[Any, ...], list[int]] = {}
+        for j, span in enumerate(b):
+            if j not in used_b:
+                key = (span.start, span.end, layer(span)) + ((span.label,) if with_label else ())
+                free.setdefault(key, []).append(j)
+        for i, span in enumerate(a):
+            if i in used_a:
+                continue
+            key = (span.start, span.end, layer(span)) + ((span.label,) if with_label else ())
+            candidates = free.get(key)
+            if candidates:
+                j = candidates.pop(0)
+                pairs.append((i, j))
+                used_a.add(i)
+                used_b.add(j)
+    return sorted(pairs)
 
 
 def overlap(x: SpanLike, y: SpanLike) -> int:
@@ -505,11 +538,12 @@ class EventAgreement:
 
 @dataclass(slots=True)
 class ActorLinkAgreement:
-    """Actor links of strictly matched spans: the same canonical actor on both sides or not."""
+    """Actor links of spans paired by offsets (``offset_matches``): the same canonical actor on
+    both sides or not."""
 
     linked_a: int = 0  # spans A linked to an actor (compared documents)
     linked_b: int = 0
-    span_pairs: int = 0  # strictly matched span pairs
+    span_pairs: int = 0  # span pairs with the same offsets (and layer)
     same: int = 0  # both linked, to the same actor
     different: int = 0  # both linked, to different actors
     only_a: int = 0  # A linked its span, B did not
@@ -536,7 +570,7 @@ class ActorLinkAgreement:
 
         self.linked_a += sum(1 for s in a if actor(s, links_a) is not None)
         self.linked_b += sum(1 for s in b if actor(s, links_b) is not None)
-        for i, j in strict_matches(a, b):
+        for i, j in offset_matches(a, b):
             self.span_pairs += 1
             x, y = actor(a[i], links_a), actor(b[j], links_b)
             if x is None and y is None:

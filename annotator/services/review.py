@@ -356,7 +356,7 @@ def _analysis_rows(pair: PairAgreement) -> list[str]:
     if pair.has_links:
         links = pair.actor_links
         rows.append(
-            f"  Actor links of strictly matched spans: {links.linked_pairs} of {links.span_pairs}"
+            f"  Actor links of spans with the same offsets: {links.linked_pairs} of {links.span_pairs}"
             f" pairs linked; same actor {links.same} (agreement {_f(links.agreement)}), "
             f"different actor {links.different}, linked only in A {links.only_a}, "
             f"only in B {links.only_b}"

@@ -372,7 +372,7 @@ def test_actor_links_of_strictly_matched_spans_by_hand() -> None:
     ]
     links = compare_pair(docs, "A", "B").actor_links
     # Strict pairs: 0-5, 6-10, 11-15, 16-20. Linked on either side: 0-5 (same), 6-10 (different),
-    # 11-15 (A only); 16-20 is linked by neither and not counted; 21-25 has no strict pair.
+    # 11-15 (A only); 16-20 is linked by neither and not counted; 21-25 has no partner.
     # agreement = same / linked pairs = 1/3.
     assert (links.span_pairs, links.linked_pairs) == (4, 3)
     assert (links.same, links.different, links.only_a, links.only_b) == (1, 1, 1, 0)
@@ -384,6 +384,26 @@ def test_actor_links_of_strictly_matched_spans_by_hand() -> None:
     # Nobody linked anything: no figure.
     plain = [DocumentAnnotations("d", [], {"A": [L(0, 5, "PER", 1)], "B": [L(0, 5, "PER", 1)]})]
     assert compare_pair(plain, "A", "B").to_json()["actor_links"] is None
+
+
+def test_actor_links_pair_spans_by_offsets_whatever_the_label() -> None:
+    docs = [
+        DocumentAnnotations(
+            "d1", [],
+            {
+                # 0-9 is ORG for A, GPE for B; 0-9 is also a frame passage for B, on its layer.
+                "A": [L(0, 9, "ORG", 1), L(10, 15, "PER", 2)],
+                "B": [L(0, 9, "GPE", 1), Span(0, 9, "Political", layer="frame", id=2),
+                      L(10, 14, "PER", 3)],
+            },
+            links={"A": {1: "Hezbollah", 2: "Ismail Qaani"}, "B": {1: "Hezbollah", 3: "Ismail Qaani"}},
+        )
+    ]
+    links = compare_pair(docs, "A", "B").actor_links
+    # Pairs: 0-9 ORG ~ 0-9 GPE (same layer; the frame span is on another). 10-15 and 10-14 differ
+    # in offsets: no pair. One linked pair, the same actor: agreement 1.
+    assert (links.span_pairs, links.linked_pairs, links.same) == (1, 1, 1)
+    assert links.agreement == 1.0
 
 
 def test_actor_identity_by_uid_or_name_transitively() -> None:

@@ -466,7 +466,8 @@ def check_alice_bob(pair: dict) -> None:
     assert events["expected_agreement"] == pytest.approx(0.25)
     assert events["cohen_kappa"] == pytest.approx(1 / 3)
     links = pair["actor_links"]
-    # Strict span pairs: Qaani, visited, Damascus, Assad (T5); Iran, Syria (T6) -> 6.
+    # Span pairs by offsets: Qaani, visited, Damascus, Assad (T5); Iran, Syria (T6) -> 6
+    # (drill and "joint drill" differ).
     # Linked on either side: Qaani (same: bob's "ismail  qaani" is alice's Ismail Qaani by name),
     # Damascus (Syria / Bashar al-Assad: different), Assad (alice only), Iran, Syria (same).
     # agreement = 3/5.
@@ -565,7 +566,9 @@ def test_text_report_shows_the_analysis_figures(analysis_files, capsys) -> None:
         "Event category of paired events: the same in 1 of 2 (observed 0.500, expected 0.250), "
         "Cohen's kappa 0.333"
     ) in out
-    assert "Actor links of strictly matched spans: 5 of 6 pairs linked; same actor 3 (agreement 0.600)" in out
+    assert (
+        "Actor links of spans with the same offsets: 5 of 6 pairs linked; same actor 3 (agreement 0.600)"
+    ) in out
     assert "documents framed by two or more:" in out
     assert "  primary frame: 0.000" in out
     assert "  tone: 0.400 (tone as an ordinal scale: 0.833)" in out
