@@ -1,8 +1,9 @@
 """Measurements that need a fresh process: cold start, opening a large database, memory.
 
 Run by ``bench/run.py`` as ``python -m bench.child MODE DB [...]``; prints one JSON line. The
-window is started the way ``annotator gui`` starts it (:func:`annotator.gui.app.start_window`
-when it exists), with the user directories pointed at the benchmark's temporary folder.
+window is started the way ``annotator gui`` starts it (theme, then
+:func:`annotator.gui.app.start_window`), with the user directories pointed at the benchmark's
+temporary folder.
 """
 
 from __future__ import annotations
@@ -25,19 +26,20 @@ def _args(db: Path) -> argparse.Namespace:
 
 def _start(db: Path):  # type: ignore[no-untyped-def]
     """QApplication and the main window, as ``run_gui`` makes them; returns (app, window)."""
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from annotator.gui import app as gui_app
+    from annotator.gui.theme import apply_theme, stored_theme
+    from annotator.settings import config_dir
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
+    window_ini = QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+    apply_theme(app, stored_theme(window_ini))
     t0 = time.perf_counter()
-    if hasattr(gui_app, "start_window"):
-        window = gui_app.start_window(_args(db), ask=False)
-    else:
-        window = gui_app.build_window(_args(db), dialogs=None, ask=False)
-        window.show()
+    window = gui_app.start_window(_args(db), ask=False)
     return app, window, t0
 
 
@@ -60,10 +62,9 @@ def _wait_models(app, window, timeout: float = 60.0) -> bool:  # type: ignore[no
 
 def cold_start(db: Path) -> dict[str, object]:
     app, window, _t0 = _start(db)
-    _settle(app)
-    window.doc_view.viewport().repaint()
+    spacy_before = "spacy" in sys.modules  # needed to build and show the window?
+    app.processEvents()  # the first paint (the background loading starts right after it)
     shown = time.perf_counter()
-    spacy_before = "spacy" in sys.modules
     print(json.dumps({"event": "shown"}), flush=True)
     t_loading = time.perf_counter()
     preloads = _wait_models(app, window)

@@ -171,6 +171,10 @@ class DocumentTableModel(QAbstractTableModel):
             )
         return found
 
+    def languages(self) -> list[str]:
+        """The language of every document (for guessing which model to load first)."""
+        return [r[3] for r in self._rows]
+
     def doc_id(self, row: int) -> int:
         return self._rows[row][0]
 
