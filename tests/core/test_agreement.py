@@ -23,6 +23,7 @@ from annotator.core.agreement import (
     token_labels,
 )
 from annotator.core.model import Span
+from tests.core.test_agreement_analysis import alpha_by_definition
 
 
 def S(start: int, end: int, label: str) -> Span:
@@ -247,31 +248,6 @@ def test_documents_only_in_one_annotator_are_counted_not_compared() -> None:
     assert report.pair("A", "B").strict.overall == Counts(1, 1, 1)
 
 
-def _alpha_by_definition(rows: list[list[str | None]]) -> float | None:
-    """Krippendorff's nominal alpha straight from its definition (coincidence matrix)."""
-    from collections import defaultdict
-
-    o: dict[tuple[str, str], float] = defaultdict(float)
-    for unit in zip(*rows, strict=True):
-        values = [v for v in unit if v is not None]
-        m = len(values)
-        if m < 2:
-            continue
-        for i, c in enumerate(values):
-            for j, k in enumerate(values):
-                if i != j:
-                    o[(c, k)] += 1 / (m - 1)
-    n_c: dict[str, float] = defaultdict(float)
-    for (c, _k), weight in o.items():
-        n_c[c] += weight
-    n = sum(n_c.values())
-    if n <= 1 or len(n_c) < 2:
-        return None
-    d_o = sum(w for (c, k), w in o.items() if c != k) / n
-    d_e = (n * n - sum(v * v for v in n_c.values())) / (n * (n - 1))
-    return 1 - d_o / d_e
-
-
 @given(
     st.integers(min_value=2, max_value=4).flatmap(
         lambda coders: st.lists(
@@ -284,7 +260,7 @@ def _alpha_by_definition(rows: list[list[str | None]]) -> float | None:
 @settings(max_examples=60, deadline=None)
 def test_alpha_from_the_library_equals_the_definition(units: list[list[str | None]]) -> None:
     rows = [list(column) for column in zip(*units, strict=True)]
-    expected = _alpha_by_definition(rows)
+    expected = alpha_by_definition(rows)  # the coincidence-matrix definition
     got = krippendorff_alpha_nominal(rows)
     if expected is None:
         assert got is None

@@ -27,13 +27,16 @@ def sp(text: str, word: str, label: str) -> dict[str, object]:
     return {"start": start, "end": start + len(word), "label": label, "text": word}
 
 
-def write(path: Path, name: str, docs: list[tuple[str, list[dict[str, object]]]]) -> Path:
-    lines = [
-        json.dumps({"text": text, "annotator": name, "meta": {"lang": "en"}, "spans": spans})
-        for text, spans in docs
-    ]
+def write_records(path: Path, name: str, records: list[dict[str, object]]) -> Path:
+    lines = [json.dumps({**record, "annotator": name}, ensure_ascii=False) for record in records]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def write(path: Path, name: str, docs: list[tuple[str, list[dict[str, object]]]]) -> Path:
+    return write_records(
+        path, name, [{"text": text, "meta": {"lang": "en"}, "spans": spans} for text, spans in docs]
+    )
 
 
 A_DOCS = [
@@ -433,12 +436,6 @@ CAROL_ANALYSIS = [
     ),
     analysed(T6, [], [], ([SEC, POL], POL, "implicit_pro")),  # framed, no span marked
 ]
-
-
-def write_records(path: Path, name: str, records: list[dict[str, object]]) -> Path:
-    lines = [json.dumps({**record, "annotator": name}, ensure_ascii=False) for record in records]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 @pytest.fixture
