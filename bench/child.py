@@ -50,14 +50,14 @@ def _settle(app, rounds: int = 3) -> None:  # type: ignore[no-untyped-def]
 
 def _wait_models(app, window, timeout: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
     """Wait (processing events) until the background model loading, if any, is over."""
-    busy = getattr(window, "models_loading", None)
-    if busy is None:
+    if not hasattr(window, "models_loading") or window.registry is None:
         return False
     deadline = time.perf_counter() + timeout
-    while busy() and time.perf_counter() < deadline:
+    # The loading starts a moment after the window shows (app.PRELOAD_DELAY_MS), then runs.
+    while (window._model_loader is None or window.models_loading()) and time.perf_counter() < deadline:
         app.processEvents()
         time.sleep(0.01)
-    return True
+    return window._model_loader is not None
 
 
 def cold_start(db: Path) -> dict[str, object]:

@@ -139,14 +139,20 @@ def take_screenshot(
         raise AnnotatorError(f"{path}: could not write the screenshot")
 
 
+PRELOAD_DELAY_MS = 1000
+
+
 def start_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: bool = True) -> MainWindow:
     """The main window as ``annotator gui`` opens it: built, shown, and spaCy loading in the
-    background right after (the window never waits for a model; see bench/, "cold start")."""
+    background a moment later (the window never waits for a model; see bench/, "cold start").
+
+    The moment lets the first screens paint and the document list load without sharing the
+    interpreter with spaCy's import, which holds it for seconds."""
     window = build_window(args, dialogs=dialogs, ask=ask)
     if dialogs is not None:
         dialogs.parent = window
     window.show()
-    QTimer.singleShot(0, window.preload_models)
+    QTimer.singleShot(PRELOAD_DELAY_MS, window.preload_models)
     return window
 
 

@@ -85,8 +85,15 @@ class DocumentTableModel(QAbstractTableModel):
         self._reset([_listing(r) for r in rows], {r.id: r for r in rows})
 
     def set_listing(self, rows: list[Listing]) -> None:
-        """Light rows; counts are fetched for the rows the view shows."""
-        self._reset(rows, {})
+        """Light rows; counts are fetched for the rows the view shows.
+
+        Outlets, languages, dates and statuses repeat across a corpus: each distinct value is
+        kept once (some 20 MB fewer for 100,000 documents)."""
+        seen: dict[str, str] = {}
+        one = seen.setdefault
+        shared = [(r[0], r[1], one(r[2], r[2]), one(r[3], r[3]), one(r[4], r[4]), one(r[5], r[5]), r[6])
+                  for r in rows]
+        self._reset(shared, {})
 
     def _reset(self, rows: list[Listing], full: dict[int, DocumentSummary]) -> None:
         self.beginResetModel()
