@@ -193,7 +193,9 @@ class Store:
         names = ", ".join(f'"{c.name}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
         # Through SQLAlchemy, so that a duplicate text becomes DuplicateDocumentError (engine.py).
-        conn.exec_driver_sql(f"INSERT INTO document ({names}) VALUES ({marks})", rows)
+        # Column names come from the table definition; every value is a bound parameter.
+        sql = f"INSERT INTO document ({names}) VALUES ({marks})"  # safe-sql: table's own columns
+        conn.exec_driver_sql(sql, rows)
         wanted = {doc.sha256 for doc in documents}
         found = {
             sha: doc_id
