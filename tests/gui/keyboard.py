@@ -3,6 +3,8 @@ for an analyst who never touches the mouse."""
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QWidget
@@ -25,8 +27,17 @@ def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = NO_MOD) -> None:  
     qtbot.keyClick(focused(), key, modifier)
 
 
+_last_typed = [0.0]
+
+
 def type_text(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type into the focused widget. Lists and combo boxes jump to the entry starting with what
+    was typed within the keyboard input interval: like an analyst, pause before a new search."""
+    pause = QApplication.keyboardInputInterval() / 1000 - (time.monotonic() - _last_typed[0])
+    if pause > 0:
+        qtbot.wait(int(pause * 1000) + 20)
     qtbot.keyClicks(focused(), text)
+    _last_typed[0] = time.monotonic()
 
 
 def tab_to(qtbot, widget: QWidget, limit: int = 30) -> None:  # type: ignore[no-untyped-def]
