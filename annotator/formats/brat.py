@@ -2,9 +2,11 @@
 
 An ``.ann`` line ``T1<TAB>LABEL 65 83<TAB>surface`` is a text-bound annotation; a discontinuous
 one lists fragments ``4 7;12 16`` and is kept as one span per fragment (counted in a notice);
-events (``E``), relations (``R``), attributes (``A``/``M``), normalisations (``N``) and notes
-(``#``) are counted and not imported. The surface is checked against the text, so offsets that
-count UTF-16 units or CRLF as one character are recognised (see ``foreign.py``).
+events (``E``), relations (``R``, ``*``), attributes (``A``/``M``), normalisations (``N``) and
+notes (``#``) are counted and not imported, but checked: an id used twice, a reference to an id
+the file does not hold, or a line of no known type is refused with its line. The surface is
+checked against the text, so offsets that count UTF-16 units or CRLF as one character are
+recognised (see ``foreign.py``).
 
 Writing: one ``.txt``/``.ann`` pair per record and an ``annotation.conf`` naming the labels, in a
 temporary folder renamed to the target at the end; an existing target is replaced only when
@@ -40,7 +42,49 @@ from annotator.formats.registry import ReadResult
 _TEXT_BOUND = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
 _OTHER = {"E": "event", "R": "relation", "*": "relation", "A": "attribute", "M": "attribute",
           "N": "normalization", "#": "note"}
+_ID = re.compile(r"^(?:[TERAMN#]\d+|\*)$")
+_REF = re.compile(r"^[TERAMN#]\d+$")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+# What each kind of line holds after its id and a tab (for error messages).
+_SHAPES = {
+    "E": "'E<n><TAB>TYPE:TRIGGER ROLE:ID ...'",
+    "R": "'R<n><TAB>TYPE Arg1:ID Arg2:ID'",
+    "*": "'*<TAB>TYPE ID ID ...'",
+    "A": "'A<n><TAB>NAME ID [VALUE]'",
+    "M": "'M<n><TAB>NAME ID [VALUE]'",
+    "N": "'N<n><TAB>Reference ID DB:ENTRY<TAB>text'",
+    "#": "'#<n><TAB>TYPE ID<TAB>note'",
+}
+
+
+def _references(kind: str, body: str) -> list[tuple[str, str]] | None:
+    """``(what, id)`` of every annotation a non-text-bound line refers to; None if malformed."""
+    parts = body.split(" ")
+    if not parts or not parts[0]:
+        return None
+    if kind == "E":
+        event_type, sep, trigger = parts[0].partition(":")
+        if not sep or not event_type or not trigger:
+            return None
+        refs = [("trigger", trigger)]
+        for arg in parts[1:]:
+            role, sep, target = arg.partition(":")
+            if not sep or not role or not target:
+                return None
+            refs.append((role, target))
+        return refs
+    if kind == "R":
+        args = [arg.partition(":") for arg in parts[1:]]
+        if len(args) != 2 or any(not sep or not role or not target for role, sep, target in args):
+            return None
+        return [(role, target) for role, _, target in args]
+    if kind == "*":
+        return [("member", target) for target in parts[1:]] if len(parts) >= 3 else None
+    if kind in "AM":
+        return [("target", parts[1])] if len(parts) in (2, 3) else None
+    # N and #: a type and the annotation it is about.
+    return [("target", parts[1])] if len(parts) >= 2 else None
 
 
 def _parse_ann(
@@ -50,10 +94,24 @@ def _parse_ann(
     raw = RawRecord(text=text, where="")
     errors: list[InputError] = []
     content = decode_text(read_bounded(ann), file)
+    defined: dict[str, int] = {}  # id -> line defining it
+    # (line, id of the line, what, id referred to)
+    references: list[tuple[int, str, str, str]] = []
     for number, line in enumerate(content.split("\n"), start=1):
         line = line.rstrip("\r")
         if not line.strip():
             continue
+        ident = line.split("\t")[0]
+        if not _ID.match(ident):
+            errors.append(InputError(f"unknown annotation type {ident[:40]!r}", file, number))
+            continue
+        if ident != "*":
+            if ident in defined:
+                errors.append(
+                    InputError(f"{ident}: id used twice (first on line {defined[ident]})", file, number)
+                )
+                continue
+            defined[ident] = number
         if line[0] == "T":
             match = _TEXT_BOUND.match(line)
             if match is None:
@@ -74,12 +132,25 @@ def _parse_ann(
                 for start, end in fragments:
                     part = RawSpan(start, end, label, None, layer, where=where, group=where)
                     raw.spans.append(part)
-        elif line[0] in _OTHER:
-            kind = _OTHER[line[0]]
-            counts[kind] = counts.get(kind, 0) + 1
-        else:
-            ident = line.split("\t")[0]
-            errors.append(InputError(f"unknown annotation type {ident!r}", file, number))
+            continue
+        kind = line[0]
+        fields = line.split("\t")
+        refs = _references(kind, fields[1]) if len(fields) >= 2 else None
+        if refs is None:
+            errors.append(InputError(f"{ident}: expected {_SHAPES[kind]}", file, number))
+            continue
+        references.extend((number, ident, what, target) for what, target in refs)
+        counts[_OTHER[kind]] = counts.get(_OTHER[kind], 0) + 1
+    for number, ident, what, target in references:
+        if target not in defined or not _REF.match(target):
+            errors.append(
+                InputError(f"{ident}: {what} {target!r} is not an annotation of this file", file, number)
+            )
+        elif ident[0] == "E" and what == "trigger" and target[0] != "T":
+            errors.append(
+                InputError(f"{ident}: trigger {target!r} is not a text-bound (T) annotation", file, number)
+            )
+    errors.sort(key=lambda e: e.line or 0)
     return raw, errors
 
 

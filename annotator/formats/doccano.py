@@ -4,7 +4,9 @@ doccano writes ``{"text", "label": [[start, end, "LABEL"], ...]}``; projects wit
 write ``{"text", "entities": [{id, label, start_offset, end_offset}], "relations": [...]}``;
 older exports call the text ``data`` (and some the spans ``labels``). Any other keys are the
 document's metadata. A ``label`` list of plain strings is a text-classification export: its
-document labels are not spans and are counted in a notice. Offsets are end exclusive.
+document labels are not spans and are counted in a notice. Offsets are end exclusive. Relations
+are counted, not imported, but an entity id used twice or a relation naming an entity the line
+does not hold is refused.
 """
 
 from __future__ import annotations
@@ -74,6 +76,40 @@ def _triple(raw: object, where: str) -> RawSpan:
     return RawSpan(start, end, label, layer=layer, where=where)
 
 
+def _entity_ids(entities: list[Any]) -> set[object]:
+    """The ids of the ``entities`` of one line; InputError if one is used twice."""
+    first: dict[object, int] = {}
+    for i, entity in enumerate(entities):
+        if not isinstance(entity, dict) or entity.get("id") is None:
+            continue
+        ident = entity["id"]
+        if isinstance(ident, bool) or not isinstance(ident, int | str):
+            raise InputError(f"entities[{i}]: 'id' must be an integer or a string")
+        if ident in first:
+            raise InputError(
+                f"entities[{i}]: id {ident!r} is used twice (first by entities[{first[ident]}])"
+            )
+        first[ident] = i
+    return set(first)
+
+
+def _check_relations(relations: object, ids: set[object]) -> int:
+    """How many relations a line holds; InputError if one names an entity it does not hold."""
+    if relations is None:
+        return 0
+    if not isinstance(relations, list):
+        raise InputError("'relations' must be a list")
+    for i, relation in enumerate(relations):
+        if not isinstance(relation, dict):
+            raise InputError(f"relations[{i}] must be an object")
+        for key in ("from_id", "to_id"):
+            target = relation.get(key)
+            if isinstance(target, bool) or not isinstance(target, int | str) or target not in ids:
+                shown = "missing" if target is None else repr(target)[:40]
+                raise InputError(f"relations[{i}]: {key} {shown} names no entity of this line")
+    return len(relations)
+
+
 def _entity(raw: object, where: str) -> RawSpan:
     if not isinstance(raw, dict):
         raise InputError(f"{where} must be an object")
@@ -103,8 +139,7 @@ class _Reader:
             if not isinstance(entities, list):
                 raise InputError("'entities' must be a list")
             spans = [_entity(e, f"entities[{i}]") for i, e in enumerate(entities)]
-            if isinstance(obj.get("relations"), list):
-                self.relations += len(obj["relations"])
+            self.relations += _check_relations(obj.get("relations"), _entity_ids(entities))
         else:
             key = "label" if "label" in obj else "labels"
             labels = obj.get(key, [])

@@ -6,6 +6,11 @@ Each annotation of a task becomes one record (its annotator is ``completed_by``)
 annotations, model ``predictions`` and results that are not text spans (choices, relations,
 text areas) are counted in notices. The ``JSON-MIN`` export (a flat task with a ``label`` list)
 is read too. The writer puts one task per document and one annotation per annotator.
+
+Refused, with the task and annotation named: a file that is one JSON object rather than a list of
+tasks (every export is a list), a task whose text is not ``data.text`` (or, in JSON-MIN, ``text``),
+two results of one annotation with the same ``id`` and ``from_name``, and a relation result naming
+a region the annotation does not hold.
 """
 
 from __future__ import annotations
@@ -122,16 +127,40 @@ class _Reader:
         if not isinstance(results, list):
             raise InputError(f"{where}: 'result' must be a list")
         spans: list[RawSpan] = []
+        regions: dict[tuple[str, str], int] = {}  # (id, from_name) -> index of its result
+        relations: list[tuple[int, dict[str, Any]]] = []
         for j, result in enumerate(results):
             rwhere = f"{where}.result[{j}]"
             if not isinstance(result, dict):
                 raise InputError(f"{rwhere} must be an object")
             kind = result.get("type", "labels")
+            if result.get("id") is not None and kind != "relation":
+                # One region may carry several results (labels and a text area share its id),
+                # each from its own control: the same control twice is a broken export.
+                key = (str(result["id"]), str(result.get("from_name", "")))
+                if key in regions:
+                    raise InputError(
+                        f"{rwhere}: id {key[0][:40]!r} with from_name {key[1][:40]!r} is used twice "
+                        f"(first by result[{regions[key]}])"
+                    )
+                regions[key] = j
             value = result.get("value")
+            if kind == "relation":
+                relations.append((j, result))
             if kind != "labels":
                 self.other_results[str(kind)] = self.other_results.get(str(kind), 0) + 1
                 continue
             spans.extend(self._value_spans(value, rwhere, result.get("origin")))
+        ids = {ident for ident, _ in regions}
+        for j, relation in relations:
+            for end in ("from_id", "to_id"):
+                target = relation.get(end)
+                if not isinstance(target, str | int) or isinstance(target, bool) or str(target) not in ids:
+                    shown = "missing" if target is None else repr(target)[:40]
+                    raise InputError(
+                        f"{where}.result[{j}]: relation {end} {shown} names no region of this "
+                        "annotation"
+                    )
         return spans
 
     @staticmethod
@@ -172,13 +201,12 @@ class _Reader:
         task_id = task.get("id")
         where = f"task {index}" + (f" (id {task_id})" if task_id is not None else "")
         data_value = task.get("data")
-        data: dict[str, Any] = data_value if isinstance(data_value, dict) else task
+        if data_value is not None and not isinstance(data_value, dict):
+            raise InputError(f"{where}: 'data' must be an object")
+        data: dict[str, Any] = data_value if isinstance(data_value, dict) else task  # JSON-MIN
         text = data.get("text")
         if not isinstance(text, str):
-            strings = [v for k, v in data.items() if isinstance(v, str) and k not in ("id",)]
-            if len(strings) != 1:
-                raise InputError(f"{where}: no 'text' in the task's data")
-            text = strings[0]
+            raise InputError(f"{where}: no 'text' in the task's data")
         meta_source = dict(task["meta"]) if isinstance(task.get("meta"), dict) else {}
         meta_source.update(data)
         meta = meta_from_mapping(meta_source)
@@ -256,9 +284,17 @@ def read_labelstudio(path: Path) -> ReadResult:
         data = parse_json(content, file)
     except InputError:
         data = _json_lines(content, file)  # tasks one per line, as Label Studio also imports
-    tasks = [data] if isinstance(data, dict) else data
-    if not isinstance(tasks, list):
-        raise InputError("expected a JSON list of tasks", file)
+    if not isinstance(data, list):
+        if isinstance(data, dict):
+            found = "one JSON object (a Label Studio export is a list: put a single task in [ ])"
+        elif data is None:
+            found = "null"
+        elif isinstance(data, bool | int | float):
+            found = f"a number or boolean ({json.dumps(data)[:20]})"
+        else:
+            found = f"a string ({json.dumps(data)[:20]})"
+        raise InputError(f"expected a list of tasks, found {found}", file)
+    tasks = data
     reader = _Reader()
     raws: list[RawRecord] = []
     errors: list[InputError] = []
