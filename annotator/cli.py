@@ -182,6 +182,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="the file's format (default: detected)",
     )
+    _add_labels(ima)
+    _add_schema(ima)
+    ima.add_argument(
+        "--allow-new-labels",
+        action="store_true",
+        help="import spans whose label is outside the label set (entity layer) or the schema "
+        "(event, frame, persuasion layers), and list them; without it such a file is refused",
+    )
 
     act = sub.add_parser(
         "actors", help="the actor registry: list, propose an actor for a name, load actors"
@@ -367,12 +375,18 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_import_annotations(args: argparse.Namespace) -> int:
-    from annotator.services.annotations_import import import_annotations
+    from annotator.services.annotations_import import KnownLabels, import_annotations
     from annotator.store import Store
 
+    settings = Settings.load()
+    known = KnownLabels.of(
+        load_labels(args.labels, settings),
+        load_schema_for(args.schema, settings),
+        allow_new=args.allow_new_labels,
+    )
     store = Store(args.db or default_db_path())
     try:
-        report = import_annotations(store, args.file, args.as_name, args.format)
+        report = import_annotations(store, args.file, args.as_name, args.format, known)
     finally:
         store.close()
     for line in report.lines():

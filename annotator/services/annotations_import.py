@@ -7,14 +7,19 @@ document is reported and not imported, never silently misaligned. Every span is 
 its text; a bad file imports nothing and lists its bad lines. The whole file is stored in one
 transaction. Importing a file again for the same annotator replaces that annotator's spans on the
 documents it holds, instead of adding them twice.
+
+Given :class:`KnownLabels`, every span's label is checked against its layer's list: the label set
+on the ``entity`` layer, the analysis schema's event categories, frame dimensions and persuasion
+techniques on theirs. A label outside them is refused with its record, unless new labels are
+allowed; then it is imported and reported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.align import OffsetMap
 from annotator.core.errors import InputError, InputErrors
@@ -24,6 +29,12 @@ from annotator.formats.articles import decode_text
 from annotator.formats.lines import iter_lines
 from annotator.formats.registry import read_annotations
 from annotator.store import Store
+
+if TYPE_CHECKING:
+    from annotator.core.labels import LabelSet
+    from annotator.core.schema import Schema
+
+ENTITY_LAYER = "entity"
 
 NEAR_SIMILARITY = 90.0
 """Texts at least this similar (rapidfuzz ratio, 0-100, on normalised text) are near copies."""
@@ -49,6 +60,33 @@ class Where:
         if self.line is not None:
             return InputError(reason, self.file, self.line)
         return InputError(f"record {self.record}: {reason}", self.file)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownLabels:
+    """The labels an imported span may carry, by layer; ``allow_new`` imports others too."""
+
+    layers: Mapping[str, tuple[str, ...]]
+    allow_new: bool = False
+
+    @classmethod
+    def of(cls, labels: LabelSet, schema: Schema, allow_new: bool = False) -> KnownLabels:
+        """The label set on the entity layer, the schema's lists on the analysis layers."""
+        layers = {ENTITY_LAYER: tuple(label.name for label in labels), **schema.span_layers()}
+        return cls(layers, allow_new)
+
+    def unknown(self, span: Span) -> str | None:
+        """Why ``span``'s label is not known (without saying where), or None if it is."""
+        known = self.layers.get(span.layer)
+        if known is None:
+            return (
+                f"unknown layer {span.layer!r} (label {span.label!r}; known layers: "
+                f"{', '.join(self.layers)})"
+            )
+        if span.label in known:
+            return None
+        kind = "label" if span.layer == ENTITY_LAYER else f"{span.layer} label"
+        return f"unknown {kind} {span.label!r} (known: {', '.join(known)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +119,7 @@ class AnnotationImportReport:
     spans_replaced: int = 0
     replaced_documents: int = 0  # documents on which an annotator already had spans
     notices: list[str] = field(default_factory=list)
+    new_labels: dict[tuple[str, str], int] = field(default_factory=dict)  # (layer, label) -> spans
 
     @property
     def imported(self) -> int:
@@ -88,6 +127,12 @@ class AnnotationImportReport:
 
     def lines(self) -> list[str]:
         out = list(self.notices)
+        if self.new_labels:
+            shown = ", ".join(
+                f"{label!r} on the {layer} layer ({count} span{'s' if count > 1 else ''})"
+                for (layer, label), count in sorted(self.new_labels.items())
+            )
+            out.append(f"{self.file}: labels outside the label set and schema, imported: {shown}")
         for where, name, doc_id in self.matched_normalized:
             out.append(
                 f"{where}: {name}'s record matches document {doc_id} once white space and "
@@ -141,6 +186,25 @@ def _check_spans(record: AnnotationRecord) -> str | None:
                 f"({len(record.text)} characters)"
             )
     return None
+
+
+def _check_labels(record: AnnotationRecord, known: KnownLabels) -> list[str]:
+    """Why labels of ``record`` are refused: one reason per unknown label, with its first span."""
+    found: dict[tuple[str, str], list[Span]] = {}
+    for span in record.spans:
+        if known.unknown(span) is not None:
+            found.setdefault((span.layer, span.label), []).append(span)
+    reasons = []
+    for spans in found.values():
+        first = spans[0]
+        more = f" and {len(spans) - 1} more span(s)" if len(spans) > 1 else ""
+        surface = record.text[first.start : first.end]
+        if len(surface) > 40:
+            surface = surface[:37] + "..."
+        reasons.append(
+            f"span {first.start}-{first.end} {surface!r}{more}: {known.unknown(first)}"
+        )
+    return reasons
 
 
 @dataclass
@@ -201,9 +265,17 @@ def _title_key(title: str) -> str:
 
 
 def import_annotations(
-    store: Store, path: Path, as_name: str | None = None, fmt: str = "auto"
+    store: Store,
+    path: Path,
+    as_name: str | None = None,
+    fmt: str = "auto",
+    known_labels: KnownLabels | None = None,
 ) -> AnnotationImportReport:
-    """Import every record of ``path`` as an annotation set (``as_name`` or the record's own)."""
+    """Import every record of ``path`` as an annotation set (``as_name`` or the record's own).
+
+    With ``known_labels``, a span label outside its layer's list is refused (or, if new labels are
+    allowed, imported and reported).
+    """
     path = Path(path)
     result = read_annotations(path, fmt)
     records = result.records
@@ -229,6 +301,11 @@ def import_annotations(
         if problem:
             errors.append(where.error(problem))
             continue
+        if known_labels is not None and not known_labels.allow_new:
+            reasons = _check_labels(record, known_labels)
+            if reasons:
+                errors.extend(where.error(reason) for reason in reasons)
+                continue
         key = (record.text_sha256, owner)
         if key in first:
             errors.append(
@@ -300,6 +377,12 @@ def import_annotations(
     if errors:
         raise InputErrors(errors)
 
+    if known_labels is not None:
+        for *_, spans in sets:
+            for span in spans:
+                if known_labels.unknown(span) is not None:
+                    key = (span.layer, span.label)
+                    report.new_labels[key] = report.new_labels.get(key, 0) + 1
     before = _documents_with_spans(store, sets)
     # Native records carry actors, events and frames: stored in the same transaction.
     after = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None

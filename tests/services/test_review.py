@@ -208,7 +208,9 @@ def test_empty_documents_only_leave_figures_undefined(tmp_path: Path, capsys) ->
 def imported_db(tmp_path: Path, files) -> Path:
     db = tmp_path / "review.sqlite"
     for path in files[:2]:
-        assert main(["import-annotations", str(path), "--db", str(db)]) == 0
+        # The files' PER is not in the project's label set (PERSON): allowed as a new label.
+        args = ["import-annotations", str(path), "--db", str(db), "--allow-new-labels"]
+        assert main(args) == 0
     return db
 
 
@@ -245,7 +247,9 @@ def adjudication_db(tmp_path: Path) -> Path:
                sp(T4, "Eve", "PER")])],
     )
     for path in (a, b):
-        assert main(["import-annotations", str(path), "--db", str(db)]) == 0
+        # PER is outside the project's label set (PERSON): allowed as a new label.
+        args = ["import-annotations", str(path), "--db", str(db), "--allow-new-labels"]
+        assert main(args) == 0
     return db
 
 
