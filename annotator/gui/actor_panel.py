@@ -45,20 +45,12 @@ from annotator.core.actors import Actor, ActorSummary
 from annotator.core.errors import AnnotatorError
 from annotator.core.problems import ValidationError
 from annotator.gui.dialogs import Dialogs
+from annotator.gui.form_style import hint_label, problem_style
 from annotator.services.actors import ActorCommands, ActorRegistry, new_actor_for
 from annotator.services.annotate import Command
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ERROR_STYLE = "color: #B03A00"
-HINT_STYLE = "color: palette(mid)"
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(HINT_STYLE)
-    return label
 
 
 class _Item(QTableWidgetItem):
@@ -79,6 +71,7 @@ class ActorPicker(QFrame):
 
     chosen = Signal(object)
     cancelled = Signal()
+    shown = Signal(bool)  # opened (True) or closed (False)
 
     def __init__(self, registry: ActorRegistry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,10 +101,11 @@ class ActorPicker(QFrame):
         layout.addWidget(self.search)
         self.list = QListWidget()
         self.list.setObjectName("actorPickerList")
-        self.list.setMinimumHeight(110)
+        self.list.setMinimumHeight(90)
+        self.list.setMaximumHeight(260)
         self.list.itemActivated.connect(lambda _item: self.take())
         layout.addWidget(self.list)
-        layout.addWidget(_hint("↑ ↓ choose · Enter takes · Esc cancels"))
+        layout.addWidget(hint_label("↑ ↓ choose · Enter takes · Esc cancels"))
         self.hide()
 
     def open(
@@ -123,11 +117,13 @@ class ActorPicker(QFrame):
         self.search.clear()
         self._fill_initial()
         self.show()
+        self.shown.emit(True)
         self.search.setFocus()
 
     def close_picker(self) -> None:
         self.hide()
         self.list.clear()
+        self.shown.emit(False)
 
     def _add(self, text: str, value: object, bold: bool = False, tip: str = "") -> None:
         item = QListWidgetItem(text)
@@ -186,7 +182,7 @@ class ActorPicker(QFrame):
             return
         actor = new_actor_for(name, self.label)
         self._add(
-            f"＋ New actor “{actor.name}” ({actor.kind})",
+            f"+ New actor “{actor.name}” ({actor.kind})",
             actor,
             tip="Create an actor with this name (edit its details in the card afterwards)",
         )
@@ -302,7 +298,7 @@ class ActorPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 6)
         self.table.setMinimumHeight(150)
         self.table.currentCellChanged.connect(lambda row, _c, _pr, _pc: self._row_changed(row))
-        layout.addWidget(self.table, 3)
+        layout.addWidget(self.table, 1)
 
         self.picker = ActorPicker(registry)
         self.picker.chosen.connect(self._picked)
@@ -310,6 +306,8 @@ class ActorPanel(QWidget):
         layout.addWidget(self.picker)
 
         self.card = QGroupBox("No actor selected")
+        # While the picker is open it takes the card's place (there is no room for both).
+        self.picker.shown.connect(lambda on: self.card.setVisible(not on))
         self.card.setObjectName("actorCard")
         card = QVBoxLayout(self.card)
         self.facts = QLabel("")
@@ -356,7 +354,8 @@ class ActorPanel(QWidget):
             edit.returnPressed.connect(self.save_card)
         self.aliases = QListWidget()
         self.aliases.setObjectName("actorAliases")
-        self.aliases.setMaximumHeight(96)
+        self.aliases.setMinimumHeight(72)
+        self.aliases.setMaximumHeight(110)
         self.aliases.setToolTip(
             "Aliases: other spellings of the name. Ctrl+Shift+S splits the selected one off."
         )
@@ -365,7 +364,7 @@ class ActorPanel(QWidget):
         self.error = QLabel("")
         self.error.setObjectName("actorError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(problem_style(True, self))
         self.error.hide()
         card.addWidget(self.error)
 
@@ -419,7 +418,7 @@ class ActorPanel(QWidget):
             self.buttons[key] = button
             grid.addWidget(button, i // 3, i % 3)
         card.addLayout(grid)
-        layout.addWidget(self.card, 2)
+        layout.addWidget(self.card, 0)
         self.show_actor(None)
 
     # -- keyboard -----------------------------------------------------------------------------------

@@ -541,6 +541,33 @@ class AnalysisDocks:
                     marks.append((start, end, role if k == 0 else ""))
         self.pane.set_event_marks(marks, reveal=self.event_panel.list.hasFocus())
 
+    # -- screenshots ----------------------------------------------------------------------------
+
+    def show_view(self, view: str) -> None:
+        """Put a panel on show (``annotator gui --screenshot --view actors|event|framing``):
+        the card of the document's most mentioned actor, with a name still to link current
+        (the panel says which actor Enter would link it to); the first event open in the form,
+        boxed in the text; the framing form."""
+        if view == "actors":
+            self._show_actor_dock()
+            here = self._actors_here()
+            if here:
+                self.actor_panel.select_actor(int(here[0][0].id))  # type: ignore[arg-type]
+            text = self.pane.text()
+            for item in self.pane.shown_spans():
+                if item.suggestion and item.span.label in LABEL_KINDS:
+                    if self.registry.propose(text[item.span.start : item.span.end]) is not None:
+                        self.pane.set_current(item)
+                        break
+        elif view == "event":
+            self.event_dock.show()
+            self.event_dock.raise_()
+            if self.event_panel.events:
+                self.event_panel.list.setCurrentRow(0)
+                self.event_panel.edit_selected()
+        elif view == "framing":
+            self.open_framing()
+
     # -- framing ----------------------------------------------------------------------------------
 
     def open_framing(self) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -41,12 +41,10 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.events import EVENT_LAYER, Argument, Event, Ref
 from annotator.core.model import Origin, Span
 from annotator.core.problems import Problem, ValidationError
+from annotator.gui.form_style import hint_label, problem_style
 from annotator.services.annotate import Command
 from annotator.services.events import EventCommands
 
-ERROR_STYLE = "color: #B03A00"
-WARNING_STYLE = "color: #8A6100"
-HINT_STYLE = "color: palette(mid)"
 ID_ROLE = Qt.ItemDataRole.UserRole
 ROLE_FIELDS = ("actor", "recipient", "location", "time")
 
@@ -467,7 +465,7 @@ class EventForm(QGroupBox):
             label.hide()
             return
         errors = any(p.is_error for p in problems)
-        label.setStyleSheet(ERROR_STYLE if errors else WARNING_STYLE)
+        label.setStyleSheet(problem_style(errors, label))
         label.setText("\n".join(("✗ " if p.is_error else "⚠ ") + p.message for p in problems))
         label.show()
 
@@ -505,9 +503,9 @@ class EventPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        hint = QLabel("Select the trigger words and press E. ↑↓ pick an event · Enter edits · Delete removes")
-        hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
+        hint = hint_label(
+            "Select the trigger words and press E. ↑↓ pick an event · Enter edits · Delete removes"
+        )
         layout.addWidget(hint)
         self.list = QListWidget()
         self.list.setObjectName("eventList")
@@ -543,7 +541,7 @@ class EventPanel(QWidget):
             "No event open. Select the words that say what happened (“visited”, “supervised”) and press E."
         )
         self.placeholder.setWordWrap(True)
-        self.placeholder.setStyleSheet(HINT_STYLE)
+        self.placeholder.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(self.placeholder)
         delete = QAction("Delete event", self)
         delete.setShortcut(QKeySequence("Ctrl+Del"))

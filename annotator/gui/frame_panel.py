@@ -34,11 +34,10 @@ from annotator.core.actors import Actor
 from annotator.core.errors import AnnotatorError
 from annotator.core.framing import FRAME_LAYER, ActorRole, FrameAssessment
 from annotator.core.problems import ValidationError
+from annotator.gui.form_style import hint_label, problem_style
 from annotator.services.annotate import Command
 from annotator.services.framing import FramingCommands
 
-ERROR_STYLE = "color: #B03A00"
-HINT_STYLE = "color: palette(mid)"
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -73,11 +72,9 @@ class FramePanel(QWidget):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
-        hint = QLabel(
+        hint = hint_label(
             "F: this form · Space ticks a frame · Tab moves on · Enter saves · Esc back to the text"
         )
-        hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
         outer.addWidget(hint)
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -140,9 +137,8 @@ class FramePanel(QWidget):
         self.error = QLabel("")
         self.error.setObjectName("frameProblems")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(problem_style(True, self))
         self.error.hide()
-        doc_layout.addWidget(self.error)
         buttons = QHBoxLayout()
         self.state = QLabel("")
         self.state.setObjectName("frameState")
@@ -159,7 +155,6 @@ class FramePanel(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _c=False, s=slot: s())
             buttons.addWidget(button)
-        doc_layout.addLayout(buttons)
         layout.addWidget(self.doc_box)
 
         self.evidence_box = QGroupBox("Evidence: passages tagged with a frame or a persuasion technique")
@@ -192,12 +187,15 @@ class FramePanel(QWidget):
         tag_row.addWidget(self.tag_button)
         ev_layout.addLayout(tag_row)
         self.evidence_error = QLabel("")
-        self.evidence_error.setStyleSheet(ERROR_STYLE)
+        self.evidence_error.setStyleSheet(problem_style(True, self))
         self.evidence_error.setWordWrap(True)
         self.evidence_error.hide()
         ev_layout.addWidget(self.evidence_error)
         layout.addWidget(self.evidence_box)
         layout.addStretch(1)
+        # Problems and the buttons stay in view below the scrolling form.
+        outer.addWidget(self.error)
+        outer.addLayout(buttons)
 
         clear = QAction("Clear framing", self)
         clear.setShortcut(QKeySequence("Ctrl+Del"))

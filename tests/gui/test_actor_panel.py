@@ -145,7 +145,7 @@ def test_merge_split_and_rename_from_the_panel(open_window, qtbot, seeded_db: Pa
     press(qtbot, Qt.Key.Key_A)
     press(qtbot, Qt.Key.Key_PageDown)
     press(qtbot, Qt.Key.Key_PageDown)
-    assert panel.picker.list.currentItem().text().startswith("＋ New actor “Esmail Qaani”")
+    assert panel.picker.list.currentItem().text().startswith("+ New actor “Esmail Qaani”")
     press(qtbot, Qt.Key.Key_Return)
     assert _mentions(seeded_db, doc_id) == {span: "Esmail Qaani"}
     assert panel.card.title() == "Esmail Qaani"
