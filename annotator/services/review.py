@@ -49,6 +49,7 @@ from annotator.store import Store
 from annotator.store.analysis import AnalysisRepo
 
 DEFAULT_LANG = "en"
+READ_BATCH = 500  # documents read from the database at once by review_database
 FALLBACK_LANG = "xx"  # spaCy's multi-language tokenizer, for languages spaCy cannot tokenize
 
 # -- tokens -----------------------------------------------------------------------------------
@@ -77,9 +78,12 @@ class Tokenizers:
             return self._nlp[lang]
 
     def tokens(self, text: str, lang: str = "") -> list[Token]:
+        from spacy.attrs import IDX, LENGTH
+
         nlp = self._get(lang or DEFAULT_LANG)
         doc = nlp.make_doc(text)
-        return [(t.idx, t.idx + len(t.text)) for t in doc]
+        # Offsets as one array: a Python Token object per token cost more than tokenizing.
+        return [(start, start + length) for start, length in doc.to_array([IDX, LENGTH]).tolist()]
 
 
 _TOKENIZERS = Tokenizers()
@@ -276,23 +280,32 @@ def review_database(db: Path | str, names: Sequence[str]) -> AgreementReport:
             for name, ann in ids.items()
         }
         all_ids = sorted(set().union(*annotated.values()))
+        analysed = analysis.analysed_pairs()
         docs: list[DocumentAnnotations] = []
-        for doc_id in all_ids:
-            present = [n for n in names if doc_id in annotated[n]]
-            document = store.get_document(doc_id)
-            spans = {n: store.spans(doc_id, annotator_id=ids[n]) for n in present}
-            tokens: list[Token] = []
-            if len(present) > 1:
-                tokens = _TOKENIZERS.tokens(document.text, document.meta.lang)
-            doc = DocumentAnnotations(document.sha256, tokens, spans, document.meta.title)
-            if len(present) > 1:  # the analysis is only compared where two sets hold it
-                for n in present:
-                    found = analysis.record_analysis(doc_id, ids[n])
-                    add_analysis(
-                        doc, n, found.actors, found.mentions, found.events, found.frames,
-                        _actor_name,
-                    )
-            docs.append(doc)
+        # Documents and spans are read in batches, not one query each (see bench/, "agreement").
+        for first in range(0, len(all_ids), READ_BATCH):
+            batch = all_ids[first : first + READ_BATCH]
+            spans_of = {n: store.spans_by_document(batch, ids[n]) for n in names}
+            for document in store.documents(batch):
+                doc_id = document.id
+                assert doc_id is not None
+                present = [n for n in names if doc_id in annotated[n]]
+                spans = {n: spans_of[n].get(doc_id, []) for n in present}
+                tokens: list[Token] = []
+                if len(present) > 1:
+                    tokens = _TOKENIZERS.tokens(document.text, document.meta.lang)
+                doc = DocumentAnnotations(document.sha256, tokens, spans, document.meta.title)
+                if len(present) > 1:  # the analysis is only compared where two sets hold it
+                    for n in present:
+                        if (doc_id, ids[n]) not in analysed:  # nothing to find: no queries
+                            add_analysis(doc, n, [], {}, [], None, _actor_name)
+                            continue
+                        found = analysis.record_analysis(doc_id, ids[n])
+                        add_analysis(
+                            doc, n, found.actors, found.mentions, found.events, found.frames,
+                            _actor_name,
+                        )
+                docs.append(doc)
     finally:
         store.close()
     report = compare(docs, list(names), {n: f"{db}" for n in names}, tone_scale())

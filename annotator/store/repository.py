@@ -213,6 +213,31 @@ class Store:
             raise StoreError(f"no document with id {doc_id}")
         return _document(row)
 
+    def documents(self, doc_ids: Sequence[int]) -> list[Document]:
+        """The documents with these ids (those that exist), in id order, in one query."""
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT * FROM document WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                (json.dumps(list(doc_ids)),),
+            ).all()
+        return [_document(r) for r in rows]
+
+    def spans_by_document(self, doc_ids: Sequence[int], annotator_id: int) -> dict[int, list[Span]]:
+        """One annotator's spans in each of these documents (ordered as ``spans``), in one query."""
+        out: dict[int, list[Span]] = {}
+        with self.engine.connect() as conn:
+            name = conn.execute(select(_ANN.c.name).where(_ANN.c.id == annotator_id)).scalar() or ""
+            rows = conn.exec_driver_sql(
+                'SELECT document_id, id, start, "end", label, origin, layer FROM span'
+                " WHERE annotator_id = ? AND document_id IN (SELECT value FROM json_each(?))"
+                ' ORDER BY document_id, start, "end", id',
+                (annotator_id, json.dumps(list(doc_ids))),
+            ).all()
+        origins = _ORIGINS
+        for r in rows:
+            out.setdefault(r[0], []).append(Span(r[2], r[3], r[4], origins[r[5]], r[6], r[1], name))
+        return out
+
     def document_ids(self) -> list[int]:
         with self.engine.connect() as conn:
             return list(conn.execute(select(_DOC.c.id).order_by(_DOC.c.id)).scalars())
