@@ -58,6 +58,8 @@ class AnnotationImport:
         self.cancelled = False
         self.finished = False
         self._path: Path | None = None
+        self._as_name: str | None = None
+        self._allow_new = False
 
     def start(self) -> None:
         self._next()
@@ -93,15 +95,23 @@ class AnnotationImport:
             self.skipped.append(path.name)
             self._next()
             return
-        as_name = answer.strip() or None
+        self._as_name = answer.strip() or None
+        self._allow_new = False
+        self._import(path)
+
+    def _import(self, path: Path) -> None:
+        from annotator.services.annotations_import import KnownLabels, import_annotations
+
         store = self.window.store
+        as_name = self._as_name
+        # The same rule as the command line: entity labels from the window's label set, the
+        # analysis layers from its schema; new labels only when the analyst agreed to them.
+        known = KnownLabels.of(self.window.labels, self.window.analysis.schema, allow_new=self._allow_new)
 
         def work(state: TaskState) -> object:
-            from annotator.services.annotations_import import import_annotations
-
             state.check()
             state.progress(0, 1, f"importing {path.name}")
-            report = import_annotations(store, path, as_name)
+            report = import_annotations(store, path, as_name, known_labels=known)
             state.progress(1, 1, f"imported {path.name}")
             return report
 
@@ -131,6 +141,20 @@ class AnnotationImport:
             self.cancelled = True
             self._finish()
             return
+        if (
+            isinstance(exc, InputErrors)
+            and path is not None
+            and not self._allow_new
+            and all("unknown" in e.reason and "label" in e.reason for e in exc.errors)
+        ):
+            question = (
+                f"{path.name} uses labels this project does not have:\n{exc.message}\n\n"
+                "Import them anyway, as new labels?"
+            )
+            if self.window.dialogs.confirm("New labels", question):
+                self._allow_new = True
+                self._import(path)
+                return
         if isinstance(exc, InputErrors):
             self.failures.append(f"{path}: nothing imported\n{exc.message}")
         elif isinstance(exc, AnnotatorError):
