@@ -26,7 +26,7 @@ EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 
 SCREENSHOT_VIEWS = ("main", "search", "corpus-framing", "corpus-tone", "corpus-actors", "corpus-network",
-                    "corpus-timeline", "corpus-stories")
+                    "corpus-timeline", "corpus-stories", "actors", "event", "framing")
 COMMANDS = ("gui", "import", "export", "import-annotations", "review", "train", "actors")
 
 
@@ -128,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--screenshot", type=Path, help="render the main window to this PNG and exit")
     gui.add_argument("--doc", type=int, default=1, help="with --screenshot: the document to show (1 = first)")
     gui.add_argument("--view", default="main", choices=SCREENSHOT_VIEWS,
-                     help="with --screenshot: the main window, the search dock or a corpus view")
+                     help="with --screenshot: the main window, the search dock, a corpus view, "
+                          "or the actor, event or framing panel")
     gui.add_argument("--query", default="", help="with --screenshot --view search: the search")
     gui.add_argument("--no-preannotate", action="store_true", help="import without model suggestions")
     gui.add_argument("--theme", choices=("system", "light", "dark"), default=None,

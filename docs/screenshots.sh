@@ -14,3 +14,6 @@ shot search --view search --query "Qaani"
 for view in framing tone actors network timeline stories; do
   shot "corpus-$view" --view "corpus-$view"
 done
+for view in actors event framing; do
+  shot "$view" --doc 3 --view "$view"
+done

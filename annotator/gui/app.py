@@ -107,7 +107,8 @@ def take_screenshot(
     window: MainWindow, path: Path, doc_number: int, view: str = "main", query: str = ""
 ) -> None:
     """Render the main window with document ``doc_number`` open (``view`` "main"), with the
-    search dock showing ``query`` ("search"), or a corpus view ("corpus-framing"...)."""
+    search dock showing ``query`` ("search"), a corpus view ("corpus-framing"...), or the actor,
+    event or framing panel ("actors", "event", "framing")."""
     rows = window.doc_model.rowCount()
     if rows:
         index = max(0, min(rows - 1, doc_number - 1))
@@ -128,6 +129,8 @@ def take_screenshot(
             first = window.search_panel.model.index(0, 0)
             window.search_panel.view.setCurrentIndex(first)
             window.search_panel.openRequested.emit(*first.data(HIT_ROLE))
+    elif view in ("actors", "event", "framing"):
+        window.analysis.show_view(view)
     elif view.startswith("corpus-"):
         corpus = window.open_corpus_views(view.removeprefix("corpus-"))
         corpus.select_first()  # type: ignore[attr-defined]

@@ -496,6 +496,7 @@ class EventPanel(QWidget):
         self.doc_id = 0
         self.text = ""
         self.events: list[Event] = []
+        self._form_open = False
         # Set by the window: how to name what a reference points at, and what arguments may point
         # at in the open document (asked for when the form opens, not at every document change).
         self.describe_ref: Callable[[Ref], str] = lambda ref: "?"
@@ -572,7 +573,7 @@ class EventPanel(QWidget):
         if keep is not None and keep.id is not None:
             self.select_event(keep.id, emit=True)
         if (
-            self.form.isVisible()
+            self._form_open
             and self.form.event_id is not None
             and self.form.event_id not in {e.id for e in self.events}
         ):
@@ -607,12 +608,14 @@ class EventPanel(QWidget):
         self.eventSelected.emit(self.selected_event())
 
     def _show_form(self, shown: bool) -> None:
+        self._form_open = shown
         for widget in (self.form_scroll, self.save_button, self.cancel_button, self.delete_button):
             widget.setVisible(shown)
         self.placeholder.setVisible(not shown)
 
     def form_open(self) -> bool:
-        return self.form_scroll.isVisible()
+        """Whether the form holds an event being made or edited (even with the dock hidden)."""
+        return self._form_open
 
     # -- form -----------------------------------------------------------------------------------
 

@@ -219,3 +219,20 @@ def test_event_layer_can_be_hidden_and_list_selection_marks_the_text(
     assert "event" not in [i.span.layer for i in pane.spans_at(point)]
     press(qtbot, Qt.Key.Key_4, CTRL)
     assert "event" in [i.span.layer for i in pane.spans_at(point)]
+
+
+def test_screenshot_views_of_the_panels(open_window, annotated_db: Path, tmp_path: Path) -> None:
+    from PySide6.QtGui import QImage
+
+    from annotator.gui.app import take_screenshot
+
+    window, _ = open_window(annotated_db)
+    for view in ("actors", "event", "framing"):
+        target = tmp_path / f"{view}.png"
+        take_screenshot(window, target, 3, view)
+        image = QImage(str(target))
+        assert (image.width(), image.height()) == (window.width(), window.height())
+    # The last one shows the framing form; the one before left the first event open and boxed.
+    assert window.analysis.frame_dock.isVisible() and window.analysis.event_panel.form_open()
+    assert any(tag == "trigger" for _s, _e, tag in window.pane.event_marks())
+    assert window.analysis.actor_panel.actor_id is not None
