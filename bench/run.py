@@ -41,12 +41,13 @@ class Sizes:
     agreement_docs: int = 10_000
     repeat: int = 5
     heavy_repeat: int = 3  # figures that take seconds each time
+    long_repeat: int = 1  # figures that take minutes (pre-annotation, agreement over articles)
 
 
 FULL = Sizes()
 QUICK = Sizes(
     long_chars=1_000_000, long_spans=20_000, preannotate=100, import_docs=10_000,
-    export_docs=10_000, app_docs=10_000, agreement_docs=1_000, repeat=3, heavy_repeat=1,
+    export_docs=10_000, app_docs=10_000, agreement_docs=500, repeat=3, heavy_repeat=1,
 )
 
 
@@ -220,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         if "preannotate" in only:
             from bench.gui_figures import figure_preannotate
 
-            report(figure_preannotate(workdir, sizes.preannotate, heavy))
+            report(figure_preannotate(workdir, sizes.preannotate, args.repeat or sizes.long_repeat))
         if "import" in only:
             from bench.data_figures import figure_import
 
@@ -246,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         if "agreement" in only:
             from bench.data_figures import figure_agreement
 
-            report(figure_agreement(workdir, sizes.agreement_docs, heavy))
+            report(figure_agreement(workdir, sizes.agreement_docs, args.repeat or sizes.long_repeat))
         if "coldstart" in only:
             small = workdir / "small.sqlite"
             if not small.exists():
@@ -262,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(f"annotator benchmarks ({'quick: reduced sizes' if args.quick else 'full sizes'},"
-          f" median of {repeat} runs, {heavy} for the heavy figures;"
+          f" median of {repeat} runs, {heavy} for the heavy figures,"
+          f" {args.repeat or sizes.long_repeat} for pre-annotation and agreement;"
           f" {time.perf_counter() - started:.0f} s)")
     print(f"machine: {machine()}")
     print()
