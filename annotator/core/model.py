@@ -52,7 +52,11 @@ class DocumentMeta:
     filename: str = ""
 
     def to_dict(self) -> dict[str, str]:
-        return {name: getattr(self, name) for name in META_FIELDS}
+        # Spelled out (in META_FIELDS order): an export calls this once per record.
+        return {
+            "title": self.title, "source": self.source, "date": self.date, "lang": self.lang,
+            "url": self.url, "filename": self.filename,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocumentMeta:

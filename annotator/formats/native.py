@@ -35,7 +35,7 @@ def record_to_json(record: AnnotationRecord) -> dict[str, Any]:
     # (an export of 100,000 documents pays them per record; see bench/).
     analysed = bool(record.events) or record.frames is not None
     span_ids = {s.id: n for n, s in enumerate(spans, start=1) if s.id is not None} if analysed else {}
-    actor_uids = {a.id: a.uid for a in record.actors if a.id is not None}
+    actor_uids = {a.id: a.uid for a in record.actors if a.id is not None} if record.actors else {}
     mentions = record.mentions
 
     def span_json(n: int, s: Span) -> dict[str, Any]:
@@ -123,8 +123,11 @@ def record_to_json(record: AnnotationRecord) -> dict[str, Any]:
     }
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps makes one per call
+
+
 def dumps_record(record: AnnotationRecord) -> str:
-    return json.dumps(record_to_json(record), ensure_ascii=False)
+    return _ENCODER.encode(record_to_json(record))
 
 
 def write_records(

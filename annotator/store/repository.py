@@ -640,15 +640,18 @@ class Store:
                 by_doc: dict[int, dict[str, list[Span]]] = {}
                 tied: list[list[Span]] = []
                 group: list[Span] = []
-                last: tuple[int, int, int] = (0, 0, -1)
+                name = ""
+                last_doc = last_ann = last_start = -1
                 for r in raw.execute(span_sql, bounds).fetchall():
-                    name = names[r[1]]
-                    if (r[0], r[1]) != last[:2]:
-                        group = by_doc.setdefault(r[0], {}).setdefault(name, [])
-                    elif r[3] == last[2] and (not tied or tied[-1] is not group):
+                    doc, ann, start = r[0], r[1], r[3]
+                    if doc != last_doc or ann != last_ann:
+                        name = names[ann]
+                        group = by_doc.setdefault(doc, {}).setdefault(name, [])
+                        last_doc, last_ann = doc, ann
+                    elif start == last_start and (not tied or tied[-1] is not group):
                         tied.append(group)
-                    last = (r[0], r[1], r[3])
-                    group.append(Span(r[3], r[4], r[5], origins[r[6]], r[7], r[2], name))
+                    last_start = start
+                    group.append(Span(start, r[4], r[5], origins[r[6]], r[7], r[2], name))
                 for group in tied:
                     group.sort(key=_span_order)
                 # An annotator may have framed a document without marking any span.
