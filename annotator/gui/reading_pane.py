@@ -42,8 +42,10 @@ from annotator.core.text import snap_to_words
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.theme import mark_color, span_fill
 
-# How much of the text beyond the viewport gets highlights too, so a small scroll shows them.
-MARGIN_CHARS = 2000
+# How much of the text beyond the viewport gets highlights too, so that a scroll of a few lines
+# needs no rebuild. Kept small: Qt paints each highlight on screen by drawing its text again, so
+# a page scroll costs the highlights of one screen, built and painted (see bench/, "scroll").
+MARGIN_CHARS = 400
 
 # Layers the analyst can show or hide, and the span layers each one covers ("actor" is the mark of
 # entity spans linked to an actor).
@@ -461,11 +463,10 @@ class ReadingPane(QPlainTextEdit):
         return fmt
 
     def _highlight_window(self) -> tuple[int, int]:
-        """The screen and a margin each side (at least a screen): scrolling a page at a time
-        rebuilds the highlights every other page, and a small scroll never shows bare text."""
+        """The screen and a small margin each side. The highlights are rebuilt before the
+        scrolled screen is painted, so no scroll ever shows bare text."""
         a, b = self.visible_range()
-        margin = max(MARGIN_CHARS, b - a)
-        return max(0, a - margin), min(len(self._text), b + margin)
+        return max(0, a - MARGIN_CHARS), min(len(self._text), b + MARGIN_CHARS)
 
     def _scrolled(self) -> None:
         """Rebuild the highlights only when the screen leaves the range they were built for."""
