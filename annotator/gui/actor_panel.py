@@ -450,13 +450,14 @@ class ActorPanel(QWidget):
 
     # -- content ------------------------------------------------------------------------------------
 
-    def set_document(self, doc_id: int | None, mentions: dict[int, int]) -> None:
-        """The open document and its mentions ({span id: actor id}) by the analyst."""
+    def set_document(self, doc_id: int | None, mentions: dict[int, int], reload: bool = False) -> None:
+        """The open document and its mentions ({span id: actor id}) by the analyst; ``reload``
+        when the registry changed since the list was filled."""
+        if (doc_id or 0) != self.doc_id and self.picker.isVisible():
+            self.picker.close_picker()
         self.doc_id = doc_id or 0
         self.here = Counter(mentions.values())
-        if self.picker.isVisible():
-            self.picker.close_picker()
-        self.refresh(reload=False)
+        self.refresh(reload=reload)
 
     def refresh(self, reload: bool = True) -> None:
         """Fill the list, keeping the selected actor; ``reload`` reads the registry again (after an

@@ -44,6 +44,7 @@ from annotator.services.framing import FramingCommands
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
+PANELS = ("actors", "events", "frames")  # in the order of the docks
 # Layer switches of the View menu: (layer, menu text, shortcut). Ctrl+1 is the suggestions'.
 LAYER_ACTIONS = (
     ("entity", "Show &entities", "Ctrl+2"),
@@ -99,9 +100,14 @@ class AnalysisDocks:
         self._actors: dict[int, Actor] = {}
         self._spans: dict[int, Span] | None = None  # the analyst's spans by id (read when needed)
         self._target: MentionTarget | None = None  # what the actor picker links
+        self._actors_stamp: tuple[object, ...] | None = None  # the registry as last read
+        self._registry_changed = True  # the actor list must be read again when shown
+        self._stale: set[str] = set()  # panels to load again before they are shown or used
 
         for panel in (self.actor_panel, self.event_panel, self.frame_panel):
             panel.done.connect(self.back_to_text)
+        for name, dock in zip(PANELS, self.docks, strict=True):
+            dock.visibilityChanged.connect(lambda shown, name=name: self._dock_shown(name, shown))
         self.actor_panel.actorChosen.connect(self._actor_chosen)
         self.actor_panel.tagRequested.connect(self.tag_all)
         self.event_panel.eventSelected.connect(self._event_selected)
@@ -179,18 +185,60 @@ class AnalysisDocks:
     # -- the open document ------------------------------------------------------------------------
 
     def document_opened(self, doc_id: int) -> None:
-        """Load the panels for a document (the heavier parts right after the first paint)."""
+        """A document was opened: its actor links now (the pane draws them), the panels when
+        they are on screen (a panel tabbed away loads when it is shown or used)."""
         self.doc_id = doc_id
         self._spans = None
         self._target = None
         self._read_links()
-        self.actor_panel.set_document(doc_id, self._mentions)
-        self.event_panel.set_document(doc_id, self.pane.text())
-        self.frame_panel.set_document(doc_id, self.pane.text(), self._actors_here(), self._all_actors())
+        self._stale.update(PANELS)
+        for name in PANELS:
+            self._sync(name, only_if_shown=True)
         self.actor_panel.show_current("Select a name in the text and press A to link it to an actor.")
 
-    def _read_links(self) -> None:
-        self._actors = {int(a.id): a for a in self.registry.actors()}  # type: ignore[arg-type]
+    def _dock_shown(self, name: str, shown: bool) -> None:
+        if shown:
+            self._sync(name)
+
+    def _on_screen(self, name: str) -> bool:
+        """Whether a panel can be seen (a dock tabbed away stays "visible" to Qt, but shows
+        nothing)."""
+        panel = self._panel(name)
+        return panel.isVisible() and not panel.visibleRegion().isEmpty()
+
+    def _panel(self, name: str) -> QWidget:
+        return {"actors": self.actor_panel, "events": self.event_panel, "frames": self.frame_panel}[name]
+
+    def _sync(self, name: str, only_if_shown: bool = False) -> None:
+        """Load a panel for the open document if something it shows changed since it last did."""
+        keys = {name, "frame-actors"} if name == "frames" else {name}
+        due = keys & self._stale
+        if not due or (only_if_shown and not self._on_screen(name)):
+            return
+        self._stale -= keys
+        if due == {"frame-actors"}:  # only the actors changed: keep what the form holds
+            self.frame_panel.set_actors(self._actors_here(), self._all_actors())
+        elif name == "actors":
+            self.actor_panel.set_document(self.doc_id, self._mentions, reload=self._registry_changed)
+            self._registry_changed = False
+        elif name == "events":
+            if self.event_panel.doc_id == self.doc_id:
+                self.event_panel.refresh()  # an open form stays open
+            else:
+                self.event_panel.set_document(self.doc_id, self.pane.text())
+        elif self.frame_panel.doc_id == self.doc_id:
+            self.frame_panel.refresh()
+        else:
+            self.frame_panel.set_document(
+                self.doc_id, self.pane.text(), self._actors_here(), self._all_actors()
+            )
+
+    def _read_links(self, actors_changed: bool = False) -> None:
+        stamp = self.registry.repo.registry_stamp()
+        if actors_changed or stamp != self._actors_stamp:  # (another instance may have changed it)
+            self._actors = {int(a.id): a for a in self.registry.actors()}  # type: ignore[arg-type]
+            self._actors_stamp = stamp
+            self._registry_changed = True
         self._mentions = self.registry.mentions(self.doc_id, self.session.annotator.id) if self.doc_id else {}
         self.pane.set_actor_links(
             {
@@ -215,21 +263,31 @@ class AnalysisDocks:
         return self._spans
 
     def apply_change(self, change: Change) -> None:
-        """Refresh what a change touched in the open document (the window handles the spans)."""
+        """Refresh what a change touched in the open document (the window handles the spans);
+        a panel not on screen is only marked to reload when it is shown or used."""
         if change.spans or change.actors or change.events:
             self._spans = None
         if change.actors:
-            self._read_links()
-            self.actor_panel.here = Counter(self._mentions.values())
-            self.actor_panel.refresh()
-            self.frame_panel.set_actors(self._actors_here(), self._all_actors())
+            self._read_links(actors_changed=True)
+            self._registry_changed = True
+            self._stale.add("actors")
+            # The framing form lists the document's actors; an unsaved draft there is kept.
+            self._stale.add("frame-actors" if self._frames_loaded() else "frames")
         if change.events or change.actors:
-            self.event_panel.refresh()
-            self._event_selected(self.event_panel.selected_event())
-        if change.frames and not change.actors:
-            self.frame_panel.refresh()
-        elif change.spans and not change.actors and self._touches_evidence(change.span_range):
+            self._stale.add("events")
+            if not self._on_screen("events"):
+                self.pane.set_event_marks([])
+        if change.frames:
+            self._stale.add("frames")
+        elif change.spans and self._frames_loaded() and self._touches_evidence(change.span_range):
             self.frame_panel.refresh_evidence()
+        for name in PANELS:
+            self._sync(name, only_if_shown=True)
+        if (change.events or change.actors) and "events" not in self._stale:
+            self._event_selected(self.event_panel.selected_event())
+
+    def _frames_loaded(self) -> bool:
+        return "frames" not in self._stale and self.frame_panel.doc_id == self.doc_id
 
     def _touches_evidence(self, span_range: tuple[int, int] | None) -> bool:
         """Whether a span change may concern an evidence passage (one listed, or one now there)."""
@@ -248,6 +306,7 @@ class AnalysisDocks:
 
     def focus_actors(self) -> None:
         self._show_actor_dock()
+        self._sync("actors")
         self.actor_panel.focus_search()
 
     def _mention_target(self) -> MentionTarget | None:
@@ -280,6 +339,7 @@ class AnalysisDocks:
             return
         self._target = target
         self._show_actor_dock()
+        self._sync("actors")
         self.actor_panel.pick_for(target.surface, target.label)
 
     def _make(self, factory: Callable[[], Command]) -> Command | None:
@@ -409,6 +469,7 @@ class AnalysisDocks:
         text = self.pane.text()[item.span.start : item.span.end]
         shown = text if len(text) <= 50 else text[:49] + "…"
         if item.span.layer == EVENT_LAYER and item.span.id is not None:
+            self._sync("events")
             for event in self.event_panel.events:
                 if event.trigger.id == item.span.id and event.id is not None:
                     self.event_panel.select_event(event.id)
@@ -446,6 +507,7 @@ class AnalysisDocks:
     def focus_events(self) -> None:
         self.event_dock.show()
         self.event_dock.raise_()
+        self._sync("events")
         self.event_panel.list.setFocus()
         if self.event_panel.list.currentRow() < 0 and self.event_panel.list.count():
             self.event_panel.list.setCurrentRow(0)
@@ -471,6 +533,7 @@ class AnalysisDocks:
             return
         self.event_dock.show()
         self.event_dock.raise_()
+        self._sync("events")
         if trigger_id is not None:
             event = next((e for e in self.event_panel.events if e.trigger.id == trigger_id), None)
             if event is not None and event.id is not None:
@@ -482,6 +545,7 @@ class AnalysisDocks:
         """X on an event trigger deletes its event (one undoable change); True when handled."""
         if item.suggestion or item.span.layer != EVENT_LAYER or not self.doc_id:
             return False
+        self._sync("events")
         event = next((e for e in self.event_panel.events if e.trigger.id == item.span.id), None)
         if event is None or event.id is None:
             return False
@@ -549,7 +613,7 @@ class AnalysisDocks:
         (the panel says which actor Enter would link it to); the first event open in the form,
         boxed in the text; the framing form."""
         if view == "actors":
-            self._show_actor_dock()
+            self.focus_actors()
             here = self._actors_here()
             if here:
                 self.actor_panel.select_actor(int(here[0][0].id))  # type: ignore[arg-type]
@@ -560,8 +624,7 @@ class AnalysisDocks:
                         self.pane.set_current(item)
                         break
         elif view == "event":
-            self.event_dock.show()
-            self.event_dock.raise_()
+            self.focus_events()
             if self.event_panel.events:
                 self.event_panel.list.setCurrentRow(0)
                 self.event_panel.edit_selected()
@@ -576,6 +639,7 @@ class AnalysisDocks:
             return
         self.frame_dock.show()
         self.frame_dock.raise_()
+        self._sync("frames")
         self.frame_panel.open_form()
 
     def tag_evidence(self) -> None:
@@ -590,4 +654,5 @@ class AnalysisDocks:
             return
         self.frame_dock.show()
         self.frame_dock.raise_()
+        self._sync("frames")
         self.frame_panel.tag_for(*selection)

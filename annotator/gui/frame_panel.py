@@ -222,10 +222,14 @@ class FramePanel(QWidget):
     def set_actors(
         self, actors_here: list[tuple[Actor, int]], all_actors: list[Actor], evidence: bool = True
     ) -> None:
-        """The actors mentioned in the document (with counts) and the registry; reloads the form."""
+        """The actors mentioned in the document (with counts) and the registry; reloads the form,
+        keeping what the analyst has changed and not yet saved."""
+        draft = self.value() if self.doc_id and self.dirty() else None
         self.actors_here = actors_here
         self.all_actors = all_actors
         self.refresh(evidence)
+        if draft is not None:
+            self.load(draft)
 
     def refresh(self, evidence: bool = True) -> None:
         """Read the stored assessment (and the evidence) again: after a save, an undo, a new
@@ -301,6 +305,11 @@ class FramePanel(QWidget):
             combo.currentIndexChanged.connect(self._touched)
             self.role_combos[actor_id] = combo
             self.roles_form.addRow(text, combo)
+            combo.show()  # (else shown only at the next event loop turn: Tab would skip it)
+        # New widgets join the end of the window's Tab chain: put them after the tone's target.
+        chain: list[QWidget] = [self.target, *self.role_combos.values(), self.evidence]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     @staticmethod
     def _select(combo: QComboBox, value: object) -> None:

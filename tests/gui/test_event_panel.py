@@ -202,9 +202,9 @@ def test_event_layer_can_be_hidden_and_list_selection_marks_the_text(
     window, _ = open_window(annotated_db)
     doc_id = open_seed(window, "000")
     pane, panel = window.pane, window.analysis.event_panel
-    assert panel.list.count() == len(window.analysis.event_commands.events(doc_id)) >= 1
     press(qtbot, Qt.Key.Key_E, CTRL | Qt.KeyboardModifier.AltModifier)  # the event list
     assert focused() is panel.list
+    assert panel.list.count() == len(window.analysis.event_commands.events(doc_id)) >= 1
     event = panel.selected_event()
     assert event is not None
     assert (event.trigger.start, event.trigger.end, "trigger") in pane.event_marks()

@@ -154,9 +154,10 @@ def test_roles_of_the_main_actors(open_window, qtbot, annotated_db: Path) -> Non
     panel = window.analysis.frame_panel
     before = _assessment(annotated_db, doc_id)
     syria = _actor_id(annotated_db, "Syria")
-    assert syria in panel.role_combos  # the document's actors, most mentioned first
-    assert before.role_of(syria) == ""
     press(qtbot, Qt.Key.Key_F)
+    assert syria in panel.role_combos  # the document's actors, most mentioned first
+    assert list(panel.role_combos)[0] == syria
+    assert before.role_of(syria) == ""
     tab_to(qtbot, panel.role_combos[syria])
     type_text(qtbot, "Inno")
     press(qtbot, Qt.Key.Key_Return)
@@ -165,3 +166,48 @@ def test_roles_of_the_main_actors(open_window, qtbot, annotated_db: Path) -> Non
     assert after.frames == before.frames and after.tone == before.tone  # the rest kept
     press(qtbot, Qt.Key.Key_Z, CTRL)
     assert _assessment(annotated_db, doc_id).role_of(syria) == ""
+
+
+def test_a_panel_tabbed_away_loads_the_document_it_is_shown_on(
+    open_window, qtbot, annotated_db: Path
+) -> None:
+    window, _ = open_window(annotated_db)
+    first = open_seed(window, "000")
+    panel = window.analysis.frame_panel
+    press(qtbot, Qt.Key.Key_F)
+    assert panel.ticked() == list(_assessment(annotated_db, first).frames)
+    press(qtbot, Qt.Key.Key_Escape)
+    window.label_dock.raise_()  # the framing panel is tabbed away
+    qtbot.waitUntil(lambda: panel.visibleRegion().isEmpty())
+    press(qtbot, Qt.Key.Key_J)  # the next document
+    second = window.doc_id
+    assert second != first
+    assert panel.doc_id == first  # not loaded while out of sight
+    press(qtbot, Qt.Key.Key_F)
+    expected = _assessment(annotated_db, second)
+    assert panel.doc_id == second and panel.ticked() == list(expected.frames)
+    assert panel.tone.currentData() == expected.tone
+
+
+def test_an_unsaved_framing_survives_linking_an_actor(open_window, qtbot, seeded_db: Path) -> None:
+    window, _ = open_window(seeded_db)
+    doc_id = open_seed(window, "000")
+    panel = window.analysis.frame_panel
+    press(qtbot, Qt.Key.Key_F)
+    type_text(qtbot, "Sec")
+    press(qtbot, Qt.Key.Key_Space)
+    press(qtbot, Qt.Key.Key_Escape)  # Esc reverts: the draft is gone
+    assert panel.ticked() == []
+    press(qtbot, Qt.Key.Key_F)
+    type_text(qtbot, "Sec")
+    press(qtbot, Qt.Key.Key_Space)
+    window.pane.setFocus()  # leave the form without Esc, link Qaani, come back
+    text = window.pane.text()
+    select_words(qtbot, window, text.index("Ismail Qaani"), 2)
+    press(qtbot, Qt.Key.Key_A)
+    press(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_F)
+    assert panel.ticked() == ["Security_and_defense"] and panel.state.text() == "● not saved"
+    assert _actor_id(seeded_db, "Ismail Qaani") in panel.role_combos  # the new mention's actor
+    press(qtbot, Qt.Key.Key_Return)
+    assert _assessment(seeded_db, doc_id).frames == ("Security_and_defense",)
