@@ -300,13 +300,15 @@ class AnalysisDocks:
 
     # -- actors -----------------------------------------------------------------------------------
 
-    def _show_actor_dock(self) -> None:
-        self.actor_dock.show()
-        self.actor_dock.raise_()
+    def _bring(self, name: str) -> None:
+        """Show a panel's dock in front, loaded for the open document."""
+        dock = {"actors": self.actor_dock, "events": self.event_dock, "frames": self.frame_dock}[name]
+        dock.show()
+        dock.raise_()
+        self._sync(name)
 
     def focus_actors(self) -> None:
-        self._show_actor_dock()
-        self._sync("actors")
+        self._bring("actors")
         self.actor_panel.focus_search()
 
     def _mention_target(self) -> MentionTarget | None:
@@ -338,8 +340,7 @@ class AnalysisDocks:
             self._status("Select a name (or make a span current with N or a click), then press A.")
             return
         self._target = target
-        self._show_actor_dock()
-        self._sync("actors")
+        self._bring("actors")
         self.actor_panel.pick_for(target.surface, target.label)
 
     def _make(self, factory: Callable[[], Command]) -> Command | None:
@@ -505,9 +506,7 @@ class AnalysisDocks:
     # -- events -----------------------------------------------------------------------------------
 
     def focus_events(self) -> None:
-        self.event_dock.show()
-        self.event_dock.raise_()
-        self._sync("events")
+        self._bring("events")
         self.event_panel.list.setFocus()
         if self.event_panel.list.currentRow() < 0 and self.event_panel.list.count():
             self.event_panel.list.setCurrentRow(0)
@@ -531,9 +530,7 @@ class AnalysisDocks:
         if selection is None:
             self._status("Select the words that say what happened (Shift+arrows), then press E.")
             return
-        self.event_dock.show()
-        self.event_dock.raise_()
-        self._sync("events")
+        self._bring("events")
         if trigger_id is not None:
             event = next((e for e in self.event_panel.events if e.trigger.id == trigger_id), None)
             if event is not None and event.id is not None:
@@ -637,9 +634,7 @@ class AnalysisDocks:
         """F: the framing form of the document, focus on the frames."""
         if not self.doc_id:
             return
-        self.frame_dock.show()
-        self.frame_dock.raise_()
-        self._sync("frames")
+        self._bring("frames")
         self.frame_panel.open_form()
 
     def tag_evidence(self) -> None:
@@ -652,7 +647,5 @@ class AnalysisDocks:
         if selection is None:
             self._status("Select the passage first (Shift+arrows), then press Shift+F.")
             return
-        self.frame_dock.show()
-        self.frame_dock.raise_()
-        self._sync("frames")
+        self._bring("frames")
         self.frame_panel.tag_for(*selection)

@@ -1,15 +1,18 @@
 """Keyboard helpers for GUI tests: every key goes to whatever widget has the focus, as it would
-for an analyst who never touches the mouse."""
+for an analyst who never touches the mouse. (And one look-up of what was stored.)"""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QWidget
 
 from annotator.gui.main_window import MainWindow
+from annotator.services.actors import ActorRegistry
+from annotator.store import Store
 
 NO_MOD = Qt.KeyboardModifier.NoModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -73,3 +76,12 @@ def select_words(qtbot, window: MainWindow, cp: int, words: int = 1) -> None:  #
     cursor_at(window, cp)
     for _ in range(words):
         qtbot.keyClick(window.pane, Qt.Key.Key_Right, CTRL | SHIFT)
+
+
+def actor_id(db: Path, name: str) -> int:
+    """The id of the actor of that name in a database (read with a store of its own)."""
+    store = Store(db)
+    try:
+        return int(next(a.id for a in ActorRegistry(store).actors() if a.name == name))  # type: ignore[arg-type]
+    finally:
+        store.close()

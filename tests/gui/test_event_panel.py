@@ -8,12 +8,21 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from annotator.services.actors import ActorRegistry
 from annotator.services.annotate import AnnotationSession
 from annotator.services.events import EventCommands
 from annotator.store import Store
 from tests.gui.conftest import viewport_point
-from tests.gui.keyboard import CTRL, SHIFT, focused, open_seed, press, select_words, tab_to, type_text
+from tests.gui.keyboard import (
+    CTRL,
+    SHIFT,
+    actor_id,
+    focused,
+    open_seed,
+    press,
+    select_words,
+    tab_to,
+    type_text,
+)
 
 
 def _events(db: Path, doc_id: int) -> list:
@@ -21,14 +30,6 @@ def _events(db: Path, doc_id: int) -> list:
     try:
         session = AnnotationSession(store, store.annotator("alice"))
         return EventCommands(session).events(doc_id)
-    finally:
-        store.close()
-
-
-def _actor_id(db: Path, name: str) -> int:
-    store = Store(db)
-    try:
-        return int(next(a.id for a in ActorRegistry(store).actors() if a.name == name))
     finally:
         store.close()
 
@@ -108,7 +109,7 @@ def test_an_event_of_000_coded_with_the_keyboard_alone(open_window, qtbot, seede
     events = _events(seeded_db, doc_id)
     assert len(events) == 1
     event = events[0]
-    qaani, syria = _actor_id(seeded_db, "Ismail Qaani"), _actor_id(seeded_db, "Syria")
+    qaani, syria = actor_id(seeded_db, "Ismail Qaani"), actor_id(seeded_db, "Syria")
     assert (event.trigger.start, event.trigger.end, event.trigger.layer) == (visited, visited + 7, "event")
     assert (event.category, event.mode, event.context, event.cameo) == (
         "CONSULT",

@@ -7,12 +7,21 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from annotator.services.actors import ActorRegistry
 from annotator.services.annotate import AnnotationSession
 from annotator.services.framing import FramingCommands
 from annotator.store import Store
 from tests.gui.conftest import viewport_point
-from tests.gui.keyboard import CTRL, SHIFT, focused, open_seed, press, select_words, tab_to, type_text
+from tests.gui.keyboard import (
+    CTRL,
+    SHIFT,
+    actor_id,
+    focused,
+    open_seed,
+    press,
+    select_words,
+    tab_to,
+    type_text,
+)
 
 
 def _assessment(db: Path, doc_id: int):  # type: ignore[no-untyped-def]
@@ -28,14 +37,6 @@ def _evidence(db: Path, doc_id: int) -> list[tuple[int, int, str, str]]:
     try:
         commands = FramingCommands(AnnotationSession(store, store.annotator("alice")))
         return [(s.start, s.end, s.layer, s.label) for s in commands.evidence(doc_id)]
-    finally:
-        store.close()
-
-
-def _actor_id(db: Path, name: str) -> int:
-    store = Store(db)
-    try:
-        return int(next(a.id for a in ActorRegistry(store).actors() if a.name == name))
     finally:
         store.close()
 
@@ -75,7 +76,7 @@ def test_the_frames_of_000_coded_with_the_keyboard_alone(open_window, qtbot, see
     assert (saved.primary, saved.tone, saved.tone_target) == (
         "Security_and_defense",
         "implicit_pro",
-        _actor_id(seeded_db, "Iran"),
+        actor_id(seeded_db, "Iran"),
     )
     assert focused() is window.pane and panel.state.text() == "saved"
     assert window.saved_label.text() == "saved ✓" and not dialogs.errors
@@ -153,7 +154,7 @@ def test_roles_of_the_main_actors(open_window, qtbot, annotated_db: Path) -> Non
     doc_id = open_seed(window, "000")
     panel = window.analysis.frame_panel
     before = _assessment(annotated_db, doc_id)
-    syria = _actor_id(annotated_db, "Syria")
+    syria = actor_id(annotated_db, "Syria")
     press(qtbot, Qt.Key.Key_F)
     assert syria in panel.role_combos  # the document's actors, most mentioned first
     assert list(panel.role_combos)[0] == syria
@@ -208,6 +209,6 @@ def test_an_unsaved_framing_survives_linking_an_actor(open_window, qtbot, seeded
     press(qtbot, Qt.Key.Key_Return)
     press(qtbot, Qt.Key.Key_F)
     assert panel.ticked() == ["Security_and_defense"] and panel.state.text() == "● not saved"
-    assert _actor_id(seeded_db, "Ismail Qaani") in panel.role_combos  # the new mention's actor
+    assert actor_id(seeded_db, "Ismail Qaani") in panel.role_combos  # the new mention's actor
     press(qtbot, Qt.Key.Key_Return)
     assert _assessment(seeded_db, doc_id).frames == ("Security_and_defense",)
