@@ -84,7 +84,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("F2 · Ctrl+M · Ctrl+Shift+S", "Actor panel: rename · merge another actor in · split an alias off"),
     ("Ctrl+L · Ctrl+S · Ctrl+T · Ctrl+N", "Actor panel: add alias · save card · tag mentions · new actor"),
     ("Ctrl+Shift+L · Ctrl+Del", "Actor panel: remove the alias · delete the actor (nothing may refer to it)"),
-    ("Delete · Ctrl+Del", "Event list / evidence list: remove the event / the passage · in a form: delete it"),
+    ("Delete · Ctrl+Del", "Event or evidence list: remove the event or the passage · in a form: delete"),
     ("Ctrl+1", "Show or hide model suggestions"),
     ("Ctrl+2 … Ctrl+5", "Show or hide entities, actor links, events, framing evidence"),
     ("Ctrl++ / Ctrl+-", "Larger / smaller text"),
