@@ -9,6 +9,7 @@ export QT_QPA_PLATFORM=offscreen ANNOTATOR_CONFIG_DIR="$work/config" ANNOTATOR_D
 db="$work/annotated.sqlite"
 python -m tests.annotated_seeds "$db"
 shot() { annotator gui --db "$db" --annotator alice --screenshot "docs/screenshot-$1.png" "${@:2}"; }
+shot main --doc 3 --theme light
 shot dark --doc 3 --theme dark
 shot search --view search --query "Qaani"
 for view in framing tone actors network timeline stories; do
