@@ -29,6 +29,11 @@ TOUR_STEPS: list[tuple[str, str]] = [
               "Everything is saved at once; Ctrl+Z undoes."),
     ("Review suggestions", "Underlined words are the model's suggestions. N / P move between "
                            "them, Enter accepts, X rejects, a number relabels."),
+    ("Actors, events, framing", "A links the current span to a canonical actor (the proposal "
+                                "comes first; Enter takes it). Select the trigger words and press E "
+                                "for an event; F opens the document's framing."),
+    ("Compare", "Review > Import annotations reads a colleague's file; Ctrl+R compares sets and "
+                "A / B settle each difference into a gold set."),
     ("Find", "Ctrl+Shift+F searches the whole corpus; Enter on a result opens the passage. "
              "F1 lists every key."),
 ]
