@@ -12,6 +12,7 @@ import getpass
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -31,17 +32,26 @@ from annotator.settings import Settings, config_dir, data_dir, default_db_path
 from annotator.store import Store
 
 log = logging.getLogger("annotator")
+_open_error_boxes: list[QMessageBox] = []
 
 
 def log_path() -> Path:
     return data_dir() / "annotator.log"
 
 
-def install_error_handler(window_getter: object = None) -> None:
-    """Log unexpected exceptions to the data directory and show them; the app keeps running."""
+def install_error_handler() -> Callable[[type[BaseException], BaseException, TracebackType | None], None]:
+    """Log unexpected exceptions to the data directory and show them; the app keeps running.
+
+    Every action is committed before the GUI shows it as saved, so an error in a later slot
+    loses nothing that was saved. Returns the hook (installed as ``sys.excepthook``).
+    """
     path = log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    for old in [h for h in log.handlers if getattr(h, "annotator_log", False)]:
+        log.removeHandler(old)
+        old.close()
     handler = logging.FileHandler(path, encoding="utf-8")
+    handler.annotator_log = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
@@ -59,12 +69,19 @@ def install_error_handler(window_getter: object = None) -> None:
             box.setDetailedText(text)
             box.setObjectName("errorDialog")
             box.setWindowModality(Qt.WindowModality.NonModal)
+            # Keep the box alive until it is closed (a parentless local would be collected).
+            _open_error_boxes.append(box)
+            box.finished.connect(
+                lambda _r, b=box: _open_error_boxes.remove(b) if b in _open_error_boxes else None
+            )
             box.show()
-            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         else:
             sys.__excepthook__(kind, value, tb)
+        for h in log.handlers:
+            h.flush()
 
     sys.excepthook = hook
+    return hook
 
 
 def resolve_annotator(
