@@ -7,6 +7,7 @@ progress. It is reached through the ``Dialogs`` seam so that tests answer it wit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date as _date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -49,6 +50,10 @@ class ExportOptions:
     status: Status | None = None
     split: float | None = None
     seed: int = 0
+    labels: frozenset[str] | None = None  # None: every label
+    layers: frozenset[str] | None = None  # None: every layer
+    date_from: str | None = None
+    date_to: str | None = None
 
 
 def default_name(folder: Path, annotator: str | None, fmt: str) -> Path:
@@ -78,6 +83,20 @@ class ExportDialog(QDialog):
         for status in Status:
             self.status.addItem(status.title, status.value)
         form.addRow("Documents", self.status)
+        dates = QHBoxLayout()
+        self.date_from = QLineEdit()
+        self.date_from.setPlaceholderText("from YYYY-MM-DD")
+        self.date_to = QLineEdit()
+        self.date_to.setPlaceholderText("to YYYY-MM-DD")
+        dates.addWidget(self.date_from)
+        dates.addWidget(self.date_to)
+        form.addRow("Dated", dates)
+        self.labels = QLineEdit()
+        self.labels.setPlaceholderText("every label (or e.g. PERSON, ORG)")
+        form.addRow("Labels", self.labels)
+        self.layers = QLineEdit()
+        self.layers.setPlaceholderText("every layer (or e.g. entity, event)")
+        form.addRow("Layers", self.layers)
         split_row = QHBoxLayout()
         self.split_box = QCheckBox("train/dev split")
         self.split = QDoubleSpinBox()
@@ -90,6 +109,9 @@ class ExportDialog(QDialog):
         for w in (self.split_box, self.split, self.seed):
             split_row.addWidget(w)
         form.addRow("Split", split_row)
+        for w in (self.split, self.seed):
+            w.setEnabled(False)
+            self.split_box.toggled.connect(w.setEnabled)
         path_row = QHBoxLayout()
         self.path = QLineEdit()
         self.path.setObjectName("exportPath")
@@ -102,6 +124,10 @@ class ExportDialog(QDialog):
         note = QLabel("Spans a format cannot hold as they are are listed after the export, never dropped silently.")
         note.setWordWrap(True)
         layout.addWidget(note)
+        self.error = QLabel()
+        self.error.setObjectName("exportError")
+        self.error.setStyleSheet("color: #D55E00")
+        layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
         buttons.accepted.connect(self.accept)
@@ -128,8 +154,36 @@ class ExportDialog(QDialog):
         if chosen:
             self.path.setText(chosen)
 
+    def problem(self) -> str | None:
+        """Why the choices cannot be exported, or None."""
+        if not self.path.text().strip():
+            return "choose where to save"
+        for edit, name in ((self.date_from, "from"), (self.date_to, "to")):
+            value = edit.text().strip()
+            if value:
+                try:
+                    _date.fromisoformat(value)
+                except ValueError:
+                    return f"the '{name}' date {value!r} is not of the form YYYY-MM-DD"
+        start, end = self.date_from.text().strip(), self.date_to.text().strip()
+        if start and end and start > end:
+            return f"the dates {start} to {end} are an empty range"
+        return None
+
+    def accept(self) -> None:
+        problem = self.problem()
+        if problem:
+            self.error.setText(problem)
+            return
+        super().accept()
+
     def options(self) -> ExportOptions:
         status = self.status.currentData()
+
+        def names(edit: QLineEdit) -> frozenset[str] | None:
+            items = frozenset(p.strip() for p in edit.text().replace(";", ",").split(",") if p.strip())
+            return items or None
+
         return ExportOptions(
             path=Path(self.path.text()).expanduser(),
             fmt=self.format.currentData(),
@@ -137,4 +191,8 @@ class ExportDialog(QDialog):
             status=Status(status) if status else None,
             split=self.split.value() if self.split_box.isChecked() else None,
             seed=self.seed.value(),
+            labels=names(self.labels),
+            layers=names(self.layers),
+            date_from=self.date_from.text().strip() or None,
+            date_to=self.date_to.text().strip() or None,
         )

@@ -258,3 +258,33 @@ def test_export_dialog_itself_builds_the_options(qtbot, tmp_path: Path) -> None:
     dialog.format.setCurrentIndex(dialog.format.findData("brat"))
     options = dialog.options()
     assert (options.annotator, options.fmt, options.path) == ("gold", "brat", tmp_path / "annotations-gold")
+
+
+def test_export_dialog_filters_by_label_and_date(open_window, qtbot, seeded_db: Path, tmp_path: Path) -> None:
+    import json as _json
+
+    from annotator.gui.export_dialog import ExportDialog
+
+    window, dialogs = open_window(seeded_db)
+    for _ in range(5):  # accept every suggestion of every document
+        qtbot.keyClick(window.pane, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClick(window.pane, Qt.Key.Key_J)
+
+    dialog = ExportDialog(["alice"], "alice", tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.labels.setText("PERSON, GPE")
+    dialog.date_from.setText("2023-09-01")
+    dialog.date_to.setText("2023-13-01")
+    dialog.accept()
+    assert "not of the form" in dialog.error.text()  # refused in place, the dialog stays
+    dialog.date_to.setText("2023-12-31")
+    options = dialog.options()
+    assert options.labels == frozenset({"PERSON", "GPE"}) and options.date_from == "2023-09-01"
+
+    dialogs.export_answers.append(options)
+    window.export_dialog()
+    qtbot.waitUntil(lambda: not window.worker.running, timeout=30000)
+    records = [_json.loads(line) for line in options.path.read_text(encoding="utf-8").splitlines()]
+    assert records
+    assert {r["meta"]["date"] for r in records} == {"2023-09-22"}  # 000 only: the other dates are May or none
+    assert {s["label"] for r in records for s in r["spans"]} <= {"PERSON", "GPE"}
