@@ -55,6 +55,9 @@ from annotator.nlp.pipelines import PipelineRegistry
 from annotator.services.annotate import AnnotationSession, Change, Command
 from annotator.settings import Settings, config_dir
 
+# Spans of a long document are loaded after its first screen this many characters at a time
+# (a few thousand spans, some tens of milliseconds), one stretch per pass of the event loop.
+SPAN_CHUNK_CHARS = 100_000
 PROJECT_EXPORTS = Path(__file__).resolve().parent.parent.parent / "exports"
 
 SHORTCUTS: list[tuple[str, str]] = [
@@ -183,6 +186,12 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.doc_id: int | None = None
         self._label_counts: Counter[str] = Counter()  # the analyst's spans in the open document
+        # Loads a long document's spans after its first screen, a stretch per event-loop pass;
+        # owned by the window, so it dies with it.
+        self._span_loader = QTimer(self)
+        self._span_loader.setSingleShot(True)
+        self._span_loader.setInterval(0)
+        self._span_loader.timeout.connect(self._load_more_spans)
         self._doc_meta = DocumentMeta()
         self._doc_status = Status.TODO
         self.worker: Worker | None = None
@@ -606,8 +615,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{meta.title or meta.filename} — annotator")
 
     def _load_first_screen(self) -> None:
-        """The spans of the first screen now, all the others right after the first paint: a
-        long article with tens of thousands of spans opens as fast as its bare text."""
+        """The spans of the first screen now, the others after the first paint, a stretch of
+        text per pass of the event loop: a long article with tens of thousands of spans opens as
+        fast as its bare text, and the window answers while the rest loads."""
         doc_id = self.doc_id
         if doc_id is None:
             return
@@ -625,7 +635,24 @@ class MainWindow(QMainWindow):
         self.pane.set_first_spans(first, own, suggestions, load_rest)
         self._label_counts = Counter()  # counted once every span is there
         self.label_panel.set_counts(self._label_counts)
-        QTimer.singleShot(0, self.pane.complete_spans)
+        self._span_loader.start()
+
+    def _load_more_spans(self) -> None:
+        """The next stretch of the open document's spans (see ``_load_first_screen``)."""
+        doc_id = self.doc_id
+        if doc_id is None or self.pane.spans_complete():
+            return
+        a = self.pane.loaded_until()
+        b = min(len(self.pane.text()), a + SPAN_CHUNK_CHARS)
+        own = self.session.own_spans(doc_id, (a, b))
+        suggestions = self.session.suggestions(doc_id, own, (a, b))
+        if self.pane.extend_first_spans(b, own, suggestions):
+            self._label_counts = Counter(
+                i.span.label for i in self.pane.shown_spans() if not i.suggestion
+            )
+            self.label_panel.set_counts(self._label_counts)
+        else:
+            self._span_loader.start()
 
     def _refresh_spans(self, starting: tuple[int, int] | None = None) -> None:
         """Reload the open document's spans: all of them, or those starting in ``starting``

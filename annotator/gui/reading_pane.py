@@ -223,6 +223,21 @@ class ReadingPane(QPlainTextEdit):
         self._partial = starting[1]
         self._pending = load_rest
 
+    def loaded_until(self) -> int:
+        """While only some spans are loaded: those starting before this offset are."""
+        return self._partial if self._pending is not None else len(self._text)
+
+    def extend_first_spans(self, until: int, own: list[Span], suggestions: list[Span]) -> bool:
+        """Add the spans starting in ``[loaded_until(), until)``; True once every span is in."""
+        if self._pending is None:
+            return True
+        new = [ShownSpan(s, False) for s in own] + [ShownSpan(s, True) for s in suggestions]
+        self._index.replace(self._partial, until, new)
+        self._partial = until
+        if until >= len(self._text):
+            self._pending = None
+        return self._pending is None
+
     def spans_complete(self) -> bool:
         return self._pending is None
 

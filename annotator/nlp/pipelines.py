@@ -6,6 +6,7 @@ fits a language, ``load`` returns None and the caller says so; the application k
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,11 @@ class PipelineRegistry:
             else:
                 label = name
             info = ModelInfo(label, str(meta.get("version", "")), str(meta.get("lang", lang)), name)
+            # A pipeline lives as long as the process: move it (and everything else alive now)
+            # out of the cyclic collector's way, or each full collection during an import walks
+            # it again, holding the interpreter for 100 ms and more while the window waits
+            # (see bench/, "pre-annotate"). Reference counting still frees what is dropped.
+            gc.freeze()
             return nlp, info
         self._errors[lang] = "; ".join(problems)
         return None

@@ -104,6 +104,20 @@ def _expected_shown(store: Store, doc_id: int, a: int, b: int) -> set[tuple[int,
     }
 
 
+def test_the_first_screen_is_right_before_the_other_spans_are_loaded(open_window, long_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    src, doc_id, text = long_db
+    window, _ = open_window(_copy(src, tmp_path / "long.sqlite"))
+    window.select_document(doc_id)
+    pane = window.pane
+    assert not pane.spans_complete()  # only the first screen's spans so far
+    a, b = pane.visible_range()
+    expected = _expected_shown(window.store, doc_id, a, b)
+    assert len(expected) > 10
+    found = {(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in pane.extraSelections()}
+    assert {(u16(text, s), u16(text, e)) for s, e, _l, _g in expected} <= found
+    assert not pane.spans_complete()  # checking did not need the rest
+
+
 def test_highlights_are_right_after_scrolling_to_the_end(open_window, qtbot, long_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     window, doc_id, text = _open_long(open_window, qtbot, long_db, tmp_path)
     pane = window.pane
