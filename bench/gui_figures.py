@@ -1,6 +1,6 @@
 """Figures measured in the real main window (offscreen Qt): open, edit, scroll, pre-annotate.
 
-The window is built by :func:`annotator.gui.app.build_window`, exactly as the application builds
+The window is opened by :func:`annotator.gui.app.start_window`, exactly as the application opens
 it. "Painted" means the reading pane's viewport has been repainted synchronously
 (``viewport().repaint()``), so a figure includes the paint of the first screen; baselines paint
 a bare ``QPlainTextEdit`` of the same size the same way.
@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-from annotator.gui.app import build_window
+from annotator.gui.app import start_window
 from annotator.gui.dialogs import Dialogs
 from annotator.gui.main_window import MainWindow
 from bench import corpus
@@ -65,9 +65,8 @@ def open_window(db: Path, preannotate: bool = False) -> MainWindow:
         db=db, annotator="alice", labels=None, model=[], no_preannotate=not preannotate,
         screenshot=None, doc=1, paths=[],
     )
-    window = build_window(args, dialogs=BenchDialogs(), ask=False)
+    window = start_window(args, BenchDialogs(), ask=False)  # as ``annotator gui`` opens it
     window.resize(1500, 880)
-    window.show()
     settle()
     return window
 

@@ -8,6 +8,7 @@ to a file in the data directory and shows them without closing the app.
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import logging
 import sys
@@ -172,6 +173,11 @@ def start_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: 
     if dialogs is not None:
         dialogs.parent = window
     window.show()
+    # What is alive now (modules, widgets, the document list) lives as long as the app: keep
+    # the cyclic collector from walking it again on every full collection (some 60 ms with a
+    # corpus of 100,000 documents, a pause the analyst would feel). Reference counting still
+    # frees what is dropped.
+    gc.freeze()
     QTimer.singleShot(PRELOAD_DELAY_MS, window.preload_models)
     return window
 
