@@ -122,6 +122,22 @@ class DocumentTableModel(QAbstractTableModel):
             self._full.pop(doc_id, None)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
+    def set_listing_row(self, light: Listing) -> None:
+        """New light values (title, outlet, status...) for one document; counts untouched."""
+        row = self._row_of.get(light[0])
+        if row is None:
+            return
+        if self._hay is not None:
+            self._hay[row] = _haystack(light)
+        self._rows[row] = light
+        full = self._full.get(light[0])
+        if full is not None:
+            self._full[light[0]] = DocumentSummary(
+                light[0], light[1], light[2], light[3], light[4], _STATUS[light[5]], light[6],
+                full.n_spans, full.n_suggestions,
+            )
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
     def _store(self, row: int, summary: DocumentSummary) -> None:
         light = _listing(summary)
         if self._hay is not None and light != self._rows[row]:

@@ -724,7 +724,12 @@ class MainWindow(QMainWindow):
         if change.meta or change.status:
             doc = self.store.get_document(change.document_id)
             self._show_meta(doc.meta, doc.status)
-        # The row is read again (span counts included) when the list next paints it.
+            # Title, outlet, status... at once: filtering and sorting read them.
+            self.doc_model.set_listing_row(
+                (change.document_id, doc.meta.title, doc.meta.source, doc.meta.lang,
+                 doc.meta.date, doc.status.value, doc.meta.filename)
+            )
+        # The row's span counts are read again when the list next paints it.
         self.doc_model.refresh_rows([change.document_id])
 
     # -- annotation actions ---------------------------------------------------------------------

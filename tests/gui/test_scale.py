@@ -275,3 +275,12 @@ def test_a_large_database_lists_filters_and_sorts(open_window, qtbot, big_db, tm
     last_outlet = window.doc_proxy.index(19_999, 1).data()
     assert (first_outlet, last_outlet) == (max(OUTLETS, key=str.casefold), min(OUTLETS, key=str.casefold))
     assert window.doc_id == keep.id  # sorting did not switch documents
+
+    # A status change reaches the filter at once (no document of this corpus is done yet).
+    window.pane.setFocus()
+    qtbot.keyClick(window.pane, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # mark done
+    window.filter_edit.setText("done")
+    assert window.doc_proxy.rowCount() == 1
+    assert window.doc_proxy.index(0, 4).data() == "Done"
+    first_row = window.doc_proxy.mapToSource(window.doc_proxy.index(0, 0)).row()
+    assert window.doc_model.doc_id(first_row) == keep.id
