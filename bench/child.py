@@ -34,6 +34,7 @@ def _start(db: Path):  # type: ignore[no-untyped-def]
     from annotator.settings import config_dir
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
     window_ini = QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
@@ -70,7 +71,7 @@ def cold_start(db: Path) -> dict[str, object]:
     preloads = _wait_models(app, window)
     loaded = time.perf_counter() - t_loading
     spacy_after = "spacy" in sys.modules
-    result = {
+    result: dict[str, object] = {
         "in_process": shown - T_PROCESS,
         "spacy_imported_before_shown": spacy_before,
         "preloads_models": preloads,

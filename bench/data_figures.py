@@ -77,7 +77,10 @@ def _baseline_export(db: Path, out: Path) -> int:
                 pending = next(spans, None)
             meta = dict(zip(("title", "source", "date", "lang", "url", "filename"), doc[3:9],
                             strict=True))
-            for name, group in (sorted(groups.items()) if groups else [(None, [])]):
+            records: list[tuple[str | None, list[dict[str, object]]]] = (
+                list(sorted(groups.items())) if groups else [(None, [])]
+            )
+            for name, group in records:
                 handle.write(json.dumps({
                     "text": text, "text_sha256": doc[2], "meta": meta, "annotator": name,
                     "status": doc[9], "spans": group, "actors": [], "events": [], "frames": None,

@@ -13,6 +13,7 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
@@ -107,14 +108,18 @@ class LongArticle:
     def paint(self) -> None:
         self.window.pane.viewport().repaint()
 
-    def open_long(self) -> float:
-        w = self.window
-        w.select_document(self.short_id)
+    def _switch_to_long(self) -> float:
+        """From the short article to the long one, until painted; returns when it started."""
+        self.window.select_document(self.short_id)
         self.paint()
         settle()
         t0 = time.perf_counter()
-        w.select_document(self.doc_id)
+        self.window.select_document(self.doc_id)
         self.paint()
+        return t0
+
+    def open_long(self) -> float:
+        t0 = self._switch_to_long()
         elapsed = time.perf_counter() - t0
         settle()  # work the window deferred until after the first paint runs here, untimed
         return elapsed
@@ -122,15 +127,9 @@ class LongArticle:
     def open_long_complete(self) -> tuple[float, float]:
         """Open, then until every span is loaded too (informational): the time, and the
         longest pass of the event loop meanwhile (how long the window could not answer)."""
-        w = self.window
-        w.select_document(self.short_id)
-        self.paint()
-        settle()
-        t0 = time.perf_counter()
-        w.select_document(self.doc_id)
-        self.paint()
+        t0 = self._switch_to_long()
         longest = 0.0
-        while not w.pane.spans_complete():
+        while not self.window.pane.spans_complete():
             t = time.perf_counter()
             app().processEvents()
             longest = max(longest, time.perf_counter() - t)
@@ -374,7 +373,7 @@ def figure_preannotate(workdir: Path, count: int, repeat: int) -> list[Result]:
         assert window.worker is not None
         window.worker.finished.connect(finished.append)
         window.worker.failed.connect(lambda exc, _tb, out=finished: out.append(exc))
-        _run_until(finished.__len__, timeout=3600)
+        _run_until(partial(bool, finished), timeout=3600)
         elapsed = time.perf_counter() - t0
         stalls.append(meter.stop())
         if not finished or isinstance(finished[0], Exception):

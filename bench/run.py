@@ -251,8 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         if "coldstart" in only:
             small = workdir / "small.sqlite"
             if not small.exists():
-                texts = corpus.article_texts(5, random.Random(2))
-                corpus.bulk_database(small, texts, random.Random(2))
+                articles = corpus.article_texts(5, random.Random(2))
+                corpus.bulk_database(small, articles, random.Random(2))
             report(figure_coldstart(small, repeat))
     finally:
         if tmp is not None:

@@ -216,7 +216,7 @@ class DocumentTableModel(QAbstractTableModel):
         if column == 0:
             return [(r[1] or r[6]).casefold() for r in rows]
         if column in (1, 2, 3):
-            return [r[column + 1].casefold() for r in rows]
+            return [str(r[column + 1]).casefold() for r in rows]
         if column == 4:
             return [_STATUS_RANK[r[5]] for r in rows]
         self.ensure_counts()
