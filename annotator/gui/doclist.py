@@ -166,20 +166,19 @@ class DocumentTableModel(QAbstractTableModel):
             return
         self._complete(rows)
         last = len(COLUMNS) - 1
-        for row in rows:
-            self.dataChanged.emit(self.index(row, 5), self.index(row, last))
+        for row in rows:  # the light columns may have changed too (another instance's edit)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
-    def ensure_counts(self) -> None:
-        """Every row complete (to sort by a count column)."""
-        missing = [light[0] for light in self._rows if light[0] not in self._full]
+    def all_counts(self) -> dict[int, tuple[int, int]]:
+        """(spans, suggestions) of every document, to sort by a count column: one query over
+        the corpus, not kept (the cache holds only rows that were shown)."""
+        counts = {doc_id: (s.n_spans, s.n_suggestions) for doc_id, s in self._full.items()}
+        missing = [light[0] for light in self._rows if light[0] not in counts]
         if missing and self.fetch is not None:
             # Most rows missing: one query over the corpus beats a list of ids.
-            rows = self.fetch(None if len(missing) > len(self._rows) // 2 else missing)
-            for summary in rows:
-                row = self._row_of.get(summary.id)
-                if row is not None:
-                    self._rows[row] = _listing(summary)
-                    self._full[summary.id] = summary
+            for summary in self.fetch(None if len(missing) > len(self._rows) // 2 else missing):
+                counts[summary.id] = (summary.n_spans, summary.n_suggestions)
+        return counts
 
     def summary(self, row: int) -> DocumentSummary:
         doc_id = self._rows[row][0]
@@ -219,11 +218,9 @@ class DocumentTableModel(QAbstractTableModel):
             return [str(r[column + 1]).casefold() for r in rows]
         if column == 4:
             return [_STATUS_RANK[r[5]] for r in rows]
-        self.ensure_counts()
-        full = self._full
-        if column == 5:
-            return [full[r[0]].n_spans if r[0] in full else 0 for r in rows]
-        return [full[r[0]].n_suggestions if r[0] in full else 0 for r in rows]
+        counts = self.all_counts()
+        which = 0 if column == 5 else 1
+        return [counts.get(r[0], (0, 0))[which] for r in rows]
 
     # -- Qt model ------------------------------------------------------------------------------
 

@@ -235,7 +235,11 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Documen
         docs.append(Document(f"[{i}] " + " ".join(rng.sample(sentences, 2)), meta))
     path = tmp_path_factory.mktemp("big") / "big.sqlite"
     store = Store(path)
-    store.add_documents(docs)
+    alice = store.annotator("alice").id
+    # Two documents far apart hold some of alice's spans (3 and 2): sorting by count finds them.
+    marked = [(15_000, alice, [Span(0, 2, "ORG"), Span(4, 6, "ORG"), Span(8, 9, "GPE")]),
+              (7, alice, [Span(0, 2, "ORG"), Span(4, 6, "GPE")])]
+    store.add_documents(docs, marked)
     store.close()
     return path, docs
 
@@ -270,6 +274,11 @@ def test_a_large_database_lists_filters_and_sorts(open_window, qtbot, big_db, tm
 
     window.filter_edit.clear()
     assert window.doc_proxy.rowCount() == 20_000
+    view.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # the analyst's spans, most first
+    top_two = [window.doc_model.doc_id(window.doc_proxy.mapToSource(window.doc_proxy.index(r, 0)).row())
+               for r in range(2)]
+    assert top_two == [docs[15_000].id, docs[7].id]
+    qtbot.waitUntil(lambda: [window.doc_proxy.index(r, 5).data() for r in range(3)] == [3, 2, 0])
     view.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # outlet, Z to A
     first_outlet = window.doc_proxy.index(0, 1).data()
     last_outlet = window.doc_proxy.index(19_999, 1).data()
