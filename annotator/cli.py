@@ -7,8 +7,9 @@ and line), 1 on an unexpected failure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from annotator import __version__
 from annotator.core.errors import AnnotatorError, InputError, InputErrors, SchemaError, StoreError
 from annotator.core.labels import LabelSet, default_labels
 from annotator.core.model import Status
+from annotator.core.tasks import TaskState
 from annotator.settings import Settings, default_db_path
 
 if TYPE_CHECKING:
@@ -274,8 +276,31 @@ def _err(message: str) -> None:
     print(f"annotator: {message}", file=sys.stderr)
 
 
+def existing_db(args: argparse.Namespace) -> Path:
+    """The database the command names (or the default one), which must already exist."""
+    db = Path(args.db or default_db_path())
+    if not db.exists():
+        raise InputError("no such database", str(db))
+    return db
+
+
+@contextlib.contextmanager
+def terminal_progress() -> Iterator[TaskState]:
+    """A TaskState whose progress is one updating line on stderr, when stderr is a terminal."""
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int, message: str) -> None:
+        if interactive:
+            print(f"\r[{done}/{total}] {message[:60]:<60}", end="", file=sys.stderr, flush=True)
+
+    try:
+        yield TaskState(progress)
+    finally:
+        if interactive:
+            print(file=sys.stderr)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    from annotator.core.tasks import TaskState
     from annotator.nlp.pipelines import PipelineRegistry
     from annotator.services.importing import import_paths
     from annotator.store import Store
@@ -284,17 +309,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     labels = load_labels(args.labels, settings)
     registry = None if args.no_preannotate else PipelineRegistry(parse_models(args.model, settings))
     store = Store(args.db or default_db_path())
-    interactive = sys.stderr.isatty()
-
-    def progress(done: int, total: int, message: str) -> None:
-        if interactive:
-            print(f"\r[{done}/{total}] {message[:60]:<60}", end="", file=sys.stderr, flush=True)
-
     try:
-        report = import_paths(store, list(args.paths), labels, registry, TaskState(progress))
+        with terminal_progress() as task:
+            report = import_paths(store, list(args.paths), labels, registry, task)
     finally:
-        if interactive:
-            print(file=sys.stderr)
         store.close()
     for line in report.lines():
         print(line)
@@ -304,13 +322,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from annotator.core.model import AnnotatorKind
-    from annotator.core.tasks import TaskState
     from annotator.services.exporting import ExportFilters, export
     from annotator.store import Store
 
-    db = args.db or default_db_path()
-    if not Path(db).exists():
-        raise InputError("no such database", str(db))
+    db = existing_db(args)
     filters = ExportFilters(
         annotator=args.annotator,
         kind=AnnotatorKind(args.kind) if args.kind else None,
@@ -320,27 +335,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         date_from=args.date_from,
         date_to=args.date_to,
     )
-    interactive = sys.stderr.isatty()
-
-    def progress(done: int, total: int, message: str) -> None:
-        if interactive:
-            print(f"\r[{done}/{total}] {message}", end="", file=sys.stderr, flush=True)
-
     store = Store(db)
     try:
-        report = export(
-            store,
-            args.out,
-            args.format,
-            filters,
-            args.split,
-            args.seed,
-            overwrite=args.force,
-            task=TaskState(progress),
-        )
+        with terminal_progress() as task:
+            report = export(
+                store, args.out, args.format, filters, args.split, args.seed,
+                overwrite=args.force, task=task,
+            )
     finally:
-        if interactive:
-            print(file=sys.stderr)
         store.close()
     for line in report.lines():
         print(line)
@@ -352,10 +354,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from annotator.services.training import DEFAULT_MAX_STEPS, train
     from annotator.store import Store
 
-    db = args.db or default_db_path()
-    if not Path(db).exists():
-        raise InputError("no such database", str(db))
-    store = Store(db)
+    store = Store(existing_db(args))
     try:
         report = train(
             store,
@@ -401,9 +400,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.annotators:
         if args.files:
             raise InputError("give either annotation files or --db with --annotators, not both")
-        db = args.db or default_db_path()
-        if not Path(db).exists():
-            raise InputError("no such database", str(db))
+        db = existing_db(args)
         names = [n.strip() for n in args.annotators.split(",") if n.strip()]
         report = review_database(db, names)
     else:
