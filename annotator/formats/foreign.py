@@ -21,7 +21,7 @@ from typing import Any
 from annotator.core.errors import InputError, InputErrors
 from annotator.core.model import META_FIELDS, AnnotationRecord, DocumentMeta, Origin, Span, Status
 from annotator.core.text import normalize_newlines
-from annotator.formats.lines import check_string, iter_lines, parse_json
+from annotator.formats.lines import check_string
 
 MAX_ERRORS = 100
 LAYER_SEP = ":"
@@ -356,38 +356,17 @@ def collect_jsonl(
 
     ``convert`` turns one object into a raw record (None to skip it) or raises InputError.
     """
-    from annotator.formats.articles import decode_text
+    from annotator.formats.lines import read_json_lines
 
-    file = str(path)
-    raws: list[RawRecord] = []
-    errors: list[InputError] = []
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"cannot open ({exc.strerror or exc})", file) from None
-    with handle:
-        try:
-            for number, data in iter_lines(handle, file):
-                try:
-                    line = decode_text(data, file, number).strip()
-                    if not line:
-                        continue
-                    obj = parse_json(line)
-                    if not isinstance(obj, dict):
-                        raise InputError("expected a JSON object")
-                    raw = convert(obj, number)
-                    if raw is not None:
-                        raw.line = number
-                        raws.append(raw)
-                except InputError as exc:
-                    errors.append(exc.located(file, number))
-                    if len(errors) >= MAX_ERRORS:
-                        break
-        except InputError as exc:  # a line over the size limit
-            errors.append(exc)
-    if errors:
-        raise InputErrors(errors)
-    return raws
+    def one(obj: object, number: int) -> RawRecord | None:
+        if not isinstance(obj, dict):
+            raise InputError("expected a JSON object")
+        raw = convert(obj, number)
+        if raw is not None:
+            raw.line = number
+        return raw
+
+    return read_json_lines(path, one, MAX_ERRORS)
 
 
 def text_field(obj: dict[str, Any], *keys: str) -> str:
