@@ -178,10 +178,7 @@ class DeleteSpans:
         for doc_id, annotator_id, span in self.deleted:
             assert doc_id == self.doc_id
             by_annotator.setdefault(annotator_id, []).append(span)
-        for annotator_id, spans in by_annotator.items():
-            self.session.store.add_spans(self.doc_id, annotator_id, spans)
-        if self.dependents:
-            AnalysisRepo(self.session.store).restore_dependents(self.dependents)
+        AnalysisRepo(self.session.store).restore_spans(self.doc_id, by_annotator, self.dependents)
         return self._change()
 
     def _change(self) -> Change:

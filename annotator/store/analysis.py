@@ -670,11 +670,28 @@ class AnalysisRepo:
         if not dependents:
             return
         with self.engine.begin() as conn:
-            for span_id, actor_id in dependents.links.items():
-                self._set_link(conn, span_id, actor_id)
-            for doc_id, annotator_id, event in dependents.events:
-                conn.execute(delete(_EVENT).where(_EVENT.c.id == event.id))
-                self._insert_event(conn, doc_id, annotator_id, event)
+            self._restore_dependents(conn, dependents)
+
+    def restore_spans(
+        self,
+        doc_id: int,
+        spans_by_annotator: dict[int, list[Span]],
+        dependents: SpanDependents | None,
+    ) -> None:
+        """Put deleted spans back under their ids, with their actor links and events, in one
+        transaction: a kill in the middle never leaves a span without what hung on it."""
+        with self.engine.begin() as conn:
+            for annotator_id, spans in spans_by_annotator.items():
+                self.store._insert_spans(conn, doc_id, annotator_id, spans)
+            if dependents:
+                self._restore_dependents(conn, dependents)
+
+    def _restore_dependents(self, conn: Connection, dependents: SpanDependents) -> None:
+        for span_id, actor_id in dependents.links.items():
+            self._set_link(conn, span_id, actor_id)
+        for doc_id, annotator_id, event in dependents.events:
+            conn.execute(delete(_EVENT).where(_EVENT.c.id == event.id))
+            self._insert_event(conn, doc_id, annotator_id, event)
 
     # -- events ----------------------------------------------------------------------------------
 
