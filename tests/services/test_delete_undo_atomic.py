@@ -21,7 +21,9 @@ def _linked_span(seeded_db: Path):
     text = store.get_document(doc_id).text
     suggestion = next(s for s in session.suggestions(doc_id) if text[s.start : s.end] == "Esmail Qaani")
     session.accept(doc_id, [suggestion]).do()
-    span = next(s for s in session.own_spans(doc_id) if (s.start, s.end) == (suggestion.start, suggestion.end))
+    span = next(
+        s for s in session.own_spans(doc_id) if (s.start, s.end) == (suggestion.start, suggestion.end)
+    )
     actor, _score = registry.propose("Esmail Qaani")
     ActorCommands(session, registry).link(doc_id, span.id, actor.id).do()
     return store, session, registry, doc_id, span, actor
