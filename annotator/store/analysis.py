@@ -576,23 +576,12 @@ class AnalysisRepo:
         )
         return bool(result.rowcount)
 
-    @staticmethod
-    def _insert_spans(conn: Connection, doc_id: int, annotator_id: int, spans: Sequence[Span]) -> list[Span]:
-        length = conn.execute(
-            text("SELECT length(text) FROM document WHERE id = :id"), {"id": doc_id}
-        ).scalar()
-        if length is None:
-            raise StoreError(f"no document with id {doc_id}")
-        now = utcnow()
-        stored: list[Span] = []
-        for span in spans:
-            if span.end > length:
-                raise StoreError(f"span {span.start}-{span.end} ends after the text ({length} characters)")
-            new_id = conn.execute(
-                insert(_SPAN).values(**Store._span_values(doc_id, annotator_id, span, now))
-            ).inserted_primary_key[0]  # type: ignore[index]
-            stored.append(span.with_(id=new_id))
-        return stored
+    def _insert_spans(
+        self, conn: Connection, doc_id: int, annotator_id: int, spans: Sequence[Span]
+    ) -> list[Span]:
+        """Spans inserted in the caller's transaction, checked against the text (the store's own
+        routine, so that every span enters the database one way)."""
+        return self.store._insert_spans(conn, doc_id, annotator_id, spans)
 
     def add_mentions(
         self,
@@ -682,7 +671,7 @@ class AnalysisRepo:
         transaction: a kill in the middle never leaves a span without what hung on it."""
         with self.engine.begin() as conn:
             for annotator_id, spans in spans_by_annotator.items():
-                self.store._insert_spans(conn, doc_id, annotator_id, spans)
+                self._insert_spans(conn, doc_id, annotator_id, spans)
             if dependents:
                 self._restore_dependents(conn, dependents)
 

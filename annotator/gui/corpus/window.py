@@ -214,6 +214,7 @@ class CorpusWindow(QMainWindow):
         bar.addWidget(self.scope_combo)
         self.summary = QLabel()
         self.summary.setObjectName("corpusSummary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # may quote an error with file names
         bar.addWidget(self.summary, 1)
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.reload)
