@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from annotator.core.tokens import Token, count_tokens, pattern_for, tokens_touching
+
 if TYPE_CHECKING:
     from annotator.core.actors import Actor
     from annotator.core.differences import EventDifference, FrameDifference
@@ -50,8 +52,6 @@ class SpanLike(Protocol):
     @property
     def label(self) -> str: ...
 
-
-Token = tuple[int, int]
 
 
 # -- counts and scores -------------------------------------------------------------------------
@@ -191,30 +191,52 @@ def overlap_matches(
     same label first; then identical boundaries first; then smaller |Δstart| + |Δend|; then by the
     positions of the A span and of the B span. Returned sorted by index in ``a``.
     """
+    candidates = overlap_candidates(a, b)
+    return _greedy([c for c in candidates if c[0][1] == 0] if same_label else candidates)
+
+
+Candidate = tuple[tuple[int, ...], int, int]
+
+
+def overlap_candidates(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> list[Candidate]:
+    """Every pair of an A span and a B span sharing a character, as (key, i, j) in the order
+    ``overlap_matches`` takes them; ``key[1]`` is 0 when the labels are the same."""
+    import bisect
+
+    if not a or not b:
+        return []
     order_b = sorted(range(len(b)), key=lambda j: (b[j].start, b[j].end))
-    candidates: list[tuple[tuple[int, ...], int, int]] = []
+    spans_b = [(b[j].start, b[j].end, b[j].label, j) for j in order_b]
+    starts_b = [y[0] for y in spans_b]
+    longest_b = max(y_end - y_start for y_start, y_end, _, _ in spans_b)
+    candidates: list[Candidate] = []
     for i, x in enumerate(a):
-        for j in order_b:
-            y = b[j]
-            if y.start >= x.end:
-                break
-            shared = overlap(x, y)
-            if shared <= 0 or (same_label and x.label != y.label):
+        x_start, x_end, x_label = x.start, x.end, x.label
+        # A B span starting at or before x.start - longest_b ends before x starts.
+        k = bisect.bisect_right(starts_b, x_start - longest_b)
+        for y_start, y_end, y_label, j in spans_b[k : bisect.bisect_left(starts_b, x_end, k)]:
+            shared = (x_end if x_end < y_end else y_end) - (x_start if x_start > y_start else y_start)
+            if shared <= 0:
                 continue
             key = (
                 -shared,
-                0 if x.label == y.label else 1,
-                0 if (x.start, x.end) == (y.start, y.end) else 1,
-                abs(x.start - y.start) + abs(x.end - y.end),
-                x.start,
-                x.end,
-                y.start,
-                y.end,
+                0 if x_label == y_label else 1,
+                0 if x_start == y_start and x_end == y_end else 1,
+                abs(x_start - y_start) + abs(x_end - y_end),
+                x_start,
+                x_end,
+                y_start,
+                y_end,
                 i,
                 j,
             )
             candidates.append((key, i, j))
     candidates.sort()
+    return candidates
+
+
+def _greedy(candidates: Iterable[Candidate]) -> list[tuple[int, int]]:
+    """Pairs taken in candidate order, skipping a pair once either span is matched."""
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs: list[tuple[int, int]] = []
@@ -238,13 +260,16 @@ def partial_scores(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> SpanScores:
 # -- confusion matrix -------------------------------------------------------------------------
 
 
-def confusion_counts(a: Sequence[SpanLike], b: Sequence[SpanLike]) -> Counter[tuple[str, str]]:
+def confusion_counts(
+    a: Sequence[SpanLike], b: Sequence[SpanLike], candidates: list[Candidate] | None = None
+) -> Counter[tuple[str, str]]:
     """(label in A, label in B) counts over spans matched by overlap, whatever their labels.
 
     An A span matched by no B span counts as (label, "O"); a B span matched by no A span as
-    ("O", label). ("O", "O") is never counted.
+    ("O", label). ("O", "O") is never counted. ``candidates``: ``overlap_candidates(a, b)``,
+    when the caller has them already.
     """
-    pairs = overlap_matches(a, b, same_label=False)
+    pairs = _greedy(overlap_candidates(a, b) if candidates is None else candidates)
     counts: Counter[tuple[str, str]] = Counter()
     matched_a = {i for i, _ in pairs}
     matched_b = {j for _, j in pairs}
@@ -333,12 +358,20 @@ def cohen_kappa(x: Sequence[str], y: Sequence[str]) -> Kappa:
     """Cohen's kappa of two equally long label sequences (None when undefined)."""
     if len(x) != len(y):
         raise ValueError(f"label sequences differ in length ({len(x)} and {len(y)})")
-    n = len(x)
+    return kappa_of_pairs(Counter(zip(x, y, strict=True)))
+
+
+def kappa_of_pairs(pairs: Mapping[tuple[str, str], int]) -> Kappa:
+    """Cohen's kappa from how many units got each (label of x, label of y) pair."""
+    n = sum(pairs.values())
     if n == 0:
         return Kappa(0, None, None)
-    observed = sum(1 for p, q in zip(x, y, strict=True) if p == q) / n
-    count_x = Counter(x)
-    count_y = Counter(y)
+    observed = sum(count for (p, q), count in pairs.items() if p == q) / n
+    count_x: Counter[str] = Counter()
+    count_y: Counter[str] = Counter()
+    for (p, q), count in pairs.items():
+        count_x[p] += count
+        count_y[q] += count
     expected = sum(count_x[k] * count_y[k] for k in count_x) / (n * n)
     return Kappa(n, observed, expected)
 
@@ -385,47 +418,46 @@ def krippendorff_alpha_nominal(rows: Sequence[Sequence[str | None]]) -> float | 
 
     ``None`` in a row is a missing value. Returns None when alpha is undefined (no unit coded by
     two annotators, or a single value overall).
+    """
+    if len(rows) < 2 or not rows[0]:
+        return None
+    if any(len(row) != len(rows[0]) for row in rows):
+        raise ValueError("every annotator needs a value (or None) for every unit")
+    return alpha_nominal_of_patterns(Counter(zip(*rows, strict=True)))
+
+
+def alpha_nominal_of_patterns(
+    patterns: Mapping[tuple[str | None, ...], int],
+) -> float | None:
+    """Krippendorff's alpha, nominal level, from how many units have each pattern of values (one
+    value per annotator, None where missing). Returns None when alpha is undefined.
 
     The ``krippendorff`` package's formula (alpha = 1 - sum(o * d) / sum(e * d) from the
-    coincidence matrix o), computed over the distinct patterns of values a unit can have, each
-    weighed by how many units have it. The package itself builds a units x values x values
-    array: gigabytes for the tokens of 10,000 articles, where this needs a few bytes a unit.
-    ``tests/core/test_agreement.py`` checks the two against each other and the definition.
+    coincidence matrix o), with each distinct pattern weighed by how many units have it. The
+    package itself builds a units x values x values array: gigabytes for the tokens of 10,000
+    articles, where this needs a few bytes a pattern. ``tests/core/test_agreement_scale.py``
+    checks the two against each other.
     """
     import numpy as np
 
-    if len(rows) < 2 or not rows[0]:
-        return None
-    n_units = len(rows[0])
     codes: dict[str, int] = {}
-    code = codes.setdefault
-    coded = np.empty((len(rows), n_units), dtype=np.int64)
-    for r, row in enumerate(rows):
-        if len(row) != n_units:
-            raise ValueError("every annotator needs a value (or None) for every unit")
-        coded[r] = [-1 if value is None else code(value, len(codes)) for value in row]
+    for pattern, weight in patterns.items():
+        if weight:
+            for value in pattern:
+                if value is not None:
+                    codes.setdefault(value, len(codes))
     n_values = len(codes)
     if n_values < 2:
         return None
-    # One key per unit: its values in base n_values + 1 (missing is 0), when that fits.
-    if (n_values + 1) ** len(rows) < 2**62:
-        keys = np.zeros(n_units, dtype=np.int64)
-        for r in range(len(rows)):
-            keys = keys * (n_values + 1) + (coded[r] + 1)
-        unique_keys, weights = np.unique(keys, return_counts=True)
-        patterns = np.empty((len(unique_keys), len(rows)), dtype=np.int64)
-        rest = unique_keys.copy()
-        for r in reversed(range(len(rows))):
-            patterns[:, r] = rest % (n_values + 1) - 1
-            rest //= n_values + 1
-    else:
-        patterns, weights = np.unique(coded.T, axis=0, return_counts=True)
     counts = np.zeros((len(patterns), n_values))
-    for r in range(len(rows)):
-        present = patterns[:, r] >= 0
-        np.add.at(counts, (np.nonzero(present)[0], patterns[present, r]), 1)
+    weights = np.zeros(len(patterns))
+    for u, (pattern, weight) in enumerate(patterns.items()):
+        weights[u] = weight
+        for value in pattern:
+            if value is not None:
+                counts[u, codes[value]] += 1
     coders = counts.sum(axis=1)
-    pairable = coders >= 2
+    pairable = (coders >= 2) & (weights > 0)
     if not pairable.any():
         return None
     counts, weights, coders = counts[pairable], weights[pairable], coders[pairable]
@@ -559,6 +591,12 @@ class EventAgreement:
             self.categories_a.append(a[i].category)
             self.categories_b.append(b[j].category)
 
+    def merge(self, other: EventAgreement) -> None:
+        self.n_a += other.n_a
+        self.n_b += other.n_b
+        self.categories_a += other.categories_a
+        self.categories_b += other.categories_b
+
     @property
     def matched(self) -> int:
         return len(self.categories_a)
@@ -602,6 +640,10 @@ class ActorLinkAgreement:
     only_a: int = 0  # A linked its span, B did not
     only_b: int = 0
 
+    def merge(self, other: ActorLinkAgreement) -> None:
+        for name in self.__slots__:  # every field is a count
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     @property
     def linked_pairs(self) -> int:
         return self.same + self.different + self.only_a + self.only_b
@@ -617,6 +659,16 @@ class ActorLinkAgreement:
         links_a: Mapping[int, str],
         links_b: Mapping[int, str],
     ) -> None:
+        if not links_a and not links_b:
+            # Nothing linked on either side: only the pairs are counted, one to one by offsets
+            # and layer (offset_matches pairs min(count in A, count in B) spans of each).
+            in_b = Counter((s.start, s.end, str(getattr(s, "layer", ""))) for s in b)
+            for key, count in Counter(
+                (s.start, s.end, str(getattr(s, "layer", ""))) for s in a
+            ).items():
+                self.span_pairs += min(count, in_b.get(key, 0))
+            return
+
         def actor(span: Any, links: Mapping[int, str]) -> str | None:
             ident = getattr(span, "id", None)
             return None if ident is None else links.get(ident)
@@ -732,7 +784,7 @@ class DocumentAnnotations:
     """
 
     key: str
-    tokens: list[Token]
+    text: str
     spans: dict[str, list[Any]]
     title: str = ""
     # The analysis, for annotators present in ``spans``: actor links (span id -> the canonical
@@ -742,6 +794,36 @@ class DocumentAnnotations:
     frames: dict[str, FrameAssessment | None] = field(default_factory=dict)
     # annotator -> actor id (as the events and frames refer to it) -> the canonical actor's name
     actor_names: dict[str, dict[int, str]] = field(default_factory=dict)
+    _token_view: TokenView | None = field(default=None, repr=False, compare=False)
+
+    def token_view(self) -> TokenView:
+        """The document's tokens as the token figures need them (computed once)."""
+        if self._token_view is None:
+            self._token_view = TokenView.of(self.text, self.spans)
+        return self._token_view
+
+
+@dataclass(frozen=True, slots=True)
+class TokenView:
+    """A document's token count, the tokens some span touches, and each annotator's labels of
+    those. Every other token is ``O`` for every annotator holding the document, so the token
+    figures need no more: they add the untouched tokens as one count."""
+
+    n: int
+    touched: list[Token]
+    labels: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, text: str, spans: Mapping[str, Sequence[SpanLike]]) -> TokenView:
+        pattern = pattern_for(text)
+        intervals = [(s.start, s.end) for held in spans.values() for s in held]
+        touched = tokens_touching(text, intervals, pattern) if intervals else []
+        labels = {name: token_labels(touched, held) for name, held in spans.items()}
+        return cls(count_tokens(text, pattern), touched, labels)
+
+    @property
+    def untouched(self) -> int:
+        return self.n - len(self.touched)
 
 
 @dataclass(slots=True)
@@ -759,6 +841,49 @@ class PairAgreement:
     kappa: Kappa = field(default_factory=lambda: Kappa(0, None, None))
     events: EventAgreement = field(default_factory=EventAgreement)
     actor_links: ActorLinkAgreement = field(default_factory=ActorLinkAgreement)
+    # (label of A, label of B) -> tokens, over the compared documents: what kappa is made of.
+    token_pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, doc: DocumentAnnotations) -> None:
+        """Count one document in (compared when A and B both hold it)."""
+        a, b = self.a, self.b
+        in_a, in_b = a in doc.spans, b in doc.spans
+        if in_a and not in_b:
+            self.documents_only_a += 1
+        if in_b and not in_a:
+            self.documents_only_b += 1
+        if not (in_a and in_b):
+            return
+        self.documents_compared += 1
+        spans_a, spans_b = doc.spans[a], doc.spans[b]
+        self.strict = self.strict + strict_scores(spans_a, spans_b)
+        # Partial matching and the confusion matrix pair the same candidates (partial only
+        # those with the same label), found once.
+        candidates = overlap_candidates(spans_a, spans_b)
+        same_label = _greedy([c for c in candidates if c[0][1] == 0])
+        self.partial = self.partial + _scores(spans_a, spans_b, same_label)
+        self.confusion.add(confusion_counts(spans_a, spans_b, candidates))
+        view = doc.token_view()
+        self.token_pairs.update(zip(view.labels[a], view.labels[b], strict=True))
+        self.token_pairs[OUTSIDE, OUTSIDE] += view.untouched
+        self.events.add(doc.events.get(a, []), doc.events.get(b, []))
+        self.actor_links.add(spans_a, spans_b, doc.links.get(a, {}), doc.links.get(b, {}))
+
+    def merge(self, other: PairAgreement) -> None:
+        """Add the counts of ``other``, the same pair over other documents."""
+        self.documents_compared += other.documents_compared
+        self.documents_only_a += other.documents_only_a
+        self.documents_only_b += other.documents_only_b
+        self.strict = self.strict + other.strict
+        self.partial = self.partial + other.partial
+        self.confusion.add(other.confusion.counts)
+        self.token_pairs.update(other.token_pairs)
+        self.events.merge(other.events)
+        self.actor_links.merge(other.actor_links)
+
+    def finish(self) -> PairAgreement:
+        self.kappa = kappa_of_pairs(self.token_pairs)
+        return self
 
     @property
     def has_events(self) -> bool:
@@ -789,27 +914,9 @@ class PairAgreement:
 
 def compare_pair(docs: Sequence[DocumentAnnotations], a: str, b: str) -> PairAgreement:
     result = PairAgreement(a, b)
-    x: list[str] = []
-    y: list[str] = []
     for doc in docs:
-        in_a, in_b = a in doc.spans, b in doc.spans
-        if in_a and not in_b:
-            result.documents_only_a += 1
-        if in_b and not in_a:
-            result.documents_only_b += 1
-        if not (in_a and in_b):
-            continue
-        result.documents_compared += 1
-        spans_a, spans_b = doc.spans[a], doc.spans[b]
-        result.strict = result.strict + strict_scores(spans_a, spans_b)
-        result.partial = result.partial + partial_scores(spans_a, spans_b)
-        result.confusion.add(confusion_counts(spans_a, spans_b))
-        x += token_labels(doc.tokens, spans_a)
-        y += token_labels(doc.tokens, spans_b)
-        result.events.add(doc.events.get(a, []), doc.events.get(b, []))
-        result.actor_links.add(spans_a, spans_b, doc.links.get(a, {}), doc.links.get(b, {}))
-    result.kappa = cohen_kappa(x, y)
-    return result
+        result.add(doc)
+    return result.finish()
 
 
 @dataclass(slots=True)
@@ -893,6 +1000,129 @@ class AgreementReport:
         }
 
 
+@dataclass(slots=True)
+class Tally:
+    """What a report adds up over documents, for ``names``. Tallies of two disjoint sets of
+    documents merge into the tally of both (so a corpus can be counted in parts, in parallel);
+    ``report`` turns one into the figures."""
+
+    names: list[str]
+    documents_total: int = 0
+    compared: int = 0
+    only_in: dict[str, int] = field(default_factory=dict)
+    tokens: int = 0
+    patterns: Counter[tuple[str | None, ...]] = field(default_factory=Counter)  # for alpha
+    pairs: list[PairAgreement] = field(default_factory=list)
+    # The compared documents someone framed, without text or spans (framing is a corpus figure).
+    framed: list[DocumentAnnotations] = field(default_factory=list)
+    event_differences: list[EventDifference] = field(default_factory=list)
+    frame_differences: list[FrameDifference] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if len(self.names) < 2 or len(set(self.names)) != len(self.names):
+            raise ValueError("agreement needs two or more distinct annotators")
+        self.only_in = {name: self.only_in.get(name, 0) for name in self.names}
+        if not self.pairs:
+            self.pairs = [PairAgreement(a, b) for a, b in combinations(self.names, 2)]
+
+    @classmethod
+    def of(cls, docs: Iterable[DocumentAnnotations], names: Sequence[str]) -> Tally:
+        tally = cls(list(names))
+        for doc in docs:
+            tally.add(doc)
+        return tally
+
+    def add(self, doc: DocumentAnnotations) -> None:
+        from annotator.core.differences import event_differences, frame_differences
+
+        names = self.names
+        self.documents_total += 1
+        present = [name for name in names if name in doc.spans]
+        if len(present) == 1:
+            self.only_in[present[0]] += 1
+        for pair in self.pairs:
+            pair.add(doc)
+        if len(present) < 2:
+            return
+        self.compared += 1
+        view = doc.token_view()
+        self.tokens += view.n
+        missing: list[str | None] = [None] * len(view.touched)
+        self.patterns.update(zip(*(view.labels.get(n, missing) for n in names), strict=True))
+        self.patterns[tuple(OUTSIDE if n in doc.spans else None for n in names)] += view.untouched
+        if any(doc.frames.get(n) is not None for n in present):
+            self.framed.append(
+                DocumentAnnotations(
+                    doc.key, "", {n: [] for n in doc.spans}, doc.title, frames=dict(doc.frames)
+                )
+            )
+        self.event_differences += event_differences(
+            doc.key, doc.events, present, doc.title, doc.actor_names, doc.spans
+        )
+        self.frame_differences += frame_differences(doc.key, doc.frames, present, doc.title)
+
+    def merge(self, other: Tally) -> Tally:
+        """Add ``other``, the tally of documents that follow these (differences keep order)."""
+        if other.names != self.names:
+            raise ValueError("tallies of different annotators do not merge")
+        self.documents_total += other.documents_total
+        self.compared += other.compared
+        for name, count in other.only_in.items():
+            self.only_in[name] += count
+        self.tokens += other.tokens
+        self.patterns.update(other.patterns)
+        for mine, theirs in zip(self.pairs, other.pairs, strict=True):
+            mine.merge(theirs)
+        self.framed += other.framed
+        self.event_differences += other.event_differences
+        self.frame_differences += other.frame_differences
+        return self
+
+    def report(
+        self, sources: Mapping[str, str] | None = None, tone_scale: Sequence[str] = TONE_SCALE
+    ) -> AgreementReport:
+        """Every figure of the tally; ``tone_scale`` orders the tone values from one end to the
+        other for the ordinal alpha of tone."""
+        pairs = [pair.finish() for pair in self.pairs]
+        notes: list[str] = []
+        alpha = alpha_nominal_of_patterns(self.patterns) if self.tokens else None
+        if self.compared == 0:
+            notes.append("no document was annotated by two annotators: nothing to compare")
+        elif alpha is None:
+            notes.append("Krippendorff's alpha is undefined: every token has the same label")
+        for pair in pairs:
+            if pair.documents_compared and pair.kappa.kappa is None:
+                notes.append(
+                    f"Cohen's kappa of {pair.a} and {pair.b} is undefined: "
+                    "both gave every token one and the same label"
+                )
+            if pair.documents_compared and pair.strict.overall.f1 is None:
+                notes.append(
+                    f"span F1 of {pair.a} and {pair.b} is undefined: neither marked any span"
+                )
+            if pair.has_events and pair.events.matched and pair.events.kappa.kappa is None:
+                notes.append(
+                    f"Cohen's kappa on event categories of {pair.a} and {pair.b} is undefined: "
+                    "every matched event has one and the same category"
+                )
+        framing, framing_notes = framing_agreement(self.framed, self.names, tone_scale)
+        notes += framing_notes
+        return AgreementReport(
+            annotators=list(self.names),
+            sources=dict(sources or {}),
+            documents_total=self.documents_total,
+            documents_compared=self.compared,
+            documents_only_in=dict(self.only_in),
+            tokens=self.tokens,
+            pairs=pairs,
+            alpha_tokens=alpha,
+            notes=notes,
+            framing=framing,
+            event_differences=list(self.event_differences),
+            frame_differences=list(self.frame_differences),
+        )
+
+
 def compare(
     docs: Sequence[DocumentAnnotations],
     annotators: Sequence[str],
@@ -901,71 +1131,4 @@ def compare(
 ) -> AgreementReport:
     """All figures for ``annotators`` (two or more) over ``docs``; ``tone_scale`` orders the tone
     values from one end to the other for the ordinal alpha of tone."""
-    from annotator.core.differences import event_differences, frame_differences
-
-    names = list(annotators)
-    if len(names) < 2 or len(set(names)) != len(names):
-        raise ValueError("agreement needs two or more distinct annotators")
-    only_in = {name: 0 for name in names}
-    compared = 0
-    rows: list[list[str | None]] = [[] for _ in names]
-    n_tokens = 0
-    for doc in docs:
-        present = [name for name in names if name in doc.spans]
-        if len(present) == 1:
-            only_in[present[0]] += 1
-        if len(present) < 2:
-            continue
-        compared += 1
-        n_tokens += len(doc.tokens)
-        for r, name in enumerate(names):
-            if name in doc.spans:
-                rows[r] += token_labels(doc.tokens, doc.spans[name])
-            else:
-                rows[r] += [None] * len(doc.tokens)
-    pairs = [compare_pair(docs, a, b) for a, b in combinations(names, 2)]
-    notes: list[str] = []
-    alpha = krippendorff_alpha_nominal(rows) if n_tokens else None
-    if compared == 0:
-        notes.append("no document was annotated by two annotators: nothing to compare")
-    elif alpha is None:
-        notes.append("Krippendorff's alpha is undefined: every token has the same label")
-    for pair in pairs:
-        if pair.documents_compared and pair.kappa.kappa is None:
-            notes.append(
-                f"Cohen's kappa of {pair.a} and {pair.b} is undefined: "
-                "both gave every token one and the same label"
-            )
-        if pair.documents_compared and pair.strict.overall.f1 is None:
-            notes.append(f"span F1 of {pair.a} and {pair.b} is undefined: neither marked any span")
-        if pair.has_events and pair.events.matched and pair.events.kappa.kappa is None:
-            notes.append(
-                f"Cohen's kappa on event categories of {pair.a} and {pair.b} is undefined: "
-                "every matched event has one and the same category"
-            )
-    framing, framing_notes = framing_agreement(docs, names, tone_scale)
-    notes += framing_notes
-    differences_of_events: list[EventDifference] = []
-    differences_of_frames: list[FrameDifference] = []
-    for doc in docs:
-        present = [name for name in names if name in doc.spans]
-        if len(present) < 2:
-            continue
-        differences_of_events += event_differences(
-            doc.key, doc.events, present, doc.title, doc.actor_names, doc.spans
-        )
-        differences_of_frames += frame_differences(doc.key, doc.frames, present, doc.title)
-    return AgreementReport(
-        annotators=names,
-        sources=dict(sources or {}),
-        documents_total=len(docs),
-        documents_compared=compared,
-        documents_only_in=only_in,
-        tokens=n_tokens,
-        pairs=pairs,
-        alpha_tokens=alpha,
-        notes=notes,
-        framing=framing,
-        event_differences=differences_of_events,
-        frame_differences=differences_of_frames,
-    )
+    return Tally.of(docs, annotators).report(sources, tone_scale)

@@ -925,7 +925,7 @@ class ReviewView(QWidget):
     # -- figures --------------------------------------------------------------------------------
 
     def compute_figures(self) -> None:
-        """The agreement report of the compared sets, off the GUI thread (spaCy tokenizers)."""
+        """The agreement report of the compared sets, off the GUI thread."""
         db, names = self.store.path, list(self.annotators)
 
         def work(_state: TaskState) -> object:

@@ -2,10 +2,9 @@
 
 The report compares two or more annotation sets, read from files (one set per file) or from the
 database (one set per annotator), over the documents they share, matched by ``text_sha256``:
-spans, token labels, and the analysis (actor links, events, framing). Token labels use spaCy's
-rule-based tokenizer (``spacy.blank(lang)``, no model), so figures do not depend on which
-pipelines are installed. The figures themselves are computed in ``core.agreement`` and defined in
-``docs/AGREEMENT.md``.
+spans, token labels, and the analysis (actor links, events, framing). Tokens follow one rule for
+every language (``core.tokens``), so figures do not depend on which pipelines are installed. The
+figures themselves are computed in ``core.agreement`` and defined in ``docs/AGREEMENT.md``.
 
 Adjudication walks the differences between annotators and writes each decision into the gold
 annotator's set as a command with ``do``/``undo`` (the GUI wraps them in its undo stack), exactly
@@ -14,9 +13,11 @@ like the annotation commands of ``services.annotate``.
 
 from __future__ import annotations
 
+import gc
 import json
-import threading
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from annotator.core.agreement import (
     DocumentAnnotations,
     PairAgreement,
     SpanScores,
-    Token,
+    Tally,
     compare,
 )
 from annotator.core.differences import (
@@ -48,50 +49,7 @@ from annotator.services.annotate import Change
 from annotator.store import Store
 from annotator.store.analysis import AnalysisRepo
 
-DEFAULT_LANG = "en"
 READ_BATCH = 500  # documents read from the database at once by review_database
-FALLBACK_LANG = "xx"  # spaCy's multi-language tokenizer, for languages spaCy cannot tokenize
-
-# -- tokens -----------------------------------------------------------------------------------
-
-
-class Tokenizers:
-    """spaCy's blank tokenizers, one per language, loaded once (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._nlp: dict[str, Any] = {}
-        self._lock = threading.Lock()
-        self.fallbacks: set[str] = set()
-
-    def _get(self, lang: str) -> Any:
-        import spacy
-
-        with self._lock:
-            if lang not in self._nlp:
-                try:
-                    self._nlp[lang] = spacy.blank(lang)
-                except (ImportError, ValueError, KeyError):
-                    self.fallbacks.add(lang)
-                    if FALLBACK_LANG not in self._nlp:
-                        self._nlp[FALLBACK_LANG] = spacy.blank(FALLBACK_LANG)
-                    self._nlp[lang] = self._nlp[FALLBACK_LANG]
-            return self._nlp[lang]
-
-    def tokens(self, text: str, lang: str = "") -> list[Token]:
-        from spacy.attrs import IDX, LENGTH
-
-        nlp = self._get(lang or DEFAULT_LANG)
-        doc = nlp.make_doc(text)
-        # Offsets as one array: a Python Token object per token cost more than tokenizing.
-        return [(start, start + length) for start, length in doc.to_array([IDX, LENGTH]).tolist()]
-
-
-_TOKENIZERS = Tokenizers()
-
-
-def tokenizers() -> Tokenizers:
-    return _TOKENIZERS
-
 
 # -- reading annotation sets ------------------------------------------------------------------
 
@@ -204,18 +162,14 @@ def documents_from_sets(sets: Sequence[AnnotationSet]) -> list[DocumentAnnotatio
             for actor in record.actors:
                 identity.add(actor)
     by_sha: dict[str, tuple[AnnotationRecord, dict[str, AnnotationRecord]]] = {}
-    langs: dict[str, str] = {}
     for annotation_set in sets:
         for record in annotation_set.records:
             entry = by_sha.setdefault(record.text_sha256, (record, {}))
             entry[1][annotation_set.name] = record
-            if record.meta.lang and not langs.get(record.text_sha256):
-                langs[record.text_sha256] = record.meta.lang
     docs: list[DocumentAnnotations] = []
     for sha, (first, records) in by_sha.items():
-        tokens = _TOKENIZERS.tokens(first.text, langs.get(sha, "")) if len(records) > 1 else []
         spans = {name: list(record.spans) for name, record in records.items()}
-        doc = DocumentAnnotations(sha, tokens, spans, first.meta.title)
+        doc = DocumentAnnotations(sha, first.text, spans, first.meta.title)
         for name, record in records.items():
             add_analysis(
                 doc,
@@ -230,23 +184,17 @@ def documents_from_sets(sets: Sequence[AnnotationSet]) -> list[DocumentAnnotatio
     return docs
 
 
-def _fallback_notes() -> list[str]:
-    return [
-        f"no spaCy tokenizer for language {lang!r}: tokenized with spaCy's multi-language rules"
-        for lang in sorted(_TOKENIZERS.fallbacks)
-    ]
-
-
 def review_files(paths: Sequence[Path], fmt: str = "auto") -> AgreementReport:
     """The agreement report of two or more annotation files (one annotation set per file)."""
     if len(paths) < 2:
         raise InputError("review needs two or more annotation files")
-    sets, notices = load_sets(paths, fmt)
-    docs = documents_from_sets(sets)
-    report = compare(
-        docs, [s.name for s in sets], {s.name: s.source for s in sets}, tone_scale()
-    )
-    report.notes = notices + _fallback_notes() + report.notes
+    with _paused_gc():
+        sets, notices = load_sets(paths, fmt)
+        docs = documents_from_sets(sets)
+        report = compare(
+            docs, [s.name for s in sets], {s.name: s.source for s in sets}, tone_scale()
+        )
+    report.notes = notices + report.notes
     return report
 
 
@@ -265,36 +213,112 @@ def _actor_name(actor: Actor) -> str:
     return actor.name  # in one database an actor is one row, its name unique
 
 
-def review_database(db: Path | str, names: Sequence[str]) -> AgreementReport:
-    """The agreement report of annotators' sets in a database.
+# Below this many documents a worker process costs more (about half a second to start) than
+# it saves; above it the documents are counted in parts, one per CPU, and the tallies merged.
+PARALLEL_MIN_DOCUMENTS = 2_000
+MAX_WORKERS = 4
 
-    A document belongs to an annotator's set when that annotator has at least one span in it or
-    a frame assessment of it.
-    """
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while hundreds of thousands of acyclic objects (spans)
+    are made and dropped: it would walk them again and again, for a quarter of the report's
+    time. What a report makes holds no reference cycles worth collecting before it ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _in_parts(function: Callable[..., Tally], arguments: Sequence[tuple[Any, ...]]) -> Tally:
+    """``function(*args)`` for each part, the first here and the others in worker processes at
+    the same time; their tallies merged in order. A part whose worker could not run (no process
+    could be started, or it died) is counted here instead."""
+    if len(arguments) == 1:
+        return function(*arguments[0])
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        # spawn, not fork: the window's threads (Qt, the spaCy worker) must not be copied.
+        pool = ProcessPoolExecutor(
+            len(arguments) - 1, mp_context=multiprocessing.get_context("spawn")
+        )
+        futures = [pool.submit(function, *args) for args in arguments[1:]]
+    except (OSError, RuntimeError):
+        return _merged([function(*args) for args in arguments])
+    with pool:
+        tallies = [function(*arguments[0])]
+        for future, args in zip(futures, arguments[1:], strict=True):
+            try:
+                tallies.append(future.result())
+            except (BrokenProcessPool, OSError):
+                tallies.append(function(*args))
+    return _merged(tallies)
+
+
+def _merged(tallies: Sequence[Tally]) -> Tally:
+    total = tallies[0]
+    for tally in tallies[1:]:
+        total.merge(tally)
+    return total
+
+
+def _parts(doc_ids: Sequence[int], workers: int | None) -> list[list[int]]:
+    if workers is None:
+        many = len(doc_ids) >= PARALLEL_MIN_DOCUMENTS
+        workers = min(_cpus(), MAX_WORKERS) if many else 1
+    workers = max(1, min(workers, len(doc_ids)))
+    size = -(-len(doc_ids) // workers) if doc_ids else 0
+    return [list(doc_ids[i : i + size]) for i in range(0, len(doc_ids), size)] or [[]]
+
+
+def _tally_database(
+    db: str,
+    names: Sequence[str],
+    ids: Mapping[str, int],
+    doc_ids: Sequence[int],
+    annotated: Mapping[str, set[int]],
+    analysed: set[tuple[int, int]],
+) -> Tally:
+    """The tally of ``doc_ids`` (one part of the report: in this process or in a worker)."""
+    with _paused_gc():
+        return _tally_database_unpaused(db, names, ids, doc_ids, annotated, analysed)
+
+
+def _tally_database_unpaused(
+    db: str,
+    names: Sequence[str],
+    ids: Mapping[str, int],
+    doc_ids: Sequence[int],
+    annotated: Mapping[str, set[int]],
+    analysed: set[tuple[int, int]],
+) -> Tally:
+    tally = Tally(list(names))
     store = Store(db)
     try:
-        ids = _resolve_annotators(store, names)
         analysis = AnalysisRepo(store)
-        annotated = {
-            name: set(store.annotated_document_ids(ann)) | set(analysis.framed_document_ids(ann))
-            for name, ann in ids.items()
-        }
-        all_ids = sorted(set().union(*annotated.values()))
-        analysed = analysis.analysed_pairs()
-        docs: list[DocumentAnnotations] = []
         # Documents and spans are read in batches, not one query each (see bench/, "agreement").
-        for first in range(0, len(all_ids), READ_BATCH):
-            batch = all_ids[first : first + READ_BATCH]
+        for first in range(0, len(doc_ids), READ_BATCH):
+            batch = doc_ids[first : first + READ_BATCH]
             spans_of = {n: store.spans_by_document(batch, ids[n]) for n in names}
             for document in store.documents(batch):
                 doc_id = document.id
                 assert doc_id is not None
                 present = [n for n in names if doc_id in annotated[n]]
                 spans = {n: spans_of[n].get(doc_id, []) for n in present}
-                tokens: list[Token] = []
-                if len(present) > 1:
-                    tokens = _TOKENIZERS.tokens(document.text, document.meta.lang)
-                doc = DocumentAnnotations(document.sha256, tokens, spans, document.meta.title)
+                doc = DocumentAnnotations(document.sha256, document.text, spans, document.meta.title)
                 if len(present) > 1:  # the analysis is only compared where two sets hold it
                     for n in present:
                         if (doc_id, ids[n]) not in analysed:  # nothing to find: no queries
@@ -305,12 +329,48 @@ def review_database(db: Path | str, names: Sequence[str]) -> AgreementReport:
                             doc, n, found.actors, found.mentions, found.events, found.frames,
                             _actor_name,
                         )
-                docs.append(doc)
+                tally.add(doc)
     finally:
         store.close()
-    report = compare(docs, list(names), {n: f"{db}" for n in names}, tone_scale())
-    report.notes = _fallback_notes() + report.notes
-    return report
+    return tally
+
+
+def review_database(
+    db: Path | str, names: Sequence[str], workers: int | None = None
+) -> AgreementReport:
+    """The agreement report of annotators' sets in a database.
+
+    A document belongs to an annotator's set when that annotator has at least one span in it or
+    a frame assessment of it. ``workers``: how many processes count the documents (default: one
+    per CPU, up to four, for a corpus of ``PARALLEL_MIN_DOCUMENTS`` or more; else one).
+    """
+    store = Store(db)
+    try:
+        ids = _resolve_annotators(store, names)
+        analysis = AnalysisRepo(store)
+        annotated = {
+            name: set(store.annotated_document_ids(ann)) | set(analysis.framed_document_ids(ann))
+            for name, ann in ids.items()
+        }
+        analysed = analysis.analysed_pairs()
+    finally:
+        store.close()
+    all_ids = sorted(set().union(*annotated.values()))
+    arguments = []
+    for part in _parts(all_ids, workers):
+        members = set(part)
+        arguments.append(
+            (
+                str(db),
+                list(names),
+                ids,
+                part,
+                {n: held & members for n, held in annotated.items()},
+                {pair for pair in analysed if pair[0] in members},
+            )
+        )
+    tally = _in_parts(_tally_database, arguments)
+    return tally.report({n: f"{db}" for n in names}, tone_scale())
 
 
 # -- rendering --------------------------------------------------------------------------------

@@ -170,14 +170,14 @@ def three_annotator_docs() -> list[DocumentAnnotations]:
     return [
         DocumentAnnotations(
             "d1",
-            [(0, 1), (2, 3), (4, 5)],
+            "x y z",
             {
                 "A": [S(4, 5, "PER")],  # O O PER
                 "B": [S(2, 3, "PER"), S(4, 5, "PER")],  # O PER PER
                 "C": [S(4, 5, "PER")],  # O O PER
             },
         ),
-        DocumentAnnotations("d2", [(0, 1)], {"A": [S(0, 1, "PER")], "B": [S(0, 1, "PER")]}),
+        DocumentAnnotations("d2", "w", {"A": [S(0, 1, "PER")], "B": [S(0, 1, "PER")]}),
     ]
 
 
@@ -214,9 +214,9 @@ def test_three_annotators_pairs_kappa_and_alpha() -> None:
 def test_micro_average_sums_counts_over_documents() -> None:
     docs = [
         DocumentAnnotations(
-            "d1", [], {"A": [S(0, 2, "X"), S(3, 5, "X")], "B": [S(0, 2, "X"), S(3, 5, "X")]}
+            "d1", "ab cd", {"A": [S(0, 2, "X"), S(3, 5, "X")], "B": [S(0, 2, "X"), S(3, 5, "X")]}
         ),
-        DocumentAnnotations("d2", [], {"A": [S(0, 2, "X")], "B": []}),
+        DocumentAnnotations("d2", "ab", {"A": [S(0, 2, "X")], "B": []}),
     ]
     pair = compare_pair(docs, "A", "B")
     # tp 2, |A| 3, |B| 2: P = 1, R = 2/3, F1 = 4/5 (the mean of document F1s would be 0.5).
@@ -225,7 +225,7 @@ def test_micro_average_sums_counts_over_documents() -> None:
 
 
 def test_both_empty_everywhere_is_undefined_not_perfect() -> None:
-    docs = [DocumentAnnotations("d", [(0, 3), (4, 6)], {"A": [], "B": []})]
+    docs = [DocumentAnnotations("d", "abc de", {"A": [], "B": []})]
     report = compare(docs, ["A", "B"])
     pair = report.pair("A", "B")
     assert pair.strict.overall.f1 is None
@@ -238,9 +238,9 @@ def test_both_empty_everywhere_is_undefined_not_perfect() -> None:
 
 def test_documents_only_in_one_annotator_are_counted_not_compared() -> None:
     docs = [
-        DocumentAnnotations("d1", [(0, 1)], {"A": [S(0, 1, "X")], "B": [S(0, 1, "X")]}),
-        DocumentAnnotations("d2", [(0, 1)], {"A": [S(0, 1, "X")]}),
-        DocumentAnnotations("d3", [(0, 1)], {"B": []}),
+        DocumentAnnotations("d1", "x", {"A": [S(0, 1, "X")], "B": [S(0, 1, "X")]}),
+        DocumentAnnotations("d2", "x", {"A": [S(0, 1, "X")]}),
+        DocumentAnnotations("d3", "x", {"B": []}),
     ]
     report = compare(docs, ["A", "B"])
     assert report.documents_compared == 1

@@ -141,7 +141,7 @@ def framed_docs() -> list[DocumentAnnotations]:
         "d4": {name: F([SEC], SEC, "neutral") for name in "ABC"},
     }
     return [
-        DocumentAnnotations(key, [], {name: [] for name in "ABC"}, frames=assessments)
+        DocumentAnnotations(key, "", {name: [] for name in "ABC"}, frames=assessments)
         for key, assessments in frames.items()
     ]
 
@@ -223,7 +223,7 @@ def test_framing_alphas_equal_the_definition() -> None:
 
 
 def test_no_framing_gives_null_figures() -> None:
-    docs = [DocumentAnnotations("d", [(0, 1)], {"A": [], "B": []})]
+    docs = [DocumentAnnotations("d", "x", {"A": [], "B": []})]
     report = compare(docs, ["A", "B"])
     assert report.framing is None
     alpha = report.to_json()["krippendorff_alpha"]
@@ -236,12 +236,12 @@ def test_no_framing_gives_null_figures() -> None:
 
 def test_framing_by_one_annotator_per_document_is_null_with_a_note() -> None:
     docs = [
-        DocumentAnnotations("d1", [], {"A": [], "B": []}, frames={"A": F([SEC], SEC, "neutral")}),
+        DocumentAnnotations("d1", "", {"A": [], "B": []}, frames={"A": F([SEC], SEC, "neutral")}),
         # B framed d2, but A's set does not hold it: a unit of one value.
-        DocumentAnnotations("d2", [], {"B": []}, frames={"B": F([SEC], SEC, "neutral")}),
+        DocumentAnnotations("d2", "", {"B": []}, frames={"B": F([SEC], SEC, "neutral")}),
         # Evidence spans alone are not a framing.
         DocumentAnnotations(
-            "d3", [], {"A": [], "B": []},
+            "d3", "", {"A": [], "B": []},
             frames={"A": F([SEC], SEC), "B": FrameAssessment(evidence=(4,))},
         ),
     ]
@@ -252,9 +252,9 @@ def test_framing_by_one_annotator_per_document_is_null_with_a_note() -> None:
 
 def test_undefined_framing_figures_are_null_and_explained() -> None:
     docs = [
-        DocumentAnnotations("d1", [], {"A": [], "B": []},
+        DocumentAnnotations("d1", "", {"A": [], "B": []},
                             frames={"A": F([SEC], SEC, "loud"), "B": F([SEC], SEC, "neutral")}),
-        DocumentAnnotations("d2", [], {"A": [], "B": []},
+        DocumentAnnotations("d2", "", {"A": [], "B": []},
                             frames={"A": F([SEC], SEC, "neutral"), "B": F([SEC], SEC, "neutral")}),
     ]
     report = compare(docs, ["A", "B"])
@@ -292,14 +292,14 @@ def test_events_matched_by_largest_trigger_overlap_whatever_the_category() -> No
 def event_docs() -> list[DocumentAnnotations]:
     return [
         DocumentAnnotations(
-            "d1", [], {"A": [], "B": []},
+            "d1", "", {"A": [], "B": []},
             events={
                 "A": [E(0, 5, "CONSULT"), E(10, 15, "COOPERATE"), E(20, 25, "ASSAULT")],
                 "B": [E(0, 5, "CONSULT"), E(12, 18, "COOPERATE"), E(30, 35, "STATEMENT")],
             },
         ),
         DocumentAnnotations(
-            "d2", [], {"A": [], "B": []},
+            "d2", "", {"A": [], "B": []},
             events={"A": [E(0, 4, "CONSULT")], "B": [E(0, 4, "COOPERATE"), E(6, 9, "CONSULT")]},
         ),
     ]
@@ -335,16 +335,16 @@ def test_event_category_agreement_by_hand() -> None:
 
 
 def test_event_figures_null_without_events_and_kappa_null_with_one_category() -> None:
-    docs = [DocumentAnnotations("d", [], {"A": [], "B": []})]
+    docs = [DocumentAnnotations("d", "", {"A": [], "B": []})]
     assert compare_pair(docs, "A", "B").to_json()["event_category"] is None
-    one = [DocumentAnnotations("d", [], {"A": [], "B": []},
+    one = [DocumentAnnotations("d", "", {"A": [], "B": []},
                                events={"A": [E(0, 3, "CONSULT")], "B": [E(0, 3, "CONSULT")]})]
     report = compare(one, ["A", "B"])
     data = report.pairs[0].to_json()["event_category"]
     assert data["observed_agreement"] == 1.0 and data["cohen_kappa"] is None
     assert any("event categories of A and B is undefined" in n for n in report.notes)
     # A document held by one annotator only never counts.
-    alone = [DocumentAnnotations("d", [], {"A": []}, events={"A": [E(0, 3, "CONSULT")]})]
+    alone = [DocumentAnnotations("d", "", {"A": []}, events={"A": [E(0, 3, "CONSULT")]})]
     assert compare_pair(alone, "A", "B").to_json()["event_category"] is None
 
 
@@ -358,7 +358,7 @@ def L(start: int, end: int, label: str, ident: int) -> Span:
 def test_actor_links_of_strictly_matched_spans_by_hand() -> None:
     docs = [
         DocumentAnnotations(
-            "d1", [],
+            "d1", "",
             {
                 "A": [L(0, 5, "PER", 1), L(6, 10, "ORG", 2), L(11, 15, "GPE", 3), L(16, 20, "DATE", 4)],
                 "B": [L(0, 5, "PER", 1), L(6, 10, "ORG", 2), L(11, 15, "GPE", 3), L(16, 20, "DATE", 4),
@@ -382,14 +382,14 @@ def test_actor_links_of_strictly_matched_spans_by_hand() -> None:
     assert data["agreement"] == pytest.approx(1 / 3)
     assert data["linked_only_in_a"] == 1 and data["different_actor"] == 1
     # Nobody linked anything: no figure.
-    plain = [DocumentAnnotations("d", [], {"A": [L(0, 5, "PER", 1)], "B": [L(0, 5, "PER", 1)]})]
+    plain = [DocumentAnnotations("d", "", {"A": [L(0, 5, "PER", 1)], "B": [L(0, 5, "PER", 1)]})]
     assert compare_pair(plain, "A", "B").to_json()["actor_links"] is None
 
 
 def test_actor_links_pair_spans_by_offsets_whatever_the_label() -> None:
     docs = [
         DocumentAnnotations(
-            "d1", [],
+            "d1", "",
             {
                 # 0-9 is ORG for A, GPE for B; 0-9 is also a frame passage for B, on its layer.
                 "A": [L(0, 9, "ORG", 1), L(10, 15, "PER", 2)],

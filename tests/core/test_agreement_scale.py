@@ -13,7 +13,17 @@ import krippendorff
 import numpy as np
 import pytest
 
-from annotator.core.agreement import krippendorff_alpha_nominal
+from annotator.core.agreement import (
+    DocumentAnnotations,
+    Tally,
+    cohen_kappa,
+    compare,
+    krippendorff_alpha_nominal,
+    token_labels,
+)
+from annotator.core.model import Span
+from annotator.core.tokens import tokenize
+from tests.core.test_agreement import S
 
 
 def package_alpha(rows: list[list[str | None]]) -> float | None:
@@ -65,3 +75,83 @@ def test_many_annotators_take_the_general_path() -> None:
     values = [str(v) for v in range(9)]
     rows = [[rng.choice(values) if rng.random() < 0.8 else None for _ in range(50)] for _ in range(30)]
     assert krippendorff_alpha_nominal(rows) == pytest.approx(package_alpha(rows), abs=1e-12)
+
+
+# -- the report counts only the tokens spans touch ---------------------------------------------
+
+
+def dense_figures(
+    docs: list[DocumentAnnotations], names: list[str]
+) -> tuple[int, dict[tuple[str, str], float | None], float | None]:
+    """Token count, kappa of every pair and alpha, from every token labelled one by one: the
+    definition in docs/AGREEMENT.md, with the ``krippendorff`` package's alpha."""
+    rows: list[list[str | None]] = [[] for _ in names]
+    kappas: dict[tuple[str, str], tuple[list[str], list[str]]] = {
+        (a, b): ([], []) for i, a in enumerate(names) for b in names[i + 1 :]
+    }
+    n = 0
+    for doc in docs:
+        present = [name for name in names if name in doc.spans]
+        if len(present) < 2:
+            continue
+        tokens = tokenize(doc.text)
+        n += len(tokens)
+        labels = {name: token_labels(tokens, doc.spans[name]) for name in present}
+        for r, name in enumerate(names):
+            rows[r] += labels.get(name, [None] * len(tokens))
+        for (a, b), (x, y) in kappas.items():
+            if a in labels and b in labels:
+                x += labels[a]
+                y += labels[b]
+    return (
+        n,
+        {pair: cohen_kappa(x, y).kappa for pair, (x, y) in kappas.items()},
+        package_alpha(rows) if n else None,
+    )
+
+
+def random_docs(rng: random.Random, names: list[str], count: int) -> list[DocumentAnnotations]:
+    vocabulary = ["Ali", "met", "Bob", "in", "Paris", ".", ",", "l'armée", "中文", "😀", "مُحَمَّد", "\n"]
+    labels = ["PER", "ORG", "GPE"]
+    docs = []
+    for d in range(count):
+        text = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 40)))
+        spans: dict[str, list[Span]] = {}
+        for name in names:
+            if rng.random() < 0.15:
+                continue  # this annotator's file lacks the document
+            held = []
+            for _ in range(rng.randint(0, 6)) if text else ():
+                start = rng.randrange(len(text))
+                held.append(S(start, min(len(text), start + rng.randint(1, 12)), rng.choice(labels)))
+            spans[name] = held
+        docs.append(DocumentAnnotations(f"d{d}", text, spans))
+    return docs
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_report_equals_labelling_every_token(seed: int) -> None:
+    rng = random.Random(seed)
+    names = ["A", "B", "C"][: rng.randint(2, 3)]
+    docs = random_docs(rng, names, rng.randint(1, 12))
+    report = compare(docs, names)
+    n, kappas, alpha = dense_figures(docs, names)
+    assert report.tokens == n
+    for (a, b), kappa in kappas.items():
+        got = report.pair(a, b).kappa.kappa
+        assert (got is None) == (kappa is None)
+        if kappa is not None:
+            assert got == pytest.approx(kappa, abs=1e-12)
+    assert (report.alpha_tokens is None) == (alpha is None)
+    if alpha is not None:
+        assert report.alpha_tokens == pytest.approx(alpha, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_tallies_of_parts_merge_into_the_tally_of_all(seed: int) -> None:
+    rng = random.Random(100 + seed)
+    names = ["A", "B", "C"]
+    docs = random_docs(rng, names, 20)
+    cut = rng.randint(0, 20)
+    merged = Tally.of(docs[:cut], names).merge(Tally.of(docs[cut:], names)).report()
+    assert merged.to_json() == compare(docs, names).to_json()

@@ -1,11 +1,12 @@
 """`annotator review` end to end on real files, and adjudication into a gold set.
 
-The expected figures are worked out by hand below, on texts whose spaCy tokens are obvious.
+The expected figures are worked out by hand below, on texts whose tokens are obvious.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -659,3 +660,48 @@ def test_undo_of_a_linked_decision_removes_span_and_link(analysis_files, tmp_pat
     first.do()  # redo: the span comes back under its id, with its link
     assert gold_links() == [("Damascus", "Syria")]
     store.close()
+
+
+# -- the report counted in worker processes -----------------------------------------------------
+
+
+def _dies_in_a_worker(*arguments: object):
+    """The tally of a part, except that a worker process running it dies at once."""
+    import multiprocessing
+
+    from annotator.services import review
+
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)
+    return review._tally_database_unpaused(*arguments)  # type: ignore[arg-type]
+
+
+def _marks_its_process(*arguments: object):
+    """The tally of a part, leaving a file named after the process that made it."""
+    from annotator.services import review
+
+    (Path(os.environ["REVIEW_PART_MARKS"]) / str(os.getpid())).touch()
+    return review._tally_database_unpaused(*arguments)  # type: ignore[arg-type]
+
+
+def test_worker_processes_give_the_same_report(analysis_files, tmp_path: Path, monkeypatch) -> None:
+    from annotator.services import review
+
+    db = tmp_path / "analysis.sqlite"
+    for path in analysis_files:
+        assert main(["import-annotations", str(path), "--db", str(db)]) == 0
+    names = ["alice", "bob", "carol"]
+    alone = review.review_database(db, names, workers=1).to_json()
+    assert alone["differences"]["events"] and alone["pairs"][0]["actor_links"]  # all layers
+    # Parts (one per document here, at most three): this process and workers, each reading its
+    # own documents.
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    monkeypatch.setenv("REVIEW_PART_MARKS", str(marks))
+    monkeypatch.setattr(review, "_tally_database", _marks_its_process)
+    assert review.review_database(db, names, workers=3).to_json() == alone
+    processes = {int(p.name) for p in marks.iterdir()}
+    assert os.getpid() in processes and len(processes) == 2  # two documents, two processes
+    # A worker that dies leaves its part to this process: the same report, nothing lost.
+    monkeypatch.setattr(review, "_tally_database", _dies_in_a_worker)
+    assert review.review_database(db, names, workers=3).to_json() == alone
