@@ -157,7 +157,7 @@ def _int(value: object, name: str) -> int:
     return value
 
 
-def span_from_json(obj: object, text: str, index: int) -> Span:
+def span_from_json(obj: object, text: str, index: int, ident: int | None = None) -> Span:
     if not isinstance(obj, dict):
         raise InputError(f"spans[{index}] must be an object")
     try:
@@ -168,7 +168,8 @@ def span_from_json(obj: object, text: str, index: int) -> Span:
     label = obj.get("label")
     if not isinstance(label, str) or not label.strip():
         raise InputError(f"spans[{index}]: 'label' must be a non-empty string")
-    check_string(label, f"spans[{index}].label")
+    if not _plain(label):
+        check_string(label, f"spans[{index}].label")
     if start < 0 or end <= start:
         raise InputError(f"spans[{index}]: start {start} must be >= 0 and before end {end}")
     if end > len(text):
@@ -188,8 +189,18 @@ def span_from_json(obj: object, text: str, index: int) -> Span:
     layer = obj.get("layer", "entity")
     if not isinstance(layer, str) or not layer:
         raise InputError(f"spans[{index}]: 'layer' must be a string")
-    check_string(layer, f"spans[{index}].layer")
-    return Span(start, end, label, Origin(origin), layer)
+    if not _plain(layer):
+        check_string(layer, f"spans[{index}].layer")
+    return Span(start, end, label, _ORIGINS[origin], layer, ident)
+
+
+_ORIGINS = {origin.value: origin for origin in Origin}
+
+
+def _plain(value: str) -> bool:
+    """ASCII without NUL: what ``check_string`` would accept, known without encoding it (labels
+    and layers of every span are checked, and are almost always this)."""
+    return value.isascii() and "\x00" not in value
 
 
 def record_from_json(obj: object, known_labels: Callable[[str], bool] | None = None) -> AnnotationRecord:
@@ -239,8 +250,9 @@ def record_from_json(obj: object, known_labels: Callable[[str], bool] | None = N
         raise InputError("'spans' must be a list")
     spans: list[Span] = []
     seen: set[tuple[int, int, str, str]] = set()
+    idents: set[int] = set()
     for i, raw in enumerate(raw_spans):
-        span = span_from_json(raw, text, i)
+        span = span_from_json(raw, text, i, _span_id(raw, i, idents))
         if known_labels is not None and not known_labels(span.label):
             raise InputError(f"spans[{i}]: unknown label {span.label!r}")
         key = (span.start, span.end, span.label, span.layer)
@@ -273,18 +285,24 @@ def _list_field(obj: dict[str, Any], key: str, where: str) -> list[Any]:
     return value
 
 
+def _span_id(raw: object, index: int, seen: set[int]) -> int:
+    """A span's id in its record (format 2), or its position from 1 (format 1 has none)."""
+    if not isinstance(raw, dict):
+        raise InputError(f"spans[{index}] must be an object")
+    ident = raw.get("id", index + 1)
+    if isinstance(ident, bool) or not isinstance(ident, int) or ident < 1:
+        raise InputError(f"spans[{index}].id must be a positive integer")
+    if ident in seen:
+        raise InputError(f"spans[{index}].id {ident} is used twice")
+    seen.add(ident)
+    return ident
+
+
 def _analysis_from_json(obj: dict[str, Any], record: AnnotationRecord) -> None:
     """Span ids, actor links, actors, events and frames (format 2); absent in format 1."""
     raw_spans = obj.get("spans") or []
-    span_ids: dict[int, int] = {}  # record id -> index into record.spans
-    for i, raw in enumerate(raw_spans):
-        ident = raw.get("id", i + 1)
-        if isinstance(ident, bool) or not isinstance(ident, int) or ident < 1:
-            raise InputError(f"spans[{i}].id must be a positive integer")
-        if ident in span_ids:
-            raise InputError(f"spans[{i}].id {ident} is used twice")
-        span_ids[ident] = i
-    record.spans = [s.with_(id=ident) for ident, s in zip(span_ids, record.spans, strict=True)]
+    # record id -> index into record.spans (the ids were read with the spans: _span_id)
+    span_ids: dict[int, int] = {s.id: i for i, s in enumerate(record.spans) if s.id is not None}
 
     actor_ids: dict[str, int] = {}  # uid -> record-scoped actor id
     for i, raw in enumerate(_list_field(obj, "actors", "")):
