@@ -22,6 +22,7 @@ from annotator.formats.atomic import OverwriteError, atomic_write
 from annotator.formats.issues import SpanIssue
 from annotator.formats.native import write_records
 from annotator.formats.registry import WRITE_FORMATS
+from annotator.services.gc_pause import paused_gc
 from annotator.store import Store
 from annotator.store.analysis import AnalysisRepo
 
@@ -171,7 +172,7 @@ def _write(
     issues: list[SpanIssue],
 ) -> int:
     if fmt == "jsonl":
-        with atomic_write(path, overwrite=overwrite) as handle:
+        with atomic_write(path, overwrite=overwrite) as handle, paused_gc():
             return write_records(records, handle)
     if fmt == "spacy":
         from annotator.formats.spacy_docbin import write_docbin

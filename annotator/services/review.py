@@ -13,11 +13,9 @@ like the annotation commands of ``services.annotate``.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +44,7 @@ from annotator.core.events import Event
 from annotator.core.framing import FrameAssessment
 from annotator.core.model import AnnotationRecord, Origin, Span
 from annotator.services.annotate import Change
+from annotator.services.gc_pause import paused_gc
 from annotator.store import Store
 from annotator.store.analysis import AnalysisRepo
 
@@ -188,7 +187,7 @@ def review_files(paths: Sequence[Path], fmt: str = "auto") -> AgreementReport:
     """The agreement report of two or more annotation files (one annotation set per file)."""
     if len(paths) < 2:
         raise InputError("review needs two or more annotation files")
-    with _paused_gc():
+    with paused_gc():
         sets, notices = load_sets(paths, fmt)
         docs = documents_from_sets(sets)
         report = compare(
@@ -224,20 +223,6 @@ def _cpus() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on every platform
         return os.cpu_count() or 1
-
-
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector off while hundreds of thousands of acyclic objects (spans)
-    are made and dropped: it would walk them again and again, for a quarter of the report's
-    time. What a report makes holds no reference cycles worth collecting before it ends."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _in_parts(function: Callable[..., Tally], arguments: Sequence[tuple[Any, ...]]) -> Tally:
@@ -293,7 +278,7 @@ def _tally_database(
     analysed: set[tuple[int, int]],
 ) -> Tally:
     """The tally of ``doc_ids`` (one part of the report: in this process or in a worker)."""
-    with _paused_gc():
+    with paused_gc():
         return _tally_database_unpaused(db, names, ids, doc_ids, annotated, analysed)
 
 
