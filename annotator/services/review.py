@@ -278,45 +278,34 @@ def _tally_database(
     analysed: set[tuple[int, int]],
 ) -> Tally:
     """The tally of ``doc_ids`` (one part of the report: in this process or in a worker)."""
-    with paused_gc():
-        return _tally_database_unpaused(db, names, ids, doc_ids, annotated, analysed)
-
-
-def _tally_database_unpaused(
-    db: str,
-    names: Sequence[str],
-    ids: Mapping[str, int],
-    doc_ids: Sequence[int],
-    annotated: Mapping[str, set[int]],
-    analysed: set[tuple[int, int]],
-) -> Tally:
     tally = Tally(list(names))
-    store = Store(db)
-    try:
-        analysis = AnalysisRepo(store)
-        # Documents and spans are read in batches, not one query each (see bench/, "agreement").
-        for first in range(0, len(doc_ids), READ_BATCH):
-            batch = doc_ids[first : first + READ_BATCH]
-            spans_of = {n: store.spans_by_document(batch, ids[n]) for n in names}
-            for document in store.documents(batch):
-                doc_id = document.id
-                assert doc_id is not None
-                present = [n for n in names if doc_id in annotated[n]]
-                spans = {n: spans_of[n].get(doc_id, []) for n in present}
-                doc = DocumentAnnotations(document.sha256, document.text, spans, document.meta.title)
-                if len(present) > 1:  # the analysis is only compared where two sets hold it
-                    for n in present:
-                        if (doc_id, ids[n]) not in analysed:  # nothing to find: no queries
-                            add_analysis(doc, n, [], {}, [], None, _actor_name)
-                            continue
-                        found = analysis.record_analysis(doc_id, ids[n])
-                        add_analysis(
-                            doc, n, found.actors, found.mentions, found.events, found.frames,
-                            _actor_name,
-                        )
-                tally.add(doc)
-    finally:
-        store.close()
+    with paused_gc():
+        store = Store(db)
+        try:
+            analysis = AnalysisRepo(store)
+            # Documents and spans are read in batches, not one query each (see bench/, "agreement").
+            for first in range(0, len(doc_ids), READ_BATCH):
+                batch = doc_ids[first : first + READ_BATCH]
+                spans_of = {n: store.spans_by_document(batch, ids[n]) for n in names}
+                for document in store.documents(batch):
+                    doc_id = document.id
+                    assert doc_id is not None
+                    present = [n for n in names if doc_id in annotated[n]]
+                    spans = {n: spans_of[n].get(doc_id, []) for n in present}
+                    doc = DocumentAnnotations(document.sha256, document.text, spans, document.meta.title)
+                    if len(present) > 1:  # the analysis is only compared where two sets hold it
+                        for n in present:
+                            if (doc_id, ids[n]) not in analysed:  # nothing to find: no queries
+                                add_analysis(doc, n, [], {}, [], None, _actor_name)
+                                continue
+                            found = analysis.record_analysis(doc_id, ids[n])
+                            add_analysis(
+                                doc, n, found.actors, found.mentions, found.events, found.frames,
+                                _actor_name,
+                            )
+                    tally.add(doc)
+        finally:
+            store.close()
     return tally
 
 

@@ -15,6 +15,7 @@ from annotator.cli import main
 from annotator.core.differences import DifferenceKind
 from annotator.core.errors import InputError
 from annotator.core.model import Span
+from annotator.services import review as review_module
 from annotator.services.review import Adjudication, BulkChange
 from annotator.store import Store
 
@@ -664,24 +665,24 @@ def test_undo_of_a_linked_decision_removes_span_and_link(analysis_files, tmp_pat
 
 # -- the report counted in worker processes -----------------------------------------------------
 
+_TALLY = review_module._tally_database  # the real one, before a test replaces it
+
 
 def _dies_in_a_worker(*arguments: object):
     """The tally of a part, except that a worker process running it dies at once."""
     import multiprocessing
 
-    from annotator.services import review
 
     if multiprocessing.parent_process() is not None:
         os._exit(3)
-    return review._tally_database_unpaused(*arguments)  # type: ignore[arg-type]
+    return _TALLY(*arguments)  # type: ignore[arg-type]
 
 
 def _marks_its_process(*arguments: object):
     """The tally of a part, leaving a file named after the process that made it."""
-    from annotator.services import review
 
     (Path(os.environ["REVIEW_PART_MARKS"]) / str(os.getpid())).touch()
-    return review._tally_database_unpaused(*arguments)  # type: ignore[arg-type]
+    return _TALLY(*arguments)  # type: ignore[arg-type]
 
 
 def test_worker_processes_give_the_same_report(analysis_files, tmp_path: Path, monkeypatch) -> None:
