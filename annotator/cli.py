@@ -130,7 +130,13 @@ def _top_dest(flag: str) -> str:
     return f"top{flag}"
 
 
+def _common_flags() -> list[str]:
+    """Each common flag once (``--annotator`` belongs to two options)."""
+    return list(dict.fromkeys(flag for option in COMMON_OPTIONS.values() for flag in option.flags))
+
+
 def _flags(parser: argparse.ArgumentParser) -> list[str]:
+    # argparse has no public list of a parser's options; _actions is the one it reads itself.
     return [flag for action in parser._actions for flag in action.option_strings]
 
 
@@ -205,15 +211,23 @@ def _add_top_common(cli: CommandLine) -> None:
         "with import-annotations: the name to store the set under (also --as)",
         "--as": argparse.SUPPRESS,
     }
-    for option in COMMON_OPTIONS.values():
-        for flag in option.flags:
-            if cli.parser._option_string_actions.get(flag) is None:
-                kwargs = {**option.kwargs, "help": helps.get(flag, option.kwargs.get("help"))}
-                cli.parser.add_argument(flag, dest=_top_dest(flag), default=argparse.SUPPRESS, **kwargs)
+    for flag in _common_flags():
+        option = next(o for o in COMMON_OPTIONS.values() if flag in o.flags)
+        kwargs = {**option.kwargs, "help": helps.get(flag, option.kwargs.get("help"))}
+        cli.parser.add_argument(flag, dest=_top_dest(flag), default=argparse.SUPPRESS, **kwargs)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, its error line printed like every other line of the command line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        _emit(sys.stderr, f"{self.prog}: error: {message}")
+        raise SystemExit(EXIT_BAD_INPUT)
 
 
 def build_command_line() -> CommandLine:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="annotator",
         description="Annotate news articles: entities, actors, events and framing. "
         "Without a command: the desktop application (annotator [PATH ...] = annotator gui [PATH ...]).",
@@ -347,7 +361,7 @@ def route(argv: Sequence[str], cli: CommandLine) -> list[str]:
     """``argv`` with ``gui`` put where the command is missing (``annotator seeds``, ``annotator``,
     ``annotator --db X``); raises UnknownCommand for a word that is neither a command nor a path."""
     argv = list(argv)
-    top_flags = [f for o in COMMON_OPTIONS.values() for f in o.flags]
+    top_flags = _common_flags()
     i = 0
     while i < len(argv):
         token = argv[i]
@@ -404,7 +418,7 @@ def parse(argv: Sequence[str], cli: CommandLine) -> argparse.Namespace:
     if extras:
         _unrecognized(parser, cli, extras)
     taken = cli.options_of(parser)
-    for flag in dict.fromkeys(f for o in COMMON_OPTIONS.values() for f in o.flags):
+    for flag in _common_flags():
         if not hasattr(args, _top_dest(flag)):
             continue
         value = getattr(args, _top_dest(flag))

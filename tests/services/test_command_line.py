@@ -321,3 +321,13 @@ def test_the_readme_shows_every_command_and_the_parser_takes_each_example(monkey
     # The set-up command of the README is the window importing the sample corpus.
     args = parse(route(["seeds"], cli), cli)
     assert (args.command, args.paths) == ("gui", [Path("seeds")])
+
+
+def test_actors_list_counts_in_the_singular_for_one(annotated_db: Path, capsys) -> None:
+    assert main(["actors", "list", "--search", "Soleimani", "--db", str(annotated_db)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Qasem Soleimani  [person, IRN/MIL]  1 mention in 1 document  "
+        "aka Qassem Soleimani, Ghassem Soleimani, Soleimani"
+    ]
+    assert main(["actors", "list", "--search", "Hezbollah", "--db", str(annotated_db)]) == 0
+    assert "  2 mentions in 1 document  " in capsys.readouterr().out
