@@ -331,3 +331,19 @@ def test_actors_list_counts_in_the_singular_for_one(annotated_db: Path, capsys) 
     ]
     assert main(["actors", "list", "--search", "Hezbollah", "--db", str(annotated_db)]) == 0
     assert "  2 mentions in 1 document  " in capsys.readouterr().out
+
+
+def test_review_of_sets_without_documents_reports_instead_of_failing(
+    tmp_path: Path, seeds_dir: Path, capsys
+) -> None:
+    db, empty = tmp_path / "t.sqlite", tmp_path / "empty.jsonl"
+    assert main(["import", str(seeds_dir), "--db", str(db), "--no-preannotate"]) == 0
+    assert main(["export", str(empty), "--db", str(db)]) == 0  # five records without spans
+    for name in ("bob", "carol"):
+        assert main(["--as", name, "import-annotations", str(empty), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["review", "--db", str(db), "--annotators", "bob,carol"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "Documents: 0 compared" in captured.out
+    assert "note: no document was annotated by two annotators: nothing to compare" in captured.out
