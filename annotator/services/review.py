@@ -265,7 +265,7 @@ def _parts(doc_ids: Sequence[int], workers: int | None) -> list[list[int]]:
         many = len(doc_ids) >= PARALLEL_MIN_DOCUMENTS
         workers = min(_cpus(), MAX_WORKERS) if many else 1
     workers = max(1, min(workers, len(doc_ids)))
-    size = -(-len(doc_ids) // workers) if doc_ids else 0
+    size = -(-len(doc_ids) // workers) if doc_ids else 1
     return [list(doc_ids[i : i + size]) for i in range(0, len(doc_ids), size)] or [[]]
 
 
