@@ -21,7 +21,7 @@ from typing import Any
 from annotator.core.agreement import frame_present, frames_coded, overlap
 from annotator.core.events import Event, Ref
 from annotator.core.framing import FrameAssessment
-from annotator.core.model import Span
+from annotator.core.spans import Span
 
 
 class DifferenceKind(StrEnum):
