@@ -141,8 +141,10 @@ class _ImportVisitor(ast.NodeVisitor):
             self.external.add(dotted.split(".")[0])
             return
         target = self._resolve(dotted)
+        if target is None or target == self.module:
+            return
         found = (target, line, where or self.where)
-        if target is not None and target != self.module and found not in self.found:
+        if found not in self.found:
             self.found.append(found)
 
     def _nested(self, node: ast.AST, where: str) -> None:
