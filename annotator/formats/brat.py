@@ -37,7 +37,7 @@ from annotator.formats.foreign import (
     split_label,
 )
 from annotator.formats.lines import read_bounded
-from annotator.formats.registry import ReadResult
+from annotator.formats.read_result import ReadResult
 
 _TEXT_BOUND = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
 _OTHER = {"E": "event", "R": "relation", "*": "relation", "A": "attribute", "M": "attribute",
