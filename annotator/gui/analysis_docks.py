@@ -42,7 +42,7 @@ from annotator.services.events import EventCommands
 from annotator.services.framing import FramingCommands
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_protocols import AnalysisHost
 
 PANELS = ("actors", "events", "frames")  # in the order of the docks
 # Layer switches of the View menu: (layer, menu text, shortcut). Ctrl+1 is the suggestions'.
@@ -70,7 +70,7 @@ class MentionTarget:
 class AnalysisDocks:
     """The actor, event and framing docks of a main window, and what connects them to it."""
 
-    def __init__(self, window: MainWindow, schema: Schema) -> None:
+    def __init__(self, window: AnalysisHost, schema: Schema) -> None:
         self.window = window
         self.pane = window.pane
         self.schema = schema
@@ -122,7 +122,7 @@ class AnalysisDocks:
         return dock
 
     def _build_actions(self) -> None:
-        a = self.window._action
+        a = self.window.action
         self.act_link = a("Link to an &actor…", self.link_actor, "A", "actionLinkActor", True)
         self.act_tag_all = a("&Tag every mention of the actor", self.tag_current, "T", "actionTagAll", True)
         self.act_accept_mentions = a(

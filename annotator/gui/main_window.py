@@ -201,7 +201,8 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._build_actions()
         # Actor, event and framing docks with their keys (gui/analysis_docks.py).
-        self.analysis = AnalysisDocks(self, schema or default_schema())
+        self.schema = schema or default_schema()
+        self.analysis = AnalysisDocks(self, self.schema)
         self._build_menus()
         self.undo_stack.cleanChanged.connect(lambda _clean: None)
         self.refresh_documents()
@@ -359,7 +360,7 @@ class MainWindow(QMainWindow):
         self.resize(1500, 880)
         self.resizeDocks([self.doc_dock, self.label_dock], [470, 290], Qt.Orientation.Horizontal)
 
-    def _action(
+    def action(
         self,
         text: str,
         slot: Callable[[], object],
@@ -386,7 +387,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        a = self._action
+        a = self.action
         self.act_import = a("&Import files…", self.import_files_dialog, "Ctrl+O", "actionImport")
         self.act_import_folder = a("Import &folder…", self.import_folder_dialog, "Ctrl+Shift+O")
         self.act_import_annotations = a(
@@ -1010,9 +1011,9 @@ class MainWindow(QMainWindow):
         def work(state: TaskState) -> object:
             return import_paths(store, paths, labels, registry, state)
 
-        self._start_worker(work, "Importing", self._import_done)
+        self.start_worker(work, "Importing", self._import_done)
 
-    def _start_worker(
+    def start_worker(
         self,
         fn: Callable[[TaskState], object],
         what: str,
@@ -1041,14 +1042,14 @@ class MainWindow(QMainWindow):
             self.worker.cancel()
             self.progress.setFormat("cancelling…")
 
-    def _end_work(self) -> None:
+    def end_work(self) -> None:
         self.progress.hide()
         self.cancel_button.hide()
 
     def _import_done(self, report: object) -> None:
         from annotator.services.importing import ImportReport
 
-        self._end_work()
+        self.end_work()
         assert isinstance(report, ImportReport)
         self.refresh_documents()
         if report.models:
@@ -1065,7 +1066,7 @@ class MainWindow(QMainWindow):
             self.select_document(first)
 
     def _worker_failed(self, exc: object, tb: str) -> None:
-        self._end_work()
+        self.end_work()
         what = getattr(self, "_work_title", "Work")
         title = "Nothing was imported" if what == "Importing" else f"{what} failed"
         if isinstance(exc, InputErrors):
@@ -1157,7 +1158,7 @@ class MainWindow(QMainWindow):
                     task=state,
                 )
 
-            self._start_worker(work, "Exporting", self._export_done)
+            self.start_worker(work, "Exporting", self._export_done)
 
         from annotator.services.exporting import split_paths
 
@@ -1174,7 +1175,7 @@ class MainWindow(QMainWindow):
     def _export_done(self, report: object) -> None:
         from annotator.services.exporting import ExportReport
 
-        self._end_work()
+        self.end_work()
         assert isinstance(report, ExportReport)
         self.last_export = report
         lines = report.lines(limit=30)

@@ -47,8 +47,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -84,7 +82,7 @@ from annotator.services.review import (
 )
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_protocols import ReviewHost
 
 # How each kind of difference is marked: an underline shape in the text, a symbol in the gutter
 # and the bar.
@@ -446,7 +444,7 @@ class ReviewView(QWidget):
 
     leaveRequested = Signal()  # noqa: N815
 
-    def __init__(self, window: MainWindow, adjudication: Adjudication) -> None:
+    def __init__(self, window: ReviewHost, adjudication: Adjudication) -> None:
         super().__init__()
         self.setObjectName("reviewView")
         self.window_ = window
@@ -1094,50 +1092,10 @@ class ReportDialog(QDialog):
         self.resize(820, 620)
 
 
-# -- choosing annotators ----------------------------------------------------------------------
-
-
-class AnnotatorChooser(QDialog):
-    """Tick two or more annotation sets to compare."""
-
-    def __init__(self, names: Sequence[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("annotatorChooser")
-        self.setWindowTitle("Start review")
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Compare the annotation sets of (two or more):"))
-        self.list = QListWidget()
-        for name in names:
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.list.addItem(item)
-        layout.addWidget(self.list)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.list.itemChanged.connect(lambda _item: self._update())
-        self._update()
-
-    def chosen(self) -> list[str]:
-        return [
-            self.list.item(i).text()
-            for i in range(self.list.count())
-            if self.list.item(i).checkState() == Qt.CheckState.Checked
-        ]
-
-    def _update(self) -> None:
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(len(self.chosen()) >= 2)
-
-
 # -- entering review mode ---------------------------------------------------------------------
 
 
-def reviewable_annotators(window: MainWindow) -> list[str]:
+def reviewable_annotators(window: ReviewHost) -> list[str]:
     """Annotators with at least one span, people before models."""
     people: list[str] = []
     models: list[str] = []
@@ -1148,7 +1106,7 @@ def reviewable_annotators(window: MainWindow) -> list[str]:
     return people + models
 
 
-def start_review(window: MainWindow) -> ReviewView | None:
+def start_review(window: ReviewHost) -> ReviewView | None:
     """Ask whose sets to compare and the gold set's name; copy the agreed spans; show the view."""
     names = reviewable_annotators(window)
     if len(names) < 2:
