@@ -1091,7 +1091,7 @@ class MainWindow(QMainWindow):
             self._annotation_import.start()
 
     def start_review(self) -> None:
-        from annotator.gui.review import start_review
+        from annotator.gui.review.start import start_review
 
         start_review(self)
 
