@@ -70,7 +70,7 @@ class AnnotationImport:
             return
         path = self.queue.pop(0)
         self._path = path
-        self.window.start_worker(
+        self.window.work.start(
             lambda state: names_in(path, state), f"Reading {path.name}", self._ask, self._failed
         )
 
@@ -115,7 +115,7 @@ class AnnotationImport:
             state.progress(1, 1, f"imported {path.name}")
             return report
 
-        self.window.start_worker(work, f"Importing {path.name}", self._imported, self._failed)
+        self.window.work.start(work, f"Importing {path.name}", self._imported, self._failed)
 
     def _imported(self, report: object) -> None:
         from annotator.services.annotations_import import AnnotationImportReport
@@ -128,7 +128,7 @@ class AnnotationImport:
         self._next()
 
     def _was_cancelled(self) -> bool:
-        worker = self.window.worker
+        worker = self.window.work.worker
         if worker is not None and worker.cancelled:
             self.cancelled = True
             self._finish()
@@ -167,7 +167,7 @@ class AnnotationImport:
         if self.finished:
             return
         self.finished = True
-        self.window.end_work()
+        self.window.work.end()
         self.window.refresh_documents()
         if self.window.doc_id is None and self.window.doc_model.rowCount():
             self.window.select_document(self.window.doc_model.summary(0).id)

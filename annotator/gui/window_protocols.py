@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings, Qt
@@ -22,12 +22,15 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDockWidget, QLabel, QStatusBar, QWidget
 
     from annotator.core.labels import LabelSet
+    from annotator.core.model import Span
     from annotator.core.schema import Schema
-    from annotator.core.tasks import TaskState
+    from annotator.gui.background_work import BackgroundWork
     from annotator.gui.dialogs import Dialogs
     from annotator.gui.doclist import DocumentFilterModel, DocumentTableModel
-    from annotator.gui.reading_pane import ReadingPane
+    from annotator.gui.label_panel import LabelPanel
+    from annotator.gui.reading_pane import ReadingPane, ShownSpan
     from annotator.gui.workers import Worker
+    from annotator.nlp.pipelines import PipelineRegistry
     from annotator.services.annotate import AnnotationSession, Command
     from annotator.store.repository import Store
 
@@ -81,18 +84,36 @@ class CommandHost(Protocol):
 class WorkHost(Protocol):
     """The window's one background job (import, export...), with its progress in the status bar."""
 
+    work: BackgroundWork
+
+
+class DocumentHost(ReadingHost, CommandHost, Protocol):
+    """The open document and the command runner: what the parts that change it need."""
+
+
+class AnalysisHooks(Protocol):
+    """What the span keys ask the actor and event docks (``gui/analysis_docks.py``)."""
+
+    def accept_command(self, span: Span) -> Command: ...
+
+    def delete_span(self, item: ShownSpan) -> bool: ...
+
+
+class AnnotateHost(DocumentHost, Protocol):
+    """What the span keys and menus need (``gui/annotation_actions.py``)."""
+
+    label_panel: LabelPanel
+
     @property
-    def worker(self) -> Worker | None: ...
+    def action(self) -> ActionFactory: ...
 
-    def start_worker(
-        self,
-        fn: Callable[[TaskState], object],
-        what: str,
-        done: Callable[[object], None],
-        failed: Callable[[object, str], None] | None = None,
-    ) -> None: ...
+    @property
+    def analysis(self) -> AnalysisHooks: ...
 
-    def end_work(self) -> None: ...
+    @property
+    def meta_form(self) -> QWidget: ...
+
+    def close_meta_form(self) -> None: ...
 
 
 class AnalysisHost(ReadingHost, CommandHost, Protocol):
@@ -128,6 +149,12 @@ class AnnotationImportHost(Host, DocumentsHost, WorkHost, Protocol):
     def doc_id(self) -> int | None: ...
 
 
+class ImportExportHost(AnnotationImportHost, Protocol):
+    """What the import and export commands need (``gui/import_export.py``)."""
+
+    registry: PipelineRegistry | None
+
+
 class FirstRunHost(ReadingHost, Protocol):
     """What the sample-corpus offer and the tour card need (``gui/first_run.py``)."""
 
@@ -159,6 +186,7 @@ class CorpusHost(PassageHost, DocumentsHost, Protocol):
     ) -> T | None: ...
 
 
+@runtime_checkable
 class ReviewScreen(Protocol):
     """A review view as the window shows it in place of the reading pane."""
 
