@@ -3,8 +3,8 @@
 A panel, a dialog or a mode that works inside the main window asks for the few things it uses —
 the store, the dialog seam, the reading pane, the command runner — through one of these
 protocols, never through the ``MainWindow`` class: so nothing below the window imports
-``main_window.py``, and no two GUI modules import each other (GUIDE.md, principle 11). The
-window satisfies every protocol here structurally; tests may hand a part anything else that does.
+``main_window.py``, and no two GUI modules import each other. The window satisfies every
+protocol here structurally; a test may hand a part anything else that does.
 
 ``window()`` is Qt's ``QWidget.window()``: the top-level widget, the parent of cards and tool
 windows that belong to the main window.
