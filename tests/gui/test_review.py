@@ -13,7 +13,8 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 
 from annotator.core.differences import DifferenceKind
 from annotator.gui.export_dialog import ExportOptions
-from annotator.gui.review import ReviewView, figures_text
+from annotator.gui.review.report import figures_text
+from annotator.gui.review.view import ReviewView
 from annotator.services.review import render_text, review_database
 from annotator.store import Store
 
