@@ -543,14 +543,14 @@ class MainWindow(QMainWindow):
     # -- documents ------------------------------------------------------------------------------
 
     def refresh_documents(self) -> None:
-        self.doc_model.set_listing(self.store.document_listing())
+        self.doc_model.set_listing(self.store.documents.listing())
         if self.doc_id is not None:
             row = self.doc_model.row_of(self.doc_id)
             if row is not None:
                 self._select_row_quietly(self.doc_id)
 
     def _document_summaries(self, doc_ids: list[int] | None) -> list[DocumentSummary]:
-        return self.store.summaries(self.session.annotator.id, doc_ids)
+        return self.store.documents.summaries(self.session.annotator.id, doc_ids)
 
     def _select_row_quietly(self, doc_id: int) -> None:
         row = self.doc_model.row_of(doc_id)
@@ -582,7 +582,7 @@ class MainWindow(QMainWindow):
             self.open_document(doc_id)
 
     def open_document(self, doc_id: int) -> None:
-        doc = self.store.get_document(doc_id)
+        doc = self.store.documents.get(doc_id)
         self.doc_id = doc_id
         self.close_meta_form()
         self.pane.set_text(doc.text, doc.meta.lang)
@@ -706,7 +706,7 @@ class MainWindow(QMainWindow):
         """Show what the database holds now (after another instance changed it)."""
         self.refresh_documents()
         if self.doc_id is not None:
-            doc = self.store.get_document(self.doc_id)
+            doc = self.store.documents.get(self.doc_id)
             self._show_meta(doc.meta, doc.status)
             self._refresh_spans()
 
@@ -722,7 +722,7 @@ class MainWindow(QMainWindow):
         if not change.document_id:
             return
         if change.meta or change.status:
-            doc = self.store.get_document(change.document_id)
+            doc = self.store.documents.get(change.document_id)
             self._show_meta(doc.meta, doc.status)
             # Title, outlet, status... at once: filtering and sorting read them.
             self.doc_model.set_listing_row(
@@ -1131,7 +1131,7 @@ class MainWindow(QMainWindow):
         from annotator.services.exporting import ExportFilters, export
 
         folder = PROJECT_EXPORTS if PROJECT_EXPORTS.is_dir() else Path.home()
-        names = [a.name for a in self.store.annotators()]
+        names = [a.name for a in self.store.annotators.all()]
         options = self.dialogs.export_options(names, annotator or self.session.annotator.name, folder)
         if options is None:
             return

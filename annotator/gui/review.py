@@ -634,13 +634,13 @@ class ReviewView(QWidget):
         self.panes[0].setFocus()
 
     def load_document(self, doc_id: int) -> None:
-        doc = self.store.get_document(doc_id)
+        doc = self.store.documents.get(doc_id)
         self.doc_id = doc_id
         meta = doc.meta
         self.title_label.setText(meta.title or meta.filename or "Untitled")
         for pane, column in zip(self.panes, self.columns, strict=False):
             pane.set_text(doc.text, meta.lang)
-            spans = self.store.spans(doc_id, annotator_id=self.adj.annotator_ids[pane.name])
+            spans = self.store.spans.in_document(doc_id, annotator_id=self.adj.annotator_ids[pane.name])
             pane.set_spans(spans, [])
             column.set_count(len(spans))
         self.gold_pane.set_text(doc.text, meta.lang)
@@ -1141,8 +1141,8 @@ def reviewable_annotators(window: MainWindow) -> list[str]:
     """Annotators with at least one span, people before models."""
     people: list[str] = []
     models: list[str] = []
-    for annotator in window.store.annotators():
-        if not window.store.annotated_document_ids(annotator.id):
+    for annotator in window.store.annotators.all():
+        if not window.store.spans.annotated_document_ids(annotator.id):
             continue
         (people if annotator.kind.value == "human" else models).append(annotator.name)
     return people + models
