@@ -1,12 +1,13 @@
 """The actor registry: people, organisations and places, with their aliases, shared by all
 documents and annotators; merges and splits (with their undo) and the built-in seed.
 
-Every public method of ``ActorRepo`` is one short transaction. ``restore`` paths put rows back under
-their own ids: ids use AUTOINCREMENT and are never reused, so a restored actor cannot collide with
-a newer one. A new database gets the seed actors of ``resources/actors-seed.json`` once
-(``ensure_actor_seed``, called by ``database.Store`` on opening), so that alias proposals work
-from the start. A merge moves what points at the merged-away actor (mentions, event arguments,
-framing roles and tone targets) in the same transaction: that is the registry's own operation.
+Every public method of ``ActorRepo`` is one short transaction. Undo paths (``add`` of a deleted
+actor, ``unmerge``, ``unsplit``) put rows back under their own ids: ids use AUTOINCREMENT and are
+never reused, so a restored actor cannot collide with a newer one. A new database gets the seed
+actors of ``resources/actors-seed.json`` once (``ensure_actor_seed``, called by ``database.Store``
+on opening), so that alias proposals work from the start. A merge moves what points at the
+merged-away actor (mentions, event arguments, framing roles and tone targets) in the same transaction:
+that is the registry's own operation.
 """
 
 from __future__ import annotations
@@ -208,11 +209,6 @@ class ActorRepo:
             raise StoreError(f"no actor with id {actor_id}")
         return found[0]
 
-    def by_uid(self, uid: str) -> Actor | None:
-        with self.engine.connect() as conn:
-            actor_id = conn.execute(select(ACTOR.c.id).where(ACTOR.c.uid == uid)).scalar()
-            return load_actors(conn, [actor_id])[0] if actor_id is not None else None
-
     def summaries(self) -> list[ActorSummary]:
         """Every actor with its number of mentions and of documents mentioning it."""
         sql = text(
@@ -260,7 +256,7 @@ class ActorRepo:
             return update_actor(conn, actor)
 
     def delete(self, actor_id: int) -> Actor:
-        """Delete an actor nothing refers to; return it (to restore with ``add_actor``)."""
+        """Delete an actor nothing refers to; return it (to restore with ``add``)."""
         refs = self.references(actor_id)
         if any(refs.values()):
             used = ", ".join(f"{n} {k}" for k, n in refs.items() if n)

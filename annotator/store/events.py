@@ -158,16 +158,6 @@ class EventRepo:
             raise StoreError(f"no event with id {event_id}")
         return found[0]
 
-    def owner(self, event_id: int) -> tuple[int, int]:
-        """(document id, annotator id) of an event."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(EVENT.c.document_id, EVENT.c.annotator_id).where(EVENT.c.id == event_id)
-            ).first()
-        if row is None:
-            raise StoreError(f"no event with id {event_id}")
-        return row.document_id, row.annotator_id
-
     def add(self, doc_id: int, annotator_id: int, event: Event) -> tuple[Event, bool]:
         """Store an event and its trigger span (created unless it exists; ids kept when given,
         to undo a deletion) in one transaction. Returns it with ids, and whether the document

@@ -37,6 +37,11 @@ def _evidence(conn: Connection, doc_id: int, annotator_id: int) -> tuple[int, ..
     )
 
 
+def _has_assessment(conn: Connection, doc_id: int, annotator_id: int) -> bool:
+    query = select(FRAME.c.id).where((FRAME.c.document_id == doc_id) & (FRAME.c.annotator_id == annotator_id))
+    return conn.execute(query).first() is not None
+
+
 def load_frames(conn: Connection, doc_id: int, annotator_id: int) -> FrameAssessment | None:
     """The annotator's assessment of a document with its evidence span ids, or None."""
     row = conn.execute(
@@ -116,14 +121,7 @@ class FramingRepo:
 
     def has_assessment(self, doc_id: int, annotator_id: int) -> bool:
         with self.engine.connect() as conn:
-            return (
-                conn.execute(
-                    select(FRAME.c.id).where(
-                        (FRAME.c.document_id == doc_id) & (FRAME.c.annotator_id == annotator_id)
-                    )
-                ).first()
-                is not None
-            )
+            return _has_assessment(conn, doc_id, annotator_id)
 
     def framed_document_ids(self, annotator_id: int) -> list[int]:
         """Documents the annotator has a frame assessment of, in id order."""
@@ -150,14 +148,7 @@ class FramingRepo:
             if conn.execute(select(DOC.c.id).where(DOC.c.id == doc_id)).first() is None:
                 raise StoreError(f"no document with id {doc_id}")
             old = None
-            if (
-                conn.execute(
-                    select(FRAME.c.id).where(
-                        (FRAME.c.document_id == doc_id) & (FRAME.c.annotator_id == annotator_id)
-                    )
-                ).first()
-                is not None
-            ):
+            if _has_assessment(conn, doc_id, annotator_id):
                 old = load_frames(conn, doc_id, annotator_id)
             write_frames(conn, doc_id, annotator_id, assessment)
             was_todo = False

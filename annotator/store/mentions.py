@@ -29,7 +29,7 @@ from annotator.store.rows import (
 
 @dataclass(frozen=True, slots=True)
 class MentionChange:
-    """What ``add_mentions`` did: spans added (with the actor each names), existing spans linked
+    """What ``MentionRepo.add`` did: spans added (with the actor each names), existing spans linked
     (span id, previous actor id or None, new actor id), actors created."""
 
     added: tuple[tuple[Span, int], ...] = ()
@@ -155,7 +155,7 @@ class MentionRepo:
         )
 
     def remove(self, doc_id: int, change: MentionChange) -> None:
-        """Undo ``add_mentions``: its spans and actors go, earlier links come back."""
+        """Undo ``add``: its spans and actors go, earlier links come back."""
         with self.engine.begin() as conn:
             ids = [span.id for span, _ in change.added if span.id is not None]
             if ids:

@@ -68,13 +68,6 @@ class SpanDependentsRepo:
                     events.append((*owners[event.id], event))  # type: ignore[index]
         return SpanDependents(links, tuple(events))
 
-    def restore(self, dependents: SpanDependents) -> None:
-        """Put back what ``of_spans`` listed, once the spans themselves are back."""
-        if not dependents:
-            return
-        with self.engine.begin() as conn:
-            _restore(conn, dependents)
-
     def restore_spans(
         self,
         doc_id: int,

@@ -110,7 +110,7 @@ class SpanRepo:
         return str(old)
 
     def by_document(self, doc_ids: Sequence[int], annotator_id: int) -> dict[int, list[Span]]:
-        """One annotator's spans in each of these documents (ordered as ``spans``), in one query."""
+        """One annotator's spans in each of these documents (ordered as ``in_document``), in one query."""
         out: dict[int, list[Span]] = {}
         with self.engine.connect() as conn:
             name = conn.execute(select(ANN.c.name).where(ANN.c.id == annotator_id)).scalar() or ""
