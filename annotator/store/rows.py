@@ -1,9 +1,10 @@
 """What the repositories share: table handles, row conversions, and the one way a span is stored.
 
-The lowest module of the repositories (below documents, spans, actors, mentions, events, framing):
-each of them imports from here and none imports another of its level sideways. A span enters the
-database only through ``insert_spans`` (checked against the text), whichever concept it belongs to
-(an entity, an actor mention, an event trigger, framing evidence).
+The lowest module of the repositories: documents, annotators, spans, actors, mentions, events,
+framing and records import from here, and import one another only downwards (mentions uses the
+actors' insertion; span_dependents and record_analysis sit above mentions and events). A span enters
+the database only through ``insert_spans`` (checked against the text), whichever concept it belongs
+to (an entity, an actor mention, an event trigger, framing evidence).
 """
 
 from __future__ import annotations
