@@ -54,7 +54,7 @@ def _flag(window: FirstRunHost, key: str) -> bool:
 def offer_sample_corpus(window: FirstRunHost) -> bool:
     """Offer the sample corpus once, when the database is empty; import it if accepted."""
     folder = sample_corpus_dir()
-    if folder is None or window.store.count_documents() or _flag(window, OFFERED_KEY):
+    if folder is None or window.store.documents.count() or _flag(window, OFFERED_KEY):
         return False
     window.qsettings.setValue(OFFERED_KEY, True)
     n = len(list(folder.glob("*.txt")))

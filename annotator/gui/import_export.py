@@ -99,7 +99,7 @@ class ImportExport:
 
         host = self.host
         folder = PROJECT_EXPORTS if PROJECT_EXPORTS.is_dir() else Path.home()
-        names = [a.name for a in host.store.annotators()]
+        names = [a.name for a in host.store.annotators.all()]
         options = host.dialogs.export_options(names, annotator or host.session.annotator.name, folder)
         if options is None:
             return

@@ -244,12 +244,12 @@ class MainWindow(QMainWindow):
     # -- the open document ----------------------------------------------------------------------
 
     def refresh_documents(self) -> None:
-        self.doc_model.set_listing(self.store.document_listing())
+        self.doc_model.set_listing(self.store.documents.listing())
         if self.doc_id is not None and self.doc_model.row_of(self.doc_id) is not None:
             self.doc_dock.select_quietly(self.doc_id)
 
     def _document_summaries(self, doc_ids: list[int] | None) -> list[DocumentSummary]:
-        return self.store.summaries(self.session.annotator.id, doc_ids)
+        return self.store.documents.summaries(self.session.annotator.id, doc_ids)
 
     def select_document(self, doc_id: int) -> None:
         """Open a document and select its row in the list."""
@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
             self.open_document(doc_id)
 
     def open_document(self, doc_id: int) -> None:
-        doc = self.store.get_document(doc_id)
+        doc = self.store.documents.get(doc_id)
         self.doc_id = doc_id
         self.close_meta_form()
         self.pane.set_text(doc.text, doc.meta.lang)
@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         """Show what the database holds now (after another instance changed it)."""
         self.refresh_documents()
         if self.doc_id is not None:
-            doc = self.store.get_document(self.doc_id)
+            doc = self.store.documents.get(self.doc_id)
             self._show_meta(doc.meta, doc.status)
             self.spans.refresh()
 
@@ -306,7 +306,7 @@ class MainWindow(QMainWindow):
         if not change.document_id:
             return
         if change.meta or change.status:
-            doc = self.store.get_document(change.document_id)
+            doc = self.store.documents.get(change.document_id)
             self._show_meta(doc.meta, doc.status)
             # Title, outlet, status... at once: filtering and sorting read them.
             self.doc_model.set_listing_row(

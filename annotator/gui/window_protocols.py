@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from annotator.gui.workers import Worker
     from annotator.nlp.pipelines import PipelineRegistry
     from annotator.services.annotate import AnnotationSession, Command
-    from annotator.store.repository import Store
+    from annotator.store.database import Store
 
 T = TypeVar("T", bound="QObject")
 

@@ -32,7 +32,7 @@ class _Pane(ReadingPane):
 class _Column(QWidget):
     def __init__(self, main: PassageHost, doc_id: int) -> None:
         super().__init__()
-        doc = main.store.get_document(doc_id)
+        doc = main.store.documents.get(doc_id)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         head = QLabel(f"{doc.meta.source or 'outlet unknown'} · {doc.meta.date or 'no date'}")

@@ -392,7 +392,7 @@ class CorpusWindow(QMainWindow):
 
     def _fill_annotators(self) -> None:
         current = self.annotator_combo.currentData() or self.main.session.annotator.name
-        names = [a.name for a in self.store.annotators() if a.kind.value == "human"]
+        names = [a.name for a in self.store.annotators.all() if a.kind.value == "human"]
         self.annotator_combo.blockSignals(True)
         self.annotator_combo.clear()
         for name in names:

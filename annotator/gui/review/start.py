@@ -21,8 +21,8 @@ def reviewable_annotators(window: ReviewHost) -> list[str]:
     """Annotators with at least one span, people before models."""
     people: list[str] = []
     models: list[str] = []
-    for annotator in window.store.annotators():
-        if not window.store.annotated_document_ids(annotator.id):
+    for annotator in window.store.annotators.all():
+        if not window.store.spans.annotated_document_ids(annotator.id):
             continue
         (people if annotator.kind.value == "human" else models).append(annotator.name)
     return people + models

@@ -167,13 +167,13 @@ class ReviewView(QWidget):
         self.panes[0].setFocus()
 
     def load_document(self, doc_id: int) -> None:
-        doc = self.store.get_document(doc_id)
+        doc = self.store.documents.get(doc_id)
         self.doc_id = doc_id
         meta = doc.meta
         self.title_label.setText(meta.title or meta.filename or "Untitled")
         for pane, column in zip(self.panes, self.columns, strict=False):
             pane.set_text(doc.text, meta.lang)
-            spans = self.store.spans(doc_id, annotator_id=self.adj.annotator_ids[pane.name])
+            spans = self.store.spans.in_document(doc_id, annotator_id=self.adj.annotator_ids[pane.name])
             pane.set_spans(spans, [])
             column.set_count(len(spans))
         self.gold_pane.set_text(doc.text, meta.lang)
