@@ -3,10 +3,15 @@ config and data directories, and Qt runs offscreen."""
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+
+from tests.pg_server import PgServer, start_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -89,3 +94,50 @@ def annotated_db(annotated_db_template: Path, tmp_path: Path) -> Path:
     src.close()
     dst.close()
     return target
+
+
+# --- PostgreSQL: one server per session, a fresh database per test --------------------------------
+# The server is Debian's (tests/pg_server.py); without its binaries these fixtures fail with a
+# sentence saying what to install, never skip: the store must keep working on both engines.
+
+PG_TEMPLATE = "annotator_template"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    from annotator.store import Store
+
+    server = start_server()
+    try:
+        with psycopg.connect(server.url(), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {PG_TEMPLATE}")
+        # The schema and the seed actors once; each test's database is a copy of it.
+        Store(server.url(PG_TEMPLATE)).close()
+        yield server
+    finally:
+        server.stop()
+
+
+_pg_counter = itertools.count()
+
+
+def new_pg_database(server: PgServer, template: str = PG_TEMPLATE) -> str:
+    """A new database on the test server, copied from ``template``; its URL."""
+    name = f"t{os.getpid()}_{next(_pg_counter)}"
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    return server.url(name)
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> str:
+    """A fresh annotator database (schema and seed actors) on the test server."""
+    return new_pg_database(pg_server)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """One test on both engines: a new SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "a.sqlite"
+    return new_pg_database(request.getfixturevalue("pg_server"))

@@ -1,7 +1,7 @@
 """One annotation database opened: the engine, and one repository per concept over it.
 
-``Store(path)`` opens (creating or migrating) the file and hands out the repositories: callers
-say ``store.documents.get(doc_id)``, ``store.actors.merge(keep, gone)``, ``store.framing.save(...)``.
+``Store(path)`` opens (creating or migrating) the file, or the database a ``postgresql://`` URL
+names, and hands out the repositories: callers say ``store.documents.get(doc_id)``, ``store.actors.merge(keep, gone)``, ``store.framing.save(...)``.
 Each repository is the one place where the queries of its concept live, so an engine-specific
 query has one home. Opening also loads the built-in seed actors into a database that has never
 had them: that is the registry's business, above the engine, which only opens and migrates.
@@ -20,6 +20,7 @@ from annotator.store.engine import open_engine
 from annotator.store.events import EventRepo
 from annotator.store.framing import FramingRepo
 from annotator.store.mentions import MentionRepo
+from annotator.store.postgres import masked, parse_location
 from annotator.store.record_analysis import RecordAnalysisRepo
 from annotator.store.records import RecordRepo
 from annotator.store.span_dependents import SpanDependentsRepo
@@ -30,8 +31,13 @@ class Store:
     """One annotation database file and its repositories."""
 
     def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.engine: Engine = open_engine(self.path)
+        # ``location`` opens the database again (a file, or a server URL as given); ``path``
+        # names it in messages, a server URL with any password masked.
+        self.location: Path | str = parse_location(path)
+        self.path: Path | str = (
+            masked(self.location) if isinstance(self.location, str) else self.location
+        )
+        self.engine: Engine = open_engine(self.location)
         # The built-in seed actors, once per database (new or migrated), so that alias
         # proposals work from the first document; see docs/SCHEMA.md.
         ensure_actor_seed(self.engine)

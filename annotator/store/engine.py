@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 from annotator.core.errors import DuplicateDocumentError, StoreError
 from annotator.store.fulltext import ensure_fulltext
 from annotator.store.migration_v2 import migrate_1_to_2
+from annotator.store.postgres import is_server_url, open_server_engine
 from annotator.store.tables import SCHEMA_VERSION  # its import registers the tables
 
 BUSY_TIMEOUT_MS = 10_000
@@ -126,7 +127,12 @@ def migrate(path: Path) -> int:
 
 
 def open_engine(path: Path | str) -> Engine:
-    """Open (creating if needed) the database file and return a ready engine."""
+    """Open (creating if needed) the database file and return a ready engine.
+
+    A ``postgresql://`` URL is a team's server database instead: see ``store/postgres.py``.
+    """
+    if is_server_url(path):
+        return open_server_engine(str(path))
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
