@@ -141,3 +141,42 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
     if request.param == "sqlite":
         return tmp_path / "a.sqlite"
     return new_pg_database(request.getfixturevalue("pg_server"))
+
+
+def _pg_copy_template(server: PgServer, name: str, sqlite_template: Path) -> str:
+    """A server database named ``name`` holding a copy of ``sqlite_template`` (annotator db copy)."""
+    from annotator.services.team import copy_between
+
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    copy_between(sqlite_template, server.url(name))
+    return name
+
+
+@pytest.fixture(scope="session")
+def pg_seeded_template(pg_server: PgServer, seeded_db_template: Path) -> str:
+    return _pg_copy_template(pg_server, "annotator_seeded", seeded_db_template)
+
+
+@pytest.fixture(scope="session")
+def pg_annotated_template(pg_server: PgServer, annotated_db_template: Path) -> str:
+    return _pg_copy_template(pg_server, "annotator_annotated", annotated_db_template)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def seeded_both(request: pytest.FixtureRequest) -> Path | str:
+    """The seeded database on both engines: a private SQLite copy, then a server copy. A module
+    that runs its tests on both says ``seeded_db = seeded_both`` in a fixture of its own."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("seeded_db")
+    server = request.getfixturevalue("pg_server")
+    return new_pg_database(server, request.getfixturevalue("pg_seeded_template"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def annotated_both(request: pytest.FixtureRequest) -> Path | str:
+    """The annotated seeds on both engines (see ``seeded_both``)."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("annotated_db")
+    server = request.getfixturevalue("pg_server")
+    return new_pg_database(server, request.getfixturevalue("pg_annotated_template"))

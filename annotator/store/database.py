@@ -1,7 +1,8 @@
 """One annotation database opened: the engine, and one repository per concept over it.
 
 ``Store(path)`` opens (creating or migrating) the file, or the database a ``postgresql://`` URL
-names, and hands out the repositories: callers say ``store.documents.get(doc_id)``, ``store.actors.merge(keep, gone)``, ``store.framing.save(...)``.
+names, and hands out the repositories: callers say ``store.documents.get(doc_id)``,
+``store.actors.merge(keep, gone)``, ``store.framing.save(...)``.
 Each repository is the one place where the queries of its concept live, so an engine-specific
 query has one home. Opening also loads the built-in seed actors into a database that has never
 had them: that is the registry's business, above the engine, which only opens and migrates.
@@ -19,8 +20,8 @@ from annotator.store.documents import DocumentRepo
 from annotator.store.engine import open_engine
 from annotator.store.events import EventRepo
 from annotator.store.framing import FramingRepo
+from annotator.store.location import masked, parse_location
 from annotator.store.mentions import MentionRepo
-from annotator.store.postgres import masked, parse_location
 from annotator.store.record_analysis import RecordAnalysisRepo
 from annotator.store.records import RecordRepo
 from annotator.store.span_dependents import SpanDependentsRepo

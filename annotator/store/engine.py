@@ -18,8 +18,9 @@ from sqlmodel import SQLModel
 
 from annotator.core.errors import DuplicateDocumentError, StoreError
 from annotator.store.fulltext import ensure_fulltext
+from annotator.store.location import is_server_url
 from annotator.store.migration_v2 import migrate_1_to_2
-from annotator.store.postgres import is_server_url, open_server_engine
+from annotator.store.postgres import open_server_engine
 from annotator.store.tables import SCHEMA_VERSION  # its import registers the tables
 
 BUSY_TIMEOUT_MS = 10_000

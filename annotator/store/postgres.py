@@ -17,8 +17,6 @@ the server yet, so an older server schema is refused with a sentence saying so.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -26,26 +24,12 @@ from sqlmodel import SQLModel
 
 from annotator.core.errors import DuplicateDocumentError, StoreError
 from annotator.store.fulltext import ensure_fulltext_pg
+from annotator.store.location import masked
 from annotator.store.tables import SCHEMA_VERSION  # its import registers the tables
 
-SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 VERSION_KEY = "schema_version"
 # pg_advisory_xact_lock key for schema creation: any fixed 64-bit number of our own.
 SCHEMA_LOCK = 0x616E6E6F7461746F  # "annotato"
-
-
-def is_server_url(location: object) -> bool:
-    """Whether a --db value names a PostgreSQL database rather than a file."""
-    if not isinstance(location, str):
-        return False
-    scheme, sep, _rest = location.partition("://")
-    return bool(sep) and scheme.lower() in SCHEMES
-
-
-def parse_location(value: str | Path) -> str | Path:
-    """A --db value or ``ANNOTATOR_DB`` as given: a server URL stays a string, else a file path."""
-    text = str(value)
-    return text if is_server_url(text) else Path(value)
 
 
 def sqlalchemy_url(url: str) -> URL:
@@ -54,20 +38,6 @@ def sqlalchemy_url(url: str) -> URL:
     except ArgumentError as exc:
         raise StoreError(f"{masked(url)}: not a database URL ({exc})") from exc
     return parsed.set(drivername="postgresql+psycopg")
-
-
-def masked(url: str) -> str:
-    """The URL as it may be shown: any password replaced by ``***``."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        scheme, _, rest = url.partition("://")
-        return f"{scheme}://…" if "@" in rest else url
-    if parsed.password is None:
-        return url
-    # Rebuild from the parts, so the original spelling of the scheme is kept.
-    scheme = url.partition("://")[0]
-    return parsed.set(drivername=scheme).render_as_string(hide_password=True)
 
 
 def _store_error(url: str) -> object:
