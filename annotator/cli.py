@@ -344,7 +344,14 @@ def build_command_line() -> CommandLine:
     )
     db_copy.add_argument("source", type=parse_location, metavar="SRC")
     db_copy.add_argument("destination", type=parse_location, metavar="DST")
-    for p in (db_init, db_copy):
+    db_grant = db_sub.add_parser(
+        "grant", help="give a database role the rights of an analyst (writes their own set), a "
+        "reviewer (also the gold set) or an admin (documents, actors, every set)"
+    )
+    cli.add_common(db_grant, ("db",), {"db": "the team's database (postgresql://…)"})
+    db_grant.add_argument("role", help="the analyst's database role (their annotator name)")
+    db_grant.add_argument("level", choices=("analyst", "reviewer", "admin"))
+    for p in (db_init, db_copy, db_grant):
         p.set_defaults(cli_parser=p)
 
     rev = command(
@@ -627,8 +634,11 @@ def cmd_actors(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from annotator.services.team import copy_between, init_database
+    from annotator.services.team import copy_between, grant_right, init_database
 
+    if args.db_command == "grant":
+        _out(grant_right(args.db or default_db_path(), args.role, args.level))
+        return EXIT_OK
     if args.db_command == "init":
         report = init_database(args.target)
         _out(f"{report.where}: annotator schema {report.schema}, {_count(report.documents, 'document')}")

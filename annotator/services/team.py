@@ -2,7 +2,8 @@
 
 ``init_database`` makes an empty annotator database (schema, version, the built-in seed actors)
 on a server or in a file, or checks one that exists (the same refusal of a newer or foreign
-schema as opening it). ``copy_database`` copies every table from one database into a new or
+schema as opening it). ``grant_right`` gives a database role its rights on a server
+database (``store/rights.py``). ``copy_database`` copies every table from one database into a new or
 just-initialised one, all or nothing (``store/copy.py``); a destination file the copy created is
 removed again when the copy fails, so a failed copy leaves nothing behind.
 """
@@ -17,7 +18,26 @@ from annotator.store.copy import CopyReport, Progress, copy_database
 from annotator.store.database import Store
 from annotator.store.engine import open_engine
 from annotator.store.location import display, is_server_url, parse_location
+from annotator.store.rights import grant
 from annotator.store.tables import SCHEMA_VERSION
+
+
+def grant_right(location: str | Path, role: str, level: str) -> str:
+    """Give the database role ``role`` the rights of an analyst, a reviewer or an admin on the
+    server database at ``location`` (see ``store/rights.py``); a sentence saying so."""
+    location = parse_location(location)
+    if not is_server_url(location):
+        raise InputError(
+            "rights are given on a team's PostgreSQL database (--db postgresql://…); "
+            "a SQLite file has one analyst", display(location),
+        )
+    store = Store(location)
+    try:
+        with store.engine.begin() as conn:
+            grant(conn, role, level)
+    finally:
+        store.close()
+    return f"{role} is now {'an' if level[0] in 'aeiou' else 'a'} {level} of {display(location)}"
 
 
 @dataclass(frozen=True, slots=True)
