@@ -16,10 +16,12 @@ from sqlalchemy import Engine
 
 from annotator.store.actors import ActorRepo, ensure_actor_seed
 from annotator.store.annotators import AnnotatorRepo
+from annotator.store.dialect import is_postgres
 from annotator.store.documents import DocumentRepo
 from annotator.store.engine import open_engine
 from annotator.store.events import EventRepo
 from annotator.store.framing import FramingRepo
+from annotator.store.live import ChangeListener
 from annotator.store.location import masked, parse_location
 from annotator.store.mentions import MentionRepo
 from annotator.store.record_analysis import RecordAnalysisRepo
@@ -52,6 +54,14 @@ class Store:
         self.framing = FramingRepo(self.engine)
         self.dependents = SpanDependentsRepo(self.engine)
         self.record_analysis = RecordAnalysisRepo(self.engine)
+
+    def listen(self) -> ChangeListener | None:
+        """A listener for other analysts' changes (a server database), or None (a SQLite file)."""
+        if not is_postgres(self.engine):
+            return None
+        with self.engine.connect() as conn:
+            own = str(conn.exec_driver_sql("SELECT current_setting('application_name')").scalar())
+        return ChangeListener(self.engine, own)
 
     def close(self) -> None:
         self.engine.dispose()

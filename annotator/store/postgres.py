@@ -24,6 +24,7 @@ from sqlmodel import SQLModel
 
 from annotator.core.errors import DuplicateDocumentError, StoreError
 from annotator.store.fulltext import ensure_fulltext_pg
+from annotator.store.live import ensure_notify_triggers, new_application_name
 from annotator.store.location import masked
 from annotator.store.tables import SCHEMA_VERSION  # its import registers the tables
 
@@ -109,12 +110,17 @@ def prepare_schema(conn: Connection, where: str) -> int:
 def open_server_engine(url: str) -> Engine:
     """Connect to the server database at ``url``, creating or checking its schema."""
     where = masked(url)
-    engine = create_engine(sqlalchemy_url(url), pool_pre_ping=True)
+    engine = create_engine(
+        sqlalchemy_url(url), pool_pre_ping=True,
+        # Its own name on the server, so that it can tell its changes from others' (live.py).
+        connect_args={"application_name": new_application_name()},
+    )
     event.listen(engine, "handle_error", _store_error(url))
     try:
         with engine.begin() as conn:
             prepare_schema(conn, where)
             ensure_fulltext_pg(conn)
+            ensure_notify_triggers(conn)
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
