@@ -50,6 +50,7 @@ from annotator.gui.document_header import DocumentHeader, MetaForm
 from annotator.gui.documents_dock import DocumentsDock
 from annotator.gui.import_export import ImportExport
 from annotator.gui.label_panel import LabelPanel
+from annotator.gui.live_updates import LiveUpdates
 from annotator.gui.reading_pane import ReadingPane
 from annotator.gui.review.switch import ReviewSwitch
 from annotator.gui.search_panel import SearchPanel
@@ -111,6 +112,9 @@ class MainWindow(QMainWindow):
         build_menus(self)
         self.refresh_documents()
         self._restore_state()
+        # Colleagues' changes on a team's server database (gui/live_updates.py); None on SQLite.
+        listener = self.store.listen()
+        self.live = LiveUpdates(self, listener, self) if listener is not None else None
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -237,6 +241,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.leave_review()
         self.work.stop()
+        if self.live is not None:
+            self.live.stop()
         self.statusline.wait()
         self.save_state()
         super().closeEvent(event)

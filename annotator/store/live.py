@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine
 
+from annotator.core.errors import StoreError
+
 CHANNEL = "annotator_changes"
 
 # (trigger function, the document id of the changed row, tables)
@@ -100,8 +102,13 @@ class ChangeListener:
 
     def take(self, wait: float = 0.0) -> RemoteChanges:
         """What others changed since the last call; ``wait``: seconds to wait for a first one."""
-        notes = list(self.conn.notifies(timeout=wait, stop_after=1)) if wait else []
-        notes += self.conn.notifies(timeout=0)
+        import psycopg
+
+        try:
+            notes = list(self.conn.notifies(timeout=wait, stop_after=1)) if wait else []
+            notes += self.conn.notifies(timeout=0)
+        except psycopg.Error as exc:
+            raise StoreError(f"the connection to the server was lost ({str(exc).strip()})") from exc
         changes = RemoteChanges()
         for note in notes:
             try:
@@ -120,4 +127,4 @@ class ChangeListener:
         return changes
 
     def close(self) -> None:
-        self.conn.close()
+        self.conn.close()  # psycopg's close does not raise, also on a lost connection
