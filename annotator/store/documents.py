@@ -162,7 +162,7 @@ class DocumentRepo:
         params: dict[str, object] = {"ann": annotator_id if annotator_id is not None else -1}
         where = "" if doc_ids is None else "WHERE " + one_of(self.engine, "d.id", "ids", doc_ids, params)
         sql = text(
-            f"""
+            f"""  # safe-sql: one_of over a literal column
             SELECT d.id, d.title, d.source, d.lang, d.date, d.status, d.filename,
               (SELECT count(*) FROM span s WHERE s.document_id = d.id
                  AND s.annotator_id = :ann) AS n_spans,

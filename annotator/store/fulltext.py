@@ -82,7 +82,7 @@ def _in_step(conn: Connection) -> bool:
 _PG_FOLD = "public.unaccent('public.unaccent'::regdictionary, coalesce({0}, ''))"
 _PG_SETUP = (
     "CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public",
-    f"""
+    f"""  # safe-sql: literal argument names
     CREATE OR REPLACE FUNCTION annotator_document_tsv(title text, source text, body text)
     RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         SELECT setweight(to_tsvector('simple'::regconfig, {_PG_FOLD.format('title')}), 'A')
@@ -90,7 +90,7 @@ _PG_SETUP = (
             || setweight(to_tsvector('simple'::regconfig, {_PG_FOLD.format('body')}), 'C')
     $$
     """,
-    f"""
+    f"""  # safe-sql: literal argument name
     CREATE OR REPLACE FUNCTION annotator_tsquery(q text) RETURNS tsquery
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         SELECT to_tsquery('simple'::regconfig, {_PG_FOLD.format('q')})
@@ -163,7 +163,7 @@ def _filter_sql(engine: Engine, filters: SearchFilters, params: dict[str, object
     if filters.annotators:
         names = one_of(engine, "a.name", "annotators", filters.annotators, params)
         where.append(
-            "EXISTS (SELECT 1 FROM span s JOIN annotator a ON a.id = s.annotator_id"
+            "EXISTS (SELECT 1 FROM span s JOIN annotator a ON a.id = s.annotator_id"  # safe-sql: ours
             f" WHERE s.document_id = d.id AND {names})"
         )
     where += analysis_filter_sql(engine, filters, params)
@@ -220,14 +220,14 @@ class Facets:
 def facets(engine: Engine) -> Facets:
     with engine.connect() as conn:
         outlets = [r[0] for r in conn.exec_driver_sql(
-            "SELECT source FROM document WHERE source != '' GROUP BY source"
+            "SELECT source FROM document WHERE source != '' GROUP BY source"  # safe-sql: literal column
             f" ORDER BY {nocase(conn, 'source')}"
         )]
         langs = [r[0] for r in conn.exec_driver_sql(
             "SELECT DISTINCT lang FROM document WHERE lang != '' ORDER BY lang"
         )]
         annotators = [r[0] for r in conn.exec_driver_sql(
-            "SELECT name FROM annotator a WHERE EXISTS (SELECT 1 FROM span s"
+            "SELECT name FROM annotator a WHERE EXISTS (SELECT 1 FROM span s"  # safe-sql: literal column
             f" WHERE s.annotator_id = a.id) ORDER BY {nocase(conn, 'name')}"
         )]
         first, last = conn.exec_driver_sql(
@@ -245,17 +245,19 @@ def analysis_filter_sql(
     if filters.actors:
         actors = one_of(engine, "m.actor_id", "actors", filters.actors, params)
         where.append(
-            "EXISTS (SELECT 1 FROM actor_mention m JOIN span s ON s.id = m.span_id"
+            "EXISTS (SELECT 1 FROM actor_mention m JOIN span s ON s.id = m.span_id"  # safe-sql: one_of
             f" WHERE s.document_id = d.id AND {actors})"
         )
     if filters.event_categories:
         categories = one_of(engine, "e.category", "categories", filters.event_categories, params)
-        where.append(f"EXISTS (SELECT 1 FROM event e WHERE e.document_id = d.id AND {categories})")
+        where.append(
+            f"EXISTS (SELECT 1 FROM event e WHERE e.document_id = d.id AND {categories})"  # safe-sql: ours
+        )
     if filters.frames:
         present = one_of(engine, "p.dimension", "frames", filters.frames, params)
         primary = one_of(engine, "f.primary_frame", "frames", filters.frames, params)
         where.append(
-            "EXISTS (SELECT 1 FROM frame_assessment f LEFT JOIN frame_present p"
+            "EXISTS (SELECT 1 FROM frame_assessment f LEFT JOIN frame_present p"  # safe-sql: one_of
             f" ON p.assessment_id = f.id WHERE f.document_id = d.id AND ({present} OR {primary}))"
         )
     return where
@@ -265,7 +267,7 @@ def analysis_facets(engine: Engine) -> tuple[list[tuple[int, str]], list[str], l
     """Actors that have mentions (id, name), event categories used, frames used."""
     with engine.connect() as conn:
         actors = [(int(r[0]), str(r[1])) for r in conn.exec_driver_sql(
-            "SELECT a.id, a.name FROM actor a WHERE EXISTS (SELECT 1 FROM actor_mention m"
+            "SELECT a.id, a.name FROM actor a WHERE EXISTS (SELECT 1 FROM actor_mention m"  # safe-sql: ours
             f" WHERE m.actor_id = a.id) ORDER BY {nocase(conn, 'a.name')}"
         )]
         categories = [r[0] for r in conn.exec_driver_sql(

@@ -55,7 +55,7 @@ def ensure_notify_triggers(conn: Connection) -> None:
     if wanted <= present:
         return
     for function, doc in _FUNCTIONS.items():
-        conn.exec_driver_sql(f"""
+        conn.exec_driver_sql(f"""  # safe-sql: module constants
             CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
             DECLARE r record;
             BEGIN
@@ -70,7 +70,7 @@ def ensure_notify_triggers(conn: Connection) -> None:
             name = f"annotator_notify_{table}"
             if name not in present:
                 conn.exec_driver_sql(
-                    f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table}"
+                    f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table}"  # safe-sql: ours
                     f" FOR EACH ROW EXECUTE FUNCTION {function}()"
                 )
 

@@ -58,7 +58,7 @@ _POLICIES = (
 def _create_groups(conn: Connection) -> None:
     for group in GROUP.values():
         conn.exec_driver_sql(
-            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{group}')"
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{group}')"  # safe-sql: ours
             f" THEN CREATE ROLE {group} NOLOGIN; END IF; END $$"
         )
     conn.exec_driver_sql("GRANT annotator_analyst TO annotator_reviewer")
@@ -72,12 +72,13 @@ def ensure_rights(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
     analyst, admin = GROUP["analyst"], GROUP["admin"]
     conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {analyst}")
-    conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {analyst}")
+    conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {analyst}")  # safe-sql: group name
     conn.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {analyst}")
-    conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(_OWN_WORK)} TO {analyst}")
-    conn.exec_driver_sql(f"GRANT INSERT ON annotator TO {analyst}")
+    own_work = ", ".join(_OWN_WORK)
+    conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {own_work} TO {analyst}")  # safe-sql: ours
+    conn.exec_driver_sql(f"GRANT INSERT ON annotator TO {analyst}")  # safe-sql: group name
     conn.exec_driver_sql(
-        f"GRANT UPDATE (title, source, date, lang, url, filename, status, updated_at)"
+        f"GRANT UPDATE (title, source, date, lang, url, filename, status, updated_at)"  # safe-sql: group name
         f" ON document TO {analyst}"
     )
     conn.exec_driver_sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {admin}")
@@ -92,12 +93,14 @@ def ensure_rights(conn: Connection) -> None:
         " OR pg_has_role(current_user, 'annotator_reviewer', 'MEMBER'))"
     )
     for table, owner in _POLICIES:
-        conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        conn.exec_driver_sql(f"DROP POLICY IF EXISTS {table}_read ON {table}")
-        conn.exec_driver_sql(f"CREATE POLICY {table}_read ON {table} FOR SELECT USING (true)")
-        conn.exec_driver_sql(f"DROP POLICY IF EXISTS {table}_write ON {table}")
+        conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")  # safe-sql: table names
+        conn.exec_driver_sql(f"DROP POLICY IF EXISTS {table}_read ON {table}")  # safe-sql: table names
         conn.exec_driver_sql(
-            f"CREATE POLICY {table}_write ON {table} FOR ALL"
+            f"CREATE POLICY {table}_read ON {table} FOR SELECT USING (true)"  # safe-sql: ours
+        )
+        conn.exec_driver_sql(f"DROP POLICY IF EXISTS {table}_write ON {table}")  # safe-sql: table names
+        conn.exec_driver_sql(
+            f"CREATE POLICY {table}_write ON {table} FOR ALL"  # safe-sql: table names and their SQL
             f" USING (annotator_may_write({owner})) WITH CHECK (annotator_may_write({owner}))"
         )
 
@@ -111,7 +114,7 @@ def grant(conn: Connection, role: str, level: str) -> None:
     ).first()
     if exists is None:
         raise InputError(
-            f"no database role named {role!r}: create it first "
+            f"no database role named {role!r}: create it first "  # safe-sql: a message
             f"(CREATE ROLE {role} LOGIN PASSWORD '…'; see docs/TEAM.md)"
         )
     ensure_rights(conn)

@@ -67,7 +67,7 @@ class SpanRepo:
         where = one_of(self.engine, "id", "ids", span_ids, params)
         with self.engine.connect() as conn:
             row = conn.execute(
-                text(f'SELECT min(start), max("end") FROM span WHERE {where}'), params
+                text(f'SELECT min(start), max("end") FROM span WHERE {where}'), params  # safe-sql: ours
             ).one()
         return None if row[0] is None else (int(row[0]), int(row[1]))
 
