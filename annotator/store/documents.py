@@ -26,6 +26,19 @@ from annotator.store.rows import (
 )
 from annotator.store.tables import utcnow
 
+# The document list's rows with the analyst's counts; {where}: which documents (or all).
+_SUMMARIES = """
+    SELECT d.id, d.title, d.source, d.lang, d.date, d.status, d.filename,
+      (SELECT count(*) FROM span s WHERE s.document_id = d.id
+         AND s.annotator_id = :ann) AS n_spans,
+      (SELECT count(*) FROM span s JOIN annotator a ON a.id = s.annotator_id
+         WHERE s.document_id = d.id AND a.kind = 'model'
+         AND NOT EXISTS (SELECT 1 FROM span h WHERE h.document_id = d.id
+             AND h.annotator_id = :ann AND h.start = s.start AND h."end" = s."end"))
+         AS n_suggestions
+    FROM document d {where} ORDER BY d.id
+"""
+
 
 class DocumentRepo:
     """The documents of one database."""
@@ -161,19 +174,7 @@ class DocumentRepo:
         annotator's spans and the model suggestions still pending for them."""
         params: dict[str, object] = {"ann": annotator_id if annotator_id is not None else -1}
         where = "" if doc_ids is None else "WHERE " + one_of(self.engine, "d.id", "ids", doc_ids, params)
-        sql = text(
-            f"""  # safe-sql: one_of over a literal column
-            SELECT d.id, d.title, d.source, d.lang, d.date, d.status, d.filename,
-              (SELECT count(*) FROM span s WHERE s.document_id = d.id
-                 AND s.annotator_id = :ann) AS n_spans,
-              (SELECT count(*) FROM span s JOIN annotator a ON a.id = s.annotator_id
-                 WHERE s.document_id = d.id AND a.kind = 'model'
-                 AND NOT EXISTS (SELECT 1 FROM span h WHERE h.document_id = d.id
-                     AND h.annotator_id = :ann AND h.start = s.start AND h."end" = s."end"))
-                 AS n_suggestions
-            FROM document d {where} ORDER BY d.id
-            """
-        )
+        sql = text(_SUMMARIES.format(where=where))
         with self.engine.connect() as conn:
             rows = conn.execute(sql, params).all()
         return [

@@ -80,20 +80,23 @@ def _in_step(conn: Connection) -> bool:
 # naming the dictionary makes the call immutable, the usual way to index it.
 
 _PG_FOLD = "public.unaccent('public.unaccent'::regdictionary, coalesce({0}, ''))"
+FOLD_TITLE, FOLD_SOURCE, FOLD_BODY, FOLD_QUERY = (
+    _PG_FOLD.format(argument) for argument in ("title", "source", "body", "q")
+)
 _PG_SETUP = (
     "CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public",
-    f"""  # safe-sql: literal argument names
+    f"""
     CREATE OR REPLACE FUNCTION annotator_document_tsv(title text, source text, body text)
     RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-        SELECT setweight(to_tsvector('simple'::regconfig, {_PG_FOLD.format('title')}), 'A')
-            || setweight(to_tsvector('simple'::regconfig, {_PG_FOLD.format('source')}), 'B')
-            || setweight(to_tsvector('simple'::regconfig, {_PG_FOLD.format('body')}), 'C')
+        SELECT setweight(to_tsvector('simple'::regconfig, {FOLD_TITLE}), 'A')
+            || setweight(to_tsvector('simple'::regconfig, {FOLD_SOURCE}), 'B')
+            || setweight(to_tsvector('simple'::regconfig, {FOLD_BODY}), 'C')
     $$
     """,
-    f"""  # safe-sql: literal argument name
+    f"""
     CREATE OR REPLACE FUNCTION annotator_tsquery(q text) RETURNS tsquery
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-        SELECT to_tsquery('simple'::regconfig, {_PG_FOLD.format('q')})
+        SELECT to_tsquery('simple'::regconfig, {FOLD_QUERY})
     $$
     """,
     "CREATE INDEX IF NOT EXISTS ix_document_fts ON document"

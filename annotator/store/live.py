@@ -39,6 +39,18 @@ _TABLES = {
 }
 
 
+_NOTIFY_FUNCTION = """
+    CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE r record;
+    BEGIN
+        IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+        PERFORM pg_notify('{channel}', json_build_object(
+            't', TG_TABLE_NAME, 'd', {doc}, 'a', current_setting('application_name'))::text);
+        RETURN NULL;
+    END $$
+"""
+
+
 def new_application_name() -> str:
     return f"annotator-{secrets.token_hex(6)}"
 
@@ -55,17 +67,8 @@ def ensure_notify_triggers(conn: Connection) -> None:
     if wanted <= present:
         return
     for function, doc in _FUNCTIONS.items():
-        conn.exec_driver_sql(f"""  # safe-sql: module constants
-            CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
-            DECLARE r record;
-            BEGIN
-                IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
-                PERFORM pg_notify('{CHANNEL}', json_build_object(
-                    't', TG_TABLE_NAME, 'd', {doc},
-                    'a', current_setting('application_name'))::text);
-                RETURN NULL;
-            END $$
-        """)
+        # Names and expressions from the module's constants above, nothing from outside.
+        conn.exec_driver_sql(_NOTIFY_FUNCTION.format(function=function, doc=doc, channel=CHANNEL))
         for table in _TABLES[function]:
             name = f"annotator_notify_{table}"
             if name not in present:
