@@ -129,10 +129,23 @@ def new_pg_database(server: PgServer, template: str = PG_TEMPLATE) -> str:
     return server.url(name)
 
 
+def _dropped_after(request: pytest.FixtureRequest, server: PgServer, url: str) -> str:
+    """``url``, its database dropped when the test ends (so the cluster stays small: each
+    database is a few megabytes of catalogs)."""
+    name = url.rsplit("/", 1)[1]
+
+    def drop() -> None:
+        with psycopg.connect(server.url(), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    request.addfinalizer(drop)
+    return url
+
+
 @pytest.fixture
-def pg_url(pg_server: PgServer) -> str:
+def pg_url(pg_server: PgServer, request: pytest.FixtureRequest) -> str:
     """A fresh annotator database (schema and seed actors) on the test server."""
-    return new_pg_database(pg_server)
+    return _dropped_after(request, pg_server, new_pg_database(pg_server))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -140,7 +153,8 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
     """One test on both engines: a new SQLite file, then a fresh PostgreSQL database."""
     if request.param == "sqlite":
         return tmp_path / "a.sqlite"
-    return new_pg_database(request.getfixturevalue("pg_server"))
+    server = request.getfixturevalue("pg_server")
+    return _dropped_after(request, server, new_pg_database(server))
 
 
 def _pg_copy_template(server: PgServer, name: str, sqlite_template: Path) -> str:
@@ -170,7 +184,8 @@ def seeded_both(request: pytest.FixtureRequest) -> Path | str:
     if request.param == "sqlite":
         return request.getfixturevalue("seeded_db")
     server = request.getfixturevalue("pg_server")
-    return new_pg_database(server, request.getfixturevalue("pg_seeded_template"))
+    url = new_pg_database(server, request.getfixturevalue("pg_seeded_template"))
+    return _dropped_after(request, server, url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -179,4 +194,5 @@ def annotated_both(request: pytest.FixtureRequest) -> Path | str:
     if request.param == "sqlite":
         return request.getfixturevalue("annotated_db")
     server = request.getfixturevalue("pg_server")
-    return new_pg_database(server, request.getfixturevalue("pg_annotated_template"))
+    url = new_pg_database(server, request.getfixturevalue("pg_annotated_template"))
+    return _dropped_after(request, server, url)
