@@ -82,12 +82,21 @@ class PgServer:
             f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n"
             "local all all trust\nhost all all 127.0.0.1/32 trust\n"
         )
+        self.run_server()
+
+    def run_server(self) -> None:
+        """Start the server on the cluster (again, after ``halt``)."""
         options = (
             f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
             " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.base / "log"),
                   "-w", "-t", "60", "start")
+
+    def halt(self) -> None:
+        """Stop the server, ending every connection, keeping the cluster (a server that goes
+        away; "fast", so that what was committed stays with the durability settings above)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         try:

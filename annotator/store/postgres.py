@@ -41,6 +41,11 @@ def sqlalchemy_url(url: str) -> URL:
     return parsed.set(drivername="postgresql+psycopg")
 
 
+def first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 def _store_error(url: str) -> object:
     def translate(context: ExceptionContext) -> None:
         """Turn the server's failures that a user can meet into StoreError."""
@@ -53,8 +58,15 @@ def _store_error(url: str) -> object:
             raise StoreError(f"{masked(url)}: not allowed ({str(orig).strip()})") from orig
         if isinstance(orig, psycopg.OperationalError) and context.is_disconnect:
             raise StoreError(
-                f"{masked(url)}: the connection to the server was lost ({str(orig).strip()}); "
+                f"{masked(url)}: the connection to the server was lost ({first_line(orig)}); "
                 "nothing of the interrupted action was saved, try it again"
+            ) from orig
+        if isinstance(orig, psycopg.OperationalError) and context.connection is None:
+            # Connecting (again) failed: the server is down or unreachable. The next action
+            # connects anew, so work goes on once it is back.
+            raise StoreError(
+                f"{masked(url)}: cannot reach the database server ({first_line(orig)}); "
+                "nothing was saved, try again when it is back"
             ) from orig
 
     return translate

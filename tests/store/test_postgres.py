@@ -14,6 +14,7 @@ import pytest
 
 from annotator.cli import main
 from annotator.core.errors import StoreError
+from annotator.core.model import Document, Status
 from annotator.store import Store
 from tests.conftest import new_pg_database
 from tests.pg_server import PASSWORD_ROLE, PgServer
@@ -206,3 +207,26 @@ def test_copy_into_a_database_with_work_is_refused_and_changes_nothing(
     assert main(["db", "copy", str(tmp_path / "missing.sqlite"), url]) == 2
     assert "no such database" in capsys.readouterr().err
     assert not (tmp_path / "missing.sqlite").exists()
+
+
+def test_a_server_that_goes_away_is_a_clear_message_and_work_resumes_when_it_is_back() -> None:
+    from tests.pg_server import start_server
+
+    server = start_server()  # its own: this test stops it
+    try:
+        url = server.url()
+        store = Store(url)
+        (doc_id,) = store.documents.add([Document("Talks in Muscat ended.")])
+        server.halt()
+        gone = "cannot reach the database server|connection to the server was lost"
+        with pytest.raises(StoreError, match=gone):
+            store.documents.set_status(doc_id, Status.DONE)
+        with pytest.raises(StoreError, match="cannot reach the database server"):
+            store.documents.get(doc_id)
+        server.run_server()
+        assert store.documents.get(doc_id).status is Status.TODO  # nothing half-saved
+        store.documents.set_status(doc_id, Status.DONE)  # and the store reconnected
+        assert store.documents.get(doc_id).status is Status.DONE
+        store.close()
+    finally:
+        server.stop()
