@@ -62,11 +62,10 @@ def _store_error(url: str) -> object:
                 "nothing of the interrupted action was saved, try it again"
             ) from orig
         if isinstance(orig, psycopg.OperationalError) and context.connection is None:
-            # Connecting (again) failed: the server is down or unreachable. The next action
-            # connects anew, so work goes on once it is back.
+            # Connecting (again) failed: the server is down, unreachable, or refuses the role.
+            # The next action connects anew, so work goes on once it is back.
             raise StoreError(
-                f"{masked(url)}: cannot reach the database server ({first_line(orig)}); "
-                "nothing was saved, try again when it is back"
+                f"{masked(url)}: cannot connect to the database ({first_line(orig)})"
             ) from orig
 
     return translate
