@@ -11,6 +11,7 @@ fails with its own message) through the store's own connections.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer
@@ -23,7 +24,7 @@ INTERVAL_MS = 300
 
 
 class _Rows(Protocol):
-    def refresh_rows(self, doc_ids: list[int]) -> None: ...
+    def refresh_rows(self, doc_ids: Sequence[int]) -> None: ...
 
 
 class _ActorPanel(Protocol):
@@ -31,13 +32,17 @@ class _ActorPanel(Protocol):
 
 
 class _Analysis(Protocol):
-    actor_panel: _ActorPanel
+    @property
+    def actor_panel(self) -> _ActorPanel: ...
 
 
 class LiveWindow(Protocol):
     doc_id: int | None
-    doc_model: _Rows
-    analysis: _Analysis
+
+    @property
+    def doc_model(self) -> _Rows: ...
+    @property
+    def analysis(self) -> _Analysis: ...
 
     def refresh_documents(self) -> None: ...
     def reload_from_database(self) -> None: ...

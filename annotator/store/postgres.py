@@ -17,6 +17,8 @@ the server yet, so an older server schema is refused with a sentence saying so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -46,7 +48,7 @@ def first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def _store_error(url: str) -> object:
+def _store_error(url: str) -> Callable[[ExceptionContext], None]:
     def translate(context: ExceptionContext) -> None:
         """Turn the server's failures that a user can meet into StoreError."""
         import psycopg
