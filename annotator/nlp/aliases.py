@@ -43,69 +43,31 @@ from rapidfuzz import fuzz, process
 
 from annotator.core.actors import Actor
 from annotator.nlp.namekeys import (
+    ARTICLES,
     PATRONYMIC_PARTICLES,
+    TITLES,
     is_patronymic,
     name_tokens,
+    normalize,
     readings,
     similarity,
 )
+from annotator.nlp.places import code_for, forms_of, names_of
 
 ACCEPT = 85.0  # a proposal needs at least this score
 EXACT = 100.0
 ACRONYM = 92.0
 SURNAME = 90.0
+# A state named by a form from the country data (annotator/nlp/places.py), by kind of form:
+# below an analyst's own names and aliases, which win where the two disagree.
+PLACE_SCORES = {"name": 96.0, "capital": 93.0, "demonym": 90.0}
+PLACE_HOW = {"name": "country", "capital": "capital", "demonym": "nationality"}
 MIN_FUZZY_LENGTH = 6  # shorter forms match exactly or not at all
 ONE_WORD_PENALTY = 5.0  # one-word forms need 90 to reach ACCEPT
 
-_ARTICLE_PREFIX = re.compile(r"\b(?:al|el|ad|an|ar|as|ash|at|az)[-\u2010\u2011](?=\w)", re.I)
-_APOSTROPHE_S = re.compile(r"['\u2019]s\b")
-_ELISION = re.compile(r"\b[ldLD]['\u2019](?=\w)")
-_INNER_APOSTROPHE = re.compile(r"(?<=\w)['\u2019\u02bc\u02bf\u02be`](?=\w)")  # Hay'at, Kata'ib
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-ARTICLES = frozenset("the a an le la les l un une des du de der die".split())
-TITLES = frozenset(
-    """
-    general gen gal lieutenant lt colonel col major maj brigadier brig commander cmdr admiral
-    marshal field marechal generalfeldmarschall
-    president pres presidente prasident prime minister ministre premier chief head chef
-    sheikh shaikh sheik cheikh scheich sayyid seyed sayed syed seyyed sayyed ayatollah
-    hojatoleslam imam mr mrs ms dr prof sir king queen prince emir crown heritier roi konig
-    kronprinz ministerprasident aussenminister foreign defence defense interior deputy vice
-    """.split()
-)
 LEADING_WORDS = ARTICLES | TITLES  # kept for callers of the earlier name
 _STOP = frozenset("of the for and de du des la le et al el ad".split())
-
-
-def normalize(name: str) -> str:
-    """The comparable form of a name: ASCII, case-folded, no punctuation, articles or titles."""
-    text = _APOSTROPHE_S.sub("", name)
-    text = _ELISION.sub("", text)
-    text = _ARTICLE_PREFIX.sub("", text)
-    text = _INNER_APOSTROPHE.sub("", text)
-    text = anyascii(text).casefold().replace(".", "")
-    tokens = _NON_WORD.sub(" ", text).split()
-    while len(tokens) > 1 and tokens[0] in ARTICLES:
-        tokens.pop(0)
-    tokens = tokens[_title_run(tokens) :]
-    # A standalone "al"/"el" inside a name ("Bashar Al Assad") is the article as well.
-    if len(tokens) >= 2:
-        last = len(tokens) - 1
-        tokens = [t for i, t in enumerate(tokens) if not (t in ("al", "el") and i < last)]
-    return " ".join(tokens)
-
-
-def _title_run(tokens: list[str]) -> int:
-    """How many leading tokens are a title ("General", "Crown Prince", "Russian President",
-    "prince heritier"): up to the last title word among the first four, at most two other words
-    before it (a nationality, "Foreign"), and always leaving a word."""
-    end = 0
-    for i, token in enumerate(tokens[:4]):
-        if token in TITLES and i + 1 < len(tokens):
-            if sum(1 for t in tokens[:i] if t not in TITLES and t not in ARTICLES) > 2:
-                break
-            end = i + 1
-    return end
+_NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def acronym_of(name: str) -> str:
@@ -139,7 +101,7 @@ class Candidate:
     actor: Actor
     score: float
     matched: str  # the name or alias that matched
-    how: str  # "exact", "acronym", "surname", "name", "fuzzy"
+    how: str  # exact, acronym, name, surname, country, capital, nationality, fuzzy
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,9 +184,14 @@ class AliasIndex:
         self._forms: list[str] = []  # normalised non-person forms long enough for fuzzy matching
         self._form_owner: list[tuple[int, str]] = []
         self._persons: list[_PersonName] = []
+        self._places: dict[str, list[tuple[int, str]]] = defaultdict(list)  # form -> (key, kind)
         self._person_words: dict[str, list[int]] = defaultdict(list)  # word -> _persons indexes
         for key, actor in enumerate(actors):
             self.actors[key] = actor
+            if actor.kind == "state":
+                code = code_for(actor.name, actor.country)
+                for form, kind in forms_of(code).items() if code else ():
+                    self._places[form].append((key, kind))
             for name in actor.names:
                 norm = normalize(name)
                 if not norm:
@@ -290,6 +257,9 @@ class AliasIndex:
         if len(initials) >= 3:
             for key, name in self._acronyms.get(initials, ()):
                 offer(key, ACRONYM, name, "acronym")
+        if len(norm) > 3 or initials:  # "usa", "uae" only when written in capitals
+            for key, kind in self._places.get(norm, ()):
+                offer(key, PLACE_SCORES[kind], self.actors[key].name, PLACE_HOW[kind])
         tokens = name_tokens(norm)
         if self._persons and not initials:
             for index in self._person_candidates(tokens):
@@ -346,8 +316,12 @@ def fold_text(text: str) -> str:
 
 
 def search_terms(actor: Actor) -> list[str]:
-    """The forms to look for in a text: name, aliases, and a person's surname."""
+    """The forms to look for in a text: name, aliases, a person's surname, and a state's names
+    and capital from the country data."""
     terms = list(actor.names)
+    if actor.kind == "state":
+        code = code_for(actor.name, actor.country)
+        terms.extend(names_of(code) if code else ())
     if actor.kind == "person":
         words = actor.name.replace("-", " ").split()
         if len(words) >= 2 and len(words[-1]) >= 4:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from anyascii import anyascii
 from rapidfuzz import fuzz
 
 # Words inside Arabic names that are not names themselves: son of, father of.
@@ -39,6 +40,54 @@ _ABD_ALONE = re.compile(r"^abd(?:oul|ul|el|al|ol)?$")
 _PATRONYMIC = re.compile(r"[a-z]{3,}(?:ovich|evich|ovych|evych|ievich|ovna|evna|ivna)$")
 
 MIN_SIMILARITY = 80.0  # two readings of six letters or more agree at this fuzz.ratio
+
+_ARTICLE_PREFIX = re.compile(r"\b(?:al|el|ad|an|ar|as|ash|at|az)[-\u2010\u2011](?=\w)", re.I)
+_APOSTROPHE_S = re.compile(r"['\u2019]s\b")
+_ELISION = re.compile(r"\b[ldLD]['\u2019](?=\w)")
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)['\u2019\u02bc\u02bf\u02be`](?=\w)")  # Hay'at, Kata'ib
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+ARTICLES = frozenset("the a an le la les l un une des du de der die".split())
+TITLES = frozenset(
+    """
+    general gen gal lieutenant lt colonel col major maj brigadier brig commander cmdr admiral
+    marshal field marechal generalfeldmarschall
+    president pres presidente prasident prime minister ministre premier chief head chef
+    sheikh shaikh sheik cheikh scheich sayyid seyed sayed syed seyyed sayyed ayatollah
+    hojatoleslam imam mr mrs ms dr prof sir king queen prince emir crown heritier roi konig
+    kronprinz ministerprasident aussenminister foreign defence defense interior deputy vice
+    """.split()
+)
+
+
+def normalize(name: str) -> str:
+    """The comparable form of a name: ASCII, case-folded, no punctuation, articles or titles."""
+    text = _APOSTROPHE_S.sub("", name)
+    text = _ELISION.sub("", text)
+    text = _ARTICLE_PREFIX.sub("", text)
+    text = _INNER_APOSTROPHE.sub("", text)
+    text = anyascii(text).casefold().replace(".", "")
+    tokens = _NON_WORD.sub(" ", text).split()
+    while len(tokens) > 1 and tokens[0] in ARTICLES:
+        tokens.pop(0)
+    tokens = tokens[_title_run(tokens) :]
+    # A standalone "al"/"el" inside a name ("Bashar Al Assad") is the article as well.
+    if len(tokens) >= 2:
+        last = len(tokens) - 1
+        tokens = [t for i, t in enumerate(tokens) if not (t in ("al", "el") and i < last)]
+    return " ".join(tokens)
+
+
+def _title_run(tokens: list[str]) -> int:
+    """How many leading tokens are a title ("General", "Crown Prince", "Russian President",
+    "prince heritier"): up to the last title word among the first four, at most two other words
+    before it (a nationality, "Foreign"), and always leaving a word."""
+    end = 0
+    for i, token in enumerate(tokens[:4]):
+        if token in TITLES and i + 1 < len(tokens):
+            if sum(1 for t in tokens[:i] if t not in TITLES and t not in ARTICLES) > 2:
+                break
+            end = i + 1
+    return end
 
 
 def name_tokens(normalized: str) -> list[str]:
