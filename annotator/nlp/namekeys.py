@@ -55,6 +55,7 @@ TITLES = frozenset(
     sheikh shaikh sheik cheikh scheich sayyid seyed sayed syed seyyed sayyed ayatollah
     hojatoleslam imam mr mrs ms dr prof sir king queen prince emir crown heritier roi konig
     kronprinz ministerprasident aussenminister foreign defence defense interior deputy vice
+    envoy ambassador spokesman spokeswoman spokesperson
     """.split()
 )
 
