@@ -77,7 +77,23 @@ def model_key(nlp: Any) -> str:
     return f"{meta.get('lang', '')}_{meta.get('name', '')}"
 
 
-def is_noise(ent: Any, label: str, text: str) -> str:
+class DocWords:
+    """The words a text writes in lower case, collected once per text and only when a rule
+    asks (one pass over the text, however many entities it has)."""
+
+    _WORD = re.compile(r"\w+")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lower: set[str] | None = None
+
+    def written_lower(self, word: str) -> bool:
+        if self._lower is None:
+            self._lower = {w for w in self._WORD.findall(self.text) if w.islower()}
+        return word.lower() in self._lower
+
+
+def is_noise(ent: Any, label: str, text: str, words: DocWords | None = None) -> str:
     """Which noise rule drops a spaCy entity labelled ``label`` (its number as text), or ""."""
     tokens = [t for t in ent if not t.is_space]
     if not tokens:
@@ -96,13 +112,13 @@ def is_noise(ent: Any, label: str, text: str) -> str:
         if line.strip() == surface:
             return "3"
     if label in HEADLINE_LABELS:
-        words = [t.text for t in tokens if t.is_alpha]
-        if label == "PERSON" and words and normalize(words[-1]) in TITLES:
+        alpha = [t.text for t in tokens if t.is_alpha]
+        if label == "PERSON" and alpha and normalize(alpha[-1]) in TITLES:
             return "4"  # "Brig", "EU Envoy": a name does not end in a title
-        if words and all(w[:1].isupper() for w in words) and all(
-            re.search(r"(?<!\w)" + re.escape(w.lower()) + r"(?!\w)", text) for w in words
-        ):
-            return "4"
+        if alpha and all(w[:1].isupper() for w in alpha):
+            words = words or DocWords(text)
+            if all(words.written_lower(w) for w in alpha):
+                return "4"
     return ""
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from annotator.core.labels import LabelSet
 from annotator.core.model import Origin, Span
-from annotator.nlp.labelscheme import LabelScheme, default_scheme, is_noise, model_key, relabel
+from annotator.nlp.labelscheme import DocWords, LabelScheme, default_scheme, is_noise, model_key, relabel
 
 # Texts per spaCy batch. Larger batches are no faster here, and each holds the interpreter
 # longer in one C call, which the window feels as a pause (see bench/, "pre-annotate").
@@ -30,6 +30,7 @@ def entities_to_spans(
     """
     spans: list[Span] = []
     text = doc.text
+    words = DocWords(text)
     for ent in doc.ents:
         if scheme is not None:
             label = scheme.map(model, ent.label_, labels)
@@ -38,7 +39,7 @@ def entities_to_spans(
         if label is None:
             continue
         if rules:
-            if is_noise(ent, label, text):
+            if is_noise(ent, label, text, words):
                 continue
             label = relabel(ent, label, labels)
         start, end = ent.start_char, ent.end_char

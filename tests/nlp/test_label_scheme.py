@@ -109,3 +109,20 @@ if __name__ == "__main__":
     print(a.line("after"))
     for item in a.rejected:
         print("  still rejected:", item)
+
+
+def test_rules_keep_capitalised_stop_words_and_map_per_model() -> None:
+    loaded = PipelineRegistry().load("en")
+    assert loaded is not None
+    nlp = loaded[0]
+    labels = default_labels()
+    text = "US forces left Syria in May 2023, officials said.\nTT\n"
+    spans = entities_to_spans(nlp(text), labels, model_key(nlp), default_scheme())
+    found = {text[s.start : s.end]: s.label for s in spans}
+    assert found.get("US") == "GPE" and found.get("Syria") == "GPE"  # "us" is a stop word, "US" is not
+    assert "May 2023" in found or "May" in found
+    assert "TT" not in found
+    scheme = default_scheme()
+    assert scheme.map("fr_core_news_sm", "PER", labels) == "PERSON"
+    assert scheme.map("fr_core_news_sm", "CARDINAL", labels) is None
+    assert scheme.map("xx_unknown_model", "PER", labels) == "PERSON"  # the label set's own mapping
