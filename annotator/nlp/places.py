@@ -25,6 +25,7 @@ United States, not the Northern Mariana Islands); between peers ("Jerusalem") it
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -98,9 +99,35 @@ def _tz_city(tz: str) -> str:
     return tz.rsplit("/", 1)[-1].replace("_", " ")
 
 
-@lru_cache(maxsize=1)
+_BUILD_LOCK = threading.Lock()  # one build, however many threads ask at once
+_START_LOCK = threading.Lock()
+_built: Places | None = None
+_warming: threading.Thread | None = None
+
+
+def warm_up() -> None:
+    """Build the country data in a background thread, once per process, so that the first
+    proposal made on the window's thread does not wait for all of it."""
+    global _warming
+    with _START_LOCK:
+        if _warming is not None or _built is not None:
+            return
+        _warming = threading.Thread(target=places, name="country-data", daemon=True)
+        _warming.start()
+
+
 def places() -> Places:
-    """The country forms, built once per process (about 0.3 s)."""
+    """The country forms, built once per process (about 0.3 s); a caller that comes while
+    another thread builds them waits for that build."""
+    global _built
+    if _built is None:
+        with _BUILD_LOCK:
+            if _built is None:
+                _built = _build()
+    return _built
+
+
+def _build() -> Places:
     from babel import Locale
     from countryinfo import all_countries
 
