@@ -275,7 +275,7 @@ class AliasIndex:
             ):
                 key, name = self._form_owner[index]
                 form_words = set(form.split())
-                if form_words != words and (form_words < words or words < form_words):
+                if form_words < words or words < form_words:
                     continue  # a word more or fewer is another entity, not a spelling
                 score = max(float(score), fuzz.token_sort_ratio(norm, form))
                 if " " not in norm and " " not in form:

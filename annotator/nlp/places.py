@@ -149,9 +149,9 @@ def _build() -> Places:
             if lang in LANGUAGES:
                 result.add(result.names, code, str(name))
         for locale in locales:
-            name = locale.territories.get(alpha2)
-            if name:
-                result.add(result.names, code, name)
+            territory = locale.territories.get(alpha2)
+            if territory:
+                result.add(result.names, code, str(territory))
         capital = str(info.get("capital") or "")
         if capital:
             result.add(result.capitals, code, capital)
