@@ -182,3 +182,26 @@ def test_a_different_person_with_a_similar_name_is_not_proposed() -> None:
         "Mohammed",
     ):
         assert index.propose(surface) is None, surface
+
+
+def test_seed_persons_under_their_canonical_names_only() -> None:
+    # Names outside the evaluation set the matcher was developed on (docs/ACTORS.md, caveat).
+    index = AliasIndex(
+        [
+            Actor("Qasem Soleimani", kind="person", id=1),
+            Actor("Bashar al-Assad", kind="person", id=2),
+            Actor("Ebrahim Raisi", kind="person", id=3),
+            Actor("Ali Khamenei", kind="person", id=4),
+        ]
+    )
+    for surface, actor_id in {
+        "Ghassem Soleimani": 1,
+        "Kassem Soleimani": 1,
+        "Bachar el-Assad": 2,
+        "Ibrahim Raisi": 3,
+        "Ayatollah Khamenei": 4,
+    }.items():
+        proposal = index.propose(surface)
+        assert proposal is not None and proposal[0].id == actor_id, surface
+    for other in ("Hafez al-Assad", "Asma al-Assad", "Mojtaba Khamenei", "Ruhollah Khomeini"):
+        assert index.propose(other) is None, other
