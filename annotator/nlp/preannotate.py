@@ -1,4 +1,5 @@
-"""Pre-annotation: a spaCy pipeline's entities as suggested spans, in code-point offsets."""
+"""Pre-annotation: a spaCy pipeline's entities as suggested spans, in code-point offsets, in the
+project's one label scheme (``labelscheme.py``: per-model tables, states as GPE, noise dropped)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,42 @@ from typing import Any
 
 from annotator.core.labels import LabelSet
 from annotator.core.model import Origin, Span
+from annotator.nlp.labelscheme import DocWords, LabelScheme, default_scheme, is_noise, model_key, relabel
 
 # Texts per spaCy batch. Larger batches are no faster here, and each holds the interpreter
 # longer in one C call, which the window feels as a pause (see bench/, "pre-annotate").
 BATCH_SIZE = 8
 
 
-def entities_to_spans(doc: Any, labels: LabelSet) -> list[Span]:
-    """spaCy entities mapped onto the label set (dropped where analysts do not use the type)."""
+def entities_to_spans(
+    doc: Any,
+    labels: LabelSet,
+    model: str = "",
+    scheme: LabelScheme | None = None,
+    rules: bool = True,
+) -> list[Span]:
+    """spaCy entities mapped onto the label set (dropped where analysts do not use the type).
+
+    ``model`` names the pipeline in ``scheme``'s tables (``model_key``); with no scheme, or a
+    model it does not list, the label set's own mapping applies. ``rules`` applies the state and
+    noise rules of ``labelscheme``.
+    """
     spans: list[Span] = []
+    text = doc.text
+    words = DocWords(text)
     for ent in doc.ents:
-        label = labels.map_model_label(ent.label_)
+        if scheme is not None:
+            label = scheme.map(model, ent.label_, labels)
+        else:
+            label = labels.map_model_label(ent.label_)
         if label is None:
             continue
+        if rules:
+            if is_noise(ent, label, text, words):
+                continue
+            label = relabel(ent, label, labels)
         start, end = ent.start_char, ent.end_char
         # Entities never start or end on white space in the text we store.
-        text = doc.text
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
@@ -40,7 +61,8 @@ def preannotate(
     batch_size: int = BATCH_SIZE,
 ) -> Iterator[list[Span]]:
     """Spans for each text, in order; stops early when ``cancelled()`` turns true."""
+    scheme, model = default_scheme(), model_key(nlp)
     for doc in nlp.pipe(texts, batch_size=batch_size):
-        yield entities_to_spans(doc, labels)
+        yield entities_to_spans(doc, labels, model, scheme)
         if cancelled():
             return
