@@ -50,7 +50,9 @@ class Annotator:
 
 
 def _meta_columns(meta: DocumentMeta) -> dict[str, str]:
-    return meta.to_dict()
+    return {
+        **meta.to_dict(), "original_path": meta.original_path, "original_sha256": meta.original_sha256,
+    }
 
 
 def _document(row: object) -> Document:
@@ -63,6 +65,9 @@ def _document(row: object) -> Document:
             lang=row.lang,  # type: ignore[attr-defined]
             url=row.url,  # type: ignore[attr-defined]
             filename=row.filename,  # type: ignore[attr-defined]
+            author=row.author,  # type: ignore[attr-defined]
+            original_path=row.original_path,  # type: ignore[attr-defined]
+            original_sha256=row.original_sha256,  # type: ignore[attr-defined]
         ),
         status=Status(row.status),  # type: ignore[attr-defined]
         id=row.id,  # type: ignore[attr-defined]
@@ -613,7 +618,7 @@ class Store:
         # Plain SQL and positional rows: an export of 100,000 documents builds each record once
         # and nothing else (see bench/, "export").
         doc_sql = (
-            "SELECT id, text, text_sha256, title, source, date, lang, url, filename, status"
+            "SELECT id, text, text_sha256, title, source, date, lang, url, filename, status, author"
             " FROM document WHERE id > ?" + (" AND status = ?" if status is not None else "")
             + " ORDER BY id LIMIT ?"
         )
@@ -666,7 +671,7 @@ class Store:
                 for r in raw.execute(frame_sql, bounds).fetchall():
                     by_doc.setdefault(r[0], {}).setdefault(r[1], [])
             for d in docs:
-                meta = DocumentMeta(d[3], d[4], d[5], d[6], d[7], d[8])
+                meta = DocumentMeta(d[3], d[4], d[5], d[6], d[7], d[8], d[10])
                 groups = by_doc.get(d[0], {})
                 if not groups and annotator is None:
                     groups = {"": []}
