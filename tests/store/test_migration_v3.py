@@ -49,7 +49,8 @@ def test_v2_file_migrates_keeping_every_row_and_id(v2_copy: Path, tmp_path: Path
         assert doc.meta.source == "Iranian media (FR)" and doc.meta.url == "https://example.org/fr"
         assert doc.meta.author == "" and doc.meta.original_path == ""
         # A new document gets id 6, not the deleted 5: ids are never reused.
-        new = Document("A new article about Damascus.", DocumentMeta(author="Jane Doe", original_sha256="ab" * 32))
+        meta = DocumentMeta(author="Jane Doe", original_sha256="ab" * 32)
+        new = Document("A new article about Damascus.", meta)
         assert store.add_documents([new]) == [6]
         assert store.get_document(6).meta.author == "Jane Doe"
         # The full-text index still finds the old texts and the new one.

@@ -1,0 +1,147 @@
+"""Saved web pages (``.html``, ``.htm``, and ``.mhtml``/``.mht`` single-file archives).
+
+The article's main text is extracted by trafilatura, made for news pages: it drops navigation,
+advertising, related links, comments and footers, and reads the title, site name (the outlet),
+author, canonical URL and publication date (through htmldate) from the page's own metadata
+(OpenGraph, JSON-LD, ``<meta>``). Only the language is read here, from ``<html lang>`` or
+``og:locale``, which trafilatura does not report; without one, the importer detects it. An MHTML
+archive is a MIME message: the standard library's e-mail parser finds its HTML part. Nothing is
+fetched from the network.
+"""
+
+from __future__ import annotations
+
+import email
+import re
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+from lxml.html import HtmlElement
+
+from annotator.core.errors import InputError
+from annotator.core.model import Document, DocumentMeta
+from annotator.formats.article_files import check_size, finish, join_paragraphs
+from annotator.formats.lines import MIB
+
+MAX_HTML_BYTES = 32 * MIB
+MAX_MHTML_BYTES = 64 * MIB
+ARTICLE_WORDS = 8
+_LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
+
+
+def _language(tree: HtmlElement) -> str:
+    candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").lower()
+        if key in ("og:locale", "content-language", "language", "dc.language"):
+            candidates.append(meta.get("content"))
+    for value in candidates:
+        match = _LANG.match((value or "").strip())
+        if match:
+            return match.group(1).lower()
+    return ""
+
+
+def article_from_html(html: bytes | str, path: Path, url: str = "") -> Document:
+    """The article of one page, or InputError if the page holds no article text."""
+    import trafilatura
+    from trafilatura.utils import load_html
+
+    file = str(path)
+    tree = load_html(html)
+    if tree is None:
+        raise InputError("not an HTML page (nothing could be parsed)", file)
+    lang = _language(tree)
+    try:
+        found = trafilatura.bare_extraction(
+            tree, url=url or None, with_metadata=True, include_comments=False, include_tables=True,
+            include_images=False, include_links=False,
+            # Dates from the page's metadata only: htmldate's search of the visible text takes
+            # a footer's "© 2023" for a publication date of 2023-01-01.
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except (ValueError, TypeError, AttributeError) as exc:  # trafilatura on a malformed tree
+        raise InputError(f"the page could not be read ({exc})", file) from None
+    text = getattr(found, "text", None) or ""
+    # What trafilatura keeps of a page without an article is its menus and link lists: short
+    # lines. An article has at least one real sentence.
+    if not any(len(p.split()) >= ARTICLE_WORDS or len(p) >= 80 for p in text.split("\n")):
+        raise InputError(
+            "no article text found in the page (an index or menu page, or one that loads its "
+            "text by script?)",
+            file,
+        )
+    title = getattr(found, "title", None) or ""
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    # The headline is part of what the analyst codes: keep it at the top of the text.
+    if title and not any(p.strip() == title.strip() for p in paragraphs[:2]):
+        paragraphs.insert(0, title)
+    meta = DocumentMeta(
+        title=title,
+        source=getattr(found, "sitename", None) or "",
+        author=getattr(found, "author", None) or "",
+        date=getattr(found, "date", None) or "",
+        url=getattr(found, "url", None) or url,
+        lang=lang,
+    )
+    return finish(join_paragraphs(paragraphs), path, meta)
+
+
+_BLOCKS = (
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr",
+    "table", "section", "article", "header", "footer", "figure", "figcaption", "dd", "dt",
+)
+
+
+def fragment_text(html: str) -> str:
+    """The text of an HTML fragment (a feed entry's content, an e-mail's HTML body), its blocks
+    as paragraphs. trafilatura wants a whole page and drops short fragments, so this walks lxml's
+    tree itself: scripts and styles out, a blank line after each block, a line break per ``<br>``.
+    """
+    from lxml import etree
+    from lxml.html import fragment_fromstring
+
+    if not html.strip():
+        return ""
+    try:
+        root = fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html
+    for element in list(root.iter("script", "style", "noscript", "template")):
+        element.drop_tree()
+    for element in root.iter(*_BLOCKS):
+        element.tail = "\n\n" + (element.tail or "")
+    for element in root.iter("br"):
+        element.tail = "\n" + (element.tail or "")
+    return join_paragraphs(root.text_content().split("\n\n"))
+
+
+def read_html(path: Path) -> Document:
+    check_size(path, MAX_HTML_BYTES, "web pages")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror or exc})", str(path)) from None
+    return article_from_html(data, path)
+
+
+def read_mhtml(path: Path) -> Document:
+    """The page inside a single-file web archive (what browsers save as ``.mhtml``)."""
+    file = str(path)
+    check_size(path, MAX_MHTML_BYTES, "web archives")
+    try:
+        with path.open("rb") as handle:
+            message = email.message_from_binary_file(handle, policy=policy.default)
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror or exc})", file) from None
+    assert isinstance(message, EmailMessage)
+    page = next((p for p in message.walk() if p.get_content_type() == "text/html"), None)
+    if page is None:
+        raise InputError("no HTML page inside the web archive (not an MHTML file?)", file)
+    try:
+        html = page.get_content()
+    except (LookupError, ValueError) as exc:  # an unknown charset, a broken encoding
+        raise InputError(f"the archived page cannot be decoded ({exc})", file) from None
+    url = str(message.get("Snapshot-Content-Location") or page.get("Content-Location") or "")
+    return article_from_html(html if isinstance(html, str | bytes) else str(html), path, url.strip())
