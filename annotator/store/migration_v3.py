@@ -10,9 +10,9 @@ the table is rebuilt: its rows are copied aside, the table is dropped and made a
 version-3 definition (written out here, frozen as version 3 defines it), and the rows come back
 with their ids. (Renaming a new table into place would record its name quoted, and renaming the
 old one away would repoint the other tables' foreign keys at it.) The caller runs this with
-foreign keys off, inside one transaction. The ``AUTOINCREMENT`` counter is carried over so that no id is ever reused; the
-full-text triggers dropped with the old table are made again by ``fulltext.ensure_fulltext`` when
-the database is opened.
+foreign keys off, inside one transaction. The ``AUTOINCREMENT`` counter is carried over so that
+no id is ever reused; the full-text triggers dropped with the old table are made again by
+``fulltext.ensure_fulltext`` when the database is opened.
 """
 
 from __future__ import annotations
