@@ -89,10 +89,23 @@ def _key(text: str) -> str:
 
 
 def _edges(lines: list[_Line]) -> list[_Line]:
-    by_height = sorted((line for line in lines if line.y == line.y), key=lambda line: line.y)
-    if not by_height:
-        return lines[:EDGE_LINES] + lines[-EDGE_LINES:]
-    return by_height[:EDGE_LINES] + by_height[-EDGE_LINES:]
+    """The lines at the top and at the bottom of the page set apart from the body by a gap
+    wider than its line spacing (at most ``EDGE_LINES`` each): where headers and footers sit."""
+    placed = sorted((line for line in lines if line.y == line.y), key=lambda line: -line.y)
+    if len(placed) < 2:
+        return []
+    gaps = [a.y - b.y for a, b in zip(placed, placed[1:], strict=False)]
+    spacing = statistics.median(gaps) if len(gaps) > 2 else min(gaps)
+    edges: list[_Line] = []
+    for i in range(min(EDGE_LINES, len(gaps))):
+        if gaps[i] > spacing * 1.3:
+            edges += placed[: i + 1]
+            break
+    for i in range(min(EDGE_LINES, len(gaps))):
+        if gaps[-1 - i] > spacing * 1.3:
+            edges += placed[len(placed) - 1 - i :]
+            break
+    return edges
 
 
 def _body(lines: list[_Line], furniture: set[str]) -> list[_Line]:
@@ -220,12 +233,13 @@ def read_pdf(path: Path) -> Document:
     paragraphs: list[str] = []
     for lines in pages:
         page_paragraphs = _paragraphs(_body(lines, furniture))
-        # A paragraph running on from the previous page (no sentence end, lower-case start).
+        # A paragraph running on from the previous page: no sentence end, and too long to be a
+        # heading (or the next page starts in lower case).
         if (
             paragraphs
             and page_paragraphs
             and not _SENTENCE_END.search(paragraphs[-1])
-            and page_paragraphs[0][:1].islower()
+            and (len(paragraphs[-1]) > 80 or page_paragraphs[0][:1].islower())
         ):
             first = page_paragraphs.pop(0)
             last = paragraphs.pop()

@@ -96,11 +96,14 @@ _BLOCKS = (
 
 def fragment_text(html: str) -> str:
     """The text of an HTML fragment (a feed entry's content, an e-mail's HTML body), its blocks
-    as paragraphs. trafilatura wants a whole page and drops short fragments, so this walks lxml's
-    tree itself: scripts and styles out, a blank line after each block, a line break per ``<br>``.
+    as paragraphs. trafilatura's extraction wants a whole page and drops short fragments, so this
+    walks lxml's tree itself: trafilatura's list of page furniture (share bars, newsletter boxes,
+    …) pruned, scripts and styles out, a blank line after each block, a break per ``<br>``.
     """
     from lxml import etree
     from lxml.html import fragment_fromstring
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
+    from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
     if not html.strip():
         return ""
@@ -108,6 +111,7 @@ def fragment_text(html: str) -> str:
         root = fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
         return html
+    root = prune_unwanted_nodes(root, OVERALL_DISCARD_XPATH)
     for element in list(root.iter("script", "style", "noscript", "template")):
         element.drop_tree()
     for element in root.iter(*_BLOCKS):
