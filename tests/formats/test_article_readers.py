@@ -2,6 +2,7 @@
 reports, Word files, e-mails and feeds, each built here the way real ones are (navigation, ads,
 related links, footers; running headers, page numbers and hyphenation), read by the real readers.
 The text must hold the article's paragraphs and none of the furniture, with the right details."""
+# ruff: noqa: E501  (the pages are written as sites write them: long lines of markup)
 
 from __future__ import annotations
 
