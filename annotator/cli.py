@@ -139,7 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "else the system's light or dark scheme)")
     gui.add_argument("paths", nargs="*", type=Path, help="files or folders to import first")
 
-    imp = sub.add_parser("import", help="import articles (.txt, .jsonl, folders) into the database")
+    imp = sub.add_parser(
+        "import", help="import articles (web pages, PDF, Word, e-mail, feeds, .txt, .jsonl, folders)"
+    )
     _add_db(imp)
     _add_models(imp)
     _add_labels(imp)

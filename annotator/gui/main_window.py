@@ -44,6 +44,7 @@ from annotator.core.model import DocumentMeta, DocumentSummary, Span, Status
 from annotator.core.schema import Schema, default_schema
 from annotator.core.tasks import TaskState
 from annotator.gui.analysis_docks import AnalysisDocks
+from annotator.gui.article_drop import ARTICLE_FILTER, document_provenance, install_drop_import
 from annotator.gui.dialogs import Dialogs
 from annotator.gui.doclist import DocumentFilterModel, DocumentTableModel
 from annotator.gui.label_panel import LabelPanel
@@ -69,7 +70,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+Shift+A", "Accept all suggestions of the document"),
     ("Shift+arrows", "Extend the selection by character (Ctrl+Shift+arrows: by word)"),
     ("Esc", "Clear the selection and the current span"),
-    ("Ctrl+I", "Edit the document's details (title, outlet, date, language, URL)"),
+    ("Ctrl+I", "Edit the document's details (title, outlet, author, date, language, URL)"),
     ("Ctrl+D", "Mark the document done (Ctrl+Shift+D: in progress)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
     ("Ctrl+O / Ctrl+Shift+O", "Import files / a folder"),
@@ -129,6 +130,7 @@ class MetaForm(QFrame):
         for name, label, hint in (
             ("title", "Title", ""),
             ("source", "Outlet", "e.g. Asharq Al-Awsat"),
+            ("author", "Author", ""),
             ("date", "Date", "YYYY-MM-DD"),
             ("lang", "Language", "ISO 639-1, e.g. en"),
             ("url", "URL", "https://…"),
@@ -203,6 +205,7 @@ class MainWindow(QMainWindow):
         # Actor, event and framing docks with their keys (gui/analysis_docks.py).
         self.analysis = AnalysisDocks(self, schema or default_schema())
         self._build_menus()
+        install_drop_import(self, self.start_import)  # files and folders dropped on the window
         self.undo_stack.cleanChanged.connect(lambda _clean: None)
         self.refresh_documents()
         self._restore_state()
@@ -608,9 +611,12 @@ class MainWindow(QMainWindow):
         self._doc_status = status
         self.title_label.setText(meta.title or meta.filename or "Untitled")
         parts = [meta.source or "outlet unknown", meta.date or "no date", (meta.lang or "?").upper()]
+        if meta.author:
+            parts.insert(1, f"by {meta.author}")
         if meta.filename:
             parts.append(meta.filename)
         self.meta_label.setText(" · ".join(parts))
+        self.meta_label.setToolTip(document_provenance(meta))
         self.status_combo.setCurrentIndex(list(Status).index(status))
         self.setWindowTitle(f"{meta.title or meta.filename} — annotator")
 
@@ -989,7 +995,7 @@ class MainWindow(QMainWindow):
     # -- import / export ------------------------------------------------------------------------
 
     def import_files_dialog(self) -> None:
-        paths = self.dialogs.open_paths("Import articles", str(Path.home()), "Articles (*.txt *.jsonl);;All files (*)")
+        paths = self.dialogs.open_paths("Import articles", str(Path.home()), ARTICLE_FILTER)
         if paths:
             self.start_import(paths)
 

@@ -20,11 +20,13 @@ from annotator.core.errors import DuplicateDocumentError, InputError, InputError
 from annotator.core.labels import LabelSet
 from annotator.core.model import AnnotatorKind, Document, Span
 from annotator.core.tasks import Cancelled, TaskState
-from annotator.formats.articles import SUFFIX_LIST, iter_article_files, read_articles
+from annotator.formats.articles import ARTICLE_SUFFIXES, SUFFIX_LIST, iter_article_files, read_articles
 from annotator.nlp.lang import detect_language
 from annotator.nlp.pipelines import PipelineRegistry
 from annotator.nlp.preannotate import preannotate
 from annotator.store import Store
+
+__all__ = ["ARTICLE_SUFFIXES", "ImportReport", "import_paths", "read_all"]
 
 
 @dataclass
