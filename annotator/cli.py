@@ -146,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_models(imp)
     _add_labels(imp)
     imp.add_argument("--no-preannotate", action="store_true", help="do not run the spaCy pipeline")
+    imp.add_argument("--split-articles", action="store_true",
+                     help="a web page holding several <article>s gives one document each")
     imp.add_argument("paths", nargs="+", type=Path, help="files or folders")
 
     exp = sub.add_parser(
@@ -313,7 +315,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = Store(args.db or default_db_path())
     try:
         with terminal_progress() as task:
-            report = import_paths(store, list(args.paths), labels, registry, task)
+            report = import_paths(
+                store, list(args.paths), labels, registry, task, split_articles=args.split_articles
+            )
     finally:
         store.close()
     for line in report.lines():

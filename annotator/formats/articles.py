@@ -142,17 +142,17 @@ def iter_article_files(paths: list[Path]) -> Iterator[Path]:
             raise InputError("no such file or folder", str(path))
 
 
-def _readers() -> dict[str, Callable[[Path, list[str]], list[Document]]]:
+def _readers(split: bool) -> dict[str, Callable[[Path, list[str]], list[Document]]]:
     """Suffix -> reader; the readers' libraries are imported only when a file needs them."""
     from annotator.formats import email_file, feeds, pdf, webpage, word
 
     return {
         ".txt": lambda p, _n: [read_txt(p)],
         ".jsonl": lambda p, _n: read_jsonl_articles(p),
-        ".html": lambda p, _n: [webpage.read_html(p)],
-        ".htm": lambda p, _n: [webpage.read_html(p)],
-        ".mhtml": lambda p, _n: [webpage.read_mhtml(p)],
-        ".mht": lambda p, _n: [webpage.read_mhtml(p)],
+        ".html": lambda p, n: webpage.read_html(p, split, n),
+        ".htm": lambda p, n: webpage.read_html(p, split, n),
+        ".mhtml": lambda p, n: webpage.read_mhtml(p, split, n),
+        ".mht": lambda p, n: webpage.read_mhtml(p, split, n),
         ".pdf": lambda p, _n: [pdf.read_pdf(p)],
         ".docx": lambda p, _n: [word.read_docx(p)],
         ".eml": lambda p, _n: [email_file.read_eml(p)],
@@ -162,12 +162,15 @@ def _readers() -> dict[str, Callable[[Path, list[str]], list[Document]]]:
     }
 
 
-def read_articles(path: Path, notices: list[str] | None = None) -> list[Document]:
+def read_articles(
+    path: Path, notices: list[str] | None = None, split_articles: bool = False
+) -> list[Document]:
     """The documents of one file, each with its original file's path and hash; a single-article
     file takes its sidecar's or manifest's details. ``notices`` gathers what was left out (a
-    feed's entries past the cap)."""
+    feed's entries past the cap). ``split_articles``: a web page of several ``<article>``s gives
+    one document each."""
     suffix = path.suffix.lower()
-    reader = _readers().get(suffix)
+    reader = _readers(split_articles).get(suffix)
     if reader is None:
         raise InputError(
             f"unsupported file type {suffix or '(none)'}: expected one of {SUFFIX_LIST}", str(path)

@@ -43,13 +43,18 @@ def _language(tree: HtmlElement) -> str:
     return ""
 
 
-def article_from_html(html: bytes | str, path: Path, url: str = "") -> Document:
-    """The article of one page, or InputError if the page holds no article text."""
+def article_from_html(
+    html: bytes | str | HtmlElement, path: Path, url: str = "", headline: str = "", name: str = ""
+) -> Document:
+    """The article of one page, or InputError if the page holds no article text.
+
+    ``headline`` replaces the page's title (a page split into articles); ``name`` the file name.
+    """
     import trafilatura
     from trafilatura.utils import load_html
 
     file = str(path)
-    tree = load_html(html)
+    tree = html if isinstance(html, HtmlElement) else load_html(html)
     if tree is None:
         raise InputError("not an HTML page (nothing could be parsed)", file)
     lang = _language(tree)
@@ -72,7 +77,7 @@ def article_from_html(html: bytes | str, path: Path, url: str = "") -> Document:
             "text by script?)",
             file,
         )
-    title = getattr(found, "title", None) or ""
+    title = headline or getattr(found, "title", None) or ""
     paragraphs = [p for p in text.split("\n") if p.strip()]
     # The headline is part of what the analyst codes: keep it at the top of the text.
     if title and not any(p.strip() == title.strip() for p in paragraphs[:2]):
@@ -85,7 +90,67 @@ def article_from_html(html: bytes | str, path: Path, url: str = "") -> Document:
         url=getattr(found, "url", None) or url,
         lang=lang,
     )
-    return finish(join_paragraphs(paragraphs), path, meta)
+    return finish(join_paragraphs(paragraphs), path, meta, name=name or None)
+
+
+def article_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """The page's outermost ``<article>`` elements that hold a real paragraph (a sentence)."""
+    outer = [
+        a for a in tree.iter("article") if not any(p.tag == "article" for p in a.iterancestors())
+    ]
+    return [
+        a for a in outer
+        if any(len(p.text_content().split()) >= ARTICLE_WORDS for p in a.iter("p", "div"))
+    ]
+
+
+def _heading(element: HtmlElement) -> str:
+    for tag in ("h1", "h2", "h3"):
+        found = next(element.iter(tag), None)
+        if found is not None and found.text_content().strip():
+            return " ".join(found.text_content().split())
+    return ""
+
+
+def articles_from_html(
+    html: bytes | str, path: Path, url: str = "", split: bool = False, notices: list[str] | None = None
+) -> list[Document]:
+    """The page's article; with ``split``, each of its ``<article>`` elements as a document of
+    its own (named ``page.html#1``, ``#2``, …), with the page's details and its own headline.
+    Without ``split``, a page of several articles is read as one and ``notices`` says so."""
+    from lxml import etree
+    from lxml.html import document_fromstring
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    if tree is None:
+        raise InputError("not an HTML page (nothing could be parsed)", str(path))
+    pieces = article_elements(tree)
+    if len(pieces) < 2:
+        return [article_from_html(tree, path, url)]
+    if not split:
+        if notices is not None:
+            notices.append(
+                f"{path}: the page holds {len(pieces)} articles, imported as one document "
+                "(--split-articles imports each on its own)"
+            )
+        return [article_from_html(tree, path, url)]
+    head = tree.find("head")
+    head_html = etree.tostring(head, encoding="unicode") if head is not None else ""
+    lang = tree.get("lang") or ""
+    docs = []
+    for number, piece in enumerate(pieces, 1):
+        page = document_fromstring(
+            f"<html><body>{etree.tostring(piece, encoding='unicode')}</body></html>"
+        )
+        if head_html:
+            page.insert(0, document_fromstring(f"<html>{head_html}<body></body></html>").find("head"))
+        if lang:
+            page.set("lang", lang)
+        docs.append(
+            article_from_html(page, path, url, headline=_heading(piece), name=f"{path.name}#{number}")
+        )
+    return docs
 
 
 _BLOCKS = (
@@ -121,16 +186,16 @@ def fragment_text(html: str) -> str:
     return join_paragraphs(root.text_content().split("\n\n"))
 
 
-def read_html(path: Path) -> Document:
+def read_html(path: Path, split: bool = False, notices: list[str] | None = None) -> list[Document]:
     check_size(path, MAX_HTML_BYTES, "web pages")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror or exc})", str(path)) from None
-    return article_from_html(data, path)
+    return articles_from_html(data, path, split=split, notices=notices)
 
 
-def read_mhtml(path: Path) -> Document:
+def read_mhtml(path: Path, split: bool = False, notices: list[str] | None = None) -> list[Document]:
     """The page inside a single-file web archive (what browsers save as ``.mhtml``)."""
     file = str(path)
     check_size(path, MAX_MHTML_BYTES, "web archives")
@@ -148,4 +213,5 @@ def read_mhtml(path: Path) -> Document:
     except (LookupError, ValueError) as exc:  # an unknown charset, a broken encoding
         raise InputError(f"the archived page cannot be decoded ({exc})", file) from None
     url = str(message.get("Snapshot-Content-Location") or page.get("Content-Location") or "")
-    return article_from_html(html if isinstance(html, str | bytes) else str(html), path, url.strip())
+    page_html = html if isinstance(html, str | bytes) else str(html)
+    return articles_from_html(page_html, path, url.strip(), split=split, notices=notices)

@@ -49,7 +49,7 @@ class ImportReport:
 
 
 def read_all(
-    paths: list[Path], notices: list[str] | None = None
+    paths: list[Path], notices: list[str] | None = None, split_articles: bool = False
 ) -> list[tuple[Path, list[Document]]]:
     """Every article of every path, or InputErrors naming each bad file; ``notices`` gathers
     what the readers left out (a feed's entries past the cap)."""
@@ -61,7 +61,7 @@ def read_all(
         raise InputErrors([exc]) from None
     for path in file_list:
         try:
-            files.append((path, read_articles(path, notices)))
+            files.append((path, read_articles(path, notices, split_articles)))
         except InputError as exc:
             errors.append(exc.located(str(path)))
         except InputErrors as exc:
@@ -83,11 +83,13 @@ def import_paths(
     labels: LabelSet,
     registry: PipelineRegistry | None,
     task: TaskState | None = None,
+    split_articles: bool = False,
 ) -> ImportReport:
-    """Import articles from files and folders; pre-annotate them when ``registry`` is given."""
+    """Import articles from files and folders; pre-annotate them when ``registry`` is given.
+    ``split_articles``: a web page of several articles gives one document each."""
     task = task or TaskState()
     report = ImportReport()
-    files = read_all(paths, report.notices)
+    files = read_all(paths, report.notices, split_articles)
     total = sum(len(docs) for _, docs in files)
     seen: dict[str, int] = {}
     repeats: list[tuple[int, str]] = []

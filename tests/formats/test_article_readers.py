@@ -454,3 +454,41 @@ def test_bad_sidecar_is_named(tmp_path: Path, sidecar: str, reason: str) -> None
     with pytest.raises(InputError) as caught:
         read_articles(tmp_path / "a.txt")
     assert "a.meta.json" in caught.value.message and reason in caught.value.message
+
+
+def two_article_page() -> tuple[str, list[str]]:
+    """A page like the sample's Asharq Al-Awsat one: the article, then an unrelated second one."""
+    second = [
+        "The European Union's envoy said that Madrid is one of the capitals witnessing behind the "
+        "scenes activity aimed at getting out of the crisis in Gaza.",
+        "He noted that Spain, Slovenia and Ireland joined Norway in recognizing a Palestinian state "
+        "this year, adding that the move could contribute to a solution.",
+    ]
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Iran's Quds Force Chief in Syria to Oversee Joint Drill | Asharq Al-Awsat</title>
+<meta property="og:site_name" content="Asharq Al-Awsat">
+<meta property="article:published_time" content="2023-09-23T09:00:00Z"></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+<article><h1>Iran's Quds Force Chief in Syria to Oversee Joint Drill</h1>{_paras(EN_PARAGRAPHS)}</article>
+<div class="ad">Advertisement</div>
+<article><h2>EU Envoy: Madrid Is Working on a Way Out of the Gaza Crisis</h2>{_paras(second)}</article>
+<footer>© 2023 Asharq Al-Awsat. All rights reserved.</footer></body></html>""", second
+
+
+def test_a_page_of_two_articles_is_split_on_request(tmp_path: Path) -> None:
+    html, second = two_article_page()
+    path = tmp_path / "aawsat.html"
+    path.write_text(html, encoding="utf-8")
+    notices: list[str] = []
+    (whole,) = read_articles(path, notices)
+    assert notices == [
+        f"{path}: the page holds 2 articles, imported as one document (--split-articles imports each on its own)"
+    ]
+    first, other = read_articles(path, [], split_articles=True)
+    assert first.text.split("\n\n") == ["Iran's Quds Force Chief in Syria to Oversee Joint Drill", *EN_PARAGRAPHS]
+    assert other.text.split("\n\n") == ["EU Envoy: Madrid Is Working on a Way Out of the Gaza Crisis", *second]
+    for doc, number in ((first, 1), (other, 2)):
+        assert doc.meta.source == "Asharq Al-Awsat" and doc.meta.date == "2023-09-23"
+        assert doc.meta.lang == "en" and doc.meta.filename == f"aawsat.html#{number}"
+        assert _absent(doc.text) == []
+    assert other.meta.title == "EU Envoy: Madrid Is Working on a Way Out of the Gaza Crisis"

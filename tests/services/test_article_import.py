@@ -224,3 +224,23 @@ def test_an_empty_pdf_page_set_and_a_text_pdf_differ(tmp_path: Path) -> None:
     c.save()
     (doc,) = read_articles(path)
     assert doc.text == "The drill near Palmyra ended on Saturday, officials said."
+
+
+def test_split_articles_on_the_command_line(tmp_path: Path, capsys) -> None:
+    from tests.formats.test_article_readers import two_article_page
+
+    page = tmp_path / "aawsat.html"
+    page.write_text(two_article_page()[0], encoding="utf-8")
+    db = tmp_path / "db.sqlite"
+    assert main(["import", "--db", str(db), "--no-preannotate", "--split-articles", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "imported aawsat.html#1 as document 1" in out and "imported aawsat.html#2 as document 2" in out
+    store = Store(db)
+    try:
+        titles = [store.get_document(i).meta.title for i in store.document_ids()]
+    finally:
+        store.close()
+    assert titles == [
+        "Iran's Quds Force Chief in Syria to Oversee Joint Drill",
+        "EU Envoy: Madrid Is Working on a Way Out of the Gaza Crisis",
+    ]
