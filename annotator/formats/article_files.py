@@ -10,10 +10,13 @@ stored text is exactly what the analyst will read: all cleaning happens here, at
 
 from __future__ import annotations
 
+import email
 import hashlib
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 
 from annotator.core.errors import InputError
@@ -57,6 +60,18 @@ def check_size(path: Path, limit: int, kind: str) -> int:
             str(path),
         )
     return size
+
+
+def read_mime_message(path: Path, limit: int, kind: str) -> EmailMessage:
+    """A MIME message (an e-mail, a web archive) parsed by the standard library, size checked."""
+    check_size(path, limit, kind)
+    try:
+        with path.open("rb") as handle:
+            message = email.message_from_binary_file(handle, policy=policy.default)
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror or exc})", str(path)) from None
+    assert isinstance(message, EmailMessage)  # what policy.default makes
+    return message
 
 
 def file_sha256(path: Path) -> str:

@@ -7,8 +7,6 @@ text when there is no plain one.
 
 from __future__ import annotations
 
-import email
-from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
@@ -16,7 +14,7 @@ from pathlib import Path
 
 from annotator.core.errors import InputError
 from annotator.core.model import Document, DocumentMeta
-from annotator.formats.article_files import check_size, finish, iso_date, join_paragraphs
+from annotator.formats.article_files import finish, iso_date, join_paragraphs, read_mime_message
 from annotator.formats.lines import MIB
 from annotator.formats.webpage import fragment_text
 
@@ -47,13 +45,7 @@ def _date(message: EmailMessage) -> str:
 
 def read_eml(path: Path) -> Document:
     file = str(path)
-    check_size(path, MAX_EML_BYTES, "e-mails")
-    try:
-        with path.open("rb") as handle:
-            message = email.message_from_binary_file(handle, policy=policy.default)
-    except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror or exc})", file) from None
-    assert isinstance(message, EmailMessage)
+    message = read_mime_message(path, MAX_EML_BYTES, "e-mails")
     if not message.keys():
         raise InputError("not an e-mail (no headers)", file)
     body = message.get_body(preferencelist=("plain", "html"))

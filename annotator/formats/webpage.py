@@ -11,17 +11,14 @@ fetched from the network.
 
 from __future__ import annotations
 
-import email
 import re
-from email import policy
-from email.message import EmailMessage
 from pathlib import Path
 
 from lxml.html import HtmlElement
 
 from annotator.core.errors import InputError
 from annotator.core.model import Document, DocumentMeta
-from annotator.formats.article_files import check_size, finish, join_paragraphs
+from annotator.formats.article_files import check_size, finish, join_paragraphs, read_mime_message
 from annotator.formats.lines import MIB
 
 MAX_HTML_BYTES = 32 * MIB
@@ -198,13 +195,7 @@ def read_html(path: Path, split: bool = False, notices: list[str] | None = None)
 def read_mhtml(path: Path, split: bool = False, notices: list[str] | None = None) -> list[Document]:
     """The page inside a single-file web archive (what browsers save as ``.mhtml``)."""
     file = str(path)
-    check_size(path, MAX_MHTML_BYTES, "web archives")
-    try:
-        with path.open("rb") as handle:
-            message = email.message_from_binary_file(handle, policy=policy.default)
-    except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror or exc})", file) from None
-    assert isinstance(message, EmailMessage)
+    message = read_mime_message(path, MAX_MHTML_BYTES, "web archives")
     page = next((p for p in message.walk() if p.get_content_type() == "text/html"), None)
     if page is None:
         raise InputError("no HTML page inside the web archive (not an MHTML file?)", file)
