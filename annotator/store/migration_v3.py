@@ -2,17 +2,18 @@
 
 Version 3 adds three columns to ``document``: ``author``, ``original_path`` (the absolute path of
 the imported file) and ``original_sha256`` (the SHA-256 of that file's bytes; the stored text may
-be an extract of it, a web page's article or a PDF's text). Existing documents get empty values.
+be an extract of it, a web page's article or a PDF's text). Existing documents get empty values
+(the columns' default, so that a row inserted by an older statement stays valid).
 
 SQLite's ``ALTER TABLE ADD COLUMN`` would leave the table's recorded definition different from a
-new database's (the columns after the constraints, a ``DEFAULT`` clause a new table lacks), so
-the table is rebuilt: its rows are copied aside, the table is dropped and made again with the
-version-3 definition (written out here, frozen as version 3 defines it), and the rows come back
-with their ids. (Renaming a new table into place would record its name quoted, and renaming the
-old one away would repoint the other tables' foreign keys at it.) The caller runs this with
-foreign keys off, inside one transaction. The ``AUTOINCREMENT`` counter is carried over so that
-no id is ever reused; the full-text triggers dropped with the old table are made again by
-``fulltext.ensure_fulltext`` when the database is opened.
+new database's (the new columns after the constraints), so the table is rebuilt: its rows are
+copied aside, the table is dropped and made again with the version-3 definition (written out here,
+frozen as version 3 defines it), and the rows come back with their ids. (Renaming a new table into
+place would record its name quoted, and renaming the old one away would repoint the other tables'
+foreign keys at it.) The caller runs this with foreign keys off, inside one transaction. The
+``AUTOINCREMENT`` counter is carried over so that no id is ever reused; the full-text triggers
+dropped with the old table are made again by ``fulltext.ensure_fulltext`` when the database is
+opened.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ CREATE TABLE document (
     lang VARCHAR NOT NULL,
     url VARCHAR NOT NULL,
     filename VARCHAR NOT NULL,
-    author VARCHAR NOT NULL,
-    original_path VARCHAR NOT NULL,
-    original_sha256 VARCHAR NOT NULL,
+    author VARCHAR DEFAULT '' NOT NULL,
+    original_path VARCHAR DEFAULT '' NOT NULL,
+    original_sha256 VARCHAR DEFAULT '' NOT NULL,
     status VARCHAR NOT NULL,
     created_at VARCHAR NOT NULL,
     updated_at VARCHAR NOT NULL,
