@@ -14,7 +14,7 @@ import email
 import hashlib
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -85,8 +85,8 @@ def file_sha256(path: Path) -> str:
 
 def iso_date(value: object) -> str:
     """``YYYY-MM-DD`` from a date, a datetime or a string starting with one; else ""."""
-    if isinstance(value, datetime | date):
-        return value.strftime("%Y-%m-%d") if isinstance(value, date) else ""
+    if isinstance(value, date):  # a datetime is a date too
+        return value.strftime("%Y-%m-%d")
     if isinstance(value, str):
         match = _DATE.match(value.strip())
         if match:

@@ -19,18 +19,14 @@ from pathlib import Path
 from annotator.core.errors import InputError
 from annotator.core.model import META_FIELDS, Document, DocumentMeta
 from annotator.core.text import normalize_newlines
-from annotator.formats.article_files import TITLE_MAX, file_sha256, make_title
+from annotator.formats.article_files import file_sha256, make_title
 from annotator.formats.lines import check_string, decode_text, read_bounded, read_json_lines
 from annotator.formats.sidecar import is_details_file, with_details
 
-__all__ = ["TITLE_MAX", "make_title", "read_articles", "iter_article_files", "article_from_text"]
-
-KINDS = {
-    ".txt": "plain text", ".jsonl": "JSON lines", ".html": "web page", ".htm": "web page",
-    ".mhtml": "web archive", ".mht": "web archive", ".pdf": "PDF", ".docx": "Word",
-    ".eml": "e-mail", ".rss": "feed", ".atom": "feed", ".xml": "feed",
-}
-ARTICLE_SUFFIXES = tuple(KINDS)
+ARTICLE_SUFFIXES = (
+    ".txt", ".jsonl", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".eml", ".rss", ".atom",
+    ".xml",
+)
 SUFFIX_LIST = ", ".join(ARTICLE_SUFFIXES)
 _DATE_LINE = re.compile(r"^[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|$)")
 
