@@ -123,6 +123,7 @@ def iter_article_files(paths: list[Path]) -> Iterator[Path]:
                     and child.suffix.lower() in ARTICLE_SUFFIXES
                     and not is_details_file(child)
                     and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                    and not _in_page_assets(child, path)
                 ):
                     yield child
         elif path.is_file():
@@ -136,6 +137,20 @@ def iter_article_files(paths: list[Path]) -> Iterator[Path]:
             raise InputError("not a regular file or folder (a pipe or a device?)", str(path))
         else:
             raise InputError("no such file or folder", str(path))
+
+
+def _in_page_assets(child: Path, root: Path) -> bool:
+    """Whether ``child`` lies in the folder a browser saves beside a page ("Web page, complete":
+    ``Article.html`` and ``Article_files/`` with its scripts, styles and ad frames), which holds
+    no article of its own."""
+    folder = child.parent
+    while folder != root and root in folder.parents:
+        if folder.name.endswith("_files"):
+            stem = folder.name[: -len("_files")]
+            if any((folder.parent / f"{stem}{ext}").is_file() for ext in (".html", ".htm")):
+                return True
+        folder = folder.parent
+    return False
 
 
 def _readers(split: bool) -> dict[str, Callable[[Path, list[str]], list[Document]]]:

@@ -492,3 +492,18 @@ def test_a_page_of_two_articles_is_split_on_request(tmp_path: Path) -> None:
         assert doc.meta.lang == "en" and doc.meta.filename == f"aawsat.html#{number}"
         assert _absent(doc.text) == []
     assert other.meta.title == "EU Envoy: Madrid Is Working on a Way Out of the Gaza Crisis"
+
+
+def test_a_page_saved_complete_brings_its_assets_folder_but_one_article(tmp_path: Path) -> None:
+    """A browser's "Web page, complete": the page, and a folder of scripts, styles and ad frames."""
+    folder = tmp_path / "saved"
+    assets = folder / "Quds Force chief visits Syria_files"
+    assets.mkdir(parents=True)
+    (folder / "Quds Force chief visits Syria.html").write_text(english_page(), encoding="utf-8")
+    (assets / "ad-frame.htm").write_text("<html><body><a href='/x'>Buy now</a></body></html>", encoding="utf-8")
+    (assets / "widget.html").write_text("<html><body>Sign in</body></html>", encoding="utf-8")
+    (assets / "style.css").write_text("p { color: red }", encoding="utf-8")
+    other = folder / "notes_files"  # a folder that merely ends so, with no page beside it
+    other.mkdir()
+    (other / "memo.txt").write_text("A memo about the drill near Homs.\n", encoding="utf-8")
+    assert [p.name for p in iter_article_files([folder])] == ["Quds Force chief visits Syria.html", "memo.txt"]
