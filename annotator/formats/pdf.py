@@ -193,9 +193,9 @@ def read_pdf(path: Path) -> Document:
         reader = pypdf.PdfReader(path, strict=False)
         if reader.is_encrypted:
             try:
-                unlocked = reader.decrypt("")
+                unlocked = bool(reader.decrypt(""))  # locked only against editing: readable
             except (NotImplementedError, pypdf.errors.DependencyError):
-                unlocked = 0
+                unlocked = False
             if not unlocked:
                 raise InputError("the PDF is encrypted with a password; save an unlocked copy", file)
         count = len(reader.pages)
