@@ -264,9 +264,11 @@ def build_command_line() -> CommandLine:
 
     imp = command(
         "import", ("db", "model", "labels"),
-        help="import articles (.txt, .jsonl, folders) into the database",
+        help="import articles (web pages, PDF, Word, e-mail, feeds, .txt, .jsonl, folders)",
     )
     imp.add_argument("--no-preannotate", action="store_true", help="do not run the spaCy pipeline")
+    imp.add_argument("--split-articles", action="store_true",
+                     help="a web page holding several <article>s gives one document each")
     imp.add_argument("paths", nargs="+", type=Path, help="files or folders")
 
     exp = command(
@@ -472,7 +474,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = Store(args.db or default_db_path())
     try:
         with terminal_progress() as task:
-            report = import_paths(store, list(args.paths), labels, registry, task)
+            report = import_paths(
+                store, list(args.paths), labels, registry, task, split_articles=args.split_articles
+            )
     finally:
         store.close()
     for line in report.lines():

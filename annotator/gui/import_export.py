@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.tasks import TaskState
 from annotator.gui.annotation_import import FILTERS, AnnotationImport
+from annotator.gui.article_drop import ARTICLE_FILTER
 from annotator.gui.status_bar import WindowStatus
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class ImportExport:
 
     def import_files_dialog(self) -> None:
         paths = self.host.dialogs.open_paths(
-            "Import articles", str(Path.home()), "Articles (*.txt *.jsonl);;All files (*)"
+            "Import articles", str(Path.home()), ARTICLE_FILTER
         )
         if paths:
             self.start_import(paths)

@@ -43,6 +43,7 @@ from annotator.core.model import DocumentMeta, DocumentSummary, Status
 from annotator.core.schema import Schema, default_schema
 from annotator.gui.analysis_docks import AnalysisDocks
 from annotator.gui.annotation_actions import AnnotationActions
+from annotator.gui.article_drop import install_drop_import
 from annotator.gui.background_work import BackgroundWork
 from annotator.gui.command_runner import CommandRunner
 from annotator.gui.dialogs import Dialogs
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         # Actor, event and framing docks with their keys (gui/analysis_docks.py).
         self.analysis = AnalysisDocks(self, self.schema)
         build_menus(self)
+        install_drop_import(self, self.start_import)  # files and folders dropped on the window
         self.refresh_documents()
         self._restore_state()
 

@@ -111,7 +111,7 @@ class RecordRepo:
         # Plain SQL and positional rows: an export of 100,000 documents builds each record once
         # and nothing else (see bench/, "export").
         doc_sql = (
-            "SELECT id, text, text_sha256, title, source, date, lang, url, filename, status"
+            "SELECT id, text, text_sha256, title, source, date, lang, url, filename, status, author"
             " FROM document WHERE id > ?" + (" AND status = ?" if status is not None else "")
             + " ORDER BY id LIMIT ?"
         )
@@ -164,7 +164,7 @@ class RecordRepo:
                 for r in raw.execute(frame_sql, bounds).fetchall():
                     by_doc.setdefault(r[0], {}).setdefault(r[1], [])
             for d in docs:
-                meta = DocumentMeta(d[3], d[4], d[5], d[6], d[7], d[8])
+                meta = DocumentMeta(d[3], d[4], d[5], d[6], d[7], d[8], d[10])
                 groups = by_doc.get(d[0], {})
                 if not groups and annotator is None:
                     groups = {"": []}
