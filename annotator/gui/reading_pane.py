@@ -161,6 +161,13 @@ class ReadingPane(QPlainTextEdit):
     def font_size(self) -> int:
         return self.font().pointSize()
 
+    def set_bottom_margin(self, height: int) -> None:
+        """Keep ``height`` pixels at the foot of the pane free of text (a card shown there, such
+        as the guided tour's): the text scrolls above it, none is hidden under it."""
+        if self.viewportMargins().bottom() != height:
+            self.setViewportMargins(0, 0, 0, height)
+            self.refresh_highlights()
+
     def set_text(self, text: str, lang: str = "") -> None:
         """Show a document's text; ``lang`` (ISO 639-1) decides its direction when known."""
         self._text = text
@@ -467,9 +474,9 @@ class ReadingPane(QPlainTextEdit):
             if not filled:
                 return fmt
         if item.suggestion:
+            # (Not setFontUnderline(True) after this: it sets the style back to a solid line.)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
             fmt.setUnderlineColor(mark_color(color, palette))
-            fmt.setFontUnderline(True)
             faint = QColor(color)
             faint.setAlpha(40)
             fmt.setBackground(faint)
