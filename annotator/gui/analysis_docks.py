@@ -25,6 +25,7 @@ from annotator.core.framing import EVIDENCE_LAYERS
 from annotator.core.model import Origin, Span
 from annotator.core.problems import ValidationError, raise_on_errors
 from annotator.core.schema import Schema
+from annotator.gui import wording
 from annotator.gui.actor_panel import ActorPanel
 from annotator.gui.event_panel import Choices, EventPanel
 from annotator.gui.frame_panel import FramePanel
@@ -424,7 +425,7 @@ class AnalysisDocks:
             return
         command = self._make(lambda: self.actor_commands.accept_suggestions(self.doc_id, chosen))
         if command is not None and self.window.run_command(command):
-            self._status(f"Accepted {len(chosen)} suggestions as actor mentions.")
+            self._status(f"Accepted {wording.count(len(chosen), 'suggestion')} as actor mentions.")
 
     def tag_current(self) -> None:
         """T: tag every other mention of the current span's actor (or the actor on the card)."""
@@ -460,7 +461,7 @@ class AnalysisDocks:
             self._status(f"No other mention of {name} in this document.")
             return
         if self.window.run_command(command):
-            self._status(f"Tagged {count} more mention{'s' if count != 1 else ''} of {name}.")
+            self._status(f"Tagged {wording.count(count, 'more mention')} of {name}.")
 
     def _current_changed(self, item: ShownSpan | None) -> None:
         """Say on the actor panel what A and Enter would do; select the event of a trigger."""
