@@ -17,20 +17,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractSpinBox,
-    QApplication,
-    QComboBox,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from annotator.gui.text_fields import typing_in
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -202,7 +191,7 @@ class TourCard(QFrame):
             return False
         if watched.window() is not self.window_:
             return False
-        return not _typing_in(watched)
+        return not typing_in(watched)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
@@ -214,17 +203,6 @@ class TourCard(QFrame):
             self.finish()
         else:
             super().keyPressEvent(event)
-
-
-def _typing_in(widget: QWidget) -> bool:
-    """Whether ``widget`` is a field the analyst types in (its arrows and Enter are its own)."""
-    if isinstance(widget, QLineEdit | QAbstractSpinBox):
-        return True
-    if isinstance(widget, QComboBox):
-        return widget.isEditable()
-    if isinstance(widget, QTextEdit | QPlainTextEdit):
-        return not widget.isReadOnly()
-    return False
 
 
 def _reserve(pane: QWidget, height: int) -> None:

@@ -401,6 +401,10 @@ class MainWindow(QMainWindow):
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addAction(self.act_undo)
         self.addAction(self.act_redo)
+        # A text field keeps Ctrl+Z / Ctrl+Shift+Z for its own typing (gui/text_fields.py).
+        from annotator.gui.text_fields import keep_field_undo
+
+        keep_field_undo(self)
         self.act_accept = a("&Accept suggestion", self.accept_current, None, "actionAccept", True)
         self.act_accept.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
         self.act_delete = a("&Reject / delete span", self.delete_current, None, "actionDelete", True)
