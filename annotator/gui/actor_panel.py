@@ -338,6 +338,9 @@ class ActorPanel(QWidget):
                 f"{groups.get(sector.group, '')}: {sector.description}",
                 Qt.ItemDataRole.ToolTipRole,
             )
+        for combo in (self.kind, self.country, self.sector):  # long entries elide, not widen the dock
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.wikidata = QLineEdit()
         self.wikidata.setObjectName("actorWikidata")
         self.wikidata.setPlaceholderText("Q…")
@@ -417,7 +420,7 @@ class ActorPanel(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _c=False, s=slot: s())
             self.buttons[key] = button
-            grid.addWidget(button, i // 3, i % 3)
+            grid.addWidget(button, i // 2, i % 2)  # two a row: the dock need not be wide
         card.addLayout(grid)
         layout.addWidget(self.card, 0)
         self.show_actor(None)

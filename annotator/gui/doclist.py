@@ -6,7 +6,12 @@ query per document, are fetched only for the rows the view shows, in one batch a
 that first asked for them ("fetch as they scroll"), and again after an edit marks a row stale.
 
 The proxy filters and sorts in Python over the light rows in one pass, then tells the view
-through one layout change. A ``QSortFilterProxyModel`` would call back into Python once per row
+through one layout change.
+
+``DocumentColumns`` fits the list's columns to what they can hold — from the font and the few
+distinct values (statuses, outlets), never by reading every row as ``ResizeToContents`` would —
+elides long titles in the middle (the start and the end of a headline both say something), and
+keeps the dock wide enough that every column shows beside a readable title, whatever is loaded. A ``QSortFilterProxyModel`` would call back into Python once per row
 to filter and O(n log n) times to sort: seconds on a large corpus. Selection survives filtering
 and sorting (persistent indexes are moved), as it does with Qt's proxy.
 """
@@ -20,15 +25,28 @@ from PySide6.QtCore import (
     QAbstractProxyModel,
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QDockWidget, QHeaderView, QStyle, QTableView
 
 from annotator.core.model import DocumentSummary, Status
 
-COLUMNS = ("Title", "Outlet", "Lang", "Date", "Status", "Spans", "Suggestions")
+COLUMNS = ("Title", "Outlet", "Lang", "Date", "Status", "Spans", "Sugg.")
+COLUMN_TIPS = (
+    "Title (or file name)",
+    "Outlet",
+    "Language",
+    "Date of publication",
+    "Your status of the document",
+    "Your spans in the document",
+    "Suggestions of the model not yet accepted or rejected",
+)
+TITLE_CHARS = 22  # the title column shows at least this many average characters
+OUTLET_CHARS = 22  # an outlet column wider than this elides
 STATUS_COLORS = {Status.TODO: "#BBBBBB", Status.IN_PROGRESS: "#E69F00", Status.DONE: "#009E73"}
 _Index = QModelIndex | QPersistentModelIndex
 _STATUS = {s.value: s for s in Status}
@@ -235,7 +253,13 @@ class DocumentTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return COLUMN_TIPS[section]
         return None
+
+    def outlets(self) -> set[str]:
+        """The distinct outlets of the corpus (a few: the rows share each one's string)."""
+        return {r[2] or "—" for r in self._rows}
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -436,3 +460,68 @@ class DocumentFilterModel(QAbstractProxyModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         return self._model().headerData(section, orientation, role)
+
+
+class DocumentColumns(QObject):
+    """Fits the document list's columns to their contents and keeps its dock wide enough for
+    all of them beside a readable title (see the module docstring)."""
+
+    def __init__(self, view: QTableView, dock: QDockWidget) -> None:
+        super().__init__(view)
+        self.view = view
+        self.dock = dock
+        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # columns fit
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+        model = view.model()
+        model.modelReset.connect(self.fit)
+        model.layoutChanged.connect(self.fit)
+        self.fit()
+
+    def _outlet_model(self) -> DocumentTableModel | None:
+        model = self.view.model()
+        source = model.sourceModel() if isinstance(model, QAbstractProxyModel) else model
+        return source if isinstance(source, DocumentTableModel) else None
+
+    def widths(self) -> dict[int, int]:
+        """Column -> width in pixels for every column but the title."""
+        view, header = self.view, self.view.horizontalHeader()
+        metrics = view.fontMetrics()
+        pad = 2 * view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 8
+        icon = view.iconSize().width() if view.iconSize().isValid() else 0
+        icon = max(icon, view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, view)) + 6
+        model = self._outlet_model()
+        outlets = model.outlets() if model is not None else set()
+        outlet = max((metrics.horizontalAdvance(o) for o in outlets), default=0)
+        outlet = min(outlet, metrics.averageCharWidth() * OUTLET_CHARS)
+        samples = {
+            1: outlet,
+            2: metrics.horizontalAdvance("WWW"),
+            3: metrics.horizontalAdvance("2023-09-22"),
+            4: max(metrics.horizontalAdvance(s.title) for s in Status) + icon,
+            5: metrics.horizontalAdvance("99999"),
+            6: metrics.horizontalAdvance("99999"),
+        }
+        return {col: max(width + pad, header.sectionSizeFromContents(col).width())
+                for col, width in samples.items()}
+
+    def fit(self) -> None:
+        header = self.view.horizontalHeader()
+        widths = self.widths()
+        for col, width in widths.items():
+            header.resizeSection(col, width)
+        title = self.view.fontMetrics().averageCharWidth() * TITLE_CHARS
+        scroll = self.view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self.view)
+        holder = self.dock.widget()
+        margins = holder.contentsMargins() if holder is not None else None
+        around = (margins.left() + margins.right()) if margins is not None else 0
+        if holder is not None and holder.layout() is not None:
+            lm = holder.layout().contentsMargins()
+            around += lm.left() + lm.right()
+        needed = sum(widths.values()) + title + scroll + 2 * self.view.frameWidth() + around + 2
+        if holder is not None:
+            holder.setMinimumWidth(needed)

@@ -45,7 +45,7 @@ from annotator.core.schema import Schema, default_schema
 from annotator.core.tasks import TaskState
 from annotator.gui.analysis_docks import AnalysisDocks
 from annotator.gui.dialogs import Dialogs
-from annotator.gui.doclist import DocumentFilterModel, DocumentTableModel
+from annotator.gui.doclist import DocumentColumns, DocumentFilterModel, DocumentTableModel
 from annotator.gui.label_panel import LabelPanel
 from annotator.gui.reading_pane import ReadingPane, ShownSpan
 from annotator.gui.search_panel import SearchPanel
@@ -316,6 +316,9 @@ class MainWindow(QMainWindow):
         self.doc_dock.setObjectName("documentsDock")
         self.doc_dock.setWidget(doc_widget)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.doc_dock)
+        # Columns fitted to their contents, titles elided in the middle, the dock kept wide
+        # enough for them (gui/doclist.py).
+        self.doc_columns = DocumentColumns(self.doc_view, self.doc_dock)
 
         # Labels dock.
         self.label_panel = LabelPanel(self.labels)
