@@ -295,3 +295,30 @@ def test_a_new_event_opens_on_its_proposed_category_without_errors_and_tabs_thro
     assert len(_events(seeded_db, doc_id)) == 1
     press(qtbot, Qt.Key.Key_Escape)
     assert focused() is pane and not panel.form_open()
+
+
+def test_role_tags_cover_no_text(open_window, qtbot, annotated_db: Path) -> None:
+    window, _ = open_window(annotated_db)
+    open_seed(window, "000")
+    pane, panel = window.pane, window.analysis.event_panel
+    press(qtbot, Qt.Key.Key_E, CTRL | Qt.KeyboardModifier.AltModifier)  # the event list
+    assert panel.selected_event() is not None and pane.event_marks()
+    pane.verticalScrollBar().setValue(0)
+    qtbot.wait(20)
+    tags = pane.tag_boxes()
+    assert {"actor", "recipient"} <= {tag for _box, tag in tags}  # where there is room
+    lines = pane.text_line_rects()
+    assert lines
+    for box, tag in tags:
+        assert not any(box.intersects(line) for line in lines), tag
+    for (box, _t), (other, _o) in zip(tags, tags[1:], strict=False):
+        assert not box.intersects(other)
+    # The tag is painted where it was placed.
+    image = pane.viewport().grab().toImage()
+    box, _tag = tags[0]
+    color = image.pixelColor(box.center())
+    assert color.red() > 150 and color.blue() < 120  # the tag is painted (vermillion)
+    # The trigger's role, where no tag fits, is in the tooltip of its box.
+    event = panel.selected_event()
+    trigger_rect = pane.span_rects(event.trigger.start, event.trigger.end)[0]
+    assert "trigger" in pane.marks_at(trigger_rect.center())
