@@ -58,7 +58,6 @@ from annotator.settings import Settings, config_dir
 # Spans of a long document are loaded after its first screen this many characters at a time
 # (a few thousand spans, some tens of milliseconds), one stretch per pass of the event loop.
 SPAN_CHUNK_CHARS = 100_000
-PROJECT_EXPORTS = Path(__file__).resolve().parent.parent.parent / "exports"
 
 SHORTCUTS: list[tuple[str, str]] = [
     ("1 … 9", "Give the selection (or the current span) that label"),
@@ -1137,11 +1136,12 @@ class MainWindow(QMainWindow):
         from annotator.formats.atomic import OverwriteError
         from annotator.services.exporting import ExportFilters, export
 
-        folder = PROJECT_EXPORTS if PROJECT_EXPORTS.is_dir() else Path.home()
+        folder = self.settings.export_folder()  # the last one used, else the user's documents
         names = [a.name for a in self.store.annotators()]
         options = self.dialogs.export_options(names, annotator or self.session.annotator.name, folder)
         if options is None:
             return
+        self.settings.remember_export(options.path)
         store = self.store
 
         def run(overwrite: bool) -> None:
