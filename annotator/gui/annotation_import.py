@@ -186,7 +186,8 @@ class AnnotationImport:
         )
         if self.failures:
             self.window.dialogs.error(
-                f"{len(self.failures)} of {count(len(self.failures) + len(self.reports), 'file')} not imported",
+                f"{len(self.failures)} of "
+                f"{count(len(self.failures) + len(self.reports), 'file')} not imported",
                 message,
             )
         else:

@@ -6,14 +6,14 @@ query per document, are fetched only for the rows the view shows, in one batch a
 that first asked for them ("fetch as they scroll"), and again after an edit marks a row stale.
 
 The proxy filters and sorts in Python over the light rows in one pass, then tells the view
-through one layout change.
+through one layout change. A ``QSortFilterProxyModel`` would call back into Python once per row
+to filter and O(n log n) times to sort: seconds on a large corpus. Selection survives filtering
+and sorting (persistent indexes are moved), as it does with Qt's proxy.
 
 ``DocumentColumns`` fits the list's columns to what they can hold — from the font and the few
 distinct values (statuses, outlets), never by reading every row as ``ResizeToContents`` would —
 elides long titles in the middle (the start and the end of a headline both say something), and
-keeps the dock wide enough that every column shows beside a readable title, whatever is loaded. A ``QSortFilterProxyModel`` would call back into Python once per row
-to filter and O(n log n) times to sort: seconds on a large corpus. Selection survives filtering
-and sorting (persistent indexes are moved), as it does with Qt's proxy.
+keeps the dock wide enough that every column shows beside a readable title, whatever is loaded.
 """
 
 from __future__ import annotations

@@ -39,7 +39,8 @@ def test_no_gui_text_counts_with_a_bare_s_or_an_s_in_brackets() -> None:
 
 def test_one_search_result_is_one_document(open_window, qtbot, seeded_db: Path) -> None:
     window, _ = open_window(seeded_db)
-    qtbot.keyClick(window.pane, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.pane, Qt.Key.Key_F, ctrl_shift)
     panel = window.search_panel
     qtbot.keyClicks(panel.query_edit, "warplanes")
     qtbot.keyClick(panel.query_edit, Qt.Key.Key_Return)

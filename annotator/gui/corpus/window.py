@@ -680,9 +680,11 @@ class CorpusWindow(QMainWindow):
         chart.legend().setVisible(False)
         _style_chart(chart, self.palette())
         self.timeline_view.setChart(chart)
-        self.undated_label.setText(f"   {count(len(t.undated), 'event')} without a date {'is' if len(t.undated) == 1 else 'are'} listed "
-                                   "in the CSV only"
-                                   if t.undated else "")
+        verb = "is" if len(t.undated) == 1 else "are"
+        self.undated_label.setText(
+            f"   {count(len(t.undated), 'event')} without a date {verb} listed in the CSV only"
+            if t.undated else ""
+        )
 
     def _timeline_clicked(self, category: str, point: QPointF) -> None:
         """Open the event's trigger in the main window (and list it below)."""
