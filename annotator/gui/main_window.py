@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
         # A text field keeps Ctrl+Z / Ctrl+Shift+Z for its own typing (gui/text_fields.py).
         from annotator.gui.text_fields import keep_field_undo
 
-        keep_field_undo(self)
+        keep_field_undo(self, self.act_undo, self.act_redo)
         self.act_accept = a("&Accept suggestion", self.accept_current, None, "actionAccept", True)
         self.act_accept.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
         self.act_delete = a("&Reject / delete span", self.delete_current, None, "actionDelete", True)

@@ -1,17 +1,18 @@
 """Fields the analyst types in, and their own undo.
 
-While the focus is in a text field (a line edit, an editable text box, a spin box, an editable
-combo box), Ctrl+Z and Ctrl+Shift+Z / Ctrl+Y undo and redo the typing there, never the window's
-last command: ``keep_field_undo`` installs an application event filter that claims those keys
-for the field (by accepting their ``ShortcutOverride``) before the window's Undo/Redo actions
-see them. Qt's own fields claim them only on some versions and platforms, and only while they
-have something to undo; a second Ctrl+Z in a field must not reach back into the saved work.
+While the focus is in a text field of the window (a line edit, an editable text box, a spin box,
+an editable combo box), Ctrl+Z and Ctrl+Shift+Z / Ctrl+Y undo and redo the typing there, never
+the window's last command: ``keep_field_undo`` takes the window's Undo/Redo shortcuts off while
+such a field has the focus and puts them back when the focus leaves it (the menu entries keep
+working). Qt's own fields claim those keys only on some versions and platforms, and only while
+they have something to undo: a second Ctrl+Z in a field must not reach back into the saved work.
+It follows ``QApplication.focusChanged`` — no event filter runs on every event of the app.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -21,12 +22,6 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
-
-FIELD_UNDO_KEYS = (
-    QKeySequence.StandardKey.Undo,
-    QKeySequence.StandardKey.Redo,
-)
-EXTRA_UNDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y")  # the window's redo shortcuts on every platform
 
 
 def typing_in(widget: QObject | None) -> bool:
@@ -42,38 +37,28 @@ def typing_in(widget: QObject | None) -> bool:
     return False
 
 
-def _is_undo_key(event: QKeyEvent) -> bool:
-    if any(event.matches(key) for key in FIELD_UNDO_KEYS):
-        return True
-    combo = QKeySequence(event.keyCombination())
-    return any(combo.matches(QKeySequence(text)) == QKeySequence.SequenceMatch.ExactMatch
-               for text in EXTRA_UNDO_KEYS)
-
-
 class FieldUndo(QObject):
-    """Claims undo and redo keys for the text field that has the focus in ``window``."""
+    """Takes the window's undo and redo shortcuts off while a text field of it has the focus."""
 
-    def __init__(self, window: QWidget) -> None:
+    def __init__(self, window: QWidget, actions: list[QAction]) -> None:
         super().__init__(window)
         self.window = window
+        self.keys = [(action, action.shortcuts()) for action in actions]
+        self.in_field = False
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._focus_changed)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and isinstance(watched, QWidget)
-            and watched.window() is self.window
-            and typing_in(watched)
-            and _is_undo_key(event)
-        ):
-            event.accept()  # the key goes to the field as a key press, not to a window shortcut
-        return False
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        in_field = new is not None and new.window() is self.window and typing_in(new)
+        if in_field == self.in_field:
+            return
+        self.in_field = in_field
+        for action, keys in self.keys:
+            action.setShortcuts([] if in_field else keys)
 
 
-def keep_field_undo(window: QWidget) -> FieldUndo:
-    """Let text fields in ``window`` keep Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y for their own typing."""
-    guard = FieldUndo(window)
-    app = QApplication.instance()
-    assert app is not None
-    app.installEventFilter(guard)
-    return guard
+def keep_field_undo(window: QWidget, *actions: QAction) -> FieldUndo:
+    """Let text fields in ``window`` keep the keys of ``actions`` (its Undo and Redo) for their
+    own typing while they have the focus."""
+    return FieldUndo(window, list(actions))
