@@ -12,8 +12,9 @@ and sorting (persistent indexes are moved), as it does with Qt's proxy.
 
 ``DocumentColumns`` fits the list's columns to what they can hold — from the font and the few
 distinct values (statuses, outlets), never by reading every row as ``ResizeToContents`` would —
-elides long titles in the middle (the start and the end of a headline both say something), and
-keeps the dock wide enough that every column shows beside a readable title, whatever is loaded.
+elides long titles in the middle (the start and the end of a headline both say something), keeps
+the dock wide enough for a readable title and the status whatever is loaded, and shows the other
+columns as the dock's width allows: never a column behind a horizontal scroll bar.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractProxyModel,
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -45,7 +47,8 @@ COLUMN_TIPS = (
     "Your spans in the document",
     "Suggestions of the model not yet accepted or rejected",
 )
-TITLE_CHARS = 22  # the title column shows at least this many average characters
+TITLE_CHARS = 20  # the title column shows at least this many average characters
+ROOMY_TITLE_CHARS = 28  # other columns show while the title keeps this many
 OUTLET_CHARS = 22  # an outlet column wider than this elides
 STATUS_COLORS = {Status.TODO: "#BBBBBB", Status.IN_PROGRESS: "#E69F00", Status.DONE: "#009E73"}
 _Index = QModelIndex | QPersistentModelIndex
@@ -463,13 +466,18 @@ class DocumentFilterModel(QAbstractProxyModel):
 
 
 class DocumentColumns(QObject):
-    """Fits the document list's columns to their contents and keeps its dock wide enough for
-    all of them beside a readable title (see the module docstring)."""
+    """Fits the document list's columns to their contents and to the dock (see the module
+    docstring): the title and the status always show; the other columns show while the dock
+    is wide enough for them beside a readable title, the least needed going first (suggestion
+    and span counts, language, outlet, date) — never behind a horizontal scroll bar."""
+
+    HIDE_FIRST = (6, 5, 2, 1, 3)  # Sugg., Spans, Lang, Outlet, Date
 
     def __init__(self, view: QTableView, dock: QDockWidget) -> None:
         super().__init__(view)
         self.view = view
         self.dock = dock
+        self._widths: dict[int, int] = {}
         view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # columns fit
         header = view.horizontalHeader()
@@ -480,7 +488,13 @@ class DocumentColumns(QObject):
         model = view.model()
         model.modelReset.connect(self.fit)
         model.layoutChanged.connect(self.fit)
+        view.viewport().installEventFilter(self)
         self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self.show_what_fits()
+        return False
 
     def _outlet_model(self) -> DocumentTableModel | None:
         model = self.view.model()
@@ -509,19 +523,35 @@ class DocumentColumns(QObject):
         return {col: max(width + pad, header.sectionSizeFromContents(col).width())
                 for col, width in samples.items()}
 
+    def title_width(self) -> int:
+        return self.view.fontMetrics().averageCharWidth() * TITLE_CHARS
+
     def fit(self) -> None:
+        """Widths from the contents; the dock's least width: a readable title and the status."""
         header = self.view.horizontalHeader()
-        widths = self.widths()
-        for col, width in widths.items():
+        self._widths = self.widths()
+        for col, width in self._widths.items():
             header.resizeSection(col, width)
-        title = self.view.fontMetrics().averageCharWidth() * TITLE_CHARS
         scroll = self.view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self.view)
         holder = self.dock.widget()
-        margins = holder.contentsMargins() if holder is not None else None
-        around = (margins.left() + margins.right()) if margins is not None else 0
-        if holder is not None and holder.layout() is not None:
-            lm = holder.layout().contentsMargins()
-            around += lm.left() + lm.right()
-        needed = sum(widths.values()) + title + scroll + 2 * self.view.frameWidth() + around + 2
         if holder is not None:
-            holder.setMinimumWidth(needed)
+            around = 2 * self.view.frameWidth() + scroll + 2
+            if holder.layout() is not None:
+                margins = holder.layout().contentsMargins()
+                around += margins.left() + margins.right()
+            holder.setMinimumWidth(self.title_width() + self._widths[4] + around)
+        self.show_what_fits()
+
+    def show_what_fits(self) -> None:
+        """Show every column the viewport has room for beside the title, hide the others."""
+        if not self._widths:
+            return
+        room = self.view.viewport().width() - self.view.fontMetrics().averageCharWidth() * ROOMY_TITLE_CHARS
+        shown = {4: self._widths[4]}  # the status always; then the most needed that fit
+        for col in reversed(self.HIDE_FIRST):
+            if sum(shown.values()) + self._widths[col] <= room:
+                shown[col] = self._widths[col]
+        for col in self._widths:
+            hidden = col not in shown
+            if self.view.isColumnHidden(col) != hidden:
+                self.view.setColumnHidden(col, hidden)

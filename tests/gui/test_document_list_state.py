@@ -46,17 +46,21 @@ def test_an_unsorted_list_stays_in_import_order(open_window, seeded_db: Path) ->
     assert ids == sorted(ids)
 
 
-def _columns_shown(window) -> None:  # type: ignore[no-untyped-def]
-    """Every column of the document list lies inside its viewport: nothing behind a scroll bar."""
+def _columns_shown(window) -> list[int]:  # type: ignore[no-untyped-def]
+    """The columns shown; each lies whole inside the viewport (nothing behind a scroll bar), the
+    title and the status always among them. A hidden column is one that has no room."""
     view = window.doc_view
     header = view.horizontalHeader()
     assert not view.horizontalScrollBar().isVisible()
-    for col in range(1, header.count()):
+    shown = [col for col in range(header.count()) if not view.isColumnHidden(col)]
+    assert 0 in shown and 4 in shown
+    for col in shown[1:]:
         assert header.sectionViewportPosition(col) + header.sectionSize(col) <= view.viewport().width(), col
         text = str(window.doc_proxy.headerData(col, Qt.Orientation.Horizontal))
         assert header.sectionSize(col) >= view.fontMetrics().horizontalAdvance(text), text
     # The title column shows a readable stretch of the title (20 average characters or more).
     assert header.sectionSize(0) >= 20 * view.fontMetrics().averageCharWidth()
+    return shown
 
 
 def test_the_document_list_shows_every_column_and_keeps_its_width(
@@ -96,3 +100,15 @@ def test_the_document_list_shows_every_column_and_keeps_its_width(
     qtbot.wait(50)
     assert dock.width() >= width
     _columns_shown(window)
+
+    # A wider dock shows every column; a narrow one keeps the title and the status.
+    window.resize(2400, window.height())
+    qtbot.waitUntil(lambda: window.width() >= 2400)
+    window.resizeDocks([dock], [900], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: dock.width() >= 800)
+    qtbot.wait(20)
+    assert _columns_shown(window) == list(range(7))
+    window.resizeDocks([dock], [10], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: dock.width() < 800)
+    qtbot.wait(20)
+    assert _columns_shown(window)[:1] == [0]
