@@ -48,6 +48,7 @@ from annotator.gui.background_work import BackgroundWork
 from annotator.gui.command_runner import CommandRunner
 from annotator.gui.dialogs import Dialogs
 from annotator.gui.document_header import DocumentHeader, MetaForm
+from annotator.gui.doclist import DocumentColumns
 from annotator.gui.documents_dock import DocumentsDock
 from annotator.gui.import_export import ImportExport
 from annotator.gui.label_panel import LabelPanel
@@ -57,6 +58,7 @@ from annotator.gui.search_panel import SearchPanel
 from annotator.gui.shortcuts import ActionMaker, shortcuts_dialog
 from annotator.gui.span_loading import SpanLoader
 from annotator.gui.status_bar import WindowStatus
+from annotator.gui.text_fields import keep_field_undo
 from annotator.gui.window_menus import build_menus
 from annotator.gui.workers import Worker
 from annotator.nlp.pipelines import PipelineRegistry
@@ -139,6 +141,9 @@ class MainWindow(QMainWindow):
         self.doc_view, self.filter_edit = self.doc_dock.doc_view, self.doc_dock.filter_edit
         self.doc_dock.documentChosen.connect(self._document_chosen)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.doc_dock)
+        # Columns fitted to their contents, titles elided in the middle, the dock kept wide
+        # enough for them (gui/doclist.py).
+        self.doc_columns = DocumentColumns(self.doc_view, self.doc_dock)
 
         self.label_panel = LabelPanel(self.labels)
         self.label_dock = QDockWidget("Labels")
@@ -184,6 +189,8 @@ class MainWindow(QMainWindow):
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addAction(self.act_undo)
         self.addAction(self.act_redo)
+        # A text field keeps Ctrl+Z / Ctrl+Shift+Z for its own typing (gui/text_fields.py).
+        keep_field_undo(self, self.act_undo, self.act_redo)
         self.act_next_doc = a("Next &document", lambda: self.step_document(1), "J", "", True)
         self.act_prev_doc = a("Previous d&ocument", lambda: self.step_document(-1), "K", "", True)
         self.act_details = a("Document &details…", header.toggle_meta_form, "Ctrl+I")

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from annotator.gui.workers import Worker
     from annotator.nlp.pipelines import PipelineRegistry
     from annotator.services.annotate import AnnotationSession, Command
+    from annotator.settings import Settings
     from annotator.store.database import Store
 
 T = TypeVar("T", bound="QObject")
@@ -153,6 +154,7 @@ class ImportExportHost(AnnotationImportHost, Protocol):
     """What the import and export commands need (``gui/import_export.py``)."""
 
     registry: PipelineRegistry | None
+    settings: Settings
 
 
 class FirstRunHost(ReadingHost, Protocol):
