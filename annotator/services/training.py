@@ -28,6 +28,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotator import __version__
 from annotator.core.errors import InputError
@@ -193,7 +194,8 @@ class _ProgressStream(io.TextIOBase):
         return len(text)
 
 
-def _check_out(out: Path, overwrite: bool) -> None:
+def check_out_folder(out: Path, overwrite: bool) -> None:
+    """Refuse a model folder that is a file, or not empty without ``overwrite``."""
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a folder")
     if out.exists() and any(out.iterdir()) and not overwrite:
@@ -229,8 +231,11 @@ def _train_component(
     task: TaskState,
     offset: int,
     total: int,
-) -> Path:
-    """Train one layer's component into ``folder`` (model-best, model-last); return model-best."""
+    keep: bool = True,
+) -> Any:
+    """Train one layer's component into ``folder/model`` (model-best, model-last) and return that
+    folder; without ``keep``, evaluate once at the end, save nothing and return the pipeline
+    (cross-validation scores the last model of each fold, in memory)."""
     from spacy.tokens import DocBin
     from spacy.training.initialize import init_nlp
     from spacy.training.loop import train as train_loop
@@ -242,11 +247,16 @@ def _train_component(
     config = build_layer_config(layer, lang, data, max_steps, seed, width)
     config["paths"]["train"] = str(train_path)
     config["paths"]["dev"] = str(dev_path)
+    if not keep:
+        config["training"]["eval_frequency"] = max_steps
     if echo is not None:
         echo(f"--- {layer} ({COMPONENT[layer]}) ---\n")
     task.progress(offset, total, f"initialising {layer}")
     nlp = init_nlp(config, use_gpu=-1)
     stream = _ProgressStream(echo, task, offset, total, f"training {layer}")
+    if not keep:
+        train_loop(nlp, None, use_gpu=-1, stdout=stream, stderr=stream)  # type: ignore[arg-type]
+        return nlp
     output = folder / "model"
     output.mkdir()
     train_loop(nlp, output, use_gpu=-1, stdout=stream, stderr=stream)  # type: ignore[arg-type]
@@ -297,8 +307,10 @@ def _train_layers(
     task: TaskState,
     issues: list[SpanIssue] | None,
     part: tuple[int, int] = (0, 1),
-) -> tuple[dict[str, LayerReport], dict[str, Path], dict[str, LayerData]]:
-    """Train every wanted layer that has enough documents, each into ``tmp/<layer>``.
+    keep: bool = True,
+) -> tuple[dict[str, LayerReport], dict[str, Any], dict[str, LayerData]]:
+    """Train every wanted layer that has enough documents, each into ``tmp/<layer>`` (without
+    ``keep``: in memory, see ``_train_component``).
 
     ``part`` (index, count) places this training's progress within a longer run (a fold of k).
     """
@@ -307,7 +319,7 @@ def _train_layers(
     steps = max_steps * max(1, len(todo))
     total = steps * part[1]
     reports: dict[str, LayerReport] = {}
-    parts: dict[str, Path] = {}
+    parts: dict[str, Any] = {}
     for layer in wanted:
         data = datas[layer]
         report = LayerReport(layer, skipped=data.skipped, notices=list(data.notices))
@@ -323,7 +335,7 @@ def _train_layers(
         report.examples, report.labels = data.spans, list(data.labels)
         offset = steps * part[0] + max_steps * todo.index(layer)
         parts[layer] = _train_component(
-            layer, data, lang, tmp / layer, max_steps, seed, width, echo, task, offset, total
+            layer, data, lang, tmp / layer, max_steps, seed, width, echo, task, offset, total, keep
         )
     return reports, parts, datas
 
@@ -353,7 +365,7 @@ def train(
         raise InputError(f"--max-steps {max_steps} must be at least 1")
     if width is not None and width < 8:
         raise InputError(f"--width {width} must be at least 8")
-    _check_out(out, overwrite)
+    check_out_folder(out, overwrite)
     records, notices = choose_records(store, lang, annotator)
     if not records:
         raise _nothing_to_train(store, lang, annotator, [])
@@ -498,8 +510,6 @@ def cross_validate(
     width: int | None = None,
 ) -> FoldsReport:
     """Train and score every layer ``folds`` times, each time holding out another fifth (for 5)."""
-    import spacy
-
     task = task or TaskState()
     wanted = _check_layers(layers)
     if folds < 2:
@@ -521,13 +531,12 @@ def cross_validate(
             tmp = Path(tmp_name)
             reports, parts, datas = _train_layers(
                 lang, wanted, train_records, dev_records, tmp, max_steps, seed, width, echo,
-                task, None, (k - 1, folds),
+                task, None, (k - 1, folds), keep=False,
             )
             for layer, layer_report in reports.items():
                 if layer_report.skipped:
                     report.skipped.setdefault(layer, []).append(layer_report.skipped)
-            for layer, folder in parts.items():
-                model = spacy.load(folder / "model-best")
+            for layer, model in parts.items():
                 score = evaluate(model, layer, datas[layer].dev, datas[layer].labels)
                 report.f1.setdefault(layer, []).append(score.f)
                 for label, s in score.per_label.items():

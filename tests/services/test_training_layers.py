@@ -1,0 +1,197 @@
+"""``annotator train`` learns every layer the analysts coded: entities, frames (and the primary
+frame) and event triggers, from a generated corpus whose frames and triggers follow rules a model
+can learn (``training_corpus.py``); each layer is scored on held-out documents, a layer or label
+with too few documents is named and left out while the others are trained, and ``--folds`` reports
+each layer's mean and spread."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+from tests.services.training_corpus import import_corpus, write_corpus
+
+STEPS = "120"  # per layer; with --width 32 each layer trains in a few seconds
+WIDTH = "32"
+
+
+def run(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def make_db(base: Path, n_docs: int, framed: int | None = None, rare_frame: int = 0) -> Path:
+    """A database holding ``n_docs`` generated documents coded by alice; ``rare_frame``
+    documents also carry the Morality frame (too few to learn it)."""
+    corpus = write_corpus(base / "corpus.jsonl", n_docs, seed=7, framed=framed)
+    if rare_frame:
+        lines = corpus.read_text(encoding="utf-8").splitlines()
+        for i in range(rare_frame):
+            record = json.loads(lines[i])
+            record["frames"]["present"].append("Morality")
+            lines[i] = json.dumps(record)
+        corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = base / "corpus.sqlite"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        import_corpus(db, corpus)
+    return db
+
+
+def scores(printed: str, layer: str) -> dict[str, float]:
+    """The held-out F1 of each label of ``layer`` as printed, and ``*`` for the layer's total."""
+    section = printed.split(f"{layer}: held-out score on", 1)[1]
+    total = re.match(r" \d+ document\(s\): precision [\d.]+, recall [\d.]+, F1 ([\d.]+)", section)
+    assert total is not None, section[:200]
+    out = {"*": float(total.group(1))}
+    for line in section.splitlines()[1:]:
+        match = re.match(r"  (\S+)\s+P [\d.]+  R [\d.]+  F ([\d.]+)", line)
+        if not match:
+            break
+        out[match.group(1)] = float(match.group(2))
+    return out
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """(database, model folder, printed output) of training on 200 generated documents."""
+    base = tmp_path_factory.mktemp("layers")
+    db = make_db(base, 200, rare_frame=3)
+    out = base / "model"
+    code, printed, err = run(["train", "--db", str(db), "--out", str(out), "--max-steps", STEPS,
+                              "--width", WIDTH])
+    assert code == 0, printed + err
+    return db, out, printed
+
+
+def test_every_layer_is_trained_and_scored_well_above_chance(trained: tuple[Path, Path, str]) -> None:
+    _, out, printed = trained
+    assert "entities: trained on 160 document(s)" in printed
+    assert "frames: trained on 160 document(s) with frames (alice), labels Economic, Political, " \
+           "Security_and_defense; primary frame among Economic, Political, Security_and_defense" in printed
+    assert re.search(r"events: trained on \d+ document\(s\) with \d+ trigger\(s\) \(alice\), "
+                     r"categories ASSAULT, CONSULT, PROTEST, SANCTION", printed)
+    assert f"model: {out / 'model-best'} (tok2vec, ner, textcat_multilabel, spancat)" in printed
+    assert "LOSS NER" in printed and "LOSS TEXTC..." in printed and "LOSS SPANCAT" in printed
+
+    entities = scores(printed, "entities")
+    assert entities["*"] > 0.8 and entities["GPE"] > 0.8 and entities["PERSON"] > 0.5
+    frames = scores(printed, "frames")
+    # Each frame is present in about half of the documents: always guessing "present" scores
+    # an F1 of about 0.67, guessing at random about 0.5.
+    for frame in ("Economic", "Political", "Security_and_defense"):
+        assert frames[frame] > 0.85, (frame, frames)
+    events = scores(printed, "events")
+    for category in ("ASSAULT", "CONSULT", "PROTEST", "SANCTION"):
+        assert events[category] > 0.7, (category, events)
+    primary = re.search(r"primary frame: right in ([\d.]+) of (\d+) document\(s\)", printed)
+    assert primary is not None and int(primary.group(2)) == 40
+    assert float(primary.group(1)) > 0.45  # three frames: chance is about a third
+
+
+def test_a_label_with_too_few_documents_is_named_and_left_out(trained: tuple[Path, Path, str]) -> None:
+    _, out, printed = trained
+    assert "frame Morality: only 3 document(s) carry it, at least 10 are needed; not trained" in printed
+    meta = json.loads((out / "model-best" / "meta.json").read_text(encoding="utf-8"))
+    assert "frame:Morality" not in meta["labels"]["textcat_multilabel"]
+    assert meta["annotator"]["layers"]["frames"]["labels"][:3] == [
+        "frame:Economic", "frame:Political", "frame:Security_and_defense"]
+
+
+def test_the_pipeline_loads_with_plain_spacy_and_predicts_frames_and_triggers(
+    trained: tuple[Path, Path, str],
+) -> None:
+    import spacy
+
+    _, out, _ = trained
+    for which in ("model-best", "model-last"):
+        nlp = spacy.load(out / which)
+        assert nlp.pipe_names == ["tok2vec", "ner", "textcat_multilabel", "spancat"]
+    nlp = spacy.load(out / "model-best")
+    doc = nlp("Sara Nasser visited Jordan on Monday. "
+              "Egypt imposed new sanctions on Qatar over its oil exports.")
+    assert doc.cats["frame:Economic"] > 0.5
+    assert doc.cats["frame:Political"] < 0.5
+    primaries = [k for k in doc.cats if k.startswith("primary:")]
+    assert max(primaries, key=doc.cats.__getitem__) == "primary:Economic"
+    triggers = {(s.text, s.label_) for s in doc.spans["event"]}
+    assert ("visited", "CONSULT") in triggers and ("imposed", "SANCTION") in triggers
+    assert {(e.text, e.label_) for e in doc.ents} >= {("Jordan", "GPE"), ("Egypt", "GPE")}
+
+    doc = nlp("Militants attacked an army convoy near Iraq. The weather in Iraq was mild this week.")
+    assert doc.cats["frame:Security_and_defense"] > 0.5 and doc.cats["frame:Economic"] < 0.5
+    assert {(s.text, s.label_) for s in doc.spans["event"]} == {("attacked", "ASSAULT")}
+
+
+def test_too_few_framed_documents_says_so_and_trains_the_other_layers(tmp_path: Path) -> None:
+    db = make_db(tmp_path, 60, framed=20)
+    out = tmp_path / "model"
+    code, printed, err = run(["train", "--db", str(db), "--out", str(out), "--max-steps", "60",
+                              "--width", WIDTH])
+    assert code == 0, printed + err
+    assert "frames: 20 document(s) carry frames, at least 50 are needed; not trained" in printed
+    assert "entities: held-out score on 12 document(s)" in printed
+    assert "events: held-out score on" in printed
+    assert "frames: held-out" not in printed
+    import spacy
+
+    nlp = spacy.load(out / "model-best")
+    assert nlp.pipe_names == ["tok2vec", "ner", "spancat"]
+    assert nlp("Anna Berg visited Iran on Monday.").cats == {}
+
+
+def test_only_the_chosen_layers_are_trained(tmp_path: Path) -> None:
+    db = make_db(tmp_path, 60)
+    out = tmp_path / "model"
+    code, printed, err = run(["train", "--db", str(db), "--out", str(out), "--max-steps", "20",
+                              "--layer", "frames"])
+    assert code == 0, printed + err
+    assert "frames: held-out score on 12 document(s)" in printed
+    assert "entities:" not in printed and "events:" not in printed
+    import spacy
+
+    assert spacy.load(out / "model-best").pipe_names == ["textcat_multilabel"]
+
+
+def test_cross_validation_reports_mean_and_spread_per_layer(tmp_path: Path) -> None:
+    db = make_db(tmp_path, 60)
+    code, printed, err = run(["train", "--db", str(db), "--folds", "5", "--max-steps", "20",
+                              "--width", WIDTH])
+    assert code == 0, printed + err
+    assert "5-fold cross-validation on 60 document(s)" in printed
+    assert printed.count("=== fold ") == 5
+    for layer in ("entities", "frames", "events"):
+        match = re.search(
+            rf"^{layer}: F1 mean ([\d.]+), spread \(standard deviation\) ([\d.]+) over 5 fold\(s\) "
+            r"\[([\d., ]+)\]$", printed, re.M)
+        assert match is not None, (layer, printed[-2000:])
+        folds = [float(v) for v in match.group(3).split(", ")]
+        assert len(folds) == 5
+        assert float(match.group(1)) == pytest.approx(sum(folds) / 5, abs=1e-3)
+    # Frames: per-label means; events too.
+    assert re.search(r"^  Economic\s+F mean [\d.]+  spread [\d.]+$", printed, re.M)
+    assert re.search(r"^  CONSULT\s+F mean [\d.]+  spread [\d.]+$", printed, re.M)
+    assert not list(tmp_path.glob("model*"))  # cross-validation alone writes no model
+
+
+def test_bad_training_requests_are_refused(tmp_path: Path) -> None:
+    db = make_db(tmp_path, 12)
+    code, _, err = run(["train", "--db", str(db)])
+    assert code == 2 and "give --out DIR for the model, or --folds K to cross-validate" in err
+    code, _, err = run(["train", "--db", str(db), "--folds", "1"])
+    assert code == 2 and "--folds 1 must be at least 2" in err
+    code, _, err = run(["train", "--db", str(db), "--folds", "20"])
+    assert code == 2 and "--folds 20: only 12 'en' document(s) to share among the folds" in err
+    code, _, err = run(["train", "--db", str(db), "--out", str(tmp_path / "m"), "--layer", "tone"])
+    assert code == 2 and "unknown layer 'tone' (choose from entities, frames, events)" in err
+    code, _, err = run(["train", "--db", str(db), "--out", str(tmp_path / "m"), "--layer", "frames"])
+    assert code == 2
+    assert "frames: 12 document(s) carry frames, at least 50 are needed; not trained" in err
+    assert not (tmp_path / "m").exists()
