@@ -44,7 +44,7 @@ EXIT_BAD_INPUT = 2
 
 SCREENSHOT_VIEWS = ("main", "search", "corpus-framing", "corpus-tone", "corpus-actors", "corpus-network",
                     "corpus-timeline", "corpus-stories", "actors", "event", "framing")
-COMMANDS = ("gui", "import", "export", "import-annotations", "review", "train", "actors")
+COMMANDS = ("gui", "import", "export", "import-annotations", "review", "train", "next", "actors")
 HELP_OPTIONS = ("-h", "--help", "--version")
 
 
@@ -296,6 +296,15 @@ def build_command_line() -> CommandLine:
     trn.add_argument("--width", type=int, default=None, metavar="N",
                      help="width of the token vectors (default: spaCy's 96; smaller trains faster)")
 
+    nxt = command(
+        "next", ("db", "model"),
+        {"model": "the trained pipeline to ask ([LANG=]FOLDER_OR_NAME), e.g. models/m/model-best"},
+        help="which document next: documents ranked by a trained model's doubt, most doubtful first",
+    )
+    nxt.add_argument("--status", action="append", default=[], choices=[s.value for s in Status],
+                     help="only documents with this status; may be repeated (default: every status)")
+    nxt.add_argument("--limit", type=int, default=20, help="documents to list (default: 20; 0: all)")
+
     from annotator.formats.registry import READ_FORMATS
 
     ima = command(
@@ -528,7 +537,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from annotator.store import Store
 
     if args.out is None and args.folds is None:
-        raise InputError("give --out DIR for the model, or --folds K to cross-validate")
+        raise AnnotatorError("give --out DIR for the model, or --folds K to cross-validate")
     if args.out is not None:
         check_out_folder(args.out, args.force)
     layers = sorted(_names(args.layer) or LAYERS)
@@ -550,6 +559,28 @@ def cmd_train(args: argparse.Namespace) -> int:
                 _out(line)
     finally:
         store.close()
+    return EXIT_OK
+
+
+def cmd_next(args: argparse.Namespace) -> int:
+    from annotator.services.uncertainty import rank_documents
+    from annotator.store import Store
+
+    models = list(getattr(args, "model", ()) or ())
+    if len(models) != 1:
+        raise AnnotatorError("name one trained model with --model [LANG=]FOLDER (from annotator train)")
+    lang, _, model = models[0].rpartition("=") if "=" in models[0] else ("", "", models[0])
+    if args.limit < 0:
+        raise AnnotatorError(f"--limit {args.limit} must be 0 (all) or more")
+    store = Store(existing_db(args))
+    try:
+        with terminal_progress() as task:
+            report = rank_documents(store, model, lang=lang or None,
+                                    statuses=[Status(s) for s in args.status] or None, task=task)
+    finally:
+        store.close()
+    for line in report.lines(args.limit or None):
+        _out(line)
     return EXIT_OK
 
 
@@ -672,6 +703,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import-annotations": cmd_import_annotations,
     "review": cmd_review,
     "train": cmd_train,
+    "next": cmd_next,
     "actors": cmd_actors,
 }
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator import __version__
-from annotator.core.errors import InputError
+from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.model import AnnotationRecord, AnnotatorKind
 from annotator.core.tasks import TaskState
 from annotator.formats.issues import SpanIssue
@@ -197,25 +197,27 @@ class _ProgressStream(io.TextIOBase):
 def check_out_folder(out: Path, overwrite: bool) -> None:
     """Refuse a model folder that is a file, or not empty without ``overwrite``."""
     if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a folder")
+        raise InputError("exists and is not a folder", str(out))
     if out.exists() and any(out.iterdir()) and not overwrite:
-        raise InputError(f"{out}: folder exists and is not empty (use --force to replace it)")
+        raise InputError("folder exists and is not empty (use --force to replace it)", str(out))
 
 
 def _check_layers(layers: Sequence[str]) -> list[str]:
     unknown = [layer for layer in layers if layer not in LAYERS]
     if unknown:
-        raise InputError(f"unknown layer {unknown[0]!r} (choose from {', '.join(LAYERS)})")
+        raise AnnotatorError(f"unknown layer {unknown[0]!r} (choose from {', '.join(LAYERS)})")
     return [layer for layer in LAYERS if layer in layers]
 
 
 def _nothing_to_train(store: Store, lang: str, annotator: str | None, reasons: Sequence[str]) -> InputError:
+    """The error when no layer can be trained, with each layer's reason."""
     who = f"annotator {annotator!r}" if annotator else "people (human annotators)"
     why = "; ".join(reasons)
     return InputError(
-        f"nothing to train from the {lang!r} documents annotated by {who} in {store.path}"
+        f"nothing to train from the {lang!r} documents annotated by {who}"
         + (f" ({why})" if why else "")
-        + "; annotate some first, or name a set with --annotator"
+        + "; annotate some first, or name a set with --annotator",
+        str(store.path),
     )
 
 
@@ -362,9 +364,9 @@ def train(
     out = Path(out)
     wanted = _check_layers(layers)
     if max_steps < 1:
-        raise InputError(f"--max-steps {max_steps} must be at least 1")
+        raise AnnotatorError(f"--max-steps {max_steps} must be at least 1")
     if width is not None and width < 8:
-        raise InputError(f"--width {width} must be at least 8")
+        raise AnnotatorError(f"--width {width} must be at least 8")
     check_out_folder(out, overwrite)
     records, notices = choose_records(store, lang, annotator)
     if not records:
@@ -513,13 +515,13 @@ def cross_validate(
     task = task or TaskState()
     wanted = _check_layers(layers)
     if folds < 2:
-        raise InputError(f"--folds {folds} must be at least 2")
+        raise AnnotatorError(f"--folds {folds} must be at least 2")
     if max_steps < 1:
-        raise InputError(f"--max-steps {max_steps} must be at least 1")
+        raise AnnotatorError(f"--max-steps {max_steps} must be at least 1")
     records, notices = choose_records(store, lang, annotator)
     n_docs = len({r.text_sha256 for r in records})
     if n_docs < folds:
-        raise InputError(
+        raise AnnotatorError(
             f"--folds {folds}: only {n_docs} {lang!r} document(s) to share among the folds"
         )
     report = FoldsReport(lang, folds, n_docs, notices=notices)

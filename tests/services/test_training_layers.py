@@ -195,3 +195,77 @@ def test_bad_training_requests_are_refused(tmp_path: Path) -> None:
     assert code == 2
     assert "frames: 12 document(s) carry frames, at least 50 are needed; not trained" in err
     assert not (tmp_path / "m").exists()
+
+
+# --- which document next ------------------------------------------------------------------------
+
+CLEAR = ("Egypt imposed new sanctions on Qatar over its oil exports. The sanctions cost Qatar billions "
+         "in lost revenue. Trade between Egypt and Qatar fell as prices and tariffs rose.")
+UNCLEAR = "Quiet gardens bloom slowly beside the old river."
+
+
+def test_next_lists_documents_most_doubtful_first_with_the_reason(
+    trained: tuple[Path, Path, str], tmp_path: Path
+) -> None:
+    import spacy
+
+    from annotator.core.labels import default_labels
+    from annotator.services.importing import import_paths
+    from annotator.store import Store
+
+    _, out, _ = trained
+    model = out / "model-best"
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "a_clear.txt").write_text(CLEAR + "\n", encoding="utf-8")
+    (folder / "b_unclear.txt").write_text(UNCLEAR + "\n", encoding="utf-8")
+    (folder / "c_french.txt").write_text(
+        "Le ministre a visité Damas lundi et rencontré des responsables syriens.\n", encoding="utf-8")
+    db = tmp_path / "new.sqlite"
+    store = Store(db)
+    import_paths(store, [folder], default_labels(), None)
+    store.close()
+
+    code, printed, err = run(["next", "--db", str(db), "--model", str(model)])
+    assert code == 0, printed + err
+    lines = printed.splitlines()
+    assert lines[0] == (f"2 'en' document(s) ranked by the doubt of {model} "
+                        "(entities, frames, events), most doubtful first")
+    assert lines[1] == "1 document(s) in other languages left out"
+    pattern = r"\s+(\d)\. ([\d.]+)  #(\d+) (.+?): (\w+): (.+) at ([\d.]+)"
+    ranked = [re.match(pattern, line) for line in lines[2:]]
+    assert all(ranked) and len(ranked) == 2, lines
+    doubts_shown = [float(m.group(2)) for m in ranked if m]
+    assert doubts_shown == sorted(doubts_shown, reverse=True)
+    # Words the frame classifier never saw leave every frame near its prior: more doubt than an
+    # article written the way the Economic frame was taught (documents 2 and 1).
+    assert [m.group(3) for m in ranked if m] == ["2", "1"], lines
+
+    # The figures are the model's own, as plain spaCy gives them.
+    nlp = spacy.load(model)
+    for m in ranked:
+        assert m is not None
+        if m.group(5) == "frames":
+            text = UNCLEAR if m.group(3) == "2" else CLEAR
+            p = nlp(text).cats[f"frame:{m.group(6)}"]
+            assert f"{p:.2f}" == m.group(7)
+            assert f"{1 - abs(2 * p - 1):.2f}" == m.group(2)
+
+    code, printed, _ = run(["next", "--db", str(db), "--model", f"en={model}", "--status", "done"])
+    assert code == 0 and printed.splitlines()[2] == "2 document(s) of other statuses left out"
+    assert len(printed.splitlines()) == 3
+
+
+def test_next_refuses_a_model_it_cannot_use(tmp_path: Path) -> None:
+    import spacy
+
+    db = make_db(tmp_path, 3)
+    blank = tmp_path / "blank"
+    spacy.blank("en").to_disk(blank)
+    code, _, err = run(["next", "--db", str(db), "--model", str(blank)])
+    assert code == 2
+    assert f"{blank}: the model has none of the components annotator trains" in err
+    code, _, err = run(["next", "--db", str(db), "--model", str(tmp_path / "missing")])
+    assert code == 2 and "cannot load the model" in err
+    code, _, err = run(["next", "--db", str(db)])
+    assert code == 2 and "name one trained model with --model" in err
