@@ -269,3 +269,48 @@ def test_next_refuses_a_model_it_cannot_use(tmp_path: Path) -> None:
     assert code == 2 and "cannot load the model" in err
     code, _, err = run(["next", "--db", str(db)])
     assert code == 2 and "name one trained model with --model" in err
+
+
+# --- suggested back -----------------------------------------------------------------------------
+
+def test_the_model_suggests_frames_and_triggers_that_stay_suggestions_until_accepted(
+    trained: tuple[Path, Path, str],
+) -> None:
+    import spacy
+
+    from annotator.core.framing import FrameAssessment
+    from annotator.core.model import Origin
+    from annotator.services.layer_suggestions import suggest_frames, suggest_triggers
+
+    _, out, _ = trained
+    nlp = spacy.load(out / "model-best")
+    text = ("Anna Berg visited France on Monday. Militants attacked an army convoy near Syria. "
+            "Artillery shelled villages on the border of Syria.")
+    suggestion = suggest_frames(nlp, text, "model-best")
+    assert suggestion is not None
+    assert suggestion.frames[0] == "Security_and_defense"
+    assert "Economic" not in suggestion.frames and "Political" not in suggestion.frames
+    assert suggestion.primary == "Security_and_defense"
+    assert suggestion.scores["Security_and_defense"] == pytest.approx(
+        nlp(text).cats["frame:Security_and_defense"])
+    assert suggestion.describe()[0].startswith("Security_and_defense 0.")
+
+    # Accepting keeps the analyst's tone and roles; the frames become theirs only then.
+    mine = FrameAssessment(tone="neutral")
+    accepted = suggestion.accepted(mine)
+    assert accepted.frames == ("Security_and_defense",) and accepted.primary == "Security_and_defense"
+    assert accepted.tone == "neutral"
+    # Unticking the suggested primary frame clears it.
+    assert suggestion.accepted(mine, frames=()).primary == ""
+
+    triggers = suggest_triggers(nlp, text)
+    found = [(text[t.span.start:t.span.end], t.span.label, t.span.layer, t.span.origin) for t in triggers]
+    assert found == [
+        ("visited", "CONSULT", "event", Origin.MODEL),
+        ("attacked", "ASSAULT", "event", Origin.MODEL),
+        ("shelled", "ASSAULT", "event", Origin.MODEL),
+    ]
+    assert all(0.5 <= t.score <= 1.0 for t in triggers)
+
+    blank = spacy.blank("en")
+    assert suggest_frames(blank, text) is None and suggest_triggers(blank, text) == []
