@@ -385,7 +385,6 @@ def train(
         components: list[str] = []
         for which in ("model-best", "model-last"):
             components = _assemble(lang, parts, which, staging / which)
-            _stamp_meta(staging / which, lang, records, reports)
         model = spacy.load(staging / "model-best")
         for layer in parts:
             reports[layer].score = evaluate(model, layer, datas[layer].dev, datas[layer].labels)
