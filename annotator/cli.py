@@ -569,7 +569,7 @@ def cmd_next(args: argparse.Namespace) -> int:
     models = list(getattr(args, "model", ()) or ())
     if len(models) != 1:
         raise AnnotatorError("name one trained model with --model [LANG=]FOLDER (from annotator train)")
-    lang, _, model = models[0].rpartition("=") if "=" in models[0] else ("", "", models[0])
+    lang, _, model = models[0].partition("=") if "=" in models[0] else ("", "", models[0])
     if args.limit < 0:
         raise AnnotatorError(f"--limit {args.limit} must be 0 (all) or more")
     store = Store(existing_db(args))
