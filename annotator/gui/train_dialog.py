@@ -185,9 +185,11 @@ class TrainDialog(QDialog):
         pid = int(self.process.processId())
         if os.name == "posix" and pid > 0:
             os.kill(pid, signal.SIGINT)
-            process = self.process
-            QTimer.singleShot(KILL_AFTER_MS, lambda: process.kill() if self.process is process and
-                              process.state() != QProcess.ProcessState.NotRunning else None)
+            # Timed by the process itself: the timer goes with it if the dialog is closed first.
+            timer = QTimer(self.process)
+            timer.setSingleShot(True)
+            timer.timeout.connect(self.process.kill)
+            timer.start(KILL_AFTER_MS)
         else:
             self.process.kill()
 
