@@ -188,7 +188,7 @@ def rank_documents(
         )
     lang = lang or nlp.lang
     wanted = {Status(s).value for s in statuses} if statuses is not None else None
-    listing = store.document_listing()
+    listing = store.documents.listing()
     report = NextReport(model, lang, layers)
     chosen: dict[int, tuple[str, str, str]] = {}
     for doc_id, title, _source, doc_lang, _date, status, filename in listing:
@@ -199,7 +199,7 @@ def rank_documents(
         else:
             chosen[doc_id] = (title, filename, status)
     done = 0
-    for doc_id, _title, text in store.iter_document_texts():
+    for doc_id, _title, text in store.documents.iter_texts():
         if doc_id not in chosen:
             continue
         task.check()

@@ -50,8 +50,8 @@ def panel_for_bob(frames_model: tuple[Path, Path], tmp_path: Path, qtbot):  # ty
     store = Store(db)
     from annotator.core.model import Document
 
-    [doc_id] = store.add_documents([Document(SANCTIONS)])
-    session = AnnotationSession(store, store.annotator("bob"))
+    [doc_id] = store.documents.add([Document(SANCTIONS)])
+    session = AnnotationSession(store, store.annotators.get_or_create("bob"))
     commands = FramingCommands(session)
     done: list[str] = []
     host = QWidget()
