@@ -214,7 +214,7 @@ def document_differences(
 EVENT_FIELDS = ("category", "mode", "context", "cameo", "factuality", "date")
 
 
-def _ref_key(ref: Ref | None, actor_names: Mapping[int, str], spans: Mapping[int, Span]) -> Any:
+def ref_key(ref: Ref | None, actor_names: Mapping[int, str], spans: Mapping[int, Span]) -> Any:
     """What a reference points at, comparable across annotators: an actor's name, or offsets."""
     if ref is None:
         return None
@@ -304,7 +304,7 @@ def event_differences(
         if actor_names is not None and spans is not None:
 
             def key(name: str, ref: Ref | None) -> Any:
-                return _ref_key(ref, actor_names.get(name, {}), by_id.get(name, {}))
+                return ref_key(ref, actor_names.get(name, {}), by_id.get(name, {}))
 
             arguments = {
                 tuple(sorted((a.role, key(n, a.ref)) for a in e.arguments)) for n, e in present

@@ -69,12 +69,15 @@ def run_json(args: list[str], capsys) -> dict:
 
 TOP_KEYS = {
     "schema", "annotators", "documents", "tokens", "pairs", "pairwise", "krippendorff_alpha",
-    "framing", "differences", "notes",
+    "framing", "differences", "layers", "documents_by_disagreement", "left_out", "notes",
 }
-ALPHA_KEYS = {"token_labels", "frame_dimensions", "primary_frame", "tone", "tone_ordinal"}
+ALPHA_KEYS = {
+    "token_labels", "frame_dimensions", "primary_frame", "tone", "tone_ordinal",
+    "headline_frame", "tone_target", "actor_roles",
+}
 PAIR_KEYS = {
     "a", "b", "documents_compared", "documents_only_in_a", "documents_only_in_b", "strict",
-    "partial", "cohen_kappa", "confusion", "event_category", "actor_links",
+    "partial", "cohen_kappa", "confusion", "event_category", "actor_links", "layers",
 }
 COUNT_KEYS = {"tp", "n_a", "n_b", "precision", "recall", "f1"}
 
