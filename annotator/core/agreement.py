@@ -72,6 +72,8 @@ __all__ = [
     "AgreementReport",
     "Counts",
     "DocumentAnnotations",
+    "DocumentDisagreement",
+    "LeftOut",
     "PairAgreement",
     "SpanScores",
     "Tally",
@@ -496,6 +498,7 @@ class Tally:
     # Compared documents where someone disagrees: (key, title, entity spans not matched strictly
     # summed over pairs, event differences, framing differences), in document order.
     disagreement: list[DocumentDisagreement] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)  # documents held by one set only
 
     def __post_init__(self) -> None:
         if len(self.names) < 2 or len(set(self.names)) != len(self.names):
@@ -517,6 +520,9 @@ class Tally:
         present = [name for name in names if name in doc.spans]
         if len(present) == 1:
             self.only_in[present[0]] += 1
+            self.left_out.append(
+                LeftOut(doc.key, doc.title, present[0], f"only in {present[0]}'s set")
+            )
         for pair in self.pairs:
             pair.add(doc)
         if len(present) < 2:
@@ -561,6 +567,7 @@ class Tally:
         self.event_differences += other.event_differences
         self.frame_differences += other.frame_differences
         self.disagreement += other.disagreement
+        self.left_out += other.left_out
         return self
 
     def report(
@@ -606,6 +613,7 @@ class Tally:
             event_differences=list(self.event_differences),
             frame_differences=list(self.frame_differences),
             disagreement=sorted(self.disagreement, key=lambda d: -d.total),
+            left_out=list(self.left_out),
         )
 
 

@@ -29,6 +29,7 @@ from annotator.formats.articles import decode_text
 from annotator.formats.lines import iter_lines
 from annotator.formats.registry import read_annotations
 from annotator.store import Store
+from annotator.store.judgments import write_judgments
 
 if TYPE_CHECKING:
     from annotator.core.labels import LabelSet
@@ -385,7 +386,16 @@ def import_annotations(
                     report.new_labels[key] = report.new_labels.get(key, 0) + 1
     before = _documents_with_spans(store, sets)
     # Native records carry actors, events and frames: stored in the same transaction.
-    after = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
+    analysis = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
+
+    def after(conn: Any, owners: list[tuple[int, int]]) -> None:
+        if analysis is not None:
+            analysis(conn, owners)
+        # Each record's status is its annotator's judgment of the document: a record finished
+        # with nothing marked is kept as "nothing here" (store.judgments).
+        statuses = {owner: r.status for owner, r in zip(owners, set_records, strict=True)}
+        write_judgments(conn, [(doc, ann, status) for (doc, ann), status in statuses.items()])
+
     new_ids, replaced = store.import_annotation_sets(new_docs, sets, after=after)
     report.spans_replaced = replaced
     report.replaced_documents = before

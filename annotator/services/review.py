@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +27,13 @@ from annotator.core.agreement import (
     AgreementReport,
     Counts,
     DocumentAnnotations,
+    LeftOut,
     PairAgreement,
     SpanScores,
     Tally,
     compare,
 )
+from annotator.core.align import OffsetMap
 from annotator.core.differences import (
     EVENT_FIELDS,
     Difference,
@@ -42,11 +44,13 @@ from annotator.core.differences import (
 from annotator.core.errors import InputError, InputErrors, StoreError
 from annotator.core.events import Event
 from annotator.core.framing import FrameAssessment
-from annotator.core.model import AnnotationRecord, Origin, Span
+from annotator.core.model import AnnotationRecord, Origin, Span, Status
+from annotator.core.text import normalized_for_matching
 from annotator.services.annotate import Change
 from annotator.services.gc_pause import paused_gc
 from annotator.store import Store
 from annotator.store.analysis import AnalysisRepo
+from annotator.store.judgments import judgments
 
 READ_BATCH = 500  # documents read from the database at once by review_database
 
@@ -149,8 +153,63 @@ def add_analysis(
     doc.frames[name] = frames
 
 
-def documents_from_sets(sets: Sequence[AnnotationSet]) -> list[DocumentAnnotations]:
-    """One entry per distinct text (by sha256), in first-seen order, tokenized once.
+NOT_FINISHED = "nothing marked and not finished (status {status})"
+NOT_CARRIED = (
+    "the text matches {name}'s once white space is normalised, but a mark cannot be carried over"
+)
+
+
+def holds(record: AnnotationRecord) -> bool:
+    """Whether a record is its annotator's judgment of the document: something marked (a span, an
+    event, a frame assessment) or the document finished (status done; a Prodigy "accept" is
+    done). The same rule decides for a stored set (``review_database``)."""
+    return bool(
+        record.spans or record.events or record.frames is not None
+        or record.status is Status.DONE
+    )
+
+
+def _carried(record: AnnotationRecord, target: str) -> AnnotationRecord | None:
+    """``record`` with its spans and event triggers moved onto ``target``, a copy of its text
+    differing only in white space or form (None if a mark cannot be carried over)."""
+    if record.text == target:
+        return record
+    try:
+        mapping = OffsetMap(record.text, target)
+    except ValueError:
+        return None
+    moved: dict[tuple[int, int], tuple[int, int]] = {}
+    marks = [*record.spans, *(e.trigger for e in record.events)]
+    for span in marks:
+        if (span.start, span.end) not in moved:
+            to = mapping.span(span.start, span.end)
+            if to is None:
+                return None
+            moved[span.start, span.end] = to
+
+    def move(span: Span) -> Span:
+        start, end = moved[span.start, span.end]
+        return span.with_(start=start, end=end)
+
+    return replace(
+        record,
+        text=target,
+        text_sha256="",
+        spans=[move(s) for s in record.spans],
+        events=[e.with_(trigger=move(e.trigger)) for e in record.events],
+    )
+
+
+def documents_from_sets(
+    sets: Sequence[AnnotationSet], left_out: list[LeftOut] | None = None
+) -> list[DocumentAnnotations]:
+    """One entry per document, in first-seen order, tokenized once.
+
+    Documents are matched by their white-space-normalised text (``normalized_for_matching``, the
+    rule ``import-annotations`` uses to find a stored document): the first record of a text gives
+    the text and the key (its ``text_sha256``), later copies have their marks carried over to it
+    (``core.align.OffsetMap``). A record that is no judgment (``holds``) or whose marks cannot be
+    carried over is left out, and listed in ``left_out`` with the reason.
 
     Actors are told apart across files by ``ActorIdentity`` (same uid, or same name ignoring
     case): the first file to name an actor gives the name that stands for it.
@@ -160,15 +219,32 @@ def documents_from_sets(sets: Sequence[AnnotationSet]) -> list[DocumentAnnotatio
         for record in annotation_set.records:
             for actor in record.actors:
                 identity.add(actor)
-    by_sha: dict[str, tuple[AnnotationRecord, dict[str, AnnotationRecord]]] = {}
+    by_text: dict[str, tuple[AnnotationRecord, str, dict[str, AnnotationRecord]]] = {}
     for annotation_set in sets:
+        name = annotation_set.name
         for record in annotation_set.records:
-            entry = by_sha.setdefault(record.text_sha256, (record, {}))
-            entry[1][annotation_set.name] = record
+            norm = normalized_for_matching(record.text)
+            first = by_text.get(norm)
+            if not holds(record):
+                if left_out is not None:
+                    key = first[0].text_sha256 if first else record.text_sha256
+                    reason = NOT_FINISHED.format(status=record.status.value)
+                    left_out.append(LeftOut(key, record.meta.title, name, reason))
+                continue
+            if first is None:
+                by_text[norm] = (record, name, {name: record})
+                continue
+            carried = _carried(record, first[0].text)
+            if carried is None:
+                if left_out is not None:
+                    reason = NOT_CARRIED.format(name=first[1])
+                    left_out.append(LeftOut(first[0].text_sha256, record.meta.title, name, reason))
+                continue
+            first[2][name] = carried
     docs: list[DocumentAnnotations] = []
-    for sha, (first, records) in by_sha.items():
+    for first, _name, records in by_text.values():
         spans = {name: list(record.spans) for name, record in records.items()}
-        doc = DocumentAnnotations(sha, first.text, spans, first.meta.title)
+        doc = DocumentAnnotations(first.text_sha256, first.text, spans, first.meta.title)
         for name, record in records.items():
             add_analysis(
                 doc,
@@ -189,11 +265,13 @@ def review_files(paths: Sequence[Path], fmt: str = "auto") -> AgreementReport:
         raise InputError("review needs two or more annotation files")
     with paused_gc():
         sets, notices = load_sets(paths, fmt)
-        docs = documents_from_sets(sets)
+        left_out: list[LeftOut] = []
+        docs = documents_from_sets(sets, left_out)
         report = compare(
             docs, [s.name for s in sets], {s.name: s.source for s in sets}, tone_scale()
         )
     report.notes = notices + report.notes
+    report.left_out = left_out + report.left_out
     return report
 
 
@@ -314,19 +392,32 @@ def review_database(
 ) -> AgreementReport:
     """The agreement report of annotators' sets in a database.
 
-    A document belongs to an annotator's set when that annotator has at least one span in it or
-    a frame assessment of it. ``workers``: how many processes count the documents (default: one
-    per CPU, up to four, for a corpus of ``PARALLEL_MIN_DOCUMENTS`` or more; else one).
+    A document belongs to an annotator's set when that annotator marked something there (a span,
+    a frame assessment) or finished it (their judgment's status is done: ``store.judgments``), the
+    rule ``holds`` applies to a file's records. ``workers``: how many processes count the
+    documents (default: one per CPU, up to four, for a corpus of ``PARALLEL_MIN_DOCUMENTS`` or
+    more; else one).
     """
     store = Store(db)
     try:
         ids = _resolve_annotators(store, names)
         analysis = AnalysisRepo(store)
-        annotated = {
-            name: set(store.annotated_document_ids(ann)) | set(analysis.framed_document_ids(ann))
-            for name, ann in ids.items()
-        }
+        annotated: dict[str, set[int]] = {}
+        unfinished: list[tuple[int, str, Status]] = []  # judged, nothing marked, not done
+        for name, ann in ids.items():
+            marked = set(store.annotated_document_ids(ann)) | set(analysis.framed_document_ids(ann))
+            judged = judgments(store.engine, ann)
+            done = {d for d, status in judged.items() if status is Status.DONE}
+            annotated[name] = marked | done
+            unfinished += [(d, name, st) for d, st in judged.items() if d not in annotated[name]]
         analysed = analysis.analysed_pairs()
+        left_out: list[LeftOut] = []
+        if unfinished:
+            documents = {d.id: d for d in store.documents(sorted({d for d, _, _ in unfinished}))}
+            for doc_id, name, status in sorted(unfinished):
+                doc = documents[doc_id]
+                reason = NOT_FINISHED.format(status=status.value)
+                left_out.append(LeftOut(doc.sha256, doc.meta.title, name, reason))
     finally:
         store.close()
     all_ids = sorted(set().union(*annotated.values()))
@@ -344,7 +435,9 @@ def review_database(
             )
         )
     tally = _in_parts(_tally_database, arguments)
-    return tally.report({n: f"{db}" for n in names}, tone_scale())
+    report = tally.report({n: f"{db}" for n in names}, tone_scale())
+    report.left_out = left_out + report.left_out
+    return report
 
 
 # -- rendering --------------------------------------------------------------------------------

@@ -36,8 +36,14 @@ def write_records(path: Path, name: str, records: list[dict[str, object]]) -> Pa
 
 
 def write(path: Path, name: str, docs: list[tuple[str, list[dict[str, object]]]]) -> Path:
+    """Finished records (status done): a record with no spans is the judgment "nothing here"."""
     return write_records(
-        path, name, [{"text": text, "meta": {"lang": "en"}, "spans": spans} for text, spans in docs]
+        path,
+        name,
+        [
+            {"text": text, "meta": {"lang": "en"}, "status": "done", "spans": spans}
+            for text, spans in docs
+        ],
     )
 
 
@@ -223,10 +229,14 @@ def test_review_from_the_database_matches_the_files(files, tmp_path: Path, capsy
     db = imported_db(tmp_path, files)
     capsys.readouterr()
     data = run_json(["--db", str(db), "--annotators", "alice,bob"], capsys)
-    # T2 has no span in the database, so it is in neither set; T1 is compared, T3 is alice's only.
-    assert data["documents"]["compared"] == 1
+    # T2 has no span, but both finished it (status done): a judgment kept in the database, so it
+    # is compared as from the files; T1 is compared, T3 is alice's only.
+    assert data["documents"]["compared"] == 2
     assert data["documents"]["only_in"] == {"alice": 1, "bob": 0}
     assert round(data["pairs"][0]["strict"]["overall"]["f1"], 3) == 0.333
+    from_files = run_json([str(files[0]), str(files[1])], capsys)
+    for key in ("documents", "tokens", "pairs", "krippendorff_alpha", "left_out", "layers"):
+        assert data[key] == from_files[key], key
     assert main(["review", "--db", str(db), "--annotators", "alice,nobody"]) == 2
     assert "no annotator named 'nobody'" in capsys.readouterr().err
 
