@@ -37,17 +37,25 @@ from annotator.core.align import OffsetMap
 from annotator.core.differences import (
     EVENT_FIELDS,
     Difference,
+    DifferenceKind,
     EventDifference,
     FrameDifference,
     document_differences,
 )
 from annotator.core.errors import InputError, InputErrors, StoreError
-from annotator.core.events import Event
+from annotator.core.events import EVENT_LAYER, Event
 from annotator.core.framing import FrameAssessment
 from annotator.core.model import AnnotationRecord, Origin, Span, Status
 from annotator.core.text import normalized_for_matching
 from annotator.services.annotate import Change
 from annotator.services.gc_pause import paused_gc
+from annotator.services.gold import (
+    LAYERS,
+    CopyAgreedAnalysis,
+    layer_of,
+    load_analysis,
+    remaining_analysis,
+)
 from annotator.store import Store
 from annotator.store.analysis import AnalysisRepo
 from annotator.store.judgments import judgments
@@ -657,6 +665,10 @@ def _gold_copy(span: Span) -> Span:
     return Span(span.start, span.end, span.label, Origin.MANUAL, span.layer)
 
 
+def _not_triggers(spans: Sequence[Span]) -> list[Span]:
+    return [s for s in spans if s.layer != EVENT_LAYER]
+
+
 class Adjudication:
     """Settle the differences between two or more annotators' sets into a gold set.
 
@@ -692,17 +704,23 @@ class Adjudication:
         self.links: dict[int, int] = {}
         actor_names = {a.id: a.name for a in self.analysis.actors()}
         if documents is None:
+            # The documents in any of the sets: marked (spans, framing) or finished (judgments).
             ids: set[int] = set()
             for ann_id in self.annotator_ids.values():
                 ids.update(store.annotated_document_ids(ann_id))
+                ids.update(self.analysis.framed_document_ids(ann_id))
+                ids.update(
+                    d for d, st in judgments(store.engine, ann_id).items() if st is Status.DONE
+                )
             documents = sorted(ids)
         self.document_ids = list(documents)
         self.agreed: dict[int, list[Span]] = {}
         self.differences: list[Difference] = []
         self.decisions: dict[int, Decision] = {}
         for doc_id in self.document_ids:
+            # Event triggers are settled as events (services.gold), not as spans.
             spans = {
-                name: store.spans(doc_id, annotator_id=ann_id)
+                name: _not_triggers(store.spans(doc_id, annotator_id=ann_id))
                 for name, ann_id in self.annotator_ids.items()
             }
             named: dict[str, dict[int, str]] = {}
@@ -715,9 +733,30 @@ class Adjudication:
             first = len(self.differences)
             self.differences += differences
             self._resume(doc_id, agreed, range(first, len(self.differences)))
+        # Events and framing: what every annotator coded alike, and where they differ.
+        self.analysis_layers = load_analysis(
+            store, self.analysis, self.annotator_ids, self.document_ids
+        )
+
+    def remaining_by_layer(self) -> dict[str, int]:
+        """What is left to settle, per layer: span differences by layer (entities, evidence
+        passages), actor links, event groups and framing fields the gold set does not settle."""
+        out = dict.fromkeys(LAYERS, 0)
+        for index, difference in enumerate(self.differences):
+            if index in self.decisions:
+                continue
+            if difference.kind is DifferenceKind.ACTOR:
+                out["actor_links"] += 1
+            else:
+                span = next(s for _, s in difference.versions if s is not None)
+                out[layer_of(span)] += 1
+        out["events"], out["framing"] = remaining_analysis(
+            self.analysis, self.gold.id, self.analysis_layers
+        )
+        return out
 
     def _resume(self, doc_id: int, agreed: list[Span], indices: range) -> None:
-        gold = self.store.spans(doc_id, annotator_id=self.gold.id)
+        gold = _not_triggers(self.store.spans(doc_id, annotator_id=self.gold.id))
         if not gold:
             return
         self.links.update(self.analysis.mentions(doc_id, self.gold.id))
@@ -812,12 +851,19 @@ class Adjudication:
 
 
 class AcceptAgreed:
-    """Put the spans every annotator agrees on into the gold set, in one command."""
+    """Put what every annotator agrees on into the gold set, in one command: spans (with their
+    actor links), then events and framing fields (``services.gold``)."""
 
     def __init__(self, adjudication: Adjudication) -> None:
         self.adjudication = adjudication
-        self.text = "Accept agreed spans"
+        self.text = "Accept agreed spans, events and framing"
         self.added: dict[int, list[Span]] = {}
+        self.layers = CopyAgreedAnalysis(
+            adjudication.store,
+            adjudication.analysis,
+            adjudication.gold.id,  # type: ignore[arg-type]
+            adjudication.analysis_layers,
+        )
 
     def do(self) -> Change:
         adj = self.adjudication
@@ -835,14 +881,14 @@ class AcceptAgreed:
                 stored = adj.analysis.replace_linked_spans(doc_id, adj.gold.id, [], wanted)
                 adj.remember_links(stored, [actor for _span, actor in wanted])
                 self.added[doc_id] = stored
-        ids = tuple(sorted(self.added))
+        ids = tuple(sorted(set(self.added) | set(self.layers.do())))
         return BulkChange(ids[0] if ids else 0, spans=True, document_ids=ids)
 
     def undo(self) -> Change:
         adj = self.adjudication
+        ids = tuple(sorted(set(self.added) | set(self.layers.undo())))
         for doc_id, spans in self.added.items():
             adj.store.replace_spans(doc_id, adj.gold.id, [s.id for s in spans if s.id], [])
-        ids = tuple(sorted(self.added))
         return BulkChange(ids[0] if ids else 0, spans=True, document_ids=ids)
 
     @property
@@ -900,3 +946,24 @@ class Decide:
         else:
             adj.decisions[self.index] = self.previous
         return Change(self.document_id, spans=True)
+
+
+def settle_agreed(store: Store, annotators: Sequence[str], gold: str = "gold") -> dict[str, Any]:
+    """Copy everything ``annotators`` all agree on, in every layer, into the gold set (what is
+    there already is not copied again: a second run changes nothing) and count what is left to
+    settle per layer. The use case of ``annotator review --db DB --annotators A,B --gold NAME``."""
+    adjudication = Adjudication(store, annotators, gold)
+    command = adjudication.start()
+    command.do()
+    return {
+        "schema": "annotator.adjudication/1",
+        "gold": adjudication.gold.name,
+        "annotators": list(annotators),
+        "documents": len(adjudication.document_ids),
+        "copied": {
+            "spans": command.count,
+            "events": command.layers.events_added,
+            "framing": command.layers.framings_changed,
+        },
+        "remaining": adjudication.remaining_by_layer(),
+    }

@@ -1,0 +1,216 @@
+"""The analysis layers of an adjudication: events and framing every annotator agrees on go into the
+gold set with the agreed spans, and what is left to settle is counted layer by layer.
+
+``services.review.Adjudication`` walks the span differences (entities, evidence passages, actor
+links); this module adds the layers that are not spans. An event is agreed when every annotator
+coded the same event on the same trigger (category, mode, context, CAMEO code, factuality, date,
+arguments and source: ``core.differences.event_groups``); it is copied into the gold set as an
+event on its own trigger span, its span arguments pointing at the gold set's spans. Framing is
+agreed field by field (``core.differences.agreed_framing``): the fields everyone chose alike are
+written into the gold set's assessment, merged with what the gold set already holds, so running
+it again changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from annotator.core.differences import agreed_framing, event_groups
+from annotator.core.events import EVENT_LAYER, Argument, Event, Ref
+from annotator.core.framing import EVIDENCE_LAYERS, FrameAssessment
+from annotator.core.model import Origin, Span
+from annotator.store import Store
+from annotator.store.analysis import AnalysisRepo
+
+LAYERS = ("entities", "actor_links", "evidence", "events", "framing")
+
+EventGroup = tuple[tuple[tuple[str, Event | None], ...], tuple[str, ...]]
+
+
+@dataclass(slots=True)
+class DocumentAnalysis:
+    """One document's events and framing as the compared annotators coded them."""
+
+    groups: list[EventGroup]
+    spans: dict[str, dict[int, Span]]  # annotator -> span id -> span (argument references)
+    framing: FrameAssessment | None  # the fields every annotator chose alike
+    framing_differs: list[str]
+
+
+def load_analysis(
+    store: Store,
+    analysis: AnalysisRepo,
+    annotator_ids: Mapping[str, int],
+    document_ids: Sequence[int],
+) -> dict[int, DocumentAnalysis]:
+    """Each document's event groups and agreed framing (documents without either are left out)."""
+    names = list(annotator_ids)
+    actor_names = {a.id: a.name for a in analysis.actors() if a.id is not None}
+    out: dict[int, DocumentAnalysis] = {}
+    for doc_id in document_ids:
+        events = {n: analysis.events(doc_id, a) for n, a in annotator_ids.items()}
+        frames = {n: analysis.frames(doc_id, a) for n, a in annotator_ids.items()}
+        if not any(events.values()) and all(f is None for f in frames.values()):
+            continue
+        spans = {n: store.spans(doc_id, annotator_id=a) for n, a in annotator_ids.items()}
+        groups = event_groups(events, names, {n: actor_names for n in names}, spans)
+        agreed, differs = agreed_framing(frames, names)
+        by_id = {n: {s.id: s for s in held if s.id is not None} for n, held in spans.items()}
+        out[doc_id] = DocumentAnalysis(groups, by_id, agreed, differs)
+    return out
+
+
+def _merged(old: FrameAssessment | None, agreed: FrameAssessment) -> FrameAssessment:
+    """The gold set's assessment with the agreed fields set (the others as they were)."""
+    if old is None:
+        return agreed
+    roles = {r.actor_id: r for r in old.roles}
+    roles.update({r.actor_id: r for r in agreed.roles})
+    return old.with_(
+        frames=tuple(dict.fromkeys((*old.frames, *agreed.frames))),
+        primary=agreed.primary or old.primary,
+        headline=agreed.headline or old.headline,
+        tone=agreed.tone or old.tone,
+        tone_target=agreed.tone_target if agreed.tone else old.tone_target,
+        roles=tuple(roles[k] for k in sorted(roles)),
+    )
+
+
+def _same_framing(x: FrameAssessment | None, y: FrameAssessment | None) -> bool:
+    if x is None or y is None:
+        return x is y
+    return x.with_(evidence=()) == y.with_(evidence=())
+
+
+@dataclass(slots=True)
+class CopyAgreedAnalysis:
+    """Copy every agreed event and every agreed framing field into the gold set (those not there
+    already); undo removes what it added and puts the gold framing back."""
+
+    store: Store
+    analysis: AnalysisRepo
+    gold_id: int
+    documents: dict[int, DocumentAnalysis]
+    events: dict[int, list[int]] = field(default_factory=dict)  # doc -> gold event ids added
+    spans: dict[int, list[int]] = field(default_factory=dict)  # doc -> argument spans added
+    frames: dict[int, FrameAssessment | None] = field(default_factory=dict)  # doc -> before
+
+    @property
+    def events_added(self) -> int:
+        return sum(len(v) for v in self.events.values())
+
+    @property
+    def framings_changed(self) -> int:
+        return len(self.frames)
+
+    def do(self) -> tuple[int, ...]:
+        """Returns the ids of the documents changed."""
+        self.events, self.spans, self.frames = {}, {}, {}
+        for doc_id, doc in self.documents.items():
+            self._copy_events(doc_id, doc)
+            if doc.framing is not None:
+                old = self.analysis.frames(doc_id, self.gold_id)
+                new = _merged(old, doc.framing)
+                if not _same_framing(old, new):
+                    self.analysis.set_frames(doc_id, self.gold_id, new)
+                    self.frames[doc_id] = old
+        return tuple(sorted(set(self.events) | set(self.spans) | set(self.frames)))
+
+    def _copy_events(self, doc_id: int, doc: DocumentAnalysis) -> None:
+        agreed = [versions for versions, differs in doc.groups if not differs]
+        if not agreed:
+            return
+        have = {
+            (e.trigger.start, e.trigger.end, e.category)
+            for e in self.analysis.events(doc_id, self.gold_id)
+        }
+        for versions in agreed:
+            name, event = versions[0]
+            assert event is not None  # agreed: every annotator has the event
+            if (event.trigger.start, event.trigger.end, event.category) in have:
+                continue
+
+            def ref(r: Ref | None, own: Mapping[int, Span] = doc.spans[name]) -> Ref | None:
+                if r is None or r.span_id is None:
+                    return r
+                return Ref(span_id=self._gold_span(doc_id, own[r.span_id]))
+
+            trigger = Span(event.trigger.start, event.trigger.end, event.category, Origin.MANUAL,
+                           EVENT_LAYER)
+            copy = event.with_(
+                id=None,
+                trigger=trigger,
+                arguments=tuple(Argument(a.role, ref(a.ref)) for a in event.arguments),  # type: ignore[arg-type]
+                source=ref(event.source),
+            )
+            stored, _ = self.analysis.add_event(doc_id, self.gold_id, copy)
+            assert stored.id is not None
+            self.events.setdefault(doc_id, []).append(stored.id)
+
+    def _gold_span(self, doc_id: int, span: Span) -> int:
+        """The gold span at ``span``'s offsets and layer (copied there when missing)."""
+        for gold in self.store.spans(doc_id, annotator_id=self.gold_id):
+            if (gold.start, gold.end, gold.layer) == (span.start, span.end, span.layer):
+                assert gold.id is not None
+                return gold.id
+        added = self.store.add_spans(
+            doc_id, self.gold_id, [Span(span.start, span.end, span.label, Origin.MANUAL, span.layer)]
+        )[0]
+        assert added.id is not None
+        self.spans.setdefault(doc_id, []).append(added.id)
+        return added.id
+
+    def undo(self) -> tuple[int, ...]:
+        changed = tuple(sorted(set(self.events) | set(self.spans) | set(self.frames)))
+        for ids in self.events.values():
+            for event_id in reversed(ids):
+                self.analysis.delete_event(event_id)
+        for doc_id, ids in self.spans.items():
+            self.store.replace_spans(doc_id, self.gold_id, ids, [])
+        for doc_id, old in self.frames.items():
+            self.analysis.set_frames(doc_id, self.gold_id, old)
+        return changed
+
+
+def _framing_settled(field_name: str, gold: FrameAssessment | None) -> bool:
+    """Whether the gold set holds a value for a framing field that differs (a dimension or role
+    decided as absent cannot be told from an unsettled one, as spans settled as none)."""
+    if gold is None:
+        return False
+    kind, _, what = field_name.partition(":")
+    if kind == "framed":
+        return True
+    if kind == "dimension":
+        return what in gold.frames or gold.primary == what
+    if kind == "role":
+        return bool(gold.role_of(int(what)))
+    if kind == "tone_target":
+        return gold.tone_target is not None
+    return bool(getattr(gold, kind))
+
+
+def remaining_analysis(
+    analysis: AnalysisRepo, gold_id: int, documents: Mapping[int, DocumentAnalysis]
+) -> tuple[int, int]:
+    """Event groups and framing fields that differ and that the gold set does not settle yet:
+    an event group is settled when a gold event's trigger overlaps it."""
+    events = framing = 0
+    for doc_id, doc in documents.items():
+        differing = [versions for versions, differs in doc.groups if differs]
+        if differing:
+            gold = [(e.trigger.start, e.trigger.end) for e in analysis.events(doc_id, gold_id)]
+            for versions in differing:
+                triggers = [e.trigger for _, e in versions if e is not None]
+                start, end = min(t.start for t in triggers), max(t.end for t in triggers)
+                if not any(s < end and start < e for s, e in gold):
+                    events += 1
+        if doc.framing_differs:
+            gold_frames = analysis.frames(doc_id, gold_id)
+            framing += sum(1 for f in doc.framing_differs if not _framing_settled(f, gold_frames))
+    return events, framing
+
+
+def layer_of(span: Span) -> str:
+    """The adjudication layer of a span difference: evidence passages or entities."""
+    return "evidence" if span.layer in EVIDENCE_LAYERS else "entities"
