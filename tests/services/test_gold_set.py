@@ -34,7 +34,7 @@ def content(records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
             for s in record["spans"]
         )
 
-        def ref(item: dict[str, Any] | None) -> Any:
+        def ref(item: dict[str, Any] | None, by_id: dict[int, Any] = by_id) -> Any:
             if item is None:
                 return None
             return ("actor", item["actor"]) if item.get("actor") else ("span", by_id[item["span"]])
