@@ -279,8 +279,15 @@ def review_files(paths: Sequence[Path], fmt: str = "auto") -> AgreementReport:
             docs, [s.name for s in sets], {s.name: s.source for s in sets}, tone_scale()
         )
     report.notes = notices + report.notes
-    report.left_out = left_out + report.left_out
+    report.left_out = _in_order(left_out + report.left_out, report.annotators)
     return report
+
+
+def _in_order(left_out: Sequence[LeftOut], names: Sequence[str]) -> list[LeftOut]:
+    """What was left out, by annotator (command-line order), reason, then document key: the same
+    order from files and from the database."""
+    rank = {name: i for i, name in enumerate(names)}
+    return sorted(left_out, key=lambda x: (rank.get(x.annotator, len(rank)), x.reason, x.document))
 
 
 def _resolve_annotators(store: Store, names: Sequence[str]) -> dict[str, int]:
@@ -444,7 +451,7 @@ def review_database(
         )
     tally = _in_parts(_tally_database, arguments)
     report = tally.report({n: f"{db}" for n in names}, tone_scale())
-    report.left_out = left_out + report.left_out
+    report.left_out = _in_order(left_out + report.left_out, names)
     return report
 
 
