@@ -115,7 +115,7 @@ def build_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: 
     )
     store = Store(args.db or default_db_path())
     name = resolve_annotator(args, settings, dialogs, ask)
-    annotator = store.annotator(name, AnnotatorKind.HUMAN)
+    annotator = store.annotators.get_or_create(name, AnnotatorKind.HUMAN)
     session = AnnotationSession(store, annotator)
     return MainWindow(session, labels, settings, registry, dialogs=dialogs, schema=schema)
 

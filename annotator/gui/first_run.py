@@ -16,7 +16,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_protocols import FirstRunHost
 
 OFFERED_KEY = "first_run/sample_offered"
 TOUR_KEY = "first_run/tour_done"
@@ -47,14 +47,14 @@ def sample_corpus_dir() -> Path | None:
     return None
 
 
-def _flag(window: MainWindow, key: str) -> bool:
+def _flag(window: FirstRunHost, key: str) -> bool:
     return str(window.qsettings.value(key, "false")).lower() == "true"
 
 
-def offer_sample_corpus(window: MainWindow) -> bool:
+def offer_sample_corpus(window: FirstRunHost) -> bool:
     """Offer the sample corpus once, when the database is empty; import it if accepted."""
     folder = sample_corpus_dir()
-    if folder is None or window.store.count_documents() or _flag(window, OFFERED_KEY):
+    if folder is None or window.store.documents.count() or _flag(window, OFFERED_KEY):
         return False
     window.qsettings.setValue(OFFERED_KEY, True)
     n = len(list(folder.glob("*.txt")))
@@ -75,8 +75,8 @@ class TourCard(QFrame):
     Right, Enter or Space: next; Left: back; Esc: end the tour.
     """
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: FirstRunHost) -> None:
+        super().__init__(window.window())
         self.setObjectName("tourCard")
         self.window_ = window
         self.step = 0
@@ -142,7 +142,7 @@ class TourCard(QFrame):
     def place(self) -> None:
         """Bottom right of the reading pane, clear of its scroll bar."""
         pane = self.window_.pane
-        corner = pane.mapTo(self.window_, pane.rect().bottomRight())
+        corner = pane.mapTo(self.window_.window(), pane.rect().bottomRight())
         self.move(max(0, corner.x() - self.width() - 28), max(0, corner.y() - self.height() - 16))
         self.raise_()
 
@@ -163,7 +163,7 @@ class TourCard(QFrame):
             super().keyPressEvent(event)
 
 
-def show_tour(window: MainWindow) -> TourCard:
+def show_tour(window: FirstRunHost) -> TourCard:
     """Show the tour now (Help > Guided tour), whether or not it was seen before."""
     existing = window.findChild(TourCard, "tourCard")
     if existing is not None and existing.isVisible():
@@ -176,7 +176,7 @@ def show_tour(window: MainWindow) -> TourCard:
     return card
 
 
-def first_run(window: MainWindow, offer: bool = True) -> TourCard | None:
+def first_run(window: FirstRunHost, offer: bool = True) -> TourCard | None:
     """At start-up: the sample-corpus offer (empty database), then the tour (once). Returns
     the tour card if it is shown now (after an accepted offer it comes when the import ends)."""
     importing = offer and offer_sample_corpus(window)

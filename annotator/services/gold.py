@@ -21,7 +21,6 @@ from annotator.core.events import EVENT_LAYER, Argument, Event, Ref
 from annotator.core.framing import EVIDENCE_LAYERS, FrameAssessment
 from annotator.core.model import Origin, Span
 from annotator.store import Store
-from annotator.store.analysis import AnalysisRepo
 
 LAYERS = ("entities", "actor_links", "evidence", "events", "framing")
 
@@ -39,21 +38,18 @@ class DocumentAnalysis:
 
 
 def load_analysis(
-    store: Store,
-    analysis: AnalysisRepo,
-    annotator_ids: Mapping[str, int],
-    document_ids: Sequence[int],
+    store: Store, annotator_ids: Mapping[str, int], document_ids: Sequence[int]
 ) -> dict[int, DocumentAnalysis]:
     """Each document's event groups and agreed framing (documents without either are left out)."""
     names = list(annotator_ids)
-    actor_names = {a.id: a.name for a in analysis.actors() if a.id is not None}
+    actor_names = {a.id: a.name for a in store.actors.all() if a.id is not None}
     out: dict[int, DocumentAnalysis] = {}
     for doc_id in document_ids:
-        events = {n: analysis.events(doc_id, a) for n, a in annotator_ids.items()}
-        frames = {n: analysis.frames(doc_id, a) for n, a in annotator_ids.items()}
+        events = {n: store.events.in_document(doc_id, a) for n, a in annotator_ids.items()}
+        frames = {n: store.framing.get(doc_id, a) for n, a in annotator_ids.items()}
         if not any(events.values()) and all(f is None for f in frames.values()):
             continue
-        spans = {n: store.spans(doc_id, annotator_id=a) for n, a in annotator_ids.items()}
+        spans = {n: store.spans.in_document(doc_id, annotator_id=a) for n, a in annotator_ids.items()}
         groups = event_groups(events, names, {n: actor_names for n in names}, spans)
         agreed, differs = agreed_framing(frames, names)
         by_id = {n: {s.id: s for s in held if s.id is not None} for n, held in spans.items()}
@@ -89,7 +85,6 @@ class CopyAgreedAnalysis:
     already); undo removes what it added and puts the gold framing back."""
 
     store: Store
-    analysis: AnalysisRepo
     gold_id: int
     documents: dict[int, DocumentAnalysis]
     events: dict[int, list[int]] = field(default_factory=dict)  # doc -> gold event ids added
@@ -110,10 +105,10 @@ class CopyAgreedAnalysis:
         for doc_id, doc in self.documents.items():
             self._copy_events(doc_id, doc)
             if doc.framing is not None:
-                old = self.analysis.frames(doc_id, self.gold_id)
+                old = self.store.framing.get(doc_id, self.gold_id)
                 new = _merged(old, doc.framing)
                 if not _same_framing(old, new):
-                    self.analysis.set_frames(doc_id, self.gold_id, new)
+                    self.store.framing.save(doc_id, self.gold_id, new)
                     self.frames[doc_id] = old
         return tuple(sorted(set(self.events) | set(self.spans) | set(self.frames)))
 
@@ -123,7 +118,7 @@ class CopyAgreedAnalysis:
             return
         have = {
             (e.trigger.start, e.trigger.end, e.category)
-            for e in self.analysis.events(doc_id, self.gold_id)
+            for e in self.store.events.in_document(doc_id, self.gold_id)
         }
         for versions in agreed:
             name, event = versions[0]
@@ -144,17 +139,17 @@ class CopyAgreedAnalysis:
                 arguments=tuple(Argument(a.role, ref(a.ref)) for a in event.arguments),  # type: ignore[arg-type]
                 source=ref(event.source),
             )
-            stored, _ = self.analysis.add_event(doc_id, self.gold_id, copy)
+            stored, _ = self.store.events.add(doc_id, self.gold_id, copy)
             assert stored.id is not None
             self.events.setdefault(doc_id, []).append(stored.id)
 
     def _gold_span(self, doc_id: int, span: Span) -> int:
         """The gold span at ``span``'s offsets and layer (copied there when missing)."""
-        for gold in self.store.spans(doc_id, annotator_id=self.gold_id):
+        for gold in self.store.spans.in_document(doc_id, annotator_id=self.gold_id):
             if (gold.start, gold.end, gold.layer) == (span.start, span.end, span.layer):
                 assert gold.id is not None
                 return gold.id
-        added = self.store.add_spans(
+        added = self.store.spans.add(
             doc_id, self.gold_id, [Span(span.start, span.end, span.label, Origin.MANUAL, span.layer)]
         )[0]
         assert added.id is not None
@@ -165,11 +160,11 @@ class CopyAgreedAnalysis:
         changed = tuple(sorted(set(self.events) | set(self.spans) | set(self.frames)))
         for ids in self.events.values():
             for event_id in reversed(ids):
-                self.analysis.delete_event(event_id)
+                self.store.events.delete(event_id)
         for doc_id, ids in self.spans.items():
-            self.store.replace_spans(doc_id, self.gold_id, ids, [])
+            self.store.spans.replace(doc_id, self.gold_id, ids, [])
         for doc_id, old in self.frames.items():
-            self.analysis.set_frames(doc_id, self.gold_id, old)
+            self.store.framing.save(doc_id, self.gold_id, old)
         return changed
 
 
@@ -191,7 +186,7 @@ def _framing_settled(field_name: str, gold: FrameAssessment | None) -> bool:
 
 
 def remaining_analysis(
-    analysis: AnalysisRepo, gold_id: int, documents: Mapping[int, DocumentAnalysis]
+    store: Store, gold_id: int, documents: Mapping[int, DocumentAnalysis]
 ) -> tuple[int, int]:
     """Event groups and framing fields that differ and that the gold set does not settle yet:
     an event group is settled when a gold event's trigger overlaps it."""
@@ -199,14 +194,16 @@ def remaining_analysis(
     for doc_id, doc in documents.items():
         differing = [versions for versions, differs in doc.groups if differs]
         if differing:
-            gold = [(e.trigger.start, e.trigger.end) for e in analysis.events(doc_id, gold_id)]
+            gold = [
+                (e.trigger.start, e.trigger.end) for e in store.events.in_document(doc_id, gold_id)
+            ]
             for versions in differing:
                 triggers = [e.trigger for _, e in versions if e is not None]
                 start, end = min(t.start for t in triggers), max(t.end for t in triggers)
                 if not any(s < end and start < e for s, e in gold):
                     events += 1
         if doc.framing_differs:
-            gold_frames = analysis.frames(doc_id, gold_id)
+            gold_frames = store.framing.get(doc_id, gold_id)
             framing += sum(1 for f in doc.framing_differs if not _framing_settled(f, gold_frames))
     return events, framing
 

@@ -125,7 +125,7 @@ def _fresh_documents(
     repeats: list[tuple[int, str]] = []  # filled in place: a cancel keeps what was found
     for path, docs in files:
         task.check()
-        existing = store.existing_shas(d.sha256 for d in docs)
+        existing = store.documents.existing_shas(d.sha256 for d in docs)
         fresh: list[Document] = []
         for doc in docs:
             known = existing.get(doc.sha256)
@@ -213,7 +213,7 @@ def _store_file(
             ids = _store_once(store, docs, spans_by_index, annotators)
             return list(zip(docs, ids, strict=True))
         except DuplicateDocumentError:
-            existing = store.existing_shas(d.sha256 for d in docs)
+            existing = store.documents.existing_shas(d.sha256 for d in docs)
             if not existing:
                 raise
             keep = [i for i, doc in enumerate(docs) if doc.sha256 not in existing]
@@ -238,6 +238,6 @@ def _store_once(
     spans: list[tuple[int, int, list[Span]]] = []
     for key, indices in annotators.items():
         name, version = key.split("\t")
-        annotator = store.annotator(name, AnnotatorKind.MODEL, version)
+        annotator = store.annotators.get_or_create(name, AnnotatorKind.MODEL, version)
         spans += [(i, annotator.id, spans_by_index[i]) for i in indices]
-    return store.add_documents(docs, spans) if docs else []
+    return store.documents.add(docs, spans) if docs else []

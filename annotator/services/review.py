@@ -57,8 +57,6 @@ from annotator.services.gold import (
     remaining_analysis,
 )
 from annotator.store import Store
-from annotator.store.analysis import AnalysisRepo
-from annotator.store.judgments import judgments
 
 READ_BATCH = 500  # documents read from the database at once by review_database
 
@@ -293,7 +291,7 @@ def _in_order(left_out: Sequence[LeftOut], names: Sequence[str]) -> list[LeftOut
 def _resolve_annotators(store: Store, names: Sequence[str]) -> dict[str, int]:
     if len(names) < 2 or len(set(names)) != len(names):
         raise InputError("name two or more different annotators (--annotators a,b)")
-    known = {a.name: a.id for a in store.annotators()}
+    known = {a.name: a.id for a in store.annotators.all()}
     missing = [n for n in names if n not in known]
     if missing:
         have = ", ".join(sorted(known)) or "none"
@@ -375,12 +373,11 @@ def _tally_database(
     with paused_gc():
         store = Store(db)
         try:
-            analysis = AnalysisRepo(store)
             # Documents and spans are read in batches, not one query each (see bench/, "agreement").
             for first in range(0, len(doc_ids), READ_BATCH):
                 batch = doc_ids[first : first + READ_BATCH]
-                spans_of = {n: store.spans_by_document(batch, ids[n]) for n in names}
-                for document in store.documents(batch):
+                spans_of = {n: store.spans.by_document(batch, ids[n]) for n in names}
+                for document in store.documents.many(batch):
                     doc_id = document.id
                     assert doc_id is not None
                     present = [n for n in names if doc_id in annotated[n]]
@@ -391,7 +388,7 @@ def _tally_database(
                             if (doc_id, ids[n]) not in analysed:  # nothing to find: no queries
                                 add_analysis(doc, n, [], {}, [], None, _actor_name)
                                 continue
-                            found = analysis.record_analysis(doc_id, ids[n])
+                            found = store.record_analysis.get(doc_id, ids[n])
                             add_analysis(
                                 doc, n, found.actors, found.mentions, found.events, found.frames,
                                 _actor_name,
@@ -416,19 +413,20 @@ def review_database(
     store = Store(db)
     try:
         ids = _resolve_annotators(store, names)
-        analysis = AnalysisRepo(store)
         annotated: dict[str, set[int]] = {}
         unfinished: list[tuple[int, str, Status]] = []  # judged, nothing marked, not done
         for name, ann in ids.items():
-            marked = set(store.annotated_document_ids(ann)) | set(analysis.framed_document_ids(ann))
-            judged = judgments(store.engine, ann)
+            marked = set(store.spans.annotated_document_ids(ann)) | set(
+                store.framing.framed_document_ids(ann)
+            )
+            judged = store.judgments.of_annotator(ann)
             done = {d for d, status in judged.items() if status is Status.DONE}
             annotated[name] = marked | done
             unfinished += [(d, name, st) for d, st in judged.items() if d not in annotated[name]]
-        analysed = analysis.analysed_pairs()
+        analysed = store.record_analysis.analysed_pairs()
         left_out: list[LeftOut] = []
         if unfinished:
-            documents = {d.id: d for d in store.documents(sorted({d for d, _, _ in unfinished}))}
+            documents = {d.id: d for d in store.documents.many(sorted({d for d, _, _ in unfinished}))}
             for doc_id, name, status in sorted(unfinished):
                 doc = documents[doc_id]
                 reason = NOT_FINISHED.format(status=status.value)
@@ -704,21 +702,18 @@ class Adjudication:
                 f"the adjudicated set {gold!r} cannot be one of the compared annotators"
             )
         self.annotator_ids = _resolve_annotators(store, self.annotators)
-        self.gold = store.annotator(gold)
-        self.analysis = AnalysisRepo(store)
+        self.gold = store.annotators.get_or_create(gold)
         # Actor links (span id -> actor id) of the compared sets' spans and of the gold spans this
         # adjudication made or found: a version taken into gold keeps its link.
         self.links: dict[int, int] = {}
-        actor_names = {a.id: a.name for a in self.analysis.actors()}
+        actor_names = {a.id: a.name for a in store.actors.all()}
         if documents is None:
             # The documents in any of the sets: marked (spans, framing) or finished (judgments).
             ids: set[int] = set()
             for ann_id in self.annotator_ids.values():
-                ids.update(store.annotated_document_ids(ann_id))
-                ids.update(self.analysis.framed_document_ids(ann_id))
-                ids.update(
-                    d for d, st in judgments(store.engine, ann_id).items() if st is Status.DONE
-                )
+                ids.update(store.spans.annotated_document_ids(ann_id))
+                ids.update(store.framing.framed_document_ids(ann_id))
+                ids.update(store.judgments.finished(ann_id))
             documents = sorted(ids)
         self.document_ids = list(documents)
         self.agreed: dict[int, list[Span]] = {}
@@ -727,12 +722,12 @@ class Adjudication:
         for doc_id in self.document_ids:
             # Event triggers are settled as events (services.gold), not as spans.
             spans = {
-                name: _not_triggers(store.spans(doc_id, annotator_id=ann_id))
+                name: _not_triggers(store.spans.in_document(doc_id, annotator_id=ann_id))
                 for name, ann_id in self.annotator_ids.items()
             }
             named: dict[str, dict[int, str]] = {}
             for name, ann_id in self.annotator_ids.items():
-                mentions = self.analysis.mentions(doc_id, ann_id)
+                mentions = store.mentions.in_document(doc_id, ann_id)
                 self.links.update(mentions)
                 named[name] = {s: actor_names.get(a, f"actor {a}") for s, a in mentions.items()}
             agreed, differences = document_differences(doc_id, spans, self.annotators, named)
@@ -741,9 +736,7 @@ class Adjudication:
             self.differences += differences
             self._resume(doc_id, agreed, range(first, len(self.differences)))
         # Events and framing: what every annotator coded alike, and where they differ.
-        self.analysis_layers = load_analysis(
-            store, self.analysis, self.annotator_ids, self.document_ids
-        )
+        self.analysis_layers = load_analysis(store, self.annotator_ids, self.document_ids)
 
     def remaining_by_layer(self) -> dict[str, int]:
         """What is left to settle, per layer: span differences by layer (entities, evidence
@@ -758,15 +751,15 @@ class Adjudication:
                 span = next(s for _, s in difference.versions if s is not None)
                 out[layer_of(span)] += 1
         out["events"], out["framing"] = remaining_analysis(
-            self.analysis, self.gold.id, self.analysis_layers
+            self.store, self.gold.id, self.analysis_layers
         )
         return out
 
     def _resume(self, doc_id: int, agreed: list[Span], indices: range) -> None:
-        gold = _not_triggers(self.store.spans(doc_id, annotator_id=self.gold.id))
+        gold = _not_triggers(self.store.spans.in_document(doc_id, annotator_id=self.gold.id))
         if not gold:
             return
-        self.links.update(self.analysis.mentions(doc_id, self.gold.id))
+        self.links.update(self.store.mentions.in_document(doc_id, self.gold.id))
         agreed_keys = {_key(s) for s in agreed}
         free = [s for s in gold if _key(s) not in agreed_keys]
         claimed: dict[int, list[Span]] = {}
@@ -848,7 +841,7 @@ class Adjudication:
         return Decide(self, index, CUSTOM, [_gold_copy(s) for s in spans], "Edit the span")
 
     def gold_spans(self, doc_id: int) -> list[Span]:
-        return self.store.spans(doc_id, annotator_id=self.gold.id)
+        return self.store.spans.in_document(doc_id, annotator_id=self.gold.id)
 
     def remember_links(self, spans: Sequence[Span], actors: Sequence[int | None]) -> None:
         """Note the actor links of gold spans just stored (undo puts them back with the spans)."""
@@ -867,7 +860,6 @@ class AcceptAgreed:
         self.added: dict[int, list[Span]] = {}
         self.layers = CopyAgreedAnalysis(
             adjudication.store,
-            adjudication.analysis,
             adjudication.gold.id,  # type: ignore[arg-type]
             adjudication.analysis_layers,
         )
@@ -885,7 +877,7 @@ class AcceptAgreed:
                 if _key(s) not in present
             ]
             if wanted:
-                stored = adj.analysis.replace_linked_spans(doc_id, adj.gold.id, [], wanted)
+                stored = adj.store.mentions.replace_linked_spans(doc_id, adj.gold.id, [], wanted)
                 adj.remember_links(stored, [actor for _span, actor in wanted])
                 self.added[doc_id] = stored
         ids = tuple(sorted(set(self.added) | set(self.layers.do())))
@@ -895,7 +887,7 @@ class AcceptAgreed:
         adj = self.adjudication
         ids = tuple(sorted(set(self.added) | set(self.layers.undo())))
         for doc_id, spans in self.added.items():
-            adj.store.replace_spans(doc_id, adj.gold.id, [s.id for s in spans if s.id], [])
+            adj.store.spans.replace(doc_id, adj.gold.id, [s.id for s in spans if s.id], [])
         return BulkChange(ids[0] if ids else 0, spans=True, document_ids=ids)
 
     @property
@@ -934,7 +926,7 @@ class Decide:
         remove = [s.id for s in self.previous.spans if s.id] if self.previous else []
         # On redo, self.stored holds the ids of the first run: the spans come back under them.
         add = list(zip(self.stored or self.spans, self.actors, strict=True))
-        self.stored = adj.analysis.replace_linked_spans(self.document_id, adj.gold.id, remove, add)
+        self.stored = adj.store.mentions.replace_linked_spans(self.document_id, adj.gold.id, remove, add)
         adj.remember_links(self.stored, self.actors)
         adj.decisions[self.index] = Decision(self.choice, tuple(self.stored))
         return Change(self.document_id, spans=True)
@@ -942,7 +934,7 @@ class Decide:
     def undo(self) -> Change:
         adj = self.adjudication
         restore = list(self.previous.spans) if self.previous else []
-        adj.analysis.replace_linked_spans(
+        adj.store.mentions.replace_linked_spans(
             self.document_id,
             adj.gold.id,
             [s.id for s in self.stored if s.id],

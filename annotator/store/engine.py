@@ -17,10 +17,9 @@ from sqlalchemy.engine import ExceptionContext
 from sqlmodel import SQLModel
 
 from annotator.core.errors import DuplicateDocumentError, StoreError
-from annotator.store import tables
 from annotator.store.fulltext import ensure_fulltext
 from annotator.store.migration_v2 import migrate_1_to_2
-from annotator.store.tables import SCHEMA_VERSION
+from annotator.store.tables import SCHEMA_VERSION  # its import registers the tables
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -146,15 +145,9 @@ def open_engine(path: Path | str) -> Engine:
     )
     event.listen(engine, "connect", _set_pragmas)
     event.listen(engine, "handle_error", _store_error)
-    assert tables.DocumentRow  # the tables are registered on SQLModel.metadata by import
     SQLModel.metadata.create_all(engine)
     with engine.begin() as conn:
         conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
-    # The built-in seed actors, once per database (new or migrated), so that alias proposals
-    # work from the first document; see docs/SCHEMA.md.
-    from annotator.store.analysis import ensure_actor_seed
-
-    ensure_actor_seed(engine)
     # The full-text index is derived data outside the schema version: created if missing and
     # rebuilt if out of step on every open, so migrations may reshape ``document`` freely.
     ensure_fulltext(engine)

@@ -8,10 +8,10 @@ annotator's set when they marked something there or finished it (``docs/AGREEMEN
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.dialects.sqlite import insert
 
 from annotator.core.model import Status
@@ -38,48 +38,42 @@ def write_judgments(conn: Any, rows: Iterable[tuple[int, int, Status]]) -> None:
     )
 
 
-def set_judgment(engine: Any, doc_id: int, annotator_id: int, status: Status | None) -> None:
-    """Set (or, with None, remove) one annotator's judgment of one document."""
-    with engine.begin() as conn:
-        if status is None:
-            conn.execute(
-                delete(_JUDGMENT).where(
+class JudgmentRepo:
+    """Annotators' statuses of documents (``store.judgments``)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def set(self, doc_id: int, annotator_id: int, status: Status | None) -> None:
+        """Set (or, with None, remove) one annotator's judgment of one document."""
+        with self.engine.begin() as conn:
+            if status is None:
+                conn.execute(
+                    delete(_JUDGMENT).where(
+                        (_JUDGMENT.c.document_id == doc_id)
+                        & (_JUDGMENT.c.annotator_id == annotator_id)
+                    )
+                )
+            else:
+                write_judgments(conn, [(doc_id, annotator_id, status)])
+
+    def get(self, doc_id: int, annotator_id: int) -> Status | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                select(_JUDGMENT.c.status).where(
                     (_JUDGMENT.c.document_id == doc_id) & (_JUDGMENT.c.annotator_id == annotator_id)
                 )
-            )
-        else:
-            write_judgments(conn, [(doc_id, annotator_id, status)])
+            ).scalar()
+        return None if value is None else Status(value)
 
+    def of_annotator(self, annotator_id: int) -> dict[int, Status]:
+        """document id -> status, of one annotator."""
+        query = select(_JUDGMENT.c.document_id, _JUDGMENT.c.status).where(
+            _JUDGMENT.c.annotator_id == annotator_id
+        )
+        with self.engine.connect() as conn:
+            return {int(d): Status(s) for d, s in conn.execute(query)}
 
-def judgment(engine: Any, doc_id: int, annotator_id: int) -> Status | None:
-    with engine.connect() as conn:
-        value = conn.execute(
-            select(_JUDGMENT.c.status).where(
-                (_JUDGMENT.c.document_id == doc_id) & (_JUDGMENT.c.annotator_id == annotator_id)
-            )
-        ).scalar()
-    return None if value is None else Status(value)
-
-
-def judgments(
-    engine: Any, annotator_id: int, doc_ids: Sequence[int] | None = None
-) -> dict[int, Status]:
-    """document id -> status, of one annotator (of ``doc_ids`` only, when given)."""
-    query = select(_JUDGMENT.c.document_id, _JUDGMENT.c.status).where(
-        _JUDGMENT.c.annotator_id == annotator_id
-    )
-    if doc_ids is not None:
-        query = query.where(_JUDGMENT.c.document_id.in_(list(doc_ids)))
-    with engine.connect() as conn:
-        return {int(d): Status(s) for d, s in conn.execute(query)}
-
-
-def judgments_between(engine: Any, first: int, last: int) -> list[tuple[int, int, Status]]:
-    """(document id, annotator id, status) of the documents with ids first..last."""
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(_JUDGMENT.c.document_id, _JUDGMENT.c.annotator_id, _JUDGMENT.c.status).where(
-                _JUDGMENT.c.document_id.between(first, last)
-            )
-        ).all()
-    return [(int(d), int(a), Status(s)) for d, a, s in rows]
+    def finished(self, annotator_id: int) -> list[int]:
+        """The documents the annotator finished (status done), in id order."""
+        return sorted(d for d, s in self.of_annotator(annotator_id).items() if s is Status.DONE)

@@ -28,7 +28,7 @@ from tests.gui.keyboard import (
 def _events(db: Path, doc_id: int) -> list:
     store = Store(db)
     try:
-        session = AnnotationSession(store, store.annotator("alice"))
+        session = AnnotationSession(store, store.annotators.get_or_create("alice"))
         return EventCommands(session).events(doc_id)
     finally:
         store.close()

@@ -59,7 +59,7 @@ def test_declining_imports_nothing_and_is_not_asked_again(open_window, qtbot, tm
     dialogs.confirm_answers.append(False)
     card = first_run(window)
     assert dialogs.confirm_answers == []
-    assert window.worker is None and window.store.count_documents() == 0
+    assert window.worker is None and window.store.documents.count() == 0
     assert card is not None
     card.skip_button.click()
     window.close()
@@ -73,4 +73,4 @@ def test_a_database_with_documents_is_not_offered_the_corpus(open_window, seeded
     dialogs.confirm_answers.append(True)
     first_run(window)
     assert dialogs.confirm_answers == [True]
-    assert window.store.count_documents() == 5
+    assert window.store.documents.count() == 5

@@ -27,7 +27,8 @@ from tests.gui.keyboard import (
 def _assessment(db: Path, doc_id: int):  # type: ignore[no-untyped-def]
     store = Store(db)
     try:
-        return FramingCommands(AnnotationSession(store, store.annotator("alice"))).assessment(doc_id)
+        alice = store.annotators.get_or_create("alice")
+        return FramingCommands(AnnotationSession(store, alice)).assessment(doc_id)
     finally:
         store.close()
 
@@ -35,7 +36,7 @@ def _assessment(db: Path, doc_id: int):  # type: ignore[no-untyped-def]
 def _evidence(db: Path, doc_id: int) -> list[tuple[int, int, str, str]]:
     store = Store(db)
     try:
-        commands = FramingCommands(AnnotationSession(store, store.annotator("alice")))
+        commands = FramingCommands(AnnotationSession(store, store.annotators.get_or_create("alice")))
         return [(s.start, s.end, s.layer, s.label) for s in commands.evidence(doc_id)]
     finally:
         store.close()

@@ -46,7 +46,7 @@ def test_variants_in_the_seeds_resolve_to_one_actor_each(seeded_registry, seeds_
         assert len(ids) == 1
         chosen[entity] = ids.pop()
     assert len(set(chosen.values())) == len(GROUPS)  # one actor per real-world entity
-    assert store.count_documents() == 5
+    assert store.documents.count() == 5
 
 
 def test_spelling_variants_resolve_by_fuzzy_matching_without_aliases() -> None:

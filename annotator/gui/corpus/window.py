@@ -65,7 +65,7 @@ from annotator.services import corpus
 from annotator.services.corpus import CorpusData, Passage
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_protocols import CorpusHost
 
 PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 1
 VIEWS = ("framing", "tone", "actors", "network", "timeline", "stories")
@@ -184,8 +184,8 @@ class CorpusWindow(QMainWindow):
         "Enter opens one in the main window."
     )
 
-    def __init__(self, main: MainWindow) -> None:
-        super().__init__(main)
+    def __init__(self, main: CorpusHost) -> None:
+        super().__init__(main.window())
         self.setObjectName("corpusWindow")
         self.setWindowTitle("Corpus views — annotator")
         self.setWindowFlag(Qt.WindowType.Window)
@@ -392,7 +392,7 @@ class CorpusWindow(QMainWindow):
 
     def _fill_annotators(self) -> None:
         current = self.annotator_combo.currentData() or self.main.session.annotator.name
-        names = [a.name for a in self.store.annotators() if a.kind.value == "human"]
+        names = [a.name for a in self.store.annotators.all() if a.kind.value == "human"]
         self.annotator_combo.blockSignals(True)
         self.annotator_combo.clear()
         for name in names:
@@ -810,7 +810,7 @@ class CorpusWindow(QMainWindow):
         return path
 
 
-def open_corpus_window(main: MainWindow, view: str = "framing") -> CorpusWindow:
+def open_corpus_window(main: CorpusHost, view: str = "framing") -> CorpusWindow:
     """Open (or raise) the corpus window on one of its views."""
     existing = main.findChild(CorpusWindow, "corpusWindow")
     window = existing if existing is not None else CorpusWindow(main)
