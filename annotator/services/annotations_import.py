@@ -196,19 +196,29 @@ def _check_spans(record: AnnotationRecord) -> str | None:
 
 
 def _check_analysis(record: AnnotationRecord, schema: Schema | None) -> list[str]:
-    """Why the events and framing of ``record`` do not fit the schema (its coding rules'
-    errors), one reason per problem, naming the event by its category and trigger."""
+    """Why the events and framing of ``record`` do not fit the schema, one reason per problem,
+    naming the event by its category and trigger: a value the schema does not know (category,
+    mode, context, CAMEO code, factuality, date, role, frame dimension, tone, actor role) or
+    puts elsewhere. Completeness rules (a category's required roles, the schema's ``checks``)
+    are not a file's fit: a colleague's unfinished event is imported, and the event form shows
+    what it lacks."""
     if schema is None:
         return []
     from annotator.core.events import validate_event
     from annotator.core.framing import validate_frames
 
+    checks = {check.message for check in schema.checks}
     reasons: list[str] = []
     for number, event in enumerate(record.events, 1):
         trigger = event.trigger
         what = f"event {number} ({event.category} at {trigger.start}-{trigger.end})"
+        category = schema.category(event.category)
+        required = set(category.requires) if category is not None else set()
         for problem in validate_event(event, schema, len(record.text)):
-            if problem.is_error:
+            incomplete = problem.field in required and problem.message.startswith(
+                f"{event.category} needs"
+            )
+            if problem.is_error and not incomplete and problem.message not in checks:
                 reasons.append(f"{what}: {problem}")
     if record.frames is not None:
         for problem in validate_frames(record.frames, schema):
