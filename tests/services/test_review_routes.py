@@ -74,6 +74,18 @@ def test_files_and_database_give_the_same_report(tmp_path: Path, capsys) -> None
         assert main(["import-annotations", str(path), "--db", str(db)]) == 0
     from_db = report(["--db", str(db), "--annotators", "alice,bob"], capsys)
     assert from_db == from_files
+    # The judgments are exported as such (T2: a record with no spans, status done), and the
+    # exported sets give the same report again.
+    exported = []
+    for name in ("alice", "bob"):
+        out = tmp_path / f"{name}-export.jsonl"
+        assert main(["export", str(out), "--db", str(db), "--annotator", name]) == 0
+        exported.append(str(out))
+    records = [json.loads(x) for x in Path(exported[1]).read_text(encoding="utf-8").splitlines()]
+    assert [(r["text"], r["status"], r["spans"]) for r in records if r["text"] == T2] == [
+        (T2, "done", [])
+    ]
+    assert report(exported, capsys) == from_files
 
     # T1 (its white-space variant matched) and T2 compared; T3 alice's only, T4 bob's only.
     assert from_files["documents"] == {
