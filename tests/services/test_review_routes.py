@@ -121,3 +121,36 @@ def test_a_prodigy_accept_without_spans_is_a_judgment(tmp_path: Path, capsys) ->
     for path in (alice, carol):
         assert main(["import-annotations", str(path), "--db", str(db)]) == 0
     assert report(["--db", str(db), "--annotators", "alice,carol"], capsys) == from_files
+
+
+def test_a_document_marked_done_in_the_application_is_a_judgment(tmp_path: Path, capsys) -> None:
+    """alice imported T1 and T2 with marks in T1 only, unfinished; in the application she marks
+    T2 done with nothing marked: T2 becomes hers (compared with bob's empty T2); undo takes the
+    judgment back."""
+    from annotator.core.model import Status
+    from annotator.services.annotate import AnnotationSession
+    from annotator.store import Store
+
+    alice = write(tmp_path / "alice.jsonl", [
+        record("alice", T1, "in_progress", [sp(T1, "Ali", "PERSON")]),
+        record("alice", T2, "todo", []),
+    ])
+    bob = write(tmp_path / "bob.jsonl", [
+        record("bob", T1, "done", [sp(T1, "Ali", "PERSON")]),
+        record("bob", T2, "done", []),
+    ])
+    db = tmp_path / "app.sqlite"
+    for path in (alice, bob):
+        assert main(["import-annotations", str(path), "--db", str(db)]) == 0
+    args = ["--db", str(db), "--annotators", "alice,bob"]
+    assert report(args, capsys)["documents"]["compared"] == 1
+    store = Store(db)
+    session = AnnotationSession(store, store.annotators.get_or_create("alice"))
+    doc_id = next(d.id for d in store.documents.many(store.documents.ids()) if d.text == T2)
+    assert doc_id is not None
+    command = session.set_status(doc_id, Status.DONE)
+    command.do()
+    assert report(args, capsys)["documents"]["compared"] == 2
+    command.undo()
+    assert report(args, capsys)["documents"]["compared"] == 1
+    store.close()
