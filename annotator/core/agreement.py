@@ -215,7 +215,8 @@ class PairAgreement:
             event_ref_key(doc.actor_names.get(a, {}), all_a),
             event_ref_key(doc.actor_names.get(b, {}), all_b),
         )
-        self.actor_links.add(all_a, all_b, doc.links.get(a, {}), doc.links.get(b, {}))
+        # Actor links are mentions: entity spans (triggers and evidence name no actor).
+        self.actor_links.add(spans_a, spans_b, doc.links.get(a, {}), doc.links.get(b, {}))
         for layer, (strict, partial) in self.evidence.items():
             ev_a, ev_b = layer_spans(all_a, layer), layer_spans(all_b, layer)
             if ev_a or ev_b:

@@ -504,6 +504,18 @@ def _analysis_rows(pair: PairAgreement) -> list[str]:
             f"(observed {_f(k.observed)}, expected {_f(k.expected)}), "
             f"Cohen's kappa {_f(k.kappa)}"
         )
+        fields = ev.fields_json()
+        for name in ("mode", "context", "cameo", "factuality", "date"):
+            f = fields[name]
+            rows.append(
+                f"    {name}: the same in {f['same']} of {f['compared']}, "
+                f"Cohen's kappa {_f(f['cohen_kappa'])}"
+            )
+        for role, r in fields["arguments"].items():
+            rows.append(
+                f"    role {role}: the same in {r['same']} of {r['compared']} "
+                f"(filled only in A {r['filled_only_in_a']}, only in B {r['filled_only_in_b']})"
+            )
     else:
         rows.append("  Events: none in the documents both hold")
     if pair.has_links:
@@ -516,6 +528,26 @@ def _analysis_rows(pair: PairAgreement) -> list[str]:
         )
     else:
         rows.append("  Actor links: none in the documents both hold")
+    framing = pair.framing
+    if framing.documents:
+        rows.append(f"  Framing of the {framing.documents} documents both framed:")
+        for name in ("primary", "headline", "tone", "tone_target"):
+            f = framing.fields[name]
+            rows.append(
+                f"    {name}: the same in {f.same} of {f.compared}, Cohen's kappa "
+                f"{_f(f.to_json()['cohen_kappa'])}"
+            )
+        for dim, f in sorted(framing.dimensions.items()):
+            rows.append(f"    dimension {dim}: the same in {f.same} of {f.compared}")
+        roles = framing.roles
+        rows.append(f"    actor roles: the same in {roles.same} of {roles.compared}")
+    for layer, (strict, partial) in pair.evidence.items():
+        st, pa = strict.overall, partial.overall
+        if st.n_a or st.n_b:
+            rows.append(
+                f"  Evidence passages ({layer}): {st.n_a} in A, {st.n_b} in B; strict F1 "
+                f"{_f(st.f1)}, partial F1 {_f(pa.f1)}"
+            )
     return rows
 
 
@@ -528,6 +560,9 @@ def _framing_rows(report: AgreementReport) -> list[str]:
         "documents framed by two or more:",
         f"  primary frame: {_f(framing.primary)}",
         f"  tone: {_f(framing.tone)} (tone as an ordinal scale: {_f(framing.tone_ordinal)})",
+        f"  headline frame: {_f(framing.headline)}",
+        f"  tone target: {_f(framing.tone_target)}",
+        f"  actor roles: {_f(framing.actor_roles)}",
         "  presence of each frame dimension:",
     ]
     width = max((len(d) for d in framing.dimensions), default=0) + 2
@@ -537,6 +572,49 @@ def _framing_rows(report: AgreementReport) -> list[str]:
 
 
 MAX_LISTED = 40  # differences listed per kind in the text report; --json lists them all
+
+
+def _layer_tables(report: AgreementReport) -> list[str]:
+    """Pairwise tables of the layers (three or more annotators): one line per pair."""
+    tables = report.layers_json()
+    names = report.annotators
+    rows = ["", "Pairwise, per layer:"]
+    figures = [
+        ("actor links, agreement", tables["actor_links"]["agreement"]),
+        ("events, trigger F1", tables["events"]["trigger_f1"]),
+        ("events, category kappa", tables["events"]["category_kappa"]),
+        ("framing, same primary frame", tables["framing"]["primary_agreement"]),
+        ("framing, same tone", tables["framing"]["tone_agreement"]),
+        *((f"evidence ({layer}), strict F1", t["strict_f1"])
+          for layer, t in tables["evidence"].items()),
+    ]
+    for title, table in figures:
+        cells = [
+            f"{names[i]}/{names[j]} {_f(table[i][j])}"
+            for i in range(len(names)) for j in range(i + 1, len(names))
+        ]
+        rows.append(f"  {title}: " + ", ".join(cells))
+    return rows
+
+
+def _disagreement_rows(report: AgreementReport) -> list[str]:
+    rows: list[str] = []
+    if report.disagreement:
+        rows += ["", "Documents with the most disagreement (spans / events / framing):"]
+        for d in report.disagreement[:10]:
+            rows.append(
+                f"  {_document_label(d.key, d.title)}  {d.total}  ({d.spans} / {d.events} / "
+                f"{d.framing})"
+            )
+    if report.left_out:
+        rows += ["", f"Left out ({len(report.left_out)}):"]
+        for item in report.left_out[:MAX_LISTED]:
+            rows.append(
+                f"  {_document_label(item.document, item.title)}  {item.annotator}: {item.reason}"
+            )
+        if len(report.left_out) > MAX_LISTED:
+            rows.append(f"  ... and {len(report.left_out) - MAX_LISTED} more (--json lists them all)")
+    return rows
 
 
 def _document_label(document: str | int, title: str) -> str:
@@ -633,6 +711,9 @@ def render_text(report: AgreementReport) -> str:
         f"Krippendorff's alpha (nominal) on token labels, all annotators: {_f(report.alpha_tokens)}"
     )
     out += _framing_rows(report)
+    if len(report.annotators) > 2:
+        out += _layer_tables(report)
+    out += _disagreement_rows(report)
     out += _difference_rows(report)
     for note in report.notes:
         out.append(f"note: {note}")
