@@ -318,8 +318,23 @@ class ReviewView(QWidget):
     def show_report(self) -> None:
         if self.report is None:
             return
-        self.report_dialog = ReportDialog(self.report, self.labels, self)
+        self.report_dialog = ReportDialog(self.report, self.labels, self, self.open_document)
         self.report_dialog.show()
+
+    def open_document(self, key: str) -> None:
+        """Review the document whose text has this SHA-256 (from the report's Documents list):
+        its first unsettled difference, or its first difference, or the document itself."""
+        doc_id = self.store.documents.id_by_sha(key)
+        if doc_id is None:
+            return
+        here = self.adj.differences_in(doc_id)
+        if here:
+            open_here = [i for i in here if not self.adj.is_resolved(i)]
+            self.show_difference((open_here or here)[0])
+        else:
+            self.index = None
+            self.load_document(doc_id)
+            self.update_bar()
 
     def shutdown(self) -> None:
         """Let the figures' thread finish before the view or the window goes away."""

@@ -1,0 +1,96 @@
+"""Review mode over every layer, on the real window: two analysts' sets of the annotated seeds
+(alice's, and bob's: the same with one entity span dropped, one event recoded and the framing of
+one article changed). Starting the review copies what they agree on in every layer into the gold
+set (events and framing included); the report shows each layer's figures per pair (no event
+category among the entity labels) and the documents with the most disagreement first, one of which
+opens in review with Enter."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from annotator.cli import main
+from annotator.gui.review.view import ReviewView
+from annotator.services.review import review_database
+from annotator.store import Store
+
+
+def _bob(db: Path, tmp_path: Path) -> dict:
+    out = tmp_path / "alice.jsonl"
+    assert main(["export", str(out), "--db", str(db), "--annotator", "alice", "--force"]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    first = records[0]
+    first["spans"].remove(next(s for s in first["spans"] if s["layer"] == "entity"))
+    event = first["events"][1]
+    event.update(category="AID", cameo="070", mode="")
+    for span in first["spans"]:
+        if span["id"] == event["trigger"]:
+            span["label"] = "AID"
+    first["frames"].update(primary="External_regulation_and_reputation", tone="neutral", tone_target=None)
+    path = tmp_path / "bob.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    assert main(["import-annotations", str(path), "--as", "bob", "--db", str(db)]) == 0
+    return first
+
+
+def test_review_report_per_layer_and_documents_by_disagreement(
+    open_window, qtbot, annotated_db: Path, tmp_path: Path
+) -> None:
+    changed = _bob(annotated_db, tmp_path)
+    window, dialogs = open_window(annotated_db, annotator="rev")
+    dialogs.annotator_choices.append(["alice", "bob"])
+    dialogs.texts.append("gold")
+    window.act_review.trigger()
+    view = window.review_view
+    assert isinstance(view, ReviewView)
+
+    # Agreed events and framing are in the gold set from the start: 9 of the 10 events.
+    store = Store(annotated_db)
+    try:
+        gold = store.annotators.get_or_create("gold")
+        events = [e for d in store.documents.ids() for e in store.events.in_document(d, gold.id)]
+        assert len(events) == 9
+        framed = [d for d in store.documents.ids() if store.framing.get(d, gold.id) is not None]
+        assert len(framed) == 5
+    finally:
+        store.close()
+
+    qtbot.waitUntil(lambda: view.report is not None, timeout=60000)
+    expected = review_database(annotated_db, ["alice", "bob"])
+    view.report_button.click()
+    dialog = view.report_dialog
+    assert dialog is not None and dialog.isVisible()
+    (confusion,) = dialog.confusions
+    labels = [confusion.horizontalHeaderItem(j).text() for j in range(confusion.columnCount())]
+    assert "CONSULT" not in labels and "AID" not in labels and "GPE" in labels
+
+    table = dialog.layers
+    rows = {table.verticalHeaderItem(i).text(): table.item(i, 0).text() for i in range(table.rowCount())}
+    pair = expected.pairs[0].to_json()["layers"]
+    assert rows["Entities: strict F1"] == f"{pair['entities']['strict']['f1']:.3f}"
+    # 10 events each, all paired by trigger; the category the same in 9 of 10.
+    assert rows["Events: trigger F1"] == "1.000"
+    assert pair["events"]["category"]["same"] == 9
+    # Framing: the primary frame the same in 4 of the 5 articles.
+    assert rows["Framing: primary, same"] == "0.800"
+
+    listing = dialog.documents
+    assert listing.count() == 1
+    top = listing.item(0)
+    assert top.data(Qt.ItemDataRole.UserRole) == changed["text_sha256"]
+    # The report lists framing differences of the primary frame and the tone.
+    assert "spans 1 · events 1 · framing 2" in top.text()
+    dialog.tabs.setCurrentWidget(listing.parentWidget())
+    listing.setCurrentRow(0)
+    listing.setFocus()
+    qtbot.keyClick(listing, Qt.Key.Key_Return)
+    store = Store(annotated_db)
+    try:
+        expected_doc = store.documents.id_by_sha(changed["text_sha256"])
+    finally:
+        store.close()
+    assert view.doc_id == expected_doc
+    dialog.close()
