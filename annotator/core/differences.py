@@ -31,6 +31,8 @@ class DifferenceKind(StrEnum):
     LABEL = "label"  # everyone has a span here, the labels differ (boundaries may too)
     BOUNDARIES = "boundaries"  # everyone has a span with this label, the offsets differ
     ACTOR = "actor"  # everyone has the same span, the actors it is linked to differ (or some lack one)
+    EVENT = "event"  # the events coded on one trigger differ (``events`` holds them)
+    FRAMING = "framing"  # one framing choice of the document differs (``field``, ``values``)
 
 
 Group = dict[str, Span]
@@ -144,14 +146,31 @@ class Difference:
     kind: DifferenceKind
     # Each annotator's linked actor (None: no span, or no link); empty when links are not compared.
     actors: tuple[tuple[str, str | None], ...] = ()
+    # EVENT: each annotator's event on the trigger (None: no event there); ``versions`` holds
+    # their triggers, labelled with the category, and ``differs`` what differs.
+    events: tuple[tuple[str, Any], ...] = ()
+    differs: tuple[str, ...] = ()
+    # FRAMING: the field ("framed", "primary", "headline", "tone", "tone_target",
+    # "dimension:ID", "role:ACTOR_ID") and each annotator's choice (None: none); ``versions``
+    # hold it as a mark over the headline (the document's first line), for the panes.
+    field: str = ""
+    values: tuple[tuple[str, str | None], ...] = ()
 
     @property
     def start(self) -> int:
-        return min(s.start for _, s in self.versions if s is not None)
+        return min((s.start for _, s in self.versions if s is not None), default=0)
 
     @property
     def end(self) -> int:
-        return max(s.end for _, s in self.versions if s is not None)
+        return max((s.end for _, s in self.versions if s is not None), default=0)
+
+    def event(self, annotator: str) -> Any:
+        """``annotator``'s event of an EVENT difference (None: none there)."""
+        return dict(self.events).get(annotator)
+
+    def value(self, annotator: str) -> str | None:
+        """``annotator``'s choice in a FRAMING difference (None: none)."""
+        return dict(self.values).get(annotator)
 
     def version(self, annotator: str) -> Span | None:
         for name, span in self.versions:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from annotator.core.differences import agreed_framing, event_groups
+from annotator.core.differences import Difference, DifferenceKind, agreed_framing, event_groups
 from annotator.core.events import EVENT_LAYER, Argument, Event, Ref
 from annotator.core.framing import EVIDENCE_LAYERS, FrameAssessment
 from annotator.core.model import Origin, Span
@@ -126,35 +126,12 @@ class CopyAgreedAnalysis:
             if (event.trigger.start, event.trigger.end, event.category) in have:
                 continue
 
-            def ref(r: Ref | None, own: Mapping[int, Span] = doc.spans[name]) -> Ref | None:
-                if r is None or r.span_id is None:
-                    return r
-                return Ref(span_id=self._gold_span(doc_id, own[r.span_id]))
-
-            trigger = Span(event.trigger.start, event.trigger.end, event.category, Origin.MANUAL,
-                           EVENT_LAYER)
-            copy = event.with_(
-                id=None,
-                trigger=trigger,
-                arguments=tuple(Argument(a.role, ref(a.ref)) for a in event.arguments),  # type: ignore[arg-type]
-                source=ref(event.source),
-            )
-            stored, _ = self.store.events.add(doc_id, self.gold_id, copy)
+            added: list[int] = []
+            stored = copy_event(self.store, doc_id, self.gold_id, event, doc.spans[name], added)
+            if added:
+                self.spans.setdefault(doc_id, []).extend(added)
             assert stored.id is not None
             self.events.setdefault(doc_id, []).append(stored.id)
-
-    def _gold_span(self, doc_id: int, span: Span) -> int:
-        """The gold span at ``span``'s offsets and layer (copied there when missing)."""
-        for gold in self.store.spans.in_document(doc_id, annotator_id=self.gold_id):
-            if (gold.start, gold.end, gold.layer) == (span.start, span.end, span.layer):
-                assert gold.id is not None
-                return gold.id
-        added = self.store.spans.add(
-            doc_id, self.gold_id, [Span(span.start, span.end, span.label, Origin.MANUAL, span.layer)]
-        )[0]
-        assert added.id is not None
-        self.spans.setdefault(doc_id, []).append(added.id)
-        return added.id
 
     def undo(self) -> tuple[int, ...]:
         changed = tuple(sorted(set(self.events) | set(self.spans) | set(self.frames)))
@@ -168,7 +145,7 @@ class CopyAgreedAnalysis:
         return changed
 
 
-def _framing_settled(field_name: str, gold: FrameAssessment | None) -> bool:
+def framing_settled(field_name: str, gold: FrameAssessment | None) -> bool:
     """Whether the gold set holds a value for a framing field that differs (a dimension or role
     decided as absent cannot be told from an unsettled one, as spans settled as none)."""
     if gold is None:
@@ -204,10 +181,140 @@ def remaining_analysis(
                     events += 1
         if doc.framing_differs:
             gold_frames = store.framing.get(doc_id, gold_id)
-            framing += sum(1 for f in doc.framing_differs if not _framing_settled(f, gold_frames))
+            framing += sum(1 for f in doc.framing_differs if not framing_settled(f, gold_frames))
     return events, framing
 
 
 def layer_of(span: Span) -> str:
     """The adjudication layer of a span difference: evidence passages or entities."""
     return "evidence" if span.layer in EVIDENCE_LAYERS else "entities"
+
+
+# -- the differences of the analysis, walked in review mode like span differences -----------------
+
+
+def headline_end(text: str) -> int:
+    """Where the document's first line ends: framing differences are marked over it."""
+    end = text.find("\n")
+    end = len(text) if end < 0 else end
+    return max(1, min(end, 200))
+
+
+def event_differences_of(doc_id: int, doc: DocumentAnalysis) -> list[Difference]:
+    """The event groups of a document that differ, as differences of kind EVENT."""
+    out = []
+    for versions, differs in doc.groups:
+        if not differs:
+            continue
+        triggers = tuple(
+            (name, None if e is None else Span(
+                e.trigger.start, e.trigger.end, e.category, Origin.MANUAL, EVENT_LAYER,
+                e.trigger.id,
+            ))
+            for name, e in versions
+        )
+        out.append(Difference(doc_id, triggers, DifferenceKind.EVENT, events=versions,
+                              differs=differs))
+    return out
+
+
+def framing_value(frames: FrameAssessment | None, field_name: str,
+                  actor_names: Mapping[int, str]) -> str | None:
+    """One annotator's choice for a framing field (None: none, or not framed)."""
+    if frames is None:
+        return None
+    kind, _, what = field_name.partition(":")
+    if kind == "framed":
+        return "framed"
+    if kind == "dimension":
+        return "present" if what in frames.frames or frames.primary == what else "absent"
+    if kind == "role":
+        return frames.role_of(int(what)) or None
+    if kind == "tone_target":
+        target = frames.tone_target
+        return None if target is None else actor_names.get(target, f"actor {target}")
+    return getattr(frames, kind) or None
+
+
+def framing_differences_of(
+    store: Store, doc_id: int, doc: DocumentAnalysis, annotator_ids: Mapping[str, int]
+) -> list[Difference]:
+    """The framing fields of a document that differ, as differences of kind FRAMING, marked over
+    the headline."""
+    if not doc.framing_differs:
+        return []
+    end = headline_end(store.documents.get(doc_id).text)
+    names = {a.id: a.name for a in store.actors.all() if a.id is not None}
+    frames = {n: store.framing.get(doc_id, a) for n, a in annotator_ids.items()}
+    out = []
+    for field_name in doc.framing_differs:
+        values = tuple((n, framing_value(frames[n], field_name, names)) for n in annotator_ids)
+        marks = tuple(
+            (n, None if v is None else Span(0, end, v, Origin.MANUAL, "framing"))
+            for n, v in values
+        )
+        out.append(Difference(doc_id, marks, DifferenceKind.FRAMING, field=field_name,
+                              values=values))
+    return out
+
+
+def with_choice(
+    gold: FrameAssessment | None, field_name: str, source: FrameAssessment | None
+) -> FrameAssessment | None:
+    """The gold assessment with ``field_name`` set as ``source`` has it (None: as "none")."""
+    kind, _, what = field_name.partition(":")
+    if kind == "framed":
+        return source.with_(evidence=()) if source is not None else None
+    base = gold or FrameAssessment()
+    if kind == "dimension":
+        present = source is not None and (what in source.frames or source.primary == what)
+        frames = tuple(d for d in base.frames if d != what) + ((what,) if present else ())
+        primary = base.primary if present or base.primary != what else ""
+        return base.with_(frames=frames, primary=primary)
+    if kind == "role":
+        actor = int(what)
+        roles = tuple(r for r in base.roles if r.actor_id != actor)
+        role = source.role_of(actor) if source is not None else ""
+        if role:
+            roles = tuple(sorted((*roles, *(r for r in source.roles if r.actor_id == actor)),  # type: ignore[union-attr]
+                                 key=lambda r: r.actor_id))
+        return base.with_(roles=roles)
+    if kind == "tone_target":
+        return base.with_(tone_target=source.tone_target if source is not None else None)
+    value = getattr(source, kind) if source is not None else ""
+    if kind == "primary" and value and value not in base.frames:
+        return base.with_(primary=value, frames=(*base.frames, value))
+    return base.with_(**{kind: value})
+
+
+def copy_event(store: Store, doc_id: int, gold_id: int, event: Event,
+               spans: Mapping[int, Span], added_spans: list[int]) -> Event:
+    """Store a copy of ``event`` in the gold set: a new trigger span, span arguments pointing at
+    gold's spans at the same offsets (copied there when missing; their ids in ``added_spans``)."""
+
+    def gold_span(span: Span) -> int:
+        for gold in store.spans.in_document(doc_id, annotator_id=gold_id):
+            if (gold.start, gold.end, gold.layer) == (span.start, span.end, span.layer):
+                assert gold.id is not None
+                return gold.id
+        added = store.spans.add(
+            doc_id, gold_id, [Span(span.start, span.end, span.label, Origin.MANUAL, span.layer)]
+        )[0]
+        assert added.id is not None
+        added_spans.append(added.id)
+        return added.id
+
+    def ref(r: Ref | None) -> Ref | None:
+        if r is None or r.span_id is None:
+            return r
+        return Ref(span_id=gold_span(spans[r.span_id]))
+
+    trigger = Span(event.trigger.start, event.trigger.end, event.category, Origin.MANUAL, EVENT_LAYER)
+    copy = event.with_(
+        id=None,
+        trigger=trigger,
+        arguments=tuple(Argument(a.role, ref(a.ref)) for a in event.arguments),  # type: ignore[arg-type]
+        source=ref(event.source),
+    )
+    stored, _ = store.events.add(doc_id, gold_id, copy)
+    return stored

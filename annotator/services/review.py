@@ -52,9 +52,14 @@ from annotator.services.gc_pause import paused_gc
 from annotator.services.gold import (
     LAYERS,
     CopyAgreedAnalysis,
+    DocumentAnalysis,
+    copy_event,
+    event_differences_of,
+    framing_differences_of,
+    framing_settled,
     layer_of,
     load_analysis,
-    remaining_analysis,
+    with_choice,
 )
 from annotator.store import Store
 
@@ -800,6 +805,7 @@ class Adjudication:
         self.agreed: dict[int, list[Span]] = {}
         self.differences: list[Difference] = []
         self.decisions: dict[int, Decision] = {}
+        self.analysis_layers: dict[int, DocumentAnalysis] = {}
         for doc_id in self.document_ids:
             # Event triggers are settled as events (services.gold), not as spans.
             spans = {
@@ -816,8 +822,35 @@ class Adjudication:
             first = len(self.differences)
             self.differences += differences
             self._resume(doc_id, agreed, range(first, len(self.differences)))
-        # Events and framing: what every annotator coded alike, and where they differ.
-        self.analysis_layers = load_analysis(store, self.annotator_ids, self.document_ids)
+            # Events and framing: what every annotator coded alike (copied by start()), and
+            # where they differ: walked like the span differences, after them in the document.
+            analysis = load_analysis(store, self.annotator_ids, [doc_id]).get(doc_id)
+            if analysis is not None:
+                self.analysis_layers[doc_id] = analysis
+                first = len(self.differences)
+                self.differences += event_differences_of(doc_id, analysis)
+                self.differences += framing_differences_of(
+                    store, doc_id, analysis, self.annotator_ids
+                )
+                self._resume_analysis(doc_id, range(first, len(self.differences)))
+
+    def _resume_analysis(self, doc_id: int, indices: range) -> None:
+        """Event and framing differences the gold set settles already (an earlier review)."""
+        if not indices:
+            return
+        gold_events = self.store.events.in_document(doc_id, self.gold.id)
+        gold_frames = self.store.framing.get(doc_id, self.gold.id)
+        for index in indices:
+            diff = self.differences[index]
+            if diff.kind is DifferenceKind.EVENT:
+                found = tuple(
+                    e.trigger for e in gold_events
+                    if e.trigger.start < diff.end and diff.start < e.trigger.end
+                )
+                if found:
+                    self.decisions[index] = Decision(EXISTING, found)
+            elif framing_settled(diff.field, gold_frames):
+                self.decisions[index] = Decision(EXISTING)
 
     def remaining_by_layer(self) -> dict[str, int]:
         """What is left to settle, per layer: span differences by layer (entities, evidence
@@ -826,14 +859,16 @@ class Adjudication:
         for index, difference in enumerate(self.differences):
             if index in self.decisions:
                 continue
-            if difference.kind is DifferenceKind.ACTOR:
+            kind = difference.kind
+            if kind is DifferenceKind.ACTOR:
                 out["actor_links"] += 1
+            elif kind is DifferenceKind.EVENT:
+                out["events"] += 1
+            elif kind is DifferenceKind.FRAMING:
+                out["framing"] += 1
             else:
                 span = next(s for _, s in difference.versions if s is not None)
                 out[layer_of(span)] += 1
-        out["events"], out["framing"] = remaining_analysis(
-            self.store, self.gold.id, self.analysis_layers
-        )
         return out
 
     def _resume(self, doc_id: int, agreed: list[Span], indices: range) -> None:
@@ -908,6 +943,11 @@ class Adjudication:
     def take(self, index: int, annotator: str) -> Decide:
         """Settle a difference with one annotator's version (nothing, if they have none), linked
         to the actor that annotator linked it to."""
+        kind = self.differences[index].kind
+        if kind is DifferenceKind.EVENT:
+            return DecideEvent(self, index, annotator, [], f"Take {annotator}'s event")
+        if kind is DifferenceKind.FRAMING:
+            return DecideFraming(self, index, annotator, [], f"Take {annotator}'s framing choice")
         span = self.differences[index].version(annotator)
         if span is None:
             return Decide(self, index, annotator, [], f"Take {annotator}'s version")
@@ -915,10 +955,20 @@ class Adjudication:
         return Decide(self, index, annotator, [_gold_copy(span)], f"Take {annotator}'s version", [actor])
 
     def take_none(self, index: int) -> Decide:
+        kind = self.differences[index].kind
+        if kind is DifferenceKind.EVENT:
+            return DecideEvent(self, index, NONE, [], "Keep no event")
+        if kind is DifferenceKind.FRAMING:
+            return DecideFraming(self, index, NONE, [], "Keep no framing choice")
         return Decide(self, index, NONE, [], "Keep no span")
 
     def custom(self, index: int, spans: Sequence[Span]) -> Decide:
         """Settle a difference with spans of the reviewer's own making (an edited version)."""
+        if self.differences[index].kind in (DifferenceKind.EVENT, DifferenceKind.FRAMING):
+            raise InputError(
+                "an event or a framing choice is settled by taking a version (A/B, 1-9) or none "
+                "(0); edit it afterwards in the event or framing form"
+            )
         return Decide(self, index, CUSTOM, [_gold_copy(s) for s in spans], "Edit the span")
 
     def gold_spans(self, doc_id: int) -> list[Span]:
@@ -1047,3 +1097,71 @@ def settle_agreed(store: Store, annotators: Sequence[str], gold: str = "gold") -
         },
         "remaining": adjudication.remaining_by_layer(),
     }
+
+
+class DecideEvent(Decide):
+    """Settle an event difference: the gold set gets that annotator's event (a copy, on its own
+    trigger span) or none; an earlier decision's gold event is replaced."""
+
+    def do(self) -> Change:
+        adj = self.adjudication
+        store, gold, doc_id = adj.store, adj.gold.id, self.document_id
+        diff = adj.differences[self.index]
+        self.previous = adj.decisions.get(self.index)
+        earlier = {s.id for s in self.previous.spans} if self.previous else set()
+        self.removed = [e for e in store.events.in_document(doc_id, gold) if e.trigger.id in earlier]
+        for event in self.removed:
+            assert event.id is not None
+            store.events.delete(event.id)
+        self.added_spans: list[int] = []
+        self.stored_event: Event | None = None
+        chosen = diff.event(self.choice) if self.choice != NONE else None
+        spans: tuple[Span, ...] = ()
+        if chosen is not None:
+            own = adj.analysis_layers[doc_id].spans[self.choice]
+            self.stored_event = copy_event(store, doc_id, gold, chosen, own, self.added_spans)
+            spans = (self.stored_event.trigger,)
+        adj.decisions[self.index] = Decision(self.choice, spans)
+        return Change(doc_id, spans=True)
+
+    def undo(self) -> Change:
+        adj = self.adjudication
+        store, gold, doc_id = adj.store, adj.gold.id, self.document_id
+        if self.stored_event is not None and self.stored_event.id is not None:
+            store.events.delete(self.stored_event.id)
+        if self.added_spans:
+            store.spans.replace(doc_id, gold, self.added_spans, [])
+        for event in self.removed:
+            store.events.add(doc_id, gold, event)
+        if self.previous is None:
+            adj.decisions.pop(self.index, None)
+        else:
+            adj.decisions[self.index] = self.previous
+        return Change(doc_id, spans=True)
+
+
+class DecideFraming(Decide):
+    """Settle one framing field: the gold assessment takes that annotator's choice (or none);
+    the other fields stay as they are."""
+
+    def do(self) -> Change:
+        adj = self.adjudication
+        store, gold, doc_id = adj.store, adj.gold.id, self.document_id
+        diff = adj.differences[self.index]
+        self.previous = adj.decisions.get(self.index)
+        self.old: FrameAssessment | None = store.framing.get(doc_id, gold)
+        source = None
+        if self.choice != NONE:
+            source = store.framing.get(doc_id, adj.annotator_ids[self.choice])
+        store.framing.save(doc_id, gold, with_choice(self.old, diff.field, source))
+        adj.decisions[self.index] = Decision(self.choice)
+        return Change(doc_id, spans=True)
+
+    def undo(self) -> Change:
+        adj = self.adjudication
+        adj.store.framing.save(self.document_id, adj.gold.id, self.old)
+        if self.previous is None:
+            adj.decisions.pop(self.index, None)
+        else:
+            adj.decisions[self.index] = self.previous
+        return Change(self.document_id, spans=True)
