@@ -94,3 +94,63 @@ def test_review_report_per_layer_and_documents_by_disagreement(
         store.close()
     assert view.doc_id == expected_doc
     dialog.close()
+
+
+def _key(qtbot, view: ReviewView, key: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:
+    target = view.focusWidget() or view.panes[0]
+    qtbot.keyClick(target, key, mods)
+
+
+def test_differing_events_and_framing_settled_by_keys_alone(
+    open_window, qtbot, annotated_db: Path, tmp_path: Path
+) -> None:
+    """bob recoded the second event of the first article (AID, CAMEO 070) and changed the primary
+    frame, the tone and its target of that article; he also dropped one entity span. Walked with the keys: A keeps alice's span, B takes bob's event, A alice's primary
+    frame, B bob's tone, 0 no tone target; Ctrl+Z undoes the event decision and B settles it again.
+    The gold export then holds bob's AID event and the framing as settled."""
+    changed = _bob(annotated_db, tmp_path)
+    window, dialogs = open_window(annotated_db, annotator="rev")
+    dialogs.annotator_choices.append(["alice", "bob"])
+    dialogs.texts.append("gold")
+    window.act_review.trigger()
+    view = window.review_view
+    assert isinstance(view, ReviewView)
+    view.panes[0].setFocus()
+    adj = view.adj
+    kinds = [d.kind.value for d in adj.differences]
+    assert kinds == ["only_a", "event", "framing", "framing", "framing"]
+    assert [d.field for d in adj.differences[2:]] == ["primary", "tone", "tone_target"]
+
+    assert view.index == 0
+    _key(qtbot, view, Qt.Key.Key_A)  # alice's entity span
+    assert view.index == 1 and "event differs" in view.kind_label.text()
+    assert view.columns[1].version.text().startswith("here: AID")
+    _key(qtbot, view, Qt.Key.Key_B)  # bob's event
+    assert view.index == 2
+    _key(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo: the event again
+    assert view.index == 1 and not adj.is_resolved(1)
+    _key(qtbot, view, Qt.Key.Key_B)
+    assert view.index == 2 and "primary frame" in view.kind_label.text()
+    _key(qtbot, view, Qt.Key.Key_A)  # alice's primary frame
+    _key(qtbot, view, Qt.Key.Key_B)  # bob's tone
+    assert view.index == 4
+    _key(qtbot, view, Qt.Key.Key_0)  # no tone target
+    assert adj.remaining == 0
+    assert adj.remaining_by_layer() == dict.fromkeys(
+        ("entities", "actor_links", "evidence", "events", "framing"), 0
+    )
+
+    out = tmp_path / "gold.jsonl"
+    assert main(["export", str(out), "--db", str(annotated_db), "--annotator", "gold", "--force"]) == 0
+    records = {r["text_sha256"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    doc = records[changed["text_sha256"]]
+    assert sorted(e["category"] for e in doc["events"]) == ["AID", "CONSULT"]
+    aid = next(e for e in doc["events"] if e["category"] == "AID")
+    assert aid["cameo"] == "070"
+    trigger = next(s for s in doc["spans"] if s["id"] == aid["trigger"])
+    assert (trigger["layer"], trigger["label"]) == ("event", "AID")
+    frames = doc["frames"]
+    assert frames["primary"] == "Security_and_defense"  # alice's
+    assert frames["tone"] == "neutral" and frames["tone_target"] is None  # bob's, and none
+    assert sorted(r["actor"] for r in frames["roles"]) == ["seed:iran", "seed:united-states"]
+    assert sum(len(r["events"]) for r in records.values()) == 10

@@ -25,9 +25,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from annotator.core.agreement import AgreementReport
+from annotator.core.differences import DifferenceKind
 from annotator.core.model import Span
 from annotator.gui.review.decisions import Decisions
-from annotator.gui.review.marks import LETTERS, key_of
+from annotator.gui.review.marks import LETTERS, event_text, framing_field, key_of
 from annotator.gui.review.navigator import ReviewBar, difference_at, next_difference
 from annotator.gui.review.pane import PaneColumn, ReviewPane
 from annotator.gui.review.report import ReportDialog, compute_figures, figures_text, wait_for
@@ -201,7 +202,13 @@ class ReviewView(QWidget):
         for pane, column in zip(self.panes, self.columns, strict=False):
             version = diff.version(pane.name)
             pane.set_focus(region, version, version.label if version else "none")
-            column.version.setText(self._version_text(version))
+            if diff.kind is DifferenceKind.EVENT:
+                column.version.setText(f"here: {event_text(diff.event(pane.name), diff.differs)}")
+            elif diff.kind is DifferenceKind.FRAMING:
+                value = diff.value(pane.name) or "none"
+                column.version.setText(f"{framing_field(diff.field)}: {value}")
+            else:
+                column.version.setText(self._version_text(version))
         self.focus_gold()
         self._reveal(diff.start)
         self.update_bar()
@@ -219,8 +226,14 @@ class ReviewView(QWidget):
             tag = "none"
         else:
             tag = first.label
+        text = self._decision_text(decision, shown)
+        if diff.kind is DifferenceKind.FRAMING and decision is not None:
+            # A framing choice leaves no span: say what the gold set now holds for the field.
+            value = diff.value(decision.choice) if decision.choice in self.annotators else None
+            tag = value or ("in gold" if decision.choice == EXISTING else "none")
+            text = f"{framing_field(diff.field)}: {tag}"
         self.gold_pane.set_focus((diff.start, diff.end), first, tag)
-        self.gold_column.version.setText(self._decision_text(decision, shown))
+        self.gold_column.version.setText(text)
 
     def _version_text(self, span: Span | None) -> str:
         if span is None:
