@@ -1,5 +1,6 @@
 """The analysis layers of an adjudication: events and framing every annotator agrees on go into the
-gold set with the agreed spans, and what is left to settle is counted layer by layer.
+gold set with the agreed spans; those that differ become differences walked like span differences
+(``DifferenceKind.EVENT`` and ``FRAMING``), settled by taking one annotator's event or choice.
 
 ``services.review.Adjudication`` walks the span differences (entities, evidence passages, actor
 links); this module adds the layers that are not spans. An event is agreed when every annotator
@@ -160,29 +161,6 @@ def framing_settled(field_name: str, gold: FrameAssessment | None) -> bool:
     if kind == "tone_target":
         return gold.tone_target is not None
     return bool(getattr(gold, kind))
-
-
-def remaining_analysis(
-    store: Store, gold_id: int, documents: Mapping[int, DocumentAnalysis]
-) -> tuple[int, int]:
-    """Event groups and framing fields that differ and that the gold set does not settle yet:
-    an event group is settled when a gold event's trigger overlaps it."""
-    events = framing = 0
-    for doc_id, doc in documents.items():
-        differing = [versions for versions, differs in doc.groups if differs]
-        if differing:
-            gold = [
-                (e.trigger.start, e.trigger.end) for e in store.events.in_document(doc_id, gold_id)
-            ]
-            for versions in differing:
-                triggers = [e.trigger for _, e in versions if e is not None]
-                start, end = min(t.start for t in triggers), max(t.end for t in triggers)
-                if not any(s < end and start < e for s, e in gold):
-                    events += 1
-        if doc.framing_differs:
-            gold_frames = store.framing.get(doc_id, gold_id)
-            framing += sum(1 for f in doc.framing_differs if not framing_settled(f, gold_frames))
-    return events, framing
 
 
 def layer_of(span: Span) -> str:

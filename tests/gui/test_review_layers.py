@@ -36,16 +36,22 @@ def _bob(db: Path, tmp_path: Path) -> dict:
     return first
 
 
-def test_review_report_per_layer_and_documents_by_disagreement(
-    open_window, qtbot, annotated_db: Path, tmp_path: Path
-) -> None:
-    changed = _bob(annotated_db, tmp_path)
-    window, dialogs = open_window(annotated_db, annotator="rev")
+def _start_review(open_window, db: Path):
+    """Open the window on ``db`` and start reviewing alice's and bob's sets into "gold"."""
+    window, dialogs = open_window(db, annotator="rev")
     dialogs.annotator_choices.append(["alice", "bob"])
     dialogs.texts.append("gold")
     window.act_review.trigger()
     view = window.review_view
     assert isinstance(view, ReviewView)
+    return window, view
+
+
+def test_review_report_per_layer_and_documents_by_disagreement(
+    open_window, qtbot, annotated_db: Path, tmp_path: Path
+) -> None:
+    changed = _bob(annotated_db, tmp_path)
+    window, view = _start_review(open_window, annotated_db)
 
     # Agreed events and framing are in the gold set from the start: 9 of the 10 events.
     store = Store(annotated_db)
@@ -105,16 +111,12 @@ def test_differing_events_and_framing_settled_by_keys_alone(
     open_window, qtbot, annotated_db: Path, tmp_path: Path
 ) -> None:
     """bob recoded the second event of the first article (AID, CAMEO 070) and changed the primary
-    frame, the tone and its target of that article; he also dropped one entity span. Walked with the keys: A keeps alice's span, B takes bob's event, A alice's primary
-    frame, B bob's tone, 0 no tone target; Ctrl+Z undoes the event decision and B settles it again.
+    frame, the tone and its target of that article; he also dropped one entity span. Walked with
+    the keys: A keeps alice's span, B takes bob's event, A alice's primary frame, B bob's tone,
+    0 no tone target; Ctrl+Z undoes the event decision and B settles it again.
     The gold export then holds bob's AID event and the framing as settled."""
     changed = _bob(annotated_db, tmp_path)
-    window, dialogs = open_window(annotated_db, annotator="rev")
-    dialogs.annotator_choices.append(["alice", "bob"])
-    dialogs.texts.append("gold")
-    window.act_review.trigger()
-    view = window.review_view
-    assert isinstance(view, ReviewView)
+    window, view = _start_review(open_window, annotated_db)
     view.panes[0].setFocus()
     adj = view.adj
     kinds = [d.kind.value for d in adj.differences]
