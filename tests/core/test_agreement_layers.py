@@ -217,3 +217,21 @@ def test_no_layer_labels_in_another_layer_table() -> None:
     assert set(frame["per_label"]) == {SEC}
     assert persuasion["overall"]["n_b"] == 1 and persuasion["overall"]["f1"] == 0.0
     assert pair["layers"]["events"]["category"]["same"] == 1
+
+
+def test_agreed_framing_field_by_field() -> None:
+    """A and B (one database: actors by id) agree on Security present, the headline, the tone
+    and Iran's role; they differ on Political (A only), the primary frame and Syria's role; the
+    tone targets differ (Iran / the topic)."""
+    from annotator.core.differences import agreed_framing
+
+    frames = framings()[0].frames
+    agreed, differs = agreed_framing({"A": frames["A"], "B": frames["C"]}, ["A", "B"])
+    assert differs == ["primary", f"role:{SYRIA}"]
+    assert agreed == FrameAssessment((SEC, POL), "", SEC, "implicit_pro", IRAN,
+                                     (ActorRole(IRAN, "protagonist"),))
+    agreed, differs = agreed_framing({"A": frames["A"], "B": frames["B"]}, ["A", "B"])
+    assert differs == [f"dimension:{POL}", "headline", "tone_target", f"role:{SYRIA}"]
+    assert agreed is not None and agreed.frames == (SEC,) and agreed.primary == SEC
+    assert agreed.tone_target is None
+    assert agreed_framing({"A": frames["A"], "B": None}, ["A", "B"]) == (None, ["framed"])

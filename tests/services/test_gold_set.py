@@ -136,3 +136,34 @@ def test_what_is_left_to_settle_is_counted_per_layer(
     again = json.loads(capsys.readouterr().out)
     assert again["remaining"] == result["remaining"]
     assert again["copied"] == {"spans": 0, "events": 0, "framing": 0}
+
+
+def test_review_of_the_two_files_reports_each_layer(annotated_db: Path, tmp_path: Path, capsys) -> None:
+    """The same two sets as files: ``review A B --json`` reports each layer on its own terms.
+
+    Events: 10 and 10, all paired; the category the same in 9 (bob coded the second event of
+    the first article as AID). Framing: the primary frame and the tone the same in 4 of 5
+    articles. Entities: one span fewer in bob's set, and no event category among their labels.
+    """
+    alice = export(annotated_db, "alice", tmp_path / "alice.jsonl")
+    bob = json.loads(json.dumps(alice))
+    bob[0]["spans"].remove(next(s for s in bob[0]["spans"] if s["layer"] == "entity"))
+    bob[0]["events"][1]["category"] = "AID"
+    bob[0]["frames"]["primary"] = "External_regulation_and_reputation"
+    bob[0]["frames"]["tone"] = "neutral"
+    for record in bob:
+        record["annotator"] = "bob"
+    path = tmp_path / "bob.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in bob) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["review", str(tmp_path / "alice.jsonl"), str(path), "--json"]) == 0
+    pair = json.loads(capsys.readouterr().out)["pairs"][0]
+    layers = pair["layers"]
+    assert set(layers) == {"entities", "actor_links", "events", "framing", "evidence"}
+    assert (layers["events"]["matched"], layers["events"]["category"]["same"]) == (10, 9)
+    assert layers["framing"]["documents"] == 5
+    assert (layers["framing"]["primary"]["same"], layers["framing"]["tone"]["same"]) == (4, 4)
+    entities = layers["entities"]
+    assert (entities["strict"]["n_a"], entities["strict"]["n_b"]) == (195, 194)
+    assert not {"CONSULT", "AID", "COOPERATE"} & set(entities["labels"])
+    assert not {"CONSULT", "AID"} & set(pair["confusion"]["labels"])
