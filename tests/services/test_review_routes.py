@@ -154,3 +154,15 @@ def test_a_document_marked_done_in_the_application_is_a_judgment(tmp_path: Path,
     command.undo()
     assert report(args, capsys)["documents"]["compared"] == 1
     store.close()
+
+
+def test_gold_needs_the_database_and_another_name(tmp_path: Path, capsys) -> None:
+    alice, bob = corpus(tmp_path)
+    assert main(["review", str(alice), str(bob), "--gold", "gold"]) == 2
+    assert "--gold needs --db and --annotators" in capsys.readouterr().err
+    db = tmp_path / "g.sqlite"
+    for path in (alice, bob):
+        assert main(["import-annotations", str(path), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["review", "--db", str(db), "--annotators", "alice,bob", "--gold", "bob"]) == 2
+    assert "cannot be one of the compared annotators" in capsys.readouterr().err
