@@ -9,9 +9,13 @@ in the strip left of the text (``gui/review/pane.py``), the bar under the panes
 ``gui/review/decisions.py``; this module lays the parts out, shows the current difference and
 binds the keys.
 
+Every layer's differences are walked alike: spans (entities, actor links, evidence passages), then
+the document's events (each annotator's event on the trigger: category and the fields that
+differ) and framing choices (one per field, marked over the headline).
+
 Keys (scoped to the view, so they never reach the main window's reading pane): N/P next/previous
 unsettled difference (across documents), A/B (or 1-9) take that annotator's version, 0 take none,
-E edit (select the text, press a label key), Esc leave.
+E edit (select the text, press a label key; spans only), Esc leave.
 """
 
 from __future__ import annotations
