@@ -126,6 +126,8 @@ def test_differing_events_and_framing_settled_by_keys_alone(
     assert view.index == 0
     _key(qtbot, view, Qt.Key.Key_A)  # alice's entity span
     assert view.index == 1 and "event differs" in view.kind_label.text()
+    _key(qtbot, view, Qt.Key.Key_E)  # an event is not edited here: said, nothing changes
+    assert not view.decisions.editing and "Take a version" in window.statusBar().currentMessage()
     assert view.columns[1].version.text().startswith("here: AID")
     _key(qtbot, view, Qt.Key.Key_B)  # bob's event
     assert view.index == 2

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
+from annotator.core.differences import DifferenceKind
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelSet
 from annotator.core.model import Span
@@ -116,6 +117,13 @@ class Decisions:
         if screen.index is None:
             return
         diff = screen.adj.differences[screen.index]
+        if diff.kind in (DifferenceKind.EVENT, DifferenceKind.FRAMING):
+            screen.window_.statusBar().showMessage(
+                "Take a version (A/B, 1-9) or none (0); edit the gold event or framing in its "
+                "form afterwards.",
+                5000,
+            )
+            return
         self.editing = True
         target = screen.panes[0]
         start, end = diff.start, diff.end
