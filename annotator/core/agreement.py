@@ -14,6 +14,11 @@ boundaries, events and frame assessments, never a spaCy object, so each can be c
 - this module: one document as the annotators saw it, a pair of annotators over documents, and
   the report of them all (its JSON is ``annotator.agreement/1``).
 
+Each layer is counted on its own terms and no layer's labels appear in another layer's table: the
+span figures (F1, confusion, token labels, kappa, alpha) count entity spans only; event triggers
+are the event layer's, frame and persuasion passages the evidence layer's (``layers`` in the
+JSON).
+
 Figures over several documents are micro-averages (counts summed over documents, then divided);
 a figure whose denominator is zero is ``None``.
 """
@@ -382,17 +387,21 @@ class AgreementReport:
 
     def matrix(self, figure: str) -> list[list[float | None]]:
         """Symmetric annotator x annotator matrix of 'strict_f1', 'partial_f1' or 'cohen_kappa'."""
+        value: dict[str, Callable[[PairAgreement], float | None]] = {
+            "strict_f1": lambda p: p.strict.overall.f1,
+            "partial_f1": lambda p: p.partial.overall.f1,
+            "cohen_kappa": lambda p: p.kappa.kappa,
+        }
+        return self.table(value[figure])
+
+    def table(self, value: Callable[[PairAgreement], float | None]) -> list[list[float | None]]:
+        """Symmetric annotator x annotator matrix of a pair's figure, null on the diagonal."""
         index = {name: i for i, name in enumerate(self.annotators)}
         n = len(self.annotators)
         out: list[list[float | None]] = [[None] * n for _ in range(n)]
         for pair in self.pairs:
-            value = {
-                "strict_f1": pair.strict.overall.f1,
-                "partial_f1": pair.partial.overall.f1,
-                "cohen_kappa": pair.kappa.kappa,
-            }[figure]
             i, j = index[pair.a], index[pair.b]
-            out[i][j] = out[j][i] = value
+            out[i][j] = out[j][i] = value(pair)
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -443,14 +452,7 @@ class AgreementReport:
         F1 and kappa, actor-link agreement, event trigger F1 and category kappa, framing percent
         agreement on the primary frame and on tone, evidence strict F1 per layer."""
 
-        def table(value: Callable[[PairAgreement], float | None]) -> list[list[float | None]]:
-            index = {name: i for i, name in enumerate(self.annotators)}
-            n = len(self.annotators)
-            out: list[list[float | None]] = [[None] * n for _ in range(n)]
-            for pair in self.pairs:
-                i, j = index[pair.a], index[pair.b]
-                out[i][j] = out[j][i] = value(pair)
-            return out
+        table = self.table
 
         def share(tally: Any) -> float | None:
             return tally.same / tally.compared if tally.compared else None
