@@ -1,14 +1,18 @@
 """Review colleagues' work: the agreement report, and adjudication into a gold set.
 
 The report compares two or more annotation sets, read from files (one set per file) or from the
-database (one set per annotator), over the documents they share, matched by ``text_sha256``:
-spans, token labels, and the analysis (actor links, events, framing). Tokens follow one rule for
-every language (``core.tokens``), so figures do not depend on which pipelines are installed. The
-figures themselves are computed in ``core.agreement`` and defined in ``docs/AGREEMENT.md``.
+database (one set per annotator), over the documents they share, layer by layer: entity spans and
+token labels, actor links, events, framing, evidence passages. One rule on both routes: a
+document is in a set when it is the annotator's judgment (something marked, or finished:
+``holds``; in the database ``store.judgments``), and documents are matched by their
+white-space-normalised text. Tokens follow one rule for every language (``core.tokens``), so
+figures do not depend on which pipelines are installed. The figures themselves are computed in
+``core.agreement`` and defined in ``docs/AGREEMENT.md``.
 
-Adjudication walks the differences between annotators and writes each decision into the gold
-annotator's set as a command with ``do``/``undo`` (the GUI wraps them in its undo stack), exactly
-like the annotation commands of ``services.annotate``.
+Adjudication walks the differences between annotators in every layer and writes each decision
+into the gold annotator's set as a command with ``do``/``undo`` (the GUI wraps them in its undo
+stack), exactly like the annotation commands of ``services.annotate``; what all agree on is copied
+at the start (``services.gold``), also without the GUI (``settle_agreed``, ``review --gold``).
 """
 
 from __future__ import annotations
