@@ -90,15 +90,18 @@ def _read_set(path: Path, fmt: str) -> tuple[list[AnnotationRecord], list[str]]:
     seen: dict[str, str] = {}
     errors: list[InputError] = []
     for where, record in zip(places, result.records, strict=True):
-        if record.text_sha256 in seen:
+        # Documents are matched by normalised text: two copies differing in white space only
+        # are the same document, twice in one set.
+        key = normalized_for_matching(record.text)
+        if key in seen:
             errors.append(
                 where.error(
-                    f"the same document as {seen[record.text_sha256]}: a file given to review "
+                    f"the same document as {seen[key]}: a file given to review "
                     "holds one annotation set (export one with `annotator export --annotator NAME`)"
                 )
             )
         else:
-            seen[record.text_sha256] = str(where)
+            seen[key] = str(where)
     if errors:
         raise InputErrors(errors)
     return result.records, [n for n in result.notices if not n.endswith(f"read as {result.format}")]

@@ -166,3 +166,13 @@ def test_gold_needs_the_database_and_another_name(tmp_path: Path, capsys) -> Non
     capsys.readouterr()
     assert main(["review", "--db", str(db), "--annotators", "alice,bob", "--gold", "bob"]) == 2
     assert "cannot be one of the compared annotators" in capsys.readouterr().err
+
+
+def test_two_white_space_copies_in_one_file_are_refused(tmp_path: Path, capsys) -> None:
+    alice, _bob = corpus(tmp_path)
+    twice = write(tmp_path / "twice.jsonl", [
+        record("carol", T1, "done", []),
+        record("carol", T1_VARIANT, "done", []),
+    ])
+    assert main(["review", str(alice), str(twice)]) == 2
+    assert f"{twice}:2: the same document as {twice}:1" in capsys.readouterr().err
