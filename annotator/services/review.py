@@ -752,6 +752,7 @@ class Decision:
 
 NONE = "none"
 CUSTOM = "custom"
+MERGED = "merged"  # an event with the roles of every version
 EXISTING = "existing"
 
 
@@ -961,6 +962,13 @@ class Adjudication:
         actor = self.links.get(span.id) if span.id is not None else None
         return Decide(self, index, annotator, [_gold_copy(span)], f"Take {annotator}'s version", [actor])
 
+    def merge_roles(self, index: int) -> Decide:
+        """Settle an event difference with the first annotator's event (in order) carrying every
+        role any annotator filled: the arguments of all versions, each once."""
+        if self.differences[index].kind is not DifferenceKind.EVENT:
+            raise InputError("only an event difference has roles to merge")
+        return DecideEvent(self, index, MERGED, [], "Merge the events' roles")
+
     def take_none(self, index: int) -> Decide:
         kind = self.differences[index].kind
         if kind is DifferenceKind.EVENT:
@@ -1106,6 +1114,32 @@ def settle_agreed(store: Store, annotators: Sequence[str], gold: str = "gold") -
     }
 
 
+def merged_event(
+    diff: Difference, spans: Mapping[str, Mapping[int, Span]]
+) -> tuple[Event | None, dict[int, Span]]:
+    """The first version's event with the arguments of every version, each (role, actor or span
+    offsets) once; and the spans its span arguments point at (ids are the database's, unique
+    across annotators)."""
+    events = [(name, e) for name, e in diff.events if e is not None]
+    if not events:
+        return None, {}
+    every: dict[int, Span] = {}
+    for name, _event in events:
+        every.update(spans.get(name, {}))
+    seen: set[tuple[str, object]] = set()
+    arguments = []
+    for _name, event in events:
+        for argument in event.arguments:
+            ref = argument.ref
+            target = ref.actor_id if ref.actor_id is not None else (
+                "span", every[ref.span_id].start, every[ref.span_id].end  # type: ignore[index]
+            )
+            if (argument.role, target) not in seen:
+                seen.add((argument.role, target))
+                arguments.append(argument)
+    return events[0][1].with_(arguments=tuple(arguments)), every
+
+
 class DecideEvent(Decide):
     """Settle an event difference: the gold set gets that annotator's event (a copy, on its own
     trigger span) or none; an earlier decision's gold event is replaced."""
@@ -1122,10 +1156,14 @@ class DecideEvent(Decide):
             store.events.delete(event.id)
         self.added_spans: list[int] = []
         self.stored_event: Event | None = None
-        chosen = diff.event(self.choice) if self.choice != NONE else None
+        layers = adj.analysis_layers[doc_id]
+        if self.choice == MERGED:
+            chosen, own = merged_event(diff, layers.spans)
+        else:
+            chosen = diff.event(self.choice) if self.choice != NONE else None
+            own = layers.spans.get(self.choice, {})
         spans: tuple[Span, ...] = ()
         if chosen is not None:
-            own = adj.analysis_layers[doc_id].spans[self.choice]
             self.stored_event = copy_event(store, doc_id, gold, chosen, own, self.added_spans)
             spans = (self.stored_event.trigger,)
         adj.decisions[self.index] = Decision(self.choice, spans)

@@ -158,3 +158,31 @@ def test_differing_events_and_framing_settled_by_keys_alone(
     assert frames["tone"] == "neutral" and frames["tone_target"] is None  # bob's, and none
     assert sorted(r["actor"] for r in frames["roles"]) == ["seed:iran", "seed:united-states"]
     assert sum(len(r["events"]) for r in records.values()) == 10
+
+
+def test_m_merges_the_roles_of_differing_events(
+    open_window, qtbot, annotated_db: Path, tmp_path: Path
+) -> None:
+    """bob gave the second event of the first article (COOPERATE: actor Iran, recipient Syria) a
+    second actor, the Quds Force, and coded nothing else differently. M settles the difference
+    with one event carrying the roles of both: actors Iran and Quds Force, recipient Syria."""
+    out = tmp_path / "alice.jsonl"
+    assert main(["export", str(out), "--db", str(annotated_db), "--annotator", "alice", "--force"]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    records[0]["events"][1]["arguments"].append({"role": "actor", "actor": "seed:quds-force"})
+    path = tmp_path / "bob.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    assert main(["import-annotations", str(path), "--as", "bob", "--db", str(annotated_db)]) == 0
+    _window, view = _start_review(open_window, annotated_db)
+    view.panes[0].setFocus()
+    assert [(d.kind.value, d.differs) for d in view.adj.differences] == [("event", ("arguments",))]
+    _key(qtbot, view, Qt.Key.Key_M)
+    assert view.adj.remaining == 0
+    gold = tmp_path / "gold.jsonl"
+    assert main(["export", str(gold), "--db", str(annotated_db), "--annotator", "gold", "--force"]) == 0
+    first = json.loads(gold.read_text(encoding="utf-8").splitlines()[0])
+    cooperate = [e for e in first["events"] if e["category"] == "COOPERATE"]
+    assert len(cooperate) == 1
+    assert sorted((a["role"], a["actor"]) for a in cooperate[0]["arguments"]) == [
+        ("actor", "seed:iran"), ("actor", "seed:quds-force"), ("recipient", "seed:syria"),
+    ]

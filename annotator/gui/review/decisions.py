@@ -104,6 +104,17 @@ class Decisions:
         if index is not None:
             self.push(self.screen.adj.take(index, annotator))
 
+    def merge(self) -> None:
+        """M: an event difference settled with one event carrying every annotator's roles."""
+        screen = self.screen
+        index = screen.index
+        if index is None:
+            return
+        if screen.adj.differences[index].kind is not DifferenceKind.EVENT:
+            screen.window_.statusBar().showMessage("M merges the roles of differing events.", 4000)
+            return
+        self.push(screen.adj.merge_roles(index))
+
     def take_none(self) -> None:
         index = self.screen.index
         if index is not None:

@@ -15,7 +15,8 @@ differ) and framing choices (one per field, marked over the headline).
 
 Keys (scoped to the view, so they never reach the main window's reading pane): N/P next/previous
 unsettled difference (across documents), A/B (or 1-9) take that annotator's version, 0 take none,
-E edit (select the text, press a label key; spans only), Esc leave.
+E edit (select the text, press a label key; spans only), M merge the roles of differing events,
+Esc leave.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from annotator.gui.review.navigator import ReviewBar, difference_at, next_differ
 from annotator.gui.review.pane import PaneColumn, ReviewPane
 from annotator.gui.review.report import ReportDialog, compute_figures, figures_text, wait_for
 from annotator.gui.workers import Worker
-from annotator.services.review import CUSTOM, EXISTING, NONE, Adjudication, Decision
+from annotator.services.review import CUSTOM, EXISTING, MERGED, NONE, Adjudication, Decision
 
 if TYPE_CHECKING:
     from annotator.gui.window_protocols import ReviewHost
@@ -152,6 +153,7 @@ class ReviewView(QWidget):
         for digit in range(10):
             key(str(digit), partial(d.digit, digit), f"digit_{digit}")
         key("E", d.start_edit, "edit")
+        key("M", d.merge, "merge")
         key(Qt.Key.Key_Escape, self.escape, "escape")
 
     def as_widget(self) -> QWidget:
@@ -250,7 +252,10 @@ class ReviewView(QWidget):
     def _decision_text(self, decision: Decision | None, spans: list[Span]) -> str:
         if decision is None:
             return "here: not settled yet"
-        who = {NONE: "no span", CUSTOM: "your edit", EXISTING: "already in the gold set"}.get(
+        who = {
+            NONE: "no span", CUSTOM: "your edit", EXISTING: "already in the gold set",
+            MERGED: "the events with every role",
+        }.get(
             decision.choice, f"{decision.choice}'s version"
         )
         if not spans:
