@@ -354,7 +354,7 @@ class FrameDifference:
     """One framing choice of a document on which annotators differ.
 
     ``aspect``: ``framed`` (some annotators framed the document, others did not), ``dimension``
-    (``dimension`` is present for some, absent for others), ``primary`` or ``tone``. ``values``
+    (``dimension`` is present for some, absent for others), ``primary``, ``headline`` or ``tone``. ``values``
     gives each annotator's choice: "framed", "present"/"absent", the primary frame or the tone;
     None where the annotator did not frame the document or left the choice empty.
     """
@@ -403,7 +403,7 @@ def frame_differences(
         if len(set(presence.values())) > 1:
             values = tuple((name, presence.get(name)) for name in annotators)
             out.append(FrameDifference(document, title, "dimension", dim, values))
-    for aspect in ("primary", "tone"):
+    for aspect in ("primary", "headline", "tone"):
         chosen = {name: getattr(f, aspect) or None for name, f in coded.items()}
         if len(set(chosen.values())) > 1:
             values = tuple((name, chosen.get(name)) for name in annotators)
