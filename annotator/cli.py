@@ -362,6 +362,11 @@ def build_command_line() -> CommandLine:
     rev.add_argument(
         "--annotators", metavar="A,B[,C...]", help="with --db: compare these annotators' sets in the database"
     )
+    rev.add_argument(
+        "--gold", metavar="NAME",
+        help="with --db and --annotators: copy everything they all agree on, in every layer, into "
+             "the gold set NAME and print what is left to settle per layer (again: no change)",
+    )
     return cli
 
 
@@ -616,12 +621,45 @@ def cmd_review(args: argparse.Namespace) -> int:
             raise InputError("give either annotation files or --db with --annotators, not both")
         db = existing_db(args)
         names = [n.strip() for n in args.annotators.split(",") if n.strip()]
+        if args.gold is not None:
+            return _settle_agreed(db, names, args.gold, args.json)
         report = review_database(db, names)
     else:
+        if args.gold is not None:
+            raise InputError("--gold needs --db and --annotators (the gold set is stored there)")
         if len(args.files) < 2:
             raise InputError("review needs two or more annotation files (or --db and --annotators)")
         report = review_files(list(args.files), args.format)
     _out(render_json(report) if args.json else render_text(report))
+    return EXIT_OK
+
+
+def _settle_agreed(db: Path, names: list[str], gold: str, as_json: bool) -> int:
+    """``review --gold``: what all annotators agree on into the gold set; what is left, per layer."""
+    import json
+
+    from annotator.services.review import settle_agreed
+    from annotator.store import Store
+
+    store = Store(db)
+    try:
+        result = settle_agreed(store, names, gold)
+    finally:
+        store.close()
+    if as_json:
+        _out(json.dumps(result, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    copied = result["copied"]
+    _out(
+        f"Copied to the gold set {result['gold']!r}: {copied['spans']} agreed spans, "
+        f"{copied['events']} agreed events, agreed framing in {copied['framing']} documents."
+    )
+    left = result["remaining"]
+    _out(
+        f"Left to settle: {left['entities']} entity spans, {left['actor_links']} actor links, "
+        f"{left['evidence']} evidence passages, {left['events']} events, "
+        f"{left['framing']} framing choices."
+    )
     return EXIT_OK
 
 

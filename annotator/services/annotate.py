@@ -264,6 +264,7 @@ class SetStatus:
         self.doc_id = doc_id
         self.status = status
         self.old: Status | None = expected
+        self.old_judgment: Status | None = None
         self.text = f"Mark as {status.title.lower()}"
 
     def do(self) -> Change:
@@ -271,9 +272,16 @@ class SetStatus:
         if self.old is None:
             self.old = store.documents.get(self.doc_id).status
         store.documents.set_status(self.doc_id, self.status, expected=self.old)
+        # The status is also the analyst's own judgment of the document: finished with nothing
+        # marked is "nothing here", kept for review (store.judgments).
+        annotator = self.session.annotator.id
+        self.old_judgment = store.judgments.get(self.doc_id, annotator)
+        store.judgments.set(self.doc_id, annotator, self.status)
         return Change(self.doc_id, status=True)
 
     def undo(self) -> Change:
         assert self.old is not None
-        self.session.store.documents.set_status(self.doc_id, self.old, expected=self.status)
+        store = self.session.store
+        store.documents.set_status(self.doc_id, self.old, expected=self.status)
+        store.judgments.set(self.doc_id, self.session.annotator.id, self.old_judgment)
         return Change(self.doc_id, status=True)

@@ -29,6 +29,7 @@ from annotator.formats.articles import decode_text
 from annotator.formats.lines import iter_lines
 from annotator.formats.registry import read_annotations
 from annotator.store import Store
+from annotator.store.judgments import write_judgments
 
 if TYPE_CHECKING:
     from annotator.core.labels import LabelSet
@@ -68,12 +69,15 @@ class KnownLabels:
 
     layers: Mapping[str, tuple[str, ...]]
     allow_new: bool = False
+    # The analysis schema: each record's events and framing must fit it (``core.events``,
+    # ``core.framing`` validation), unless ``allow_new``; None checks labels only.
+    schema: Schema | None = None
 
     @classmethod
     def of(cls, labels: LabelSet, schema: Schema, allow_new: bool = False) -> KnownLabels:
         """The label set on the entity layer, the schema's lists on the analysis layers."""
         layers = {ENTITY_LAYER: tuple(label.name for label in labels), **schema.span_layers()}
-        return cls(layers, allow_new)
+        return cls(layers, allow_new, schema)
 
     def unknown(self, span: Span) -> str | None:
         """Why ``span``'s label is not known (without saying where), or None if it is."""
@@ -120,6 +124,7 @@ class AnnotationImportReport:
     replaced_documents: int = 0  # documents on which an annotator already had spans
     notices: list[str] = field(default_factory=list)
     new_labels: dict[tuple[str, str], int] = field(default_factory=dict)  # (layer, label) -> spans
+    off_schema: list[Where] = field(default_factory=list)  # events/framing outside the schema
 
     @property
     def imported(self) -> int:
@@ -133,6 +138,8 @@ class AnnotationImportReport:
                 for (layer, label), count in sorted(self.new_labels.items())
             )
             out.append(f"{self.file}: labels outside the label set and schema, imported: {shown}")
+        for where in self.off_schema:
+            out.append(f"{where}: events or framing that do not fit the schema, imported")
         for where, name, doc_id in self.matched_normalized:
             out.append(
                 f"{where}: {name}'s record matches document {doc_id} once white space and "
@@ -186,6 +193,38 @@ def _check_spans(record: AnnotationRecord) -> str | None:
                 f"({len(record.text)} characters)"
             )
     return None
+
+
+def _check_analysis(record: AnnotationRecord, schema: Schema | None) -> list[str]:
+    """Why the events and framing of ``record`` do not fit the schema, one reason per problem,
+    naming the event by its category and trigger: a value the schema does not know (category,
+    mode, context, CAMEO code, factuality, date, role, frame dimension, tone, actor role) or
+    puts elsewhere. Completeness rules (a category's required roles, the schema's ``checks``)
+    are not a file's fit: a colleague's unfinished event is imported, and the event form shows
+    what it lacks."""
+    if schema is None:
+        return []
+    from annotator.core.events import validate_event
+    from annotator.core.framing import validate_frames
+
+    checks = {check.message for check in schema.checks}
+    reasons: list[str] = []
+    for number, event in enumerate(record.events, 1):
+        trigger = event.trigger
+        what = f"event {number} ({event.category} at {trigger.start}-{trigger.end})"
+        category = schema.category(event.category)
+        required = set(category.requires) if category is not None else set()
+        for problem in validate_event(event, schema, len(record.text)):
+            incomplete = problem.field in required and problem.message.startswith(
+                f"{event.category} needs"
+            )
+            if problem.is_error and not incomplete and problem.message not in checks:
+                reasons.append(f"{what}: {problem}")
+    if record.frames is not None:
+        for problem in validate_frames(record.frames, schema):
+            if problem.is_error:
+                reasons.append(f"framing: {problem}")
+    return reasons
 
 
 def _check_labels(record: AnnotationRecord, known: KnownLabels) -> list[str]:
@@ -301,8 +340,12 @@ def import_annotations(
         if problem:
             errors.append(where.error(problem))
             continue
-        if known_labels is not None and not known_labels.allow_new:
-            reasons = _check_labels(record, known_labels)
+        if known_labels is not None:
+            analysis = _check_analysis(record, known_labels.schema)
+            if analysis and known_labels.allow_new:
+                report.off_schema.append(where)
+            reasons = [] if known_labels.allow_new else _check_labels(record, known_labels)
+            reasons += [] if known_labels.allow_new else analysis
             if reasons:
                 errors.extend(where.error(reason) for reason in reasons)
                 continue
@@ -385,7 +428,16 @@ def import_annotations(
                     report.new_labels[key] = report.new_labels.get(key, 0) + 1
     before = _documents_with_spans(store, sets)
     # Native records carry actors, events and frames: stored in the same transaction.
-    after = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
+    analysis = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
+
+    def after(conn: Any, owners: list[tuple[int, int]]) -> None:
+        if analysis is not None:
+            analysis(conn, owners)
+        # Each record's status is its annotator's judgment of the document: a record finished
+        # with nothing marked is kept as "nothing here" (store.judgments).
+        statuses = {owner: r.status for owner, r in zip(owners, set_records, strict=True)}
+        write_judgments(conn, [(doc, ann, status) for (doc, ann), status in statuses.items()])
+
     new_ids, replaced = store.records.import_sets(new_docs, sets, after=after)
     report.spans_replaced = replaced
     report.replaced_documents = before

@@ -19,6 +19,7 @@ from annotator.store.documents import DocumentRepo
 from annotator.store.engine import open_engine
 from annotator.store.events import EventRepo
 from annotator.store.framing import FramingRepo
+from annotator.store.judgments import JudgmentRepo
 from annotator.store.mentions import MentionRepo
 from annotator.store.record_analysis import RecordAnalysisRepo
 from annotator.store.records import RecordRepo
@@ -43,6 +44,7 @@ class Store:
         self.mentions = MentionRepo(self.engine)
         self.events = EventRepo(self.engine)
         self.framing = FramingRepo(self.engine)
+        self.judgments = JudgmentRepo(self.engine)
         self.dependents = SpanDependentsRepo(self.engine)
         self.record_analysis = RecordAnalysisRepo(self.engine)
 

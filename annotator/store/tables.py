@@ -216,3 +216,22 @@ class FrameActorRoleRow(SQLModel, table=True):
     )
     actor_id: int = Field(primary_key=True, foreign_key="actor.id", ondelete="RESTRICT", index=True)
     role: str
+
+
+class JudgmentRow(SQLModel, table=True):
+    """How far one annotator got with one document: their status of it. A document an annotator
+    finished without marking anything is their judgment "nothing here", kept by this row (an
+    annotation set is otherwise only what has spans or framing). Added without a schema version
+    step: ``create_all`` adds the table to older databases, which simply have no rows."""
+
+    __tablename__ = "judgment"
+    __table_args__ = (
+        CheckConstraint("status IN ('todo', 'in_progress', 'done')", name="ck_judgment_status"),
+    )
+
+    document_id: int = Field(primary_key=True, foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(
+        primary_key=True, foreign_key="annotator.id", ondelete="CASCADE", index=True
+    )
+    status: str = "done"
+    updated_at: str = Field(default_factory=utcnow)
