@@ -474,7 +474,7 @@ class AgreementReport:
                 "tone_agreement": table(lambda p: share(p.framing.fields["tone"])),
             },
             "evidence": {
-                layer: {"strict_f1": table(lambda p, layer=layer: p.evidence[layer][0].overall.f1)}
+                layer: {"strict_f1": table(lambda p, layer=layer: p.evidence[layer][0].overall.f1)}  # type: ignore[misc]
                 for layer in EVIDENCE_LAYERS
             },
         }

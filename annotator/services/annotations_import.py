@@ -428,11 +428,11 @@ def import_annotations(
                     report.new_labels[key] = report.new_labels.get(key, 0) + 1
     before = _documents_with_spans(store, sets)
     # Native records carry actors, events and frames: stored in the same transaction.
-    analysis = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
+    store_analysis = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
 
     def after(conn: Any, owners: list[tuple[int, int]]) -> None:
-        if analysis is not None:
-            analysis(conn, owners)
+        if store_analysis is not None:
+            store_analysis(conn, owners)
         # Each record's status is its annotator's judgment of the document: a record finished
         # with nothing marked is kept as "nothing here" (store.judgments).
         statuses = {owner: r.status for owner, r in zip(owners, set_records, strict=True)}

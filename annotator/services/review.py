@@ -260,9 +260,9 @@ def documents_from_sets(
                 continue
             first[2][name] = carried
     docs: list[DocumentAnnotations] = []
-    for first, _name, records in by_text.values():
+    for head, _name, records in by_text.values():
         spans = {name: list(record.spans) for name, record in records.items()}
-        doc = DocumentAnnotations(first.text_sha256, first.text, spans, first.meta.title)
+        doc = DocumentAnnotations(head.text_sha256, head.text, spans, head.meta.title)
         for name, record in records.items():
             add_analysis(
                 doc,
