@@ -304,16 +304,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     from annotator.nlp.pipelines import PipelineRegistry
     from annotator.services.importing import import_paths
     from annotator.store import Store
+    from annotator.store.engine import new_database_removed_on_failure
 
     settings = Settings.load()
     labels = load_labels(args.labels, settings)
     registry = None if args.no_preannotate else PipelineRegistry(parse_models(args.model, settings))
-    store = Store(args.db or default_db_path())
-    try:
-        with terminal_progress() as task:
-            report = import_paths(store, list(args.paths), labels, registry, task)
-    finally:
-        store.close()
+    db = args.db or default_db_path()
+    with new_database_removed_on_failure(db):
+        store = Store(db)
+        try:
+            with terminal_progress() as task:
+                report = import_paths(store, list(args.paths), labels, registry, task)
+        finally:
+            store.close()
     for line in report.lines():
         print(line)
     print(f"{len(report.added)} imported, {len(report.skipped)} skipped, into {store.path}")
@@ -335,7 +338,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         date_from=args.date_from,
         date_to=args.date_to,
     )
-    store = Store(db)
+    store = Store(db, read_only=True)
     try:
         with terminal_progress() as task:
             report = export(
@@ -354,7 +357,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from annotator.services.training import DEFAULT_MAX_STEPS, train
     from annotator.store import Store
 
-    store = Store(existing_db(args))
+    store = Store(existing_db(args), read_only=True)
     try:
         report = train(
             store,
@@ -377,6 +380,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_import_annotations(args: argparse.Namespace) -> int:
     from annotator.services.annotations_import import KnownLabels, import_annotations
     from annotator.store import Store
+    from annotator.store.engine import new_database_removed_on_failure
 
     settings = Settings.load()
     known = KnownLabels.of(
@@ -384,11 +388,13 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         load_schema_for(args.schema, settings),
         allow_new=args.allow_new_labels,
     )
-    store = Store(args.db or default_db_path())
-    try:
-        report = import_annotations(store, args.file, args.as_name, args.format, known)
-    finally:
-        store.close()
+    db = args.db or default_db_path()
+    with new_database_removed_on_failure(db):
+        store = Store(db)
+        try:
+            report = import_annotations(store, args.file, args.as_name, args.format, known)
+        finally:
+            store.close()
     for line in report.lines():
         print(line)
     return EXIT_OK
@@ -414,33 +420,35 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_actors(args: argparse.Namespace) -> int:
     from annotator.services.actors import ActorRegistry, load_actor_file
     from annotator.store import Store
+    from annotator.store.engine import new_database_removed_on_failure
 
     schema = load_schema_for(args.schema, Settings.load())
     db = args.db or default_db_path()
     if args.actors_command != "load" and not Path(db).exists():
         raise InputError("no such database", str(db))
-    store = Store(db)
-    try:
-        registry = ActorRegistry(store, schema)
-        if args.actors_command == "list":
-            for row in registry.summaries(args.search):
-                a = row.actor
-                where = "/".join(x for x in (a.country, a.sector) if x) or "-"
-                aliases = f"  aka {', '.join(a.aliases)}" if a.aliases else ""
-                counts = f"{row.mentions} mentions in {row.documents} documents"
-                print(f"{a.name}  [{a.kind}, {where}]  {counts}{aliases}")
-        elif args.actors_command == "propose":
-            for name in args.names:
-                proposal = registry.propose(name)
-                if proposal is None:
-                    print(f"{name}\t-")
-                else:
-                    print(f"{name}\t{proposal[0].name}\t{proposal[1]:.0f}")
-        else:
-            added, updated = load_actor_file(store, args.file, schema)
-            print(f"{added} actors added, {updated} updated with new aliases, in {store.path}")
-    finally:
-        store.close()
+    with new_database_removed_on_failure(db):
+        store = Store(db, read_only=args.actors_command != "load")
+        try:
+            registry = ActorRegistry(store, schema)
+            if args.actors_command == "list":
+                for row in registry.summaries(args.search):
+                    a = row.actor
+                    where = "/".join(x for x in (a.country, a.sector) if x) or "-"
+                    aliases = f"  aka {', '.join(a.aliases)}" if a.aliases else ""
+                    counts = f"{row.mentions} mentions in {row.documents} documents"
+                    print(f"{a.name}  [{a.kind}, {where}]  {counts}{aliases}")
+            elif args.actors_command == "propose":
+                for name in args.names:
+                    proposal = registry.propose(name)
+                    if proposal is None:
+                        print(f"{name}\t-")
+                    else:
+                        print(f"{name}\t{proposal[0].name}\t{proposal[1]:.0f}")
+            else:
+                added, updated = load_actor_file(store, args.file, schema)
+                print(f"{added} actors added, {updated} updated with new aliases, in {store.path}")
+        finally:
+            store.close()
     return EXIT_OK
 
 

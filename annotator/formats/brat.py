@@ -27,7 +27,7 @@ from pathlib import Path
 from annotator.core.errors import InputError, InputErrors
 from annotator.core.model import AnnotationRecord
 from annotator.formats.articles import decode_text, make_title
-from annotator.formats.atomic import OverwriteError
+from annotator.formats.atomic import OverwriteError, make_folder, new_file_mode
 from annotator.formats.foreign import (
     RawRecord,
     RawSpan,
@@ -234,8 +234,9 @@ def write_brat(path: Path, records: Iterable[AnnotationRecord], overwrite: bool 
         raise OverwriteError(f"{path}: already exists (use --force to overwrite it)")
     if path.exists() and not path.is_dir():
         raise OverwriteError(f"{path}: exists and is not a folder")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    tmp.chmod(new_file_mode(folder=True))  # mkdtemp makes 0700; honour the umask instead
     count = 0
     labels: set[str] = set()
     try:

@@ -280,7 +280,7 @@ def _tally_database(
     """The tally of ``doc_ids`` (one part of the report: in this process or in a worker)."""
     tally = Tally(list(names))
     with paused_gc():
-        store = Store(db)
+        store = Store(db, read_only=True)
         try:
             analysis = AnalysisRepo(store)
             # Documents and spans are read in batches, not one query each (see bench/, "agreement").
@@ -318,7 +318,7 @@ def review_database(
     a frame assessment of it. ``workers``: how many processes count the documents (default: one
     per CPU, up to four, for a corpus of ``PARALLEL_MIN_DOCUMENTS`` or more; else one).
     """
-    store = Store(db)
+    store = Store(db, read_only=True)
     try:
         ids = _resolve_annotators(store, names)
         analysis = AnalysisRepo(store)

@@ -99,9 +99,10 @@ def _span(row: object, annotator: str = "") -> Span:
 class Store:
     """One annotation database file."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        """Open the file; ``read_only``: for commands that only read (see engine.open_engine)."""
         self.path = Path(path)
-        self.engine: Engine = open_engine(self.path)
+        self.engine: Engine = open_engine(self.path, read_only=read_only)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -115,14 +115,16 @@ def test_bad_input_through_a_real_process(command: str, name: str, seeded_db: Pa
     assert fingerprint(seeded_db) == before
 
 
-def test_half_good_file_imports_nothing_into_an_empty_database(tmp_path: Path, capsys) -> None:
+def test_a_refused_import_leaves_no_new_database_behind(tmp_path: Path, capsys) -> None:
     db = tmp_path / "new.sqlite"
     bad = BAD / "truncated_last_line.jsonl"
     status = main(["import", "--db", str(db), "--no-preannotate", str(bad)])
     assert status == 2
-    counts, _, _ = fingerprint(db)
-    assert counts["document"] == 0
-    assert counts["span"] == 0
+    status = main(["import-annotations", "--db", str(db), str(BAD / "ann_text_mismatch.jsonl")])
+    assert status == 2
+    assert "ann_text_mismatch.jsonl" in capsys.readouterr().err
+    # No database, no -wal/-shm: the folder is as it was.
+    assert list(tmp_path.iterdir()) == []
 
 
 def _write_long_line(path: Path, size: int) -> None:
