@@ -19,6 +19,7 @@ from annotator.core.labels import LabelSet, default_labels
 from annotator.core.model import Status
 from annotator.core.tasks import TaskState
 from annotator.settings import Settings, default_db_path
+from annotator.terminal import printable, printable_json
 
 if TYPE_CHECKING:
     from annotator.core.schema import Schema
@@ -273,7 +274,19 @@ def load_schema_for(path: Path | None, settings: Settings) -> Schema:
 
 
 def _err(message: str) -> None:
-    print(f"annotator: {message}", file=sys.stderr)
+    print(f"annotator: {printable(message)}", file=sys.stderr)
+
+
+def _out(*fields: object, sep: str = "  ") -> None:
+    """Print one line of output; every field is made printable (annotator/terminal.py), so text
+    from a file cannot act on the terminal or forge extra lines."""
+    print(sep.join(printable(str(field)) for field in fields))
+
+
+def _out_block(text: str) -> None:
+    """Print a multi-line report, each line made printable."""
+    for line in text.split("\n"):
+        _out(line)
 
 
 def existing_db(args: argparse.Namespace) -> Path:
@@ -291,7 +304,8 @@ def terminal_progress() -> Iterator[TaskState]:
 
     def progress(done: int, total: int, message: str) -> None:
         if interactive:
-            print(f"\r[{done}/{total}] {message[:60]:<60}", end="", file=sys.stderr, flush=True)
+            shown = printable(message)[:60]
+            print(f"\r[{done}/{total}] {shown:<60}", end="", file=sys.stderr, flush=True)
 
     try:
         yield TaskState(progress)
@@ -318,8 +332,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         finally:
             store.close()
     for line in report.lines():
-        print(line)
-    print(f"{len(report.added)} imported, {len(report.skipped)} skipped, into {store.path}")
+        _out(line)
+    _out(f"{len(report.added)} imported, {len(report.skipped)} skipped, into {store.path}")
     return EXIT_OK
 
 
@@ -348,8 +362,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     for line in report.lines():
-        print(line)
-    print(f"exported {report.total_records} records to {', '.join(map(str, report.files))}")
+        _out(line)
+    _out(f"exported {report.total_records} records to {', '.join(map(str, report.files))}")
     return EXIT_OK
 
 
@@ -368,12 +382,12 @@ def cmd_train(args: argparse.Namespace) -> int:
             split=args.split,
             seed=args.seed,
             overwrite=args.force,
-            echo=lambda text: print(text, end="", flush=True),
+            echo=lambda text: print(printable(text).replace("\\n", "\n"), end="", flush=True),
         )
     finally:
         store.close()
     for line in report.lines():
-        print(line)
+        _out(line)
     return EXIT_OK
 
 
@@ -396,7 +410,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         finally:
             store.close()
     for line in report.lines():
-        print(line)
+        _out(line)
     return EXIT_OK
 
 
@@ -413,7 +427,10 @@ def cmd_review(args: argparse.Namespace) -> int:
         if len(args.files) < 2:
             raise InputError("review needs two or more annotation files (or --db and --annotators)")
         report = review_files(list(args.files), args.format)
-    print(render_json(report) if args.json else render_text(report))
+    if args.json:
+        print(printable_json(render_json(report)))
+    else:
+        _out_block(render_text(report))
     return EXIT_OK
 
 
@@ -436,17 +453,17 @@ def cmd_actors(args: argparse.Namespace) -> int:
                     where = "/".join(x for x in (a.country, a.sector) if x) or "-"
                     aliases = f"  aka {', '.join(a.aliases)}" if a.aliases else ""
                     counts = f"{row.mentions} mentions in {row.documents} documents"
-                    print(f"{a.name}  [{a.kind}, {where}]  {counts}{aliases}")
+                    _out(a.name, f"[{a.kind}, {where}]", f"{counts}{aliases}")
             elif args.actors_command == "propose":
                 for name in args.names:
                     proposal = registry.propose(name)
                     if proposal is None:
-                        print(f"{name}\t-")
+                        _out(name, "-", sep="\t")
                     else:
-                        print(f"{name}\t{proposal[0].name}\t{proposal[1]:.0f}")
+                        _out(name, proposal[0].name, f"{proposal[1]:.0f}", sep="\t")
             else:
                 added, updated = load_actor_file(store, args.file, schema)
-                print(f"{added} actors added, {updated} updated with new aliases, in {store.path}")
+                _out(f"{added} actors added, {updated} updated with new aliases, in {store.path}")
         finally:
             store.close()
     return EXIT_OK

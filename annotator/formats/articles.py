@@ -15,6 +15,7 @@ from pathlib import Path
 from annotator.core.errors import InputError
 from annotator.core.model import META_FIELDS, Document, DocumentMeta
 from annotator.core.text import normalize_newlines
+from annotator.formats.folders import walk_files
 from annotator.formats.lines import check_string, decode_text, read_bounded, read_json_lines
 
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
@@ -119,13 +120,7 @@ def iter_article_files(paths: list[Path]) -> Iterator[Path]:
     """Files to import from the given paths; folders are walked recursively in name order."""
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if (
-                    child.is_file()
-                    and child.suffix.lower() in ARTICLE_SUFFIXES
-                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
-                ):
-                    yield child
+            yield from walk_files(path, lambda name: Path(name).suffix in ARTICLE_SUFFIXES)
         elif path.is_file():
             if path.suffix.lower() not in ARTICLE_SUFFIXES:
                 raise InputError(

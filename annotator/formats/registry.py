@@ -16,6 +16,7 @@ from pathlib import Path
 
 from annotator.core.errors import InputError
 from annotator.core.model import AnnotationRecord
+from annotator.formats.folders import walk_files
 from annotator.formats.lines import iter_lines
 
 READ_FORMATS = ("jsonl", "prodigy", "doccano", "labelstudio", "brat", "spacy")
@@ -116,7 +117,7 @@ def detect_format(path: Path) -> str:
     """Guess a file's annotation format from its name and, for JSON lines, its first record."""
     path = Path(path)
     if path.is_dir():
-        if any(path.rglob("*.ann")):
+        if walk_files(path, lambda name: name.endswith(".ann")):
             return "brat"
         raise InputError(
             "a folder can only be read as brat (.txt/.ann pairs); none found", str(path)
