@@ -16,7 +16,14 @@ from annotator.core.errors import InputError
 from annotator.core.model import META_FIELDS, Document, DocumentMeta
 from annotator.core.text import normalize_newlines
 from annotator.formats.folders import walk_files
-from annotator.formats.lines import check_string, decode_text, read_bounded, read_json_lines
+from annotator.formats.lines import (
+    check_string,
+    date_part,
+    decode_text,
+    read_bounded,
+    read_json_lines,
+    short,
+)
 
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
 TITLE_MAX = 120
@@ -79,10 +86,11 @@ def _meta_from_json(value: object, file: str, line: int) -> DocumentMeta:
                 fields[name] = check_string(str(value[name]), f"meta.{name}")
             except InputError as exc:
                 raise exc.located(file, line) from None
-    if fields.get("date") and not _valid_date(fields["date"][:10]):
-        raise InputError(f"meta.date {fields['date']!r} is not a date (YYYY-MM-DD)", file, line)
-    if fields.get("date"):
-        fields["date"] = fields["date"][:10]
+    if fields.get("date"):  # a full date, a time after it dropped; nothing else after it
+        date = date_part(fields["date"])
+        if date is None or len(date) != 10:
+            raise InputError(f"meta.date {short(fields['date'])} is not a date (YYYY-MM-DD)", file, line)
+        fields["date"] = date
     return DocumentMeta(**fields)
 
 

@@ -184,10 +184,9 @@ def read_brat(path: Path) -> ReadResult:
     counts: dict[str, int] = {}
     discontinuous: list[str] = []
     for txt, ann in _pairs(Path(path)):
-        for part in (ann, txt):
-            if os.path.lexists(part) and not part.is_file():
-                errors.append(InputError(NOT_REGULAR, str(part)))
-        if errors:
+        odd = [part for part in (ann, txt) if os.path.lexists(part) and not part.is_file()]
+        if odd:
+            errors.extend(InputError(NOT_REGULAR, str(part)) for part in odd)
             continue
         if not ann.is_file():
             errors.append(InputError("no .ann file beside this text", str(txt)))

@@ -16,7 +16,7 @@ allowed; then it is imported and reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,7 @@ from annotator.core.errors import InputError, InputErrors
 from annotator.core.model import AnnotationRecord, Document, Span
 from annotator.core.text import normalized_for_matching
 from annotator.formats.articles import decode_text
-from annotator.formats.lines import iter_lines
+from annotator.formats.lines import iter_lines, short
 from annotator.formats.registry import read_annotations
 from annotator.store import Store
 
@@ -68,25 +68,60 @@ class KnownLabels:
 
     layers: Mapping[str, tuple[str, ...]]
     allow_new: bool = False
+    schema: Schema | None = None  # when given, events and frames are checked against it too
 
     @classmethod
     def of(cls, labels: LabelSet, schema: Schema, allow_new: bool = False) -> KnownLabels:
         """The label set on the entity layer, the schema's lists on the analysis layers."""
         layers = {ENTITY_LAYER: tuple(label.name for label in labels), **schema.span_layers()}
-        return cls(layers, allow_new)
+        return cls(layers, allow_new, schema)
+
+    def unknown_analysis(self, record: AnnotationRecord) -> list[str]:
+        """Why the record's events and frame assessment fall outside the schema, one reason
+        per value (category, mode, role, factuality, frame, tone, actor role)."""
+        schema = self.schema
+        if schema is None:
+            return []
+        reasons: list[str] = []
+
+        def outside(where: str, what: str, value: str, known: Iterable[str]) -> None:
+            choices = tuple(known)
+            if value and value not in choices:
+                shown = ", ".join(choices[:12]) + (", ..." if len(choices) > 12 else "")
+                reasons.append(f"{where}: {what} {short(value)} is not in the schema (known: {shown})")
+
+        roles = [r.id for r in schema.roles]
+        for i, event in enumerate(record.events):
+            where = f"events[{i}]"
+            outside(where, "category", event.category, (c.name for c in schema.categories))
+            if schema.category(event.category) is not None:
+                outside(where, "mode", event.mode, (m.id for m in schema.modes_for(event.category)))
+            outside(where, "factuality", event.factuality, schema.factuality_ids)
+            for j, argument in enumerate(event.arguments):
+                outside(f"{where}.arguments[{j}]", "role", argument.role, roles)
+        frames = record.frames
+        if frames is not None:
+            for j, frame in enumerate(frames.frames):
+                outside(f"frames.present[{j}]", "frame", frame, schema.dimension_ids)
+            outside("frames", "primary frame", frames.primary, schema.dimension_ids)
+            outside("frames", "headline frame", frames.headline, schema.dimension_ids)
+            outside("frames", "tone", frames.tone, schema.tone_ids)
+            for j, role in enumerate(frames.roles):
+                outside(f"frames.roles[{j}]", "role", role.role, schema.frame_role_ids)
+        return reasons
 
     def unknown(self, span: Span) -> str | None:
         """Why ``span``'s label is not known (without saying where), or None if it is."""
         known = self.layers.get(span.layer)
         if known is None:
             return (
-                f"unknown layer {span.layer!r} (label {span.label!r}; known layers: "
+                f"unknown layer {short(span.layer)} (label {short(span.label)}; known layers: "
                 f"{', '.join(self.layers)})"
             )
         if span.label in known:
             return None
         kind = "label" if span.layer == ENTITY_LAYER else f"{span.layer} label"
-        return f"unknown {kind} {span.label!r} (known: {', '.join(known)})"
+        return f"unknown {kind} {short(span.label)} (known: {', '.join(known)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +337,7 @@ def import_annotations(
             errors.append(where.error(problem))
             continue
         if known_labels is not None and not known_labels.allow_new:
-            reasons = _check_labels(record, known_labels)
+            reasons = _check_labels(record, known_labels) + known_labels.unknown_analysis(record)
             if reasons:
                 errors.extend(where.error(reason) for reason in reasons)
                 continue
