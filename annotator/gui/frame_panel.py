@@ -35,6 +35,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.framing import FRAME_LAYER, ActorRole, FrameAssessment
 from annotator.core.problems import ValidationError
 from annotator.gui.form_style import hint_label, problem_style
+from annotator.gui.plain import plain_tip
 from annotator.services.annotate import Command
 from annotator.services.framing import FramingCommands
 
@@ -414,7 +415,7 @@ class FramePanel(QWidget):
             kind = "frame" if span.layer == FRAME_LAYER else "technique"
             item = QListWidgetItem(f"{what} ({kind}): “{_short(self.text[span.start : span.end], 90)}”")
             item.setData(ID_ROLE, span.id)
-            item.setToolTip(self.text[span.start : span.end])
+            item.setToolTip(plain_tip(self.text[span.start : span.end]))
             self.evidence.addItem(item)
 
     def _set_passage(self, passage: tuple[int, int] | None) -> None:

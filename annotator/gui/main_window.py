@@ -47,6 +47,7 @@ from annotator.gui.analysis_docks import AnalysisDocks
 from annotator.gui.dialogs import Dialogs
 from annotator.gui.doclist import DocumentFilterModel, DocumentTableModel
 from annotator.gui.label_panel import LabelPanel
+from annotator.gui.plain import plain_tip
 from annotator.gui.reading_pane import ReadingPane, ShownSpan
 from annotator.gui.search_panel import SearchPanel
 from annotator.gui.theme import appearance_menu
@@ -1034,7 +1035,7 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"%v/%m {message[:30]}")
-        self.progress.setToolTip(message)
+        self.progress.setToolTip(plain_tip(message))
 
     def cancel_work(self) -> None:
         if self.worker is not None:
