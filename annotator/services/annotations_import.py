@@ -359,15 +359,36 @@ def import_annotations(
     sets: list[tuple[str, int | None, int | None, list[Span]]] = []
     set_records: list[AnnotationRecord] = []  # the record of each set (for its analysis layer)
     created: list[tuple[Where, str, int]] = []  # (where, annotator, index into new_docs)
+    landed: dict[tuple[str, int | None, int | None], Where] = {}
+
+    def second_on(where: Where, owner: str, doc_id: int | None, index: int | None) -> bool:
+        """Whether another record of ``owner`` already lands on that document (two texts that
+        differ only in white space): its spans would be stored twice, which the app's own export
+        of the set would then refuse as duplicate spans."""
+        first_where = landed.setdefault((owner, doc_id, index), where)
+        if first_where is where:
+            return False
+        errors.append(
+            where.error(
+                f"the same document as {first_where} once white space is normalised, both for "
+                f"annotator {short(owner)}"
+            )
+        )
+        return True
+
     for where, record, owner in zip(places, records, owners, strict=True):
         doc_id = existing.get(record.text_sha256)
         if doc_id is not None:
+            if second_on(where, owner, doc_id, None):
+                continue
             sets.append((owner, doc_id, None, list(record.spans)))
             set_records.append(record)
             report.matched.append((where, owner, doc_id))
             continue
         if record.text_sha256 in new_by_sha:
             index = new_by_sha[record.text_sha256]
+            if second_on(where, owner, None, index):
+                continue
             sets.append((owner, None, index, list(record.spans)))
             set_records.append(record)
             created.append((where, owner, index))
@@ -384,6 +405,8 @@ def import_annotations(
                         "but a span cannot be carried over to it"
                     )
                 )
+                continue
+            if second_on(where, owner, known.document_id, known.new_index):
                 continue
             sets.append((owner, known.document_id, known.new_index, spans))
             set_records.append(record)
@@ -406,6 +429,7 @@ def import_annotations(
         new_docs.append(Document(record.text, meta, record.status, sha256=record.text_sha256))
         new_by_sha[record.text_sha256] = index
         new_by_norm[norm] = _Known(record.text, new_index=index)
+        second_on(where, owner, None, index)
         sets.append((owner, None, index, list(record.spans)))
         set_records.append(record)
         created.append((where, owner, index))
