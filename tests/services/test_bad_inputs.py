@@ -477,3 +477,19 @@ def test_what_the_command_line_prints_cannot_act_on_the_terminal(
     assert status == 0, err
     assert "ana\\x1b[31m\\u202e" in out
     assert "\x1b" not in out + err and "\u202e" not in out + err
+
+
+def test_messages_about_command_line_values_name_no_made_up_file(
+    seeded_db: Path, tmp_path: Path, capsys
+) -> None:
+    for argv, reason in (
+        (["review", str(BAD / "invalid_json.jsonl")],
+         "review needs two or more annotation files (or --db and --annotators)"),
+        (["export", "--db", str(seeded_db), "--split", "3", str(tmp_path / "o.jsonl")],
+         "--split 3.0 must be between 0 and 1 (e.g. 0.8)"),
+        (["export", "--db", str(seeded_db), "--from", "2020-13-01", str(tmp_path / "o.jsonl")],
+         "date from '2020-13-01' is not a date (YYYY-MM-DD)"),
+    ):
+        status, _, err = _run(argv, capsys)
+        assert status == 2
+        assert err == f"annotator: {reason}\n"
