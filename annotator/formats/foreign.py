@@ -199,7 +199,9 @@ def _fit_record(raw: RawRecord, counting: Counting) -> tuple[list[Span] | None, 
 
 
 def _located(raw: RawRecord, file: str, reason: str) -> InputError:
-    prefix = f"{raw.where}: " if raw.where else ""
+    # A span's own location may already start with the record's (Label Studio's "task 1
+    # annotation 0.result[0]"): say it once.
+    prefix = f"{raw.where}: " if raw.where and not reason.startswith(raw.where) else ""
     return InputError(prefix + reason, file, raw.line)
 
 
