@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.actors import Actor, clean_name
 from annotator.core.align import OffsetMap
 from annotator.core.errors import InputError, InputErrors
 from annotator.core.model import AnnotationRecord, Document, Span
@@ -444,6 +445,8 @@ def import_annotations(
                     report.new_labels[key] = report.new_labels.get(key, 0) + 1
     before = _documents_with_spans(store, sets)
     # Native records carry actors, events and frames: stored in the same transaction.
+    if result.format == "jsonl":
+        report.notices += _hold_conflicting_aliases(store, set_records, str(path))
     after = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
     new_ids, replaced = store.import_annotation_sets(new_docs, sets, after=after)
     report.spans_replaced = replaced
@@ -452,6 +455,43 @@ def import_annotations(
     report.created = [(where, owner, new_ids[index]) for where, owner, index in created]
     report.annotators = sorted({owner for owner, *_ in sets})
     return report
+
+
+def _hold_conflicting_aliases(
+    store: Store, records: list[AnnotationRecord], file: str
+) -> list[str]:
+    """Keep a colleague's file from rewriting the shared registry: an imported actor's alias
+    that already names another actor of the registry (an "Iran" carrying "United States") is
+    not added; it is listed for the analyst, who can add it in the actor panel if it is right.
+    Returns the notices. The records' actors lose those aliases."""
+    from annotator.store.analysis import AnalysisRepo
+
+    stored = AnalysisRepo(store).actors()
+    if not stored:
+        return []
+    by_uid = {actor.uid: actor for actor in stored}
+    by_name: dict[str, Actor] = {}
+    for actor in stored:
+        for name in (actor.name, *actor.aliases):
+            by_name.setdefault(clean_name(name).casefold(), actor)
+    notices: list[str] = []
+    for record in records:
+        for i, actor in enumerate(record.actors):
+            target = by_uid.get(actor.uid) or by_name.get(clean_name(actor.name).casefold())
+            kept: list[str] = []
+            for alias in actor.aliases:
+                other = by_name.get(clean_name(alias).casefold())
+                if other is not None and (target is None or other.id != target.id):
+                    notices.append(
+                        f"{file}: actor {short(actor.name)}: the alias {short(alias)} names "
+                        f"{short(other.name)} in the registry; not added (a proposal: add it in "
+                        "the actor panel if it is right)"
+                    )
+                else:
+                    kept.append(alias)
+            if len(kept) != len(actor.aliases):
+                record.actors[i] = actor.with_(aliases=tuple(kept))
+    return notices
 
 
 def _analysis_importer(

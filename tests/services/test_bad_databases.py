@@ -120,7 +120,7 @@ def _commands(db: Path, tmp: Path) -> list[list[str]]:
         ["review", "--db", str(db), "--annotators", "alice,bob"],
         ["actors", "--db", str(db), "list"],
         ["actors", "--db", str(db), "propose", "Tehran"],
-        ["actors", "--db", str(db), "load", str(ROOT / "annotator" / "resources" / "actors-seed.json")],
+        ["actors", "--db", str(db), "load", str(ROOT / "resources" / "actors-seed.json")],
         ["train", "--db", str(db), "--out", str(tmp / "out" / "model"), "--max-steps", "1"],
     ]
 

@@ -493,3 +493,31 @@ def test_messages_about_command_line_values_name_no_made_up_file(
         status, _, err = _run(argv, capsys)
         assert status == 2
         assert err == f"annotator: {reason}\n"
+
+
+def test_imported_aliases_that_name_another_actor_do_not_rewrite_the_registry(
+    tmp_path: Path, seeded_db: Path, capsys
+) -> None:
+    text = "Iran and its allies met in Tehran."
+    record = {
+        "format_version": 2, "text": text, "annotator": "colleague",
+        "spans": [{"id": 1, "start": 0, "end": 4, "label": "GPE", "layer": "entity", "actor": "a1"}],
+        "actors": [{"id": "a1", "name": "Iran", "aliases": ["United States", "Israel", "Persia"],
+                    "kind": "state", "country": "IRN"}],
+    }
+    path = tmp_path / "colleague.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    status, out, err = _run(["import-annotations", "--db", str(seeded_db), str(path)], capsys)
+    assert status == 0, err
+    for alias, owner in (("United States", "United States"), ("Israel", "Israel")):
+        assert (
+            f"{path}: actor 'Iran': the alias '{alias}' names '{owner}' in the registry; not added"
+            in out
+        )
+    status, out, _ = _run(
+        ["actors", "--db", str(seeded_db), "propose", "United States", "Israel", "Persia"], capsys
+    )
+    assert status == 0
+    assert out.splitlines()[0].split("\t")[:2] == ["United States", "United States"]
+    assert out.splitlines()[1].split("\t")[:2] == ["Israel", "Israel"]
+    assert out.splitlines()[2].split("\t")[:2] == ["Persia", "Iran"]  # the new alias is kept
