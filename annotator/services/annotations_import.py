@@ -27,7 +27,7 @@ from annotator.core.errors import InputError, InputErrors
 from annotator.core.model import AnnotationRecord, Document, Span
 from annotator.core.text import normalized_for_matching
 from annotator.formats.articles import decode_text
-from annotator.formats.lines import iter_lines, short
+from annotator.formats.lines import check_string, iter_lines, short
 from annotator.formats.registry import read_annotations
 from annotator.store import Store
 
@@ -332,6 +332,11 @@ def import_annotations(
         owners.append(owner)
         if not owner:
             errors.append(where.error("the record names no annotator; give one with --as NAME"))
+            continue
+        try:  # every format's annotator field (Label Studio's e-mail, Prodigy's session id...)
+            check_string(owner, "the annotator name")
+        except InputError as exc:
+            errors.append(where.error(exc.reason))
             continue
         problem = _check_spans(record)
         if problem:
