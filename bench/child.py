@@ -55,10 +55,14 @@ def _wait_models(app, window, timeout: float = 60.0) -> bool:  # type: ignore[no
         return False
     deadline = time.perf_counter() + timeout
     # The loading starts a moment after the window shows (app.PRELOAD_DELAY_MS), then runs.
-    while (window._model_loader is None or window.models_loading()) and time.perf_counter() < deadline:
+
+    def loader() -> object:  # where the window keeps its start-up model loader
+        return window.statusline.loader if hasattr(window, "statusline") else window._model_loader
+
+    while (loader() is None or window.models_loading()) and time.perf_counter() < deadline:
         app.processEvents()
         time.sleep(0.01)
-    return window._model_loader is not None
+    return loader() is not None
 
 
 def cold_start(db: Path) -> dict[str, object]:

@@ -103,7 +103,7 @@ class LongArticle:
             self.short_id = int(con.execute("SELECT max(id) FROM document").fetchone()[0])
         con.close()
         self.window = open_window(self.db)
-        self.text = self.window.store.get_document(self.doc_id).text
+        self.text = self.window.store.documents.get(self.doc_id).text
 
     def paint(self) -> None:
         self.window.pane.viewport().repaint()
@@ -378,7 +378,7 @@ def figure_preannotate(workdir: Path, count: int, repeat: int) -> list[Result]:
         stalls.append(meter.stop())
         if not finished or isinstance(finished[0], Exception):
             raise RuntimeError(f"import failed: {finished}")
-        n = window.store.count_documents()
+        n = window.store.documents.count()
         assert n == count, (n, count)
         rates.append(count / elapsed)
         window.close()

@@ -102,22 +102,22 @@ ROLES = {
 
 def annotate(store: Store) -> dict[str, int]:
     """Annotate the imported seeds as ``ANALYST``; returns the actor ids by name."""
-    session = AnnotationSession(store, store.annotator(ANALYST))
+    session = AnnotationSession(store, store.annotators.get_or_create(ANALYST))
     registry = ActorRegistry(store)
     actors = {a.name: int(a.id) for a in registry.actors()}  # type: ignore[arg-type]
     mentions = ActorCommands(session, registry)
     events = EventCommands(session)
     framing = FramingCommands(session)
-    ids = store.document_ids()
+    ids = store.documents.ids()
     for index, (outlet, date) in enumerate(OUTLETS):
         doc_id = ids[index]
-        meta = store.get_document(doc_id).meta.with_(source=outlet, date=date)
+        meta = store.documents.get(doc_id).meta.with_(source=outlet, date=date)
         session.set_meta(doc_id, meta).do()
         for name in TAGGED[index]:
             mentions.tag_all(doc_id, actors[name]).do()
     for spec in EVENTS:
         doc_id = ids[spec.doc]
-        text = store.get_document(doc_id).text
+        text = store.documents.get(doc_id).text
         start = text.index(spec.trigger, text.index(spec.after) if spec.after else 0)
         event = Event(
             trigger(start, start + len(spec.trigger), spec.category),

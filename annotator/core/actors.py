@@ -150,3 +150,49 @@ def read_actor_seed(path: Any, schema: Schema) -> list[Actor]:
     path = Path(path)
     data = read_json_file(path, SchemaError, "actor file")
     return actors_from_seed(data, str(path), schema)
+
+
+class ActorIdentity:
+    """One name per real-world actor across annotation sets that do not share a database.
+
+    Two actors are the same when they have the same uid (seed actors, actors exported from one
+    database) or the same name ignoring case and runs of white space (actors two analysts made
+    separately), and so on transitively: the rule by which importing a record finds the stored
+    actor. The name given to an actor is that of its first occurrence (``add`` order).
+    """
+
+    def __init__(self) -> None:
+        self._parent: dict[tuple[str, str], tuple[str, str]] = {}
+        self._seq: dict[tuple[str, str], int] = {}  # node -> order of creation
+        self._name: dict[tuple[str, str], str] = {}  # node -> name of the actor that made it
+
+    def _find(self, node: tuple[str, str]) -> tuple[str, str]:
+        while self._parent[node] != node:
+            self._parent[node] = self._parent[self._parent[node]]
+            node = self._parent[node]
+        return node
+
+    @staticmethod
+    def _nodes(actor: Actor) -> list[tuple[str, str]]:
+        nodes = [("name", " ".join(actor.name.split()).casefold())]
+        if actor.uid:
+            nodes.insert(0, ("uid", actor.uid))
+        return nodes
+
+    def add(self, actor: Actor) -> None:
+        nodes = self._nodes(actor)
+        for node in nodes:
+            if node not in self._parent:
+                self._parent[node] = node
+                self._seq[node] = len(self._seq)
+                self._name[node] = actor.name
+        roots = {self._find(node) for node in nodes}
+        # The class's oldest node was made by its first actor: it stays the root.
+        keep = min(roots, key=self._seq.__getitem__)
+        for root in roots:
+            self._parent[root] = keep
+
+    def name(self, actor: Actor) -> str:
+        """The name standing for ``actor`` and every actor it is the same as."""
+        known = [node for node in self._nodes(actor) if node in self._parent]
+        return self._name[self._find(known[0])] if known else actor.name

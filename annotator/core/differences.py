@@ -2,7 +2,7 @@
 and the differences of the analysis (events, framing) listed for the reviewer.
 
 Adjudication walks span differences one by one. Spans of different annotators are grouped the way
-the agreement figures match them (``core.agreement.overlap_matches``): greedily by largest overlap,
+the agreement figures match them (``core.matching.overlap_matches``): greedily by largest overlap,
 at most one span per annotator in a group. A group in which every annotator has the same span,
 linked to the same actor, is agreed; any other group is a difference: missing for some annotator
 (``only_a``/``only_b`` with two annotators, ``missing`` with more), a different label, different
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from annotator.core.agreement import frame_present, frames_coded, overlap
 from annotator.core.events import Event, Ref
-from annotator.core.framing import FrameAssessment
-from annotator.core.model import Span
+from annotator.core.framing import FrameAssessment, frame_present, frames_coded
+from annotator.core.matching import overlap
+from annotator.core.spans import Span
 
 
 class DifferenceKind(StrEnum):

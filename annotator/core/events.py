@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from annotator.core.model import Span
 from annotator.core.problems import ERROR, WARNING, Problem
 from annotator.core.schema import Check, Schema
+from annotator.core.spans import Span
 
 EVENT_LAYER = "event"
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

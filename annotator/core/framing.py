@@ -49,6 +49,17 @@ class FrameAssessment:
         return not (self.frames or self.primary or self.headline or self.tone or self.roles)
 
 
+def frames_coded(frames: FrameAssessment | None) -> bool:
+    """Whether an annotator framed the document: a frame present, a primary or headline frame, a
+    tone, or a role. (A set whose only framing is evidence spans did not fill in the framing.)"""
+    return frames is not None and not frames.is_empty
+
+
+def frame_present(frames: FrameAssessment, dimension: str) -> bool:
+    """A dimension is present when listed among the frames present or given as the primary."""
+    return dimension in frames.frames or frames.primary == dimension
+
+
 def normalized(assessment: FrameAssessment, schema: Schema) -> FrameAssessment:
     """Frames in schema order without repeats, the primary frame among them, roles by actor."""
     wanted = set(assessment.frames) | ({assessment.primary} if assessment.primary else set())

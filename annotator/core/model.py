@@ -1,8 +1,9 @@
-"""Documents, spans and annotation records: the objects every layer passes around.
+"""Documents and annotation records: the objects every layer passes around.
 
-Offsets are Python code points into the canonical text, end exclusive (``text[start:end]``), the
-convention of Python, spaCy and Prodigy. Qt's UTF-16 positions are converted in ``gui/offsets.py``
-only.
+Spans (``Span``, ``Origin``) are defined in ``core.spans``, below the events and documents that
+hold them, and re-exported here, where every layer imports them from. A record holds the analysis
+layer too (actors, events, framing), so this module sits above ``core.actors``, ``core.events``
+and ``core.framing``; none of those imports it.
 """
 
 from __future__ import annotations
@@ -11,10 +12,25 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
+from annotator.core.spans import Origin, Span
+from annotator.core.text import sha256_text
+
+if TYPE_CHECKING:  # annotations only: importing this module need not load the schema
     from annotator.core.actors import Actor
     from annotator.core.events import Event
     from annotator.core.framing import FrameAssessment
+
+__all__ = [
+    "META_FIELDS",
+    "AnnotationRecord",
+    "AnnotatorKind",
+    "Document",
+    "DocumentMeta",
+    "DocumentSummary",
+    "Origin",
+    "Span",
+    "Status",
+]
 
 
 class Status(StrEnum):
@@ -27,19 +43,13 @@ class Status(StrEnum):
         return {"todo": "To do", "in_progress": "In progress", "done": "Done"}[self.value]
 
 
-class Origin(StrEnum):
-    """Where a span came from: a model's suggestion, or the analyst's own hand."""
-
-    MODEL = "model"
-    MANUAL = "manual"
-
-
 class AnnotatorKind(StrEnum):
     HUMAN = "human"
     MODEL = "model"
 
 
-META_FIELDS = ("title", "source", "date", "lang", "url", "filename")
+META_FIELDS = ("title", "source", "date", "lang", "url", "filename", "author")
+"""The details that travel with a document in every format (``DocumentMeta.to_dict``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +60,18 @@ class DocumentMeta:
     lang: str = ""  # ISO 639-1 code or empty
     url: str = ""
     filename: str = ""
+    author: str = ""
+    # Where the text was imported from: the original file's absolute path and the SHA-256 of its
+    # bytes (the stored text may be an extract of it: a web page's article, a PDF's text). Kept
+    # in the database, not in exports: a path on the analyst's machine means nothing elsewhere.
+    original_path: str = ""
+    original_sha256: str = ""
 
     def to_dict(self) -> dict[str, str]:
         # Spelled out (in META_FIELDS order): an export calls this once per record.
         return {
             "title": self.title, "source": self.source, "date": self.date, "lang": self.lang,
-            "url": self.url, "filename": self.filename,
+            "url": self.url, "filename": self.filename, "author": self.author,
         }
 
     @classmethod
@@ -76,40 +92,7 @@ class Document:
 
     def __post_init__(self) -> None:
         if not self.sha256:
-            from annotator.core.text import sha256_text
-
             self.sha256 = sha256_text(self.text)
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A labelled stretch of a document's text, ``text[start:end]``."""
-
-    start: int
-    end: int
-    label: str
-    origin: Origin = Origin.MANUAL
-    layer: str = "entity"
-    id: int | None = None
-    annotator: str = ""  # whose span it is, where known (not part of its identity)
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.start, int) or not isinstance(self.end, int):
-            raise ValueError("span offsets must be integers")
-        if self.start < 0 or self.end <= self.start:
-            raise ValueError(f"span offsets {self.start}-{self.end} are not a non-empty range")
-        if not self.label:
-            raise ValueError("span label is empty")
-
-    @property
-    def key(self) -> tuple[int, int, str]:
-        return (self.start, self.end, self.label)
-
-    def overlaps(self, other: Span) -> bool:
-        return self.start < other.end and other.start < self.end
-
-    def with_(self, **changes: Any) -> Span:
-        return replace(self, **changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +129,4 @@ class AnnotationRecord:
 
     def __post_init__(self) -> None:
         if not self.text_sha256:
-            from annotator.core.text import sha256_text
-
             self.text_sha256 = sha256_text(self.text)

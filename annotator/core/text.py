@@ -1,16 +1,14 @@
-"""Canonical text: newline normalisation, hashing, span validation and word snapping.
+"""Canonical text: newline normalisation, hashing, a loose form for matching, word snapping.
 
 Newlines are normalised (CRLF and lone CR to LF) at import, before any offset exists, so every
-offset in the database refers to the same canonical string.
+offset in the database refers to the same canonical string. Plain strings in and out: this module
+sits below the annotation model (``core.model`` hashes a document's text with it).
 """
 
 from __future__ import annotations
 
 import hashlib
 import unicodedata
-
-from annotator.core.errors import InputError
-from annotator.core.model import Span
 
 
 def normalize_newlines(text: str) -> str:
@@ -27,19 +25,6 @@ def normalized_for_matching(text: str) -> str:
     """A loose form of a text used to match slightly different copies of one document."""
     text = unicodedata.normalize("NFC", normalize_newlines(text))
     return " ".join(text.split())
-
-
-def validate_span(text: str, span: Span, expected_text: str | None = None) -> None:
-    """Raise InputError unless ``span`` lies inside ``text`` (and covers ``expected_text``)."""
-    if span.end > len(text):
-        raise InputError(
-            f"span {span.start}-{span.end} ({span.label}) ends after the text ({len(text)} characters)"
-        )
-    if expected_text is not None and text[span.start : span.end] != expected_text:
-        found = text[span.start : span.end]
-        raise InputError(
-            f"span {span.start}-{span.end} ({span.label}) covers {found!r}, not {expected_text!r}"
-        )
 
 
 def _in_word(ch: str) -> bool:

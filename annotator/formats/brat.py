@@ -38,7 +38,7 @@ from annotator.formats.foreign import (
     split_label,
 )
 from annotator.formats.lines import read_bounded
-from annotator.formats.registry import ReadResult
+from annotator.formats.read_result import ReadResult
 
 # ASCII digits only (re's \d takes Arabic-Indic and full-width digits too), at most 18 of them.
 _TEXT_BOUND = re.compile(r"^(T[0-9]+)\t(\S+) ([0-9]+ [0-9]+(?:;[0-9]+ [0-9]+)*)\t(.*)$", re.ASCII)

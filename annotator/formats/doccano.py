@@ -32,7 +32,7 @@ from annotator.formats.foreign import (
     status_from,
     text_field,
 )
-from annotator.formats.registry import ReadResult
+from annotator.formats.read_result import ReadResult
 
 
 def record_to_line(record: AnnotationRecord) -> dict[str, Any]:

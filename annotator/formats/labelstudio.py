@@ -38,7 +38,7 @@ from annotator.formats.foreign import (
     status_from,
 )
 from annotator.formats.lines import parse_json, read_bounded
-from annotator.formats.registry import ReadResult
+from annotator.formats.read_result import ReadResult
 
 FROM_NAME = "label"
 TO_NAME = "text"

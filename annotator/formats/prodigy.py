@@ -31,7 +31,7 @@ from annotator.formats.foreign import (
     status_from,
 )
 from annotator.formats.issues import NO_TOKENS, SpanIssue, span_issue
-from annotator.formats.registry import ReadResult
+from annotator.formats.read_result import ReadResult
 from annotator.formats.tokens import make_doc
 
 ANSWERS = ("accept", "reject", "ignore")

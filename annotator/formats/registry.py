@@ -11,28 +11,18 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.errors import InputError
-from annotator.core.model import AnnotationRecord
 from annotator.formats.folders import walk_files
 from annotator.formats.lines import iter_lines
+from annotator.formats.read_result import ReadResult
 
 READ_FORMATS = ("jsonl", "prodigy", "doccano", "labelstudio", "brat", "spacy")
 """Formats that can be read, as named on the command line (``auto`` detects one of them)."""
 
 WRITE_FORMATS = ("jsonl", "spacy", "prodigy", "doccano", "labelstudio", "brat")
 """Formats that can be written by ``annotator export``."""
-
-
-@dataclass(slots=True)
-class ReadResult:
-    """Records read from a file, and what the user should be told about how they were read."""
-
-    records: list[AnnotationRecord]
-    notices: list[str] = field(default_factory=list)
-    format: str = ""
 
 
 def _read_native(path: Path) -> ReadResult:

@@ -32,7 +32,7 @@ from annotator.formats.foreign import (
 )
 from annotator.formats.issues import DROPPED, KEPT_IN_SPANS, SpanIssue, span_issue
 from annotator.formats.lines import read_bounded
-from annotator.formats.registry import ReadResult
+from annotator.formats.read_result import ReadResult
 from annotator.formats.tokens import blank_nlp, make_doc
 
 ENT_LAYERS = ("entity", "actor")

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError, InputErrors
 from annotator.core.tasks import Cancelled, TaskState
+from annotator.gui.wording import count
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_protocols import AnnotationImportHost
     from annotator.services.annotations_import import AnnotationImportReport
 
 FILTERS = "Annotation files (*.jsonl *.json *.spacy *.ann);;JSON lines (*.jsonl);;All files (*)"
@@ -40,8 +41,8 @@ def summary_lines(report: AnnotationImportReport) -> list[str]:
     name = Path(report.file).name
     who = ", ".join(report.annotators) or "nobody"
     head = (
-        f"{name} as {who}: {report.imported} imported, {report.spans_replaced} earlier spans "
-        f"replaced, {len(report.near_misses)} near copies refused"
+        f"{name} as {who}: {report.imported} imported, {count(report.spans_replaced, 'earlier span')} "
+        f"replaced, {count(len(report.near_misses), 'near copy')} refused"
     )
     return [head, *(f"  {line}" for line in report.lines())]
 
@@ -49,7 +50,7 @@ def summary_lines(report: AnnotationImportReport) -> list[str]:
 class AnnotationImport:
     """One run of File > Import annotations… over one or more files."""
 
-    def __init__(self, window: MainWindow, paths: list[Path]) -> None:
+    def __init__(self, window: AnnotationImportHost, paths: list[Path]) -> None:
         self.window = window
         self.queue = list(paths)
         self.reports: list[AnnotationImportReport] = []
@@ -70,7 +71,7 @@ class AnnotationImport:
             return
         path = self.queue.pop(0)
         self._path = path
-        self.window._start_worker(
+        self.window.work.start(
             lambda state: names_in(path, state), f"Reading {path.name}", self._ask, self._failed
         )
 
@@ -106,7 +107,7 @@ class AnnotationImport:
         as_name = self._as_name
         # The same rule as the command line: entity labels from the window's label set, the
         # analysis layers from its schema; new labels only when the analyst agreed to them.
-        known = KnownLabels.of(self.window.labels, self.window.analysis.schema, allow_new=self._allow_new)
+        known = KnownLabels.of(self.window.labels, self.window.schema, allow_new=self._allow_new)
 
         def work(state: TaskState) -> object:
             state.check()
@@ -115,7 +116,7 @@ class AnnotationImport:
             state.progress(1, 1, f"imported {path.name}")
             return report
 
-        self.window._start_worker(work, f"Importing {path.name}", self._imported, self._failed)
+        self.window.work.start(work, f"Importing {path.name}", self._imported, self._failed)
 
     def _imported(self, report: object) -> None:
         from annotator.services.annotations_import import AnnotationImportReport
@@ -128,7 +129,7 @@ class AnnotationImport:
         self._next()
 
     def _was_cancelled(self) -> bool:
-        worker = self.window.worker
+        worker = self.window.work.worker
         if worker is not None and worker.cancelled:
             self.cancelled = True
             self._finish()
@@ -167,7 +168,7 @@ class AnnotationImport:
         if self.finished:
             return
         self.finished = True
-        self.window._end_work()
+        self.window.work.end()
         self.window.refresh_documents()
         if self.window.doc_id is None and self.window.doc_model.rowCount():
             self.window.select_document(self.window.doc_model.summary(0).id)
@@ -179,13 +180,14 @@ class AnnotationImport:
         message = "\n\n".join([*self.failures, *blocks]) or "Nothing was imported."
         imported = sum(r.imported for r in self.reports)
         self.window.statusBar().showMessage(
-            f"Annotations: {imported} records imported from {len(self.reports)} files"
-            + (f", {len(self.failures)} files refused" if self.failures else ""),
+            f"Annotations: {count(imported, 'record')} imported from {count(len(self.reports), 'file')}"
+            + (f", {count(len(self.failures), 'file')} refused" if self.failures else ""),
             8000,
         )
         if self.failures:
             self.window.dialogs.error(
-                f"{len(self.failures)} of {len(self.failures) + len(self.reports)} files not imported",
+                f"{len(self.failures)} of "
+                f"{count(len(self.failures) + len(self.reports), 'file')} not imported",
                 message,
             )
         else:

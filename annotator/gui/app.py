@@ -29,6 +29,7 @@ from annotator.gui.search_panel import HIT_ROLE
 from annotator.gui.theme import apply_theme, stored_theme
 from annotator.nlp.pipelines import PipelineRegistry
 from annotator.services.annotate import AnnotationSession
+from annotator.services.configuration import load_labels, load_schema_for, parse_models
 from annotator.settings import Settings, config_dir, data_dir, default_db_path
 from annotator.store import Store
 
@@ -105,8 +106,6 @@ def resolve_annotator(
 
 
 def build_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: bool = True) -> MainWindow:
-    from annotator.cli import load_labels, load_schema_for, parse_models
-
     settings = Settings.load()
     labels = load_labels(getattr(args, "labels", None), settings)
     schema = load_schema_for(getattr(args, "schema", None), settings)
@@ -117,7 +116,7 @@ def build_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: 
     )
     store = Store(args.db or default_db_path())
     name = resolve_annotator(args, settings, dialogs, ask)
-    annotator = store.annotator(name, AnnotatorKind.HUMAN)
+    annotator = store.annotators.get_or_create(name, AnnotatorKind.HUMAN)
     session = AnnotationSession(store, annotator)
     return MainWindow(session, labels, settings, registry, dialogs=dialogs, schema=schema)
 

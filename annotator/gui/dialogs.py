@@ -12,6 +12,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from annotator.gui.annotator_chooser import AnnotatorChooser
 from annotator.gui.export_dialog import ExportDialog, ExportOptions
 from annotator.gui.plain import plain_message_box
 
@@ -37,8 +38,6 @@ class Dialogs:
 
     def choose_annotators(self, names: list[str]) -> list[str] | None:
         """Two or more of ``names`` to compare in review mode, or None when cancelled."""
-        from annotator.gui.review import AnnotatorChooser
-
         dialog = AnnotatorChooser(names, self.parent)
         return dialog.chosen() if dialog.exec() == AnnotatorChooser.DialogCode.Accepted else None
 

@@ -2,8 +2,12 @@
 the keys.
 
 Both are shown once (remembered in the window settings) and can be declined; the tour is a
-non-modal card over the reading pane — the window stays usable behind it — and comes back from
-Help > Guided tour. The offer goes through the dialog seam, so tests answer it.
+non-modal card at the foot of the reading pane — the pane keeps a bottom margin as tall as the card
+while it is shown, so the card hides no text, and the window stays usable — and comes back from
+Help > Guided tour. Its keys (Esc, Enter, the arrows) work wherever the focus is in the window,
+except in a field the analyst types in: a window-wide event filter hands them to the card (the
+reading pane's own Esc/Enter shortcuts would take them otherwise). The offer goes through the
+dialog seam, so tests answer it.
 """
 
 from __future__ import annotations
@@ -13,13 +17,19 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from annotator.gui.text_fields import typing_in
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_protocols import FirstRunHost
 
 OFFERED_KEY = "first_run/sample_offered"
 TOUR_KEY = "first_run/tour_done"
+CARD_GAP = 10  # pixels between the card and the pane's edges
+TOUR_KEYS = (
+    Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Left, Qt.Key.Key_Right,
+)
 
 # (title, text) of each step; plain text.
 TOUR_STEPS: list[tuple[str, str]] = [
@@ -47,14 +57,14 @@ def sample_corpus_dir() -> Path | None:
     return None
 
 
-def _flag(window: MainWindow, key: str) -> bool:
+def _flag(window: FirstRunHost, key: str) -> bool:
     return str(window.qsettings.value(key, "false")).lower() == "true"
 
 
-def offer_sample_corpus(window: MainWindow) -> bool:
+def offer_sample_corpus(window: FirstRunHost) -> bool:
     """Offer the sample corpus once, when the database is empty; import it if accepted."""
     folder = sample_corpus_dir()
-    if folder is None or window.store.count_documents() or _flag(window, OFFERED_KEY):
+    if folder is None or window.store.documents.count() or _flag(window, OFFERED_KEY):
         return False
     window.qsettings.setValue(OFFERED_KEY, True)
     n = len(list(folder.glob("*.txt")))
@@ -72,11 +82,12 @@ def offer_sample_corpus(window: MainWindow) -> bool:
 class TourCard(QFrame):
     """A small card over the reading pane: one step of the tour at a time.
 
-    Right, Enter or Space: next; Left: back; Esc: end the tour.
+    Right, Enter or Space: next; Left: back; Esc: end the tour. Space only while the card has the
+    focus; the others from anywhere in the window but a text field.
     """
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: FirstRunHost) -> None:
+        super().__init__(window.window())
         self.setObjectName("tourCard")
         self.window_ = window
         self.step = 0
@@ -112,6 +123,9 @@ class TourCard(QFrame):
         layout.addLayout(row)
         self.setFixedWidth(460)
         window.pane.installEventFilter(self)
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self)  # the tour's keys, wherever the focus is (see the docstring)
         self.go(0)
 
     def go(self, step: int) -> None:
@@ -135,35 +149,26 @@ class TourCard(QFrame):
     def finish(self) -> None:
         self.window_.qsettings.setValue(TOUR_KEY, True)
         self.window_.pane.removeEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         self.hide()
+        _reserve(self.window_.pane, 0)
         self.window_.pane.setFocus()
         self.deleteLater()
 
     def place(self) -> None:
-        """Bottom right of the reading pane, clear of its scroll bar."""
+        """At the foot of the reading pane, in the bottom margin the pane keeps free for it (so
+        no line of text is under the card), clear of the pane's scroll bar."""
         pane = self.window_.pane
-        corner = pane.mapTo(self.window_, pane.rect().bottomRight())
-        self.move(max(0, corner.x() - self.width() - 28), max(0, corner.y() - self.height() - 16))
-        self.raise_()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
-            self.place()
-        return False
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        key = event.key()
-        if key in (Qt.Key.Key_Right, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            self.advance()
-        elif key == Qt.Key.Key_Left:
-            self.go(self.step - 1)
-        elif key == Qt.Key.Key_Escape:
-            self.finish()
-        else:
-            super().keyPressEvent(event)
+def _reserve(pane: QWidget, height: int) -> None:
+    """Keep ``height`` pixels free at the foot of the reading pane's text (0: none)."""
+    setter = getattr(pane, "set_bottom_margin", None)
+    if setter is not None:
+        setter(height)
 
 
-def show_tour(window: MainWindow) -> TourCard:
+def show_tour(window: FirstRunHost) -> TourCard:
     """Show the tour now (Help > Guided tour), whether or not it was seen before."""
     existing = window.findChild(TourCard, "tourCard")
     if existing is not None and existing.isVisible():
@@ -176,7 +181,7 @@ def show_tour(window: MainWindow) -> TourCard:
     return card
 
 
-def first_run(window: MainWindow, offer: bool = True) -> TourCard | None:
+def first_run(window: FirstRunHost, offer: bool = True) -> TourCard | None:
     """At start-up: the sample-corpus offer (empty database), then the tour (once). Returns
     the tour card if it is shown now (after an accepted offer it comes when the import ends)."""
     importing = offer and offer_sample_corpus(window)

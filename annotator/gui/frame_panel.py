@@ -6,6 +6,9 @@ frame (offered among those ticked), the headline's frame, the tone on five point
 towards one actor), and the role the main actors play (protagonist, antagonist, innocent). Problems
 the codebook's rules find are shown in place, and nothing with an error is stored.
 
+An unsaved form is kept per document: open another document and come back, and the draft is
+there, still unsaved, until Enter saves it or Esc reverts it.
+
 Span level: evidence, a passage tagged with a frame dimension or a persuasion technique. Select
 the passage in the reading pane and press Shift+F; choose the dimension or technique; Enter tags.
 """
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +44,13 @@ from annotator.services.annotate import Command
 from annotator.services.framing import FramingCommands
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def frame_row_height(view: QListWidget) -> int:
+    """A comfortable row: the taller of the text and the check box, with padding round it."""
+    style = view.style()
+    indicator = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorHeight, None, view)
+    return max(view.fontMetrics().height(), indicator) + 10
 
 
 def _short(text: str, limit: int) -> str:
@@ -68,6 +79,7 @@ class FramePanel(QWidget):
         self.role_combos: dict[int, QComboBox] = {}
         self.passage: tuple[int, int] | None = None
         self.evidence_ranges: list[tuple[int, int]] = []  # the passages listed
+        self.drafts: dict[int, FrameAssessment] = {}  # unsaved forms of documents left, by id
         self._loading = False
         self.dim_names = {d.id: d.name for d in self.schema.dimensions}
 
@@ -93,15 +105,20 @@ class FramePanel(QWidget):
         doc_layout.addWidget(QLabel("Frames present"))
         self.frames = QListWidget()
         self.frames.setObjectName("frameList")
+        # The panel's font (not a smaller item font), and rows tall enough for the check box
+        # with room round it: the default rows are as tall as the text, and clip the box.
+        self.frames.setFont(self.font())
+        row_height = frame_row_height(self.frames)
         for dim in self.schema.dimensions:
             item = QListWidgetItem(dim.name)
             item.setData(ID_ROLE, dim.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
-            item.setToolTip(dim.description)
+            item.setToolTip(plain_tip(dim.description))
+            item.setSizeHint(QSize(0, row_height))
             self.frames.addItem(item)
-        row_height = self.frames.sizeHintForRow(0) if self.frames.count() else 18
-        self.frames.setMinimumHeight(row_height * min(self.frames.count(), 15) + 6)
+        frame = 2 * self.frames.frameWidth()
+        self.frames.setMinimumHeight(row_height * min(self.frames.count(), 15) + frame + 2)
         self.frames.itemChanged.connect(self._frames_ticked)
         doc_layout.addWidget(self.frames)
         form = QFormLayout()
@@ -210,12 +227,25 @@ class FramePanel(QWidget):
     def set_document(
         self, doc_id: int | None, text: str, actors_here: list[tuple[Actor, int]], all_actors: list[Actor]
     ) -> None:
+        """Show another document's framing. An unsaved draft of the document left is kept, and
+        comes back (still unsaved) when that document is opened again."""
+        leaving = self.doc_id
+        if leaving and leaving != (doc_id or 0):
+            if self.dirty():
+                self.drafts[leaving] = self.value()
+            else:
+                self.drafts.pop(leaving, None)
         self.doc_id = doc_id or 0
         self.text = text
         self._set_passage(None)
         self.evidence.clear()
         self.evidence_ranges = []
-        self.set_actors(actors_here, all_actors, evidence=False)
+        self.actors_here = actors_here
+        self.all_actors = all_actors
+        self.refresh(evidence=False)
+        draft = self.drafts.get(self.doc_id)
+        if draft is not None:
+            self.load(draft)
         # The evidence list reads all the analyst's spans: after the document's first paint.
         doc = self.doc_id
         QTimer.singleShot(0, lambda: self.refresh_evidence() if self.doc_id == doc else None)
@@ -384,6 +414,7 @@ class FramePanel(QWidget):
             self._show_error([str(exc)])
             return
         if self.run(command):
+            self.drafts.pop(self.doc_id, None)
             self.done.emit()
 
     def _show_error(self, lines: list[str]) -> None:
@@ -391,6 +422,7 @@ class FramePanel(QWidget):
         self.error.show()
 
     def revert(self) -> None:
+        self.drafts.pop(self.doc_id, None)
         self.load(self.stored)
         self.done.emit()
 

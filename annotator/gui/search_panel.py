@@ -38,6 +38,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.model import Status
 from annotator.core.textsearch import Passage, SearchFilters
 from annotator.gui.plain import plain_tip
+from annotator.gui.wording import count
 from annotator.services.search import SearchResults, search, search_facets
 from annotator.store import Store
 
@@ -275,9 +276,9 @@ class SearchPanel(QWidget):
             self.summary.setText("")
             return
         passages = sum(1 for h in results.hits if h.passage.end > h.passage.start)
-        text = f"{results.documents} document{'s' if results.documents != 1 else ''}"
+        text = count(results.documents, "document")
         if passages:
-            text += f", {passages} passage{'s' if passages != 1 else ''}"
+            text += ", " + count(passages, "passage")
         if results.truncated:
             text += " (the best matches only; narrow the search to see the rest)"
         self.summary.setText(text + " · Enter opens the selected one")

@@ -47,6 +47,12 @@ def contrast(a: QColor, b: QColor) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+def ink(fill: QColor) -> QColor:
+    """Black or white, whichever reads better on ``fill``."""
+    black, white = QColor("#000000"), QColor("#ffffff")
+    return black if contrast(black, fill) >= contrast(white, fill) else white
+
+
 def blend(top: QColor, bottom: QColor, alpha: float) -> QColor:
     """``top`` at opacity ``alpha`` over an opaque ``bottom``."""
     return QColor(

@@ -1,4 +1,5 @@
-"""Pre-annotation: a spaCy pipeline's entities as suggested spans, in code-point offsets."""
+"""Pre-annotation: a spaCy pipeline's entities as suggested spans, in code-point offsets, in the
+project's one label scheme (``labelscheme.py``: per-model tables, states as GPE, noise dropped)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,42 @@ from typing import Any
 
 from annotator.core.labels import LabelSet
 from annotator.core.model import Origin, Span
+from annotator.nlp.labelscheme import DocWords, LabelScheme, default_scheme, is_noise, model_key, relabel
 
 # Texts per spaCy batch. Larger batches are no faster here, and each holds the interpreter
 # longer in one C call, which the window feels as a pause (see bench/, "pre-annotate").
 BATCH_SIZE = 8
 
 
-def entities_to_spans(doc: Any, labels: LabelSet) -> list[Span]:
-    """spaCy entities mapped onto the label set (dropped where analysts do not use the type)."""
+def entities_to_spans(
+    doc: Any,
+    labels: LabelSet,
+    model: str = "",
+    scheme: LabelScheme | None = None,
+    rules: bool = True,
+) -> list[Span]:
+    """spaCy entities mapped onto the label set (dropped where analysts do not use the type).
+
+    ``model`` names the pipeline in ``scheme``'s tables (``model_key``); with no scheme, or a
+    model it does not list, the label set's own mapping applies. ``rules`` applies the state and
+    noise rules of ``labelscheme``.
+    """
     spans: list[Span] = []
+    text = doc.text
+    words = DocWords(text)
     for ent in doc.ents:
-        label = labels.map_model_label(ent.label_)
+        if scheme is not None:
+            label = scheme.map(model, ent.label_, labels)
+        else:
+            label = labels.map_model_label(ent.label_)
         if label is None:
             continue
+        if rules:
+            if is_noise(ent, label, text, words):
+                continue
+            label = relabel(ent, label, labels)
         start, end = ent.start_char, ent.end_char
         # Entities never start or end on white space in the text we store.
-        text = doc.text
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
@@ -47,6 +68,7 @@ def preannotate(
     ``nlp.max_length`` (E088, a million characters by default) and needs about a gigabyte per
     100,000 characters to parse one.
     """
+    scheme, model = default_scheme(), model_key(nlp)
     places: list[tuple[int, bool]] = []  # (offset in its text, last piece?) of each piece
 
     def feed() -> Iterator[str]:
@@ -59,7 +81,7 @@ def preannotate(
     spans: list[Span] = []
     for index, doc in enumerate(nlp.pipe(feed(), batch_size=batch_size)):
         start, last = places[index]  # spaCy keeps the order of its input
-        found = entities_to_spans(doc, labels)
+        found = entities_to_spans(doc, labels, model, scheme)
         spans.extend(replace(s, start=s.start + start, end=s.end + start) if start else s for s in found)
         if last:
             yield spans

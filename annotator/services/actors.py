@@ -20,9 +20,11 @@ from annotator.core.model import Origin, Span
 from annotator.core.problems import raise_on_errors
 from annotator.core.schema import Schema, default_schema
 from annotator.nlp.aliases import AliasIndex, Candidate, find_mentions, normalize, search_terms
+from annotator.nlp.places import warm_up
 from annotator.services.annotate import AnnotationSession, Change
 from annotator.store import Store
-from annotator.store.analysis import AnalysisRepo, MentionChange, MergeRecord, SplitRecord
+from annotator.store.actors import MergeRecord, SplitRecord
+from annotator.store.mentions import MentionChange
 
 # The entity label a new mention of an actor gets, by actor kind (when no label is given).
 KIND_LABELS = {
@@ -44,20 +46,21 @@ class ActorRegistry:
     def __init__(self, store: Store, schema: Schema | None = None) -> None:
         self.store = store
         self.schema = schema or default_schema()
-        self.repo = AnalysisRepo(store)
+        self.repo = store.actors
         self._index: AliasIndex | None = None
         self._stamp: tuple[object, ...] | None = None
+        warm_up()  # the country data state actors are matched with, off the caller's thread
 
     def actors(self) -> list[Actor]:
-        return self.repo.actors()
+        return self.repo.all()
 
     def actor(self, actor_id: int) -> Actor:
-        return self.repo.actor(actor_id)
+        return self.repo.get(actor_id)
 
     def summaries(self, search: str = "") -> list[ActorSummary]:
         """Actors with mention counts, by name; with ``search``, those whose name or an alias
         contains it (accents, case and punctuation ignored), or that it names (fuzzy)."""
-        rows = self.repo.actor_summaries()
+        rows = self.repo.summaries()
         query = normalize(search)
         if not query:
             return rows
@@ -86,7 +89,7 @@ class ActorRegistry:
 
     def mentions(self, doc_id: int, annotator_id: int | None = None) -> dict[int, int]:
         """{span id: actor id} of a document's actor mentions."""
-        return self.repo.mentions(doc_id, annotator_id)
+        return self.store.mentions.in_document(doc_id, annotator_id)
 
     def references(self, actor_id: int) -> dict[str, int]:
         return self.repo.references(actor_id)
@@ -112,6 +115,7 @@ class ActorCommands:
         self.session = session
         self.registry = registry
         self.repo = registry.repo
+        self.mentions = session.store.mentions
         self.schema = registry.schema
 
     # registry commands ---------------------------------------------------------------------------
@@ -126,7 +130,7 @@ class ActorCommands:
         return EditActor(self, _checked(actor, self.schema), doc_id, "Edit actor")
 
     def rename(self, actor_id: int, name: str, doc_id: int = 0, keep_old_as_alias: bool = True) -> EditActor:
-        actor = self.repo.actor(actor_id)
+        actor = self.repo.get(actor_id)
         aliases = [*actor.aliases, actor.name] if keep_old_as_alias else list(actor.aliases)
         renamed = actor.with_(name=clean_name(name), aliases=clean_aliases(name, aliases))
         return EditActor(self, _checked(renamed, self.schema), doc_id, f"Rename {actor.name} to {name}")
@@ -213,10 +217,10 @@ class ActorCommands:
     def tag_all(self, doc_id: int, actor_id: int, label: str | None = None) -> AcceptAsMentions:
         """Tag every other mention of the actor's names (and a person's surname) in the document:
         new spans where the analyst has none, links on their unlinked spans at those places."""
-        actor = self.repo.actor(actor_id)
+        actor = self.repo.get(actor_id)
         text = self.session.document(doc_id).text
         own = self.session.own_spans(doc_id)
-        mentions = self.repo.mentions(doc_id, self.session.annotator.id)
+        mentions = self.mentions.in_document(doc_id, self.session.annotator.id)
         if label is None:
             labels = [s.label for s in own if mentions.get(s.id) == actor_id]  # type: ignore[arg-type]
             label = max(set(labels), key=labels.count) if labels else KIND_LABELS.get(actor.kind, "MISC")
@@ -244,11 +248,11 @@ class CreateActor:
         self.text = f"Create actor {actor.name}"
 
     def do(self) -> Change:
-        self.actor = self.commands.repo.add_actor(self.actor)  # keeps id and uid on redo
+        self.actor = self.commands.repo.add(self.actor)  # keeps id and uid on redo
         return Change(self.doc_id, actors=True)
 
     def undo(self) -> Change:
-        self.commands.repo.delete_actor(int(self.actor.id))  # type: ignore[arg-type]
+        self.commands.repo.delete(int(self.actor.id))  # type: ignore[arg-type]
         return Change(self.doc_id, actors=True)
 
 
@@ -261,12 +265,12 @@ class EditActor:
         self.old: Actor | None = None
 
     def do(self) -> Change:
-        self.old = self.commands.repo.update_actor(self.actor)
+        self.old = self.commands.repo.update(self.actor)
         return Change(self.doc_id, actors=True)
 
     def undo(self) -> Change:
         assert self.old is not None
-        self.commands.repo.update_actor(self.old)
+        self.commands.repo.update(self.old)
         return Change(self.doc_id, actors=True)
 
 
@@ -278,15 +282,15 @@ class DeleteActor:
         self.actor_id = actor_id
         self.doc_id = doc_id
         self.deleted: Actor | None = None
-        self.text = f"Delete actor {commands.repo.actor(actor_id).name}"
+        self.text = f"Delete actor {commands.repo.get(actor_id).name}"
 
     def do(self) -> Change:
-        self.deleted = self.commands.repo.delete_actor(self.actor_id)
+        self.deleted = self.commands.repo.delete(self.actor_id)
         return Change(self.doc_id, actors=True)
 
     def undo(self) -> Change:
         assert self.deleted is not None
-        self.commands.repo.add_actor(self.deleted)
+        self.commands.repo.add(self.deleted)
         return Change(self.doc_id, actors=True)
 
 
@@ -297,7 +301,7 @@ class MergeActors:
         self.gone_id = gone_id
         self.doc_id = doc_id
         self.record: MergeRecord | None = None
-        keep, gone = commands.repo.actor(keep_id), commands.repo.actor(gone_id)
+        keep, gone = commands.repo.get(keep_id), commands.repo.get(gone_id)
         self.text = f"Merge {gone.name} into {keep.name}"
 
     def do(self) -> Change:
@@ -319,7 +323,7 @@ class SplitAlias:
         self.alias = clean_name(alias)
         self.doc_id = doc_id
         self.move_mentions = move_mentions
-        source = commands.repo.actor(actor_id)
+        source = commands.repo.get(actor_id)
         if self.alias.casefold() not in {a.casefold() for a in source.aliases}:
             raise StoreError(f"{alias!r} is not an alias of {source.name!r}")
         self.alias = next(a for a in source.aliases if a.casefold() == self.alias.casefold())
@@ -337,16 +341,16 @@ class SplitAlias:
         store = self.commands.session.store
         texts: dict[int, str] = {}
         moving: list[int] = []
-        for doc_id, span in self.commands.repo.mention_spans(self.actor_id):
+        for doc_id, span in self.commands.mentions.of_actor(self.actor_id):
             if doc_id not in texts:
-                texts[doc_id] = store.get_document(doc_id).text
+                texts[doc_id] = store.documents.get(doc_id).text
             if normalize(texts[doc_id][span.start : span.end]) == wanted:
                 moving.append(int(span.id))  # type: ignore[arg-type]
         return moving
 
     def do(self) -> Change:
         # Every spelling that normalises like the alias goes with it ("Esmaïl" with "Esmail").
-        source = self.commands.repo.actor(self.actor_id)
+        source = self.commands.repo.get(self.actor_id)
         wanted = normalize(self.alias)
         spellings = [a for a in source.aliases if normalize(a) == wanted]
         if self.created.id is None:
@@ -373,14 +377,14 @@ class LinkMention:
         if actor_id is None:
             self.text = "Unlink actor"
         else:
-            self.text = f"Link to {commands.repo.actor(actor_id).name}"
+            self.text = f"Link to {commands.repo.get(actor_id).name}"
 
     def do(self) -> Change:
-        self.previous = self.commands.repo.link(self.span_id, self.actor_id)
+        self.previous = self.commands.mentions.link(self.span_id, self.actor_id)
         return Change(self.doc_id, spans=True, actors=True)
 
     def undo(self) -> Change:
-        self.commands.repo.link(self.span_id, self.previous)
+        self.commands.mentions.link(self.span_id, self.previous)
         return Change(self.doc_id, spans=True, actors=True)
 
 
@@ -412,7 +416,7 @@ class AcceptAsMentions:
 
     def do(self) -> Change:
         session = self.commands.session
-        self.change = self.commands.repo.add_mentions(
+        self.change = self.commands.mentions.add(
             self.doc_id, session.annotator.id, self.items, self.links, self.new_actors
         )
         # Redo restores the very same spans and actors (ids kept).
@@ -424,7 +428,7 @@ class AcceptAsMentions:
 
     def undo(self) -> Change:
         assert self.change is not None
-        self.commands.repo.remove_mentions(self.doc_id, self.change)
+        self.commands.mentions.remove(self.doc_id, self.change)
         return Change(self.doc_id, spans=True, actors=True, status=self.change.status_was_todo)
 
 
@@ -435,4 +439,4 @@ def load_actor_file(store: Store, path: Path, schema: Schema | None = None) -> t
     from annotator.core.actors import read_actor_seed
 
     actors = read_actor_seed(path, schema or default_schema())
-    return AnalysisRepo(store).load_actors(actors)
+    return store.actors.load(actors)

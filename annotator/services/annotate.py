@@ -13,7 +13,7 @@ from typing import Protocol
 from annotator.core.errors import ConflictError
 from annotator.core.model import AnnotatorKind, Document, DocumentMeta, Origin, Span, Status
 from annotator.store import Annotator, Store
-from annotator.store.analysis import AnalysisRepo, SpanDependents
+from annotator.store.span_dependents import SpanDependents
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +53,11 @@ class AnnotationSession:
         self.annotator = annotator
 
     def document(self, doc_id: int) -> Document:
-        return self.store.get_document(doc_id)
+        return self.store.documents.get(doc_id)
 
     def own_spans(self, doc_id: int, starting: tuple[int, int] | None = None) -> list[Span]:
         """The analyst's spans (with ``starting=(a, b)``, only those starting in ``[a, b)``)."""
-        return self.store.spans(doc_id, annotator_id=self.annotator.id, starting=starting)
+        return self.store.spans.in_document(doc_id, annotator_id=self.annotator.id, starting=starting)
 
     def suggestions(
         self, doc_id: int, own: list[Span] | None = None, starting: tuple[int, int] | None = None
@@ -72,7 +72,7 @@ class AnnotationSession:
         taken = {(s.start, s.end) for s in own}
         result: list[Span] = []
         seen: set[tuple[int, int]] = set()
-        for span in self.store.spans(doc_id, kind=AnnotatorKind.MODEL, starting=starting):
+        for span in self.store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL, starting=starting):
             key = (span.start, span.end)
             if key in taken or key in seen:
                 continue
@@ -125,10 +125,10 @@ class AddSpans:
 
     def do(self) -> Change:
         store = self.session.store
-        self.spans = store.add_spans(self.doc_id, self.session.annotator.id, self.spans)
+        self.spans = store.spans.add(self.doc_id, self.session.annotator.id, self.spans)
         status_changed = False
         if self.previous_status is None:
-            self.previous_status = store.get_document(self.doc_id).status
+            self.previous_status = store.documents.get(self.doc_id).status
         if self.previous_status is Status.TODO:
             status_changed = self._move_status(Status.TODO, Status.IN_PROGRESS)
         return Change(
@@ -137,7 +137,7 @@ class AddSpans:
 
     def undo(self) -> Change:
         store = self.session.store
-        store.delete_spans([s.id for s in self.spans if s.id is not None])
+        store.spans.delete([s.id for s in self.spans if s.id is not None])
         status_changed = False
         if self.previous_status is Status.TODO:
             status_changed = self._move_status(Status.IN_PROGRESS, Status.TODO)
@@ -150,7 +150,7 @@ class AddSpans:
         """The automatic 'to do' -> 'in progress' step (and back), unless another instance set
         the status since: theirs is the newer decision and stays."""
         try:
-            self.session.store.set_status(self.doc_id, status, expected=expected)
+            self.session.store.documents.set_status(self.doc_id, status, expected=expected)
         except ConflictError:
             return False
         return True
@@ -169,8 +169,8 @@ class DeleteSpans:
 
     def do(self) -> Change:
         # Actor links and events hang on spans and go with them: keep them to undo.
-        self.dependents = AnalysisRepo(self.session.store).span_dependents(self.span_ids)
-        self.deleted = self.session.store.delete_spans(self.span_ids)
+        self.dependents = self.session.store.dependents.of_spans(self.span_ids)
+        self.deleted = self.session.store.spans.delete(self.span_ids)
         return self._change()
 
     def undo(self) -> Change:
@@ -178,7 +178,7 @@ class DeleteSpans:
         for doc_id, annotator_id, span in self.deleted:
             assert doc_id == self.doc_id
             by_annotator.setdefault(annotator_id, []).append(span)
-        AnalysisRepo(self.session.store).restore_spans(self.doc_id, by_annotator, self.dependents)
+        self.session.store.dependents.restore_spans(self.doc_id, by_annotator, self.dependents)
         return self._change()
 
     def _change(self) -> Change:
@@ -211,17 +211,17 @@ class RelabelSpan:
         self.text = f"Relabel as {label}"
 
     def do(self) -> Change:
-        self.old_label = self.session.store.relabel_span(self.span_id, self.label, self.expected)
+        self.old_label = self.session.store.spans.relabel(self.span_id, self.label, self.expected)
         return self._change()
 
     def undo(self) -> Change:
         assert self.old_label is not None
-        self.session.store.relabel_span(self.span_id, self.old_label, expected=self.label)
+        self.session.store.spans.relabel(self.span_id, self.old_label, expected=self.label)
         return self._change()
 
     def _change(self) -> Change:
         if self.extent is None:
-            self.extent = self.session.store.span_extent([self.span_id])
+            self.extent = self.session.store.spans.extent([self.span_id])
         return Change(self.doc_id, spans=True, span_range=self.extent)
 
 
@@ -242,13 +242,13 @@ class SetMeta:
     def do(self) -> Change:
         store = self.session.store
         if self.old is None:
-            self.old = store.get_document(self.doc_id).meta
-        store.update_meta(self.doc_id, self.meta, expected=self.old)
+            self.old = store.documents.get(self.doc_id).meta
+        store.documents.update_meta(self.doc_id, self.meta, expected=self.old)
         return Change(self.doc_id, meta=True)
 
     def undo(self) -> Change:
         assert self.old is not None
-        self.session.store.update_meta(self.doc_id, self.old, expected=self.meta)
+        self.session.store.documents.update_meta(self.doc_id, self.old, expected=self.meta)
         return Change(self.doc_id, meta=True)
 
 
@@ -269,11 +269,11 @@ class SetStatus:
     def do(self) -> Change:
         store = self.session.store
         if self.old is None:
-            self.old = store.get_document(self.doc_id).status
-        store.set_status(self.doc_id, self.status, expected=self.old)
+            self.old = store.documents.get(self.doc_id).status
+        store.documents.set_status(self.doc_id, self.status, expected=self.old)
         return Change(self.doc_id, status=True)
 
     def undo(self) -> Change:
         assert self.old is not None
-        self.session.store.set_status(self.doc_id, self.old, expected=self.status)
+        self.session.store.documents.set_status(self.doc_id, self.old, expected=self.status)
         return Change(self.doc_id, status=True)

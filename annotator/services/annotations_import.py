@@ -267,7 +267,7 @@ class _Candidates:
         if self._loaded:
             return
         self._loaded = True
-        for doc_id, title, text in self.store.iter_document_texts():
+        for doc_id, title, text in self.store.documents.iter_texts():
             norm = normalized_for_matching(text)
             self.by_norm.setdefault(norm, _Known(text, document_id=doc_id))
             self.by_title.setdefault(_title_key(title), []).append(len(self.norm_texts))
@@ -357,7 +357,7 @@ def import_annotations(
     if errors:
         raise InputErrors(errors)
 
-    existing = store.existing_shas({r.text_sha256 for r in records})
+    existing = store.documents.existing_shas({r.text_sha256 for r in records})
     candidates = _Candidates(store)
     new_docs: list[Document] = []
     new_by_sha: dict[str, int] = {}
@@ -453,7 +453,7 @@ def import_annotations(
     if result.format == "jsonl":
         report.notices += _hold_conflicting_aliases(store, set_records, str(path))
     after = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
-    new_ids, replaced = store.import_annotation_sets(new_docs, sets, after=after)
+    new_ids, replaced = store.records.import_sets(new_docs, sets, after=after)
     report.spans_replaced = replaced
     report.replaced_documents = before
     report.spans_added = sum(len(spans) for *_, spans in sets)
@@ -469,9 +469,7 @@ def _hold_conflicting_aliases(
     that already names another actor of the registry (an "Iran" carrying "United States") is
     not added; it is listed for the analyst, who can add it in the actor panel if it is right.
     Returns the notices. The records' actors lose those aliases."""
-    from annotator.store.analysis import AnalysisRepo
-
-    stored = AnalysisRepo(store).actors()
+    stored = store.actors.all()
     if not stored:
         return []
     by_uid = {actor.uid: actor for actor in stored}
@@ -505,33 +503,20 @@ def _analysis_importer(
     set_records: list[AnnotationRecord],
 ) -> Callable[[Any, list[tuple[int, int]]], None]:
     """Store each record's actors, mentions, events and frames once its spans are stored."""
-    from sqlalchemy import select
-
-    from annotator.store.analysis import AnalysisRepo
-    from annotator.store.tables import SpanRow
-
-    span_table = SpanRow.__table__  # type: ignore[attr-defined]
-    repo = AnalysisRepo(store)
+    repo = store.record_analysis
 
     def after(conn: Any, owners: list[tuple[int, int]]) -> None:
         for (_owner, _doc, _index, spans), record, (doc_id, annotator_id) in zip(
             sets, set_records, owners, strict=True
         ):
-            stored = {
-                (r.start, r.end, r.label, r.layer): r.id
-                for r in conn.execute(
-                    select(span_table).where(
-                        (span_table.c.document_id == doc_id) & (span_table.c.annotator_id == annotator_id)
-                    )
-                )
-            }
+            stored = repo.stored_span_ids(conn, doc_id, annotator_id)
             # ``spans`` are the record's spans, in order, carried over to the stored text.
             span_ids = {
                 original.id: stored[(s.start, s.end, s.label, s.layer)]
                 for original, s in zip(record.spans, spans, strict=True)
                 if original.id is not None
             }
-            repo.import_record_analysis(conn, doc_id, annotator_id, record, span_ids)
+            repo.store_record(conn, doc_id, annotator_id, record, span_ids)
 
     return after
 
@@ -540,7 +525,7 @@ def _documents_with_spans(
     store: Store, sets: list[tuple[str, int | None, int | None, list[Span]]]
 ) -> int:
     """How many (annotator, stored document) pairs of ``sets`` already have spans."""
-    annotators = {a.name: a.id for a in store.annotators()}
+    annotators = {a.name: a.id for a in store.annotators.all()}
     count = 0
     cache: dict[int, set[int]] = {}
     for owner, doc_id, _index, _spans in sets:
@@ -548,7 +533,7 @@ def _documents_with_spans(
             continue
         ann_id = annotators[owner]
         if ann_id not in cache:
-            cache[ann_id] = set(store.annotated_document_ids(ann_id))
+            cache[ann_id] = set(store.spans.annotated_document_ids(ann_id))
         if doc_id in cache[ann_id]:
             count += 1
     return count

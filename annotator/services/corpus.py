@@ -373,7 +373,7 @@ def data_text_bounds(data: CorpusData, doc_id: int) -> list[tuple[int, int]]:
 
 def with_texts(store: Store, data: CorpusData) -> CorpusData:
     """Read the documents' texts into ``data`` (needed for sentences and story similarity)."""
-    data.texts = {d: store.get_document(d).text for d in data.docs}
+    data.texts = {d: store.documents.get(d).text for d in data.docs}
     return data
 
 

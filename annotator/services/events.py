@@ -15,7 +15,6 @@ from annotator.core.model import Origin, Span
 from annotator.core.problems import ERROR, Problem, raise_on_errors
 from annotator.core.schema import CameoCode, Choice, Schema, default_schema
 from annotator.services.annotate import AnnotationSession, Change
-from annotator.store.analysis import AnalysisRepo
 
 
 def trigger(start: int, end: int, category: str) -> Span:
@@ -29,13 +28,13 @@ class EventCommands:
     def __init__(self, session: AnnotationSession, schema: Schema | None = None) -> None:
         self.session = session
         self.schema = schema or default_schema()
-        self.repo = AnalysisRepo(session.store)
+        self.repo = session.store.events
 
     # what the form shows -------------------------------------------------------------------------
 
     def events(self, doc_id: int) -> list[Event]:
         """The analyst's events in a document, in text order."""
-        return self.repo.events(doc_id, self.session.annotator.id)
+        return self.repo.in_document(doc_id, self.session.annotator.id)
 
     def modes_for(self, category: str) -> tuple[Choice, ...]:
         return self.schema.modes_for(category)
@@ -55,7 +54,8 @@ class EventCommands:
         refs = [(a.role, a.ref) for a in event.arguments]
         if event.source is not None:
             refs.append(("source", event.source))
-        actor_ids = {a.id for a in self.repo.actors()} if any(r.actor_id for _, r in refs) else set()
+        actors = self.session.store.actors
+        actor_ids = {a.id for a in actors.all()} if any(r.actor_id for _, r in refs) else set()
         for role, ref in refs:
             if ref.span_id is not None and ref.span_id not in own:
                 problems.append(Problem(ERROR, role, f"span {ref.span_id} is not one of your spans here"))
@@ -88,7 +88,7 @@ class EventCommands:
         """Store new values of an existing event (the trigger keeps its place)."""
         if event.id is None:
             raise StoreError("an event to edit needs an id")
-        stored = self.repo.event(event.id)
+        stored = self.repo.get(event.id)
         event = self._normalized(event.with_(trigger=stored.trigger))
         raise_on_errors(self.validate(doc_id, event))
         return EditEvent(self, doc_id, event)
@@ -98,7 +98,7 @@ class EventCommands:
 
     def set_argument(self, doc_id: int, event_id: int, role: str, ref: Ref | None) -> EditEvent:
         """Replace the arguments of one role by ``ref`` (None removes them)."""
-        event = self.repo.event(event_id)
+        event = self.repo.get(event_id)
         kept = tuple(a for a in event.arguments if a.role != role)
         added = (Argument(role, ref),) if ref is not None else ()
         return self.edit(doc_id, event.with_(arguments=kept + added))
@@ -114,13 +114,13 @@ class CreateEvent:
 
     def do(self) -> Change:
         session = self.commands.session
-        self.event, was_todo = self.commands.repo.add_event(self.doc_id, session.annotator.id, self.event)
+        self.event, was_todo = self.commands.repo.add(self.doc_id, session.annotator.id, self.event)
         self.was_todo = self.was_todo or was_todo
         return Change(self.doc_id, spans=True, events=True, status=was_todo)
 
     def undo(self) -> Change:
         assert self.event.id is not None
-        self.commands.repo.delete_event(self.event.id, status_back_to_todo=self.was_todo)
+        self.commands.repo.delete(self.event.id, status_back_to_todo=self.was_todo)
         return Change(self.doc_id, spans=True, events=True, status=self.was_todo)
 
 
@@ -133,12 +133,12 @@ class EditEvent:
         self.text = f"Edit {event.category} event"
 
     def do(self) -> Change:
-        self.old = self.commands.repo.update_event(self.event)
+        self.old = self.commands.repo.update(self.event)
         return Change(self.doc_id, spans=True, events=True)
 
     def undo(self) -> Change:
         assert self.old is not None
-        self.commands.repo.update_event(self.old)
+        self.commands.repo.update(self.old)
         return Change(self.doc_id, spans=True, events=True)
 
 
@@ -148,15 +148,15 @@ class DeleteEvent:
         self.doc_id = doc_id
         self.event_id = event_id
         self.deleted: Event | None = None
-        self.text = f"Delete {commands.repo.event(event_id).category} event"
+        self.text = f"Delete {commands.repo.get(event_id).category} event"
 
     def do(self) -> Change:
-        self.deleted = self.commands.repo.delete_event(self.event_id)
+        self.deleted = self.commands.repo.delete(self.event_id)
         return Change(self.doc_id, spans=True, events=True)
 
     def undo(self) -> Change:
         assert self.deleted is not None
         session = self.commands.session
         # The trigger span and the event come back under their own ids.
-        self.commands.repo.add_event(self.doc_id, session.annotator.id, self.deleted)
+        self.commands.repo.add(self.doc_id, session.annotator.id, self.deleted)
         return Change(self.doc_id, spans=True, events=True)

@@ -24,7 +24,6 @@ from annotator.formats.native import write_records
 from annotator.formats.registry import WRITE_FORMATS
 from annotator.services.gc_pause import paused_gc
 from annotator.store import Store
-from annotator.store.analysis import AnalysisRepo
 
 SUFFIXES = {
     "jsonl": ".jsonl",
@@ -47,8 +46,8 @@ def export_jsonl(
 ) -> int:
     """Write one line per document and annotator; return the number of records."""
     task = task or TaskState()
-    total = store.count_documents()
-    records = AnalysisRepo(store).with_analysis(store.iter_records(annotator=annotator, status=status))
+    total = store.documents.count()
+    records = store.record_analysis.with_analysis(store.records.stream(annotator=annotator, status=status))
     with atomic_write(out, overwrite=overwrite) as handle:
         count = write_records(
             records, handle, progress=lambda n: task.progress(n, total, "exporting")
@@ -203,11 +202,11 @@ def select_records(
     """The records the filters keep, in document order, spans filtered by label and layer."""
     names: set[str] | None = None
     if filters.kind is not None:
-        names = {a.name for a in store.annotators() if a.kind is filters.kind}
+        names = {a.name for a in store.annotators.all() if a.kind is filters.kind}
     dated = filters.date_from is not None or filters.date_to is not None
     undated: set[str] = set()
-    records = store.iter_records(annotator=filters.annotator, status=filters.status)
-    for record in AnalysisRepo(store).with_analysis(records):
+    records = store.records.stream(annotator=filters.annotator, status=filters.status)
+    for record in store.record_analysis.with_analysis(records):
         if names is not None and record.annotator not in names:
             continue
         if dated:
@@ -273,7 +272,7 @@ def export(
         for target in targets:
             if target.exists():
                 raise OverwriteError(f"{target}: already exists (use --force to overwrite it)")
-    total = store.count_documents()
+    total = store.documents.count()
     records = select_records(store, filters, report)
     if split is None:
         parts: list[Iterable[AnnotationRecord]] = [records]

@@ -23,7 +23,6 @@ from annotator.core.model import Origin, Span
 from annotator.core.problems import ERROR, Problem, raise_on_errors
 from annotator.core.schema import Schema, default_schema
 from annotator.services.annotate import AddSpans, AnnotationSession, Change
-from annotator.store.analysis import AnalysisRepo
 
 
 class FramingCommands:
@@ -32,11 +31,11 @@ class FramingCommands:
     def __init__(self, session: AnnotationSession, schema: Schema | None = None) -> None:
         self.session = session
         self.schema = schema or default_schema()
-        self.repo = AnalysisRepo(session.store)
+        self.repo = session.store.framing
 
     def assessment(self, doc_id: int) -> FrameAssessment:
         """The analyst's assessment of a document (empty when none), with evidence span ids."""
-        return self.repo.frames(doc_id, self.session.annotator.id) or FrameAssessment()
+        return self.repo.get(doc_id, self.session.annotator.id) or FrameAssessment()
 
     def evidence(self, doc_id: int) -> list[Span]:
         """The analyst's evidence passages (frame and persuasion layers), in text order."""
@@ -48,7 +47,7 @@ class FramingCommands:
         if assessment.tone_target is not None:
             referenced.add(assessment.tone_target)
         if referenced:
-            known = {a.id for a in self.repo.actors()}
+            known = {a.id for a in self.session.store.actors.all()}
             for actor_id in sorted(referenced - known):
                 problems.append(Problem(ERROR, "roles", f"no actor with id {actor_id}"))
         return problems
@@ -139,14 +138,14 @@ class SetFrames:
 
     def do(self) -> Change:
         repo, annotator_id = self.commands.repo, self.commands.session.annotator.id
-        self.old, was_todo = repo.set_frames(self.doc_id, annotator_id, self.assessment)
+        self.old, was_todo = repo.save(self.doc_id, annotator_id, self.assessment)
         self.was_todo = self.was_todo or was_todo
         return Change(self.doc_id, frames=True, status=was_todo)
 
     def undo(self) -> Change:
         repo, annotator_id = self.commands.repo, self.commands.session.annotator.id
         old = self.old.with_(evidence=()) if self.old is not None else None
-        repo.set_frames(self.doc_id, annotator_id, old, back_to_todo=self.was_todo)
+        repo.save(self.doc_id, annotator_id, old, back_to_todo=self.was_todo)
         return Change(self.doc_id, frames=True, status=self.was_todo)
 
 

@@ -1,5 +1,9 @@
 """Import articles: read and validate every file, detect languages, pre-annotate, store.
 
+The files are articles as analysts get them (plain text, JSON lines, saved web pages, PDFs, Word
+files, e-mails, feeds; see ``formats/articles.py``): each is cleaned into the text the analyst
+will read here, at import, and never changed after.
+
 Every file is read and validated before anything is written: one bad file imports nothing and
 the error names the file, the line and the reason. Each file is then stored in one transaction,
 documents and suggestions together, so a kill never leaves half a file in the database.
@@ -16,11 +20,13 @@ from annotator.core.errors import DuplicateDocumentError, InputError, InputError
 from annotator.core.labels import LabelSet
 from annotator.core.model import AnnotatorKind, Document, Span
 from annotator.core.tasks import Cancelled, TaskState
-from annotator.formats.articles import iter_article_files, read_articles
+from annotator.formats.articles import ARTICLE_SUFFIXES, SUFFIX_LIST, iter_article_files, read_articles
 from annotator.nlp.lang import detect_language
 from annotator.nlp.pipelines import PipelineRegistry
 from annotator.nlp.preannotate import preannotate
 from annotator.store import Store
+
+__all__ = ["ARTICLE_SUFFIXES", "ImportReport", "import_paths", "read_all"]
 
 
 @dataclass
@@ -42,8 +48,11 @@ class ImportReport:
         return out
 
 
-def read_all(paths: list[Path]) -> list[tuple[Path, list[Document]]]:
-    """Every article of every path, or InputErrors naming each bad file."""
+def read_all(
+    paths: list[Path], notices: list[str] | None = None, split_articles: bool = False
+) -> list[tuple[Path, list[Document]]]:
+    """Every article of every path, or InputErrors naming each bad file; ``notices`` gathers
+    what the readers left out (a feed's entries past the cap)."""
     files: list[tuple[Path, list[Document]]] = []
     errors: list[InputError] = []
     try:
@@ -52,7 +61,7 @@ def read_all(paths: list[Path]) -> list[tuple[Path, list[Document]]]:
         raise InputErrors([exc]) from None
     for path in file_list:
         try:
-            files.append((path, read_articles(path)))
+            files.append((path, read_articles(path, notices, split_articles)))
         except InputError as exc:
             errors.append(exc.located(str(path)))
         except InputErrors as exc:
@@ -62,7 +71,9 @@ def read_all(paths: list[Path]) -> list[tuple[Path, list[Document]]]:
     if errors:
         raise InputErrors(errors)
     if not files:
-        raise InputErrors([InputError("no .txt or .jsonl article found", ", ".join(map(str, paths)))])
+        raise InputErrors(
+            [InputError(f"no article found (files {SUFFIX_LIST})", ", ".join(map(str, paths)))]
+        )
     return files
 
 
@@ -72,11 +83,13 @@ def import_paths(
     labels: LabelSet,
     registry: PipelineRegistry | None,
     task: TaskState | None = None,
+    split_articles: bool = False,
 ) -> ImportReport:
-    """Import articles from files and folders; pre-annotate them when ``registry`` is given."""
+    """Import articles from files and folders; pre-annotate them when ``registry`` is given.
+    ``split_articles``: a web page of several articles gives one document each."""
     task = task or TaskState()
     report = ImportReport()
-    files = read_all(paths)
+    files = read_all(paths, report.notices, split_articles)
     total = sum(len(docs) for _, docs in files)
     seen: dict[str, int] = {}
     repeats: list[tuple[int, str]] = []
@@ -125,7 +138,7 @@ def _fresh_documents(
     repeats: list[tuple[int, str]] = []  # filled in place: a cancel keeps what was found
     for path, docs in files:
         task.check()
-        existing = store.existing_shas(d.sha256 for d in docs)
+        existing = store.documents.existing_shas(d.sha256 for d in docs)
         fresh: list[Document] = []
         for doc in docs:
             known = existing.get(doc.sha256)
@@ -213,7 +226,7 @@ def _store_file(
             ids = _store_once(store, docs, spans_by_index, annotators)
             return list(zip(docs, ids, strict=True))
         except DuplicateDocumentError:
-            existing = store.existing_shas(d.sha256 for d in docs)
+            existing = store.documents.existing_shas(d.sha256 for d in docs)
             if not existing:
                 raise
             keep = [i for i, doc in enumerate(docs) if doc.sha256 not in existing]
@@ -238,6 +251,6 @@ def _store_once(
     spans: list[tuple[int, int, list[Span]]] = []
     for key, indices in annotators.items():
         name, version = key.split("\t")
-        annotator = store.annotator(name, AnnotatorKind.MODEL, version)
+        annotator = store.annotators.get_or_create(name, AnnotatorKind.MODEL, version)
         spans += [(i, annotator.id, spans_by_index[i]) for i in indices]
-    return store.add_documents(docs, spans) if docs else []
+    return store.documents.add(docs, spans) if docs else []

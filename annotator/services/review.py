@@ -46,7 +46,6 @@ from annotator.core.model import AnnotationRecord, Origin, Span
 from annotator.services.annotate import Change
 from annotator.services.gc_pause import paused_gc
 from annotator.store import Store
-from annotator.store.analysis import AnalysisRepo
 
 READ_BATCH = 500  # documents read from the database at once by review_database
 
@@ -200,7 +199,7 @@ def review_files(paths: Sequence[Path], fmt: str = "auto") -> AgreementReport:
 def _resolve_annotators(store: Store, names: Sequence[str]) -> dict[str, int]:
     if len(names) < 2 or len(set(names)) != len(names):
         raise InputError("name two or more different annotators (--annotators a,b)")
-    known = {a.name: a.id for a in store.annotators()}
+    known = {a.name: a.id for a in store.annotators.all()}
     missing = [n for n in names if n not in known]
     if missing:
         have = ", ".join(sorted(known)) or "none"
@@ -265,7 +264,7 @@ def _parts(doc_ids: Sequence[int], workers: int | None) -> list[list[int]]:
         many = len(doc_ids) >= PARALLEL_MIN_DOCUMENTS
         workers = min(_cpus(), MAX_WORKERS) if many else 1
     workers = max(1, min(workers, len(doc_ids)))
-    size = -(-len(doc_ids) // workers) if doc_ids else 0
+    size = -(-len(doc_ids) // workers) if doc_ids else 1
     return [list(doc_ids[i : i + size]) for i in range(0, len(doc_ids), size)] or [[]]
 
 
@@ -282,12 +281,11 @@ def _tally_database(
     with paused_gc():
         store = Store(db, read_only=True)
         try:
-            analysis = AnalysisRepo(store)
             # Documents and spans are read in batches, not one query each (see bench/, "agreement").
             for first in range(0, len(doc_ids), READ_BATCH):
                 batch = doc_ids[first : first + READ_BATCH]
-                spans_of = {n: store.spans_by_document(batch, ids[n]) for n in names}
-                for document in store.documents(batch):
+                spans_of = {n: store.spans.by_document(batch, ids[n]) for n in names}
+                for document in store.documents.many(batch):
                     doc_id = document.id
                     assert doc_id is not None
                     present = [n for n in names if doc_id in annotated[n]]
@@ -298,7 +296,7 @@ def _tally_database(
                             if (doc_id, ids[n]) not in analysed:  # nothing to find: no queries
                                 add_analysis(doc, n, [], {}, [], None, _actor_name)
                                 continue
-                            found = analysis.record_analysis(doc_id, ids[n])
+                            found = store.record_analysis.get(doc_id, ids[n])
                             add_analysis(
                                 doc, n, found.actors, found.mentions, found.events, found.frames,
                                 _actor_name,
@@ -321,12 +319,11 @@ def review_database(
     store = Store(db, read_only=True)
     try:
         ids = _resolve_annotators(store, names)
-        analysis = AnalysisRepo(store)
         annotated = {
-            name: set(store.annotated_document_ids(ann)) | set(analysis.framed_document_ids(ann))
+            name: set(store.spans.annotated_document_ids(ann)) | set(store.framing.framed_document_ids(ann))
             for name, ann in ids.items()
         }
-        analysed = analysis.analysed_pairs()
+        analysed = store.record_analysis.analysed_pairs()
     finally:
         store.close()
     all_ids = sorted(set().union(*annotated.values()))
@@ -592,16 +589,15 @@ class Adjudication:
                 f"the adjudicated set {gold!r} cannot be one of the compared annotators"
             )
         self.annotator_ids = _resolve_annotators(store, self.annotators)
-        self.gold = store.annotator(gold)
-        self.analysis = AnalysisRepo(store)
+        self.gold = store.annotators.get_or_create(gold)
         # Actor links (span id -> actor id) of the compared sets' spans and of the gold spans this
         # adjudication made or found: a version taken into gold keeps its link.
         self.links: dict[int, int] = {}
-        actor_names = {a.id: a.name for a in self.analysis.actors()}
+        actor_names = {a.id: a.name for a in store.actors.all()}
         if documents is None:
             ids: set[int] = set()
             for ann_id in self.annotator_ids.values():
-                ids.update(store.annotated_document_ids(ann_id))
+                ids.update(store.spans.annotated_document_ids(ann_id))
             documents = sorted(ids)
         self.document_ids = list(documents)
         self.agreed: dict[int, list[Span]] = {}
@@ -609,12 +605,12 @@ class Adjudication:
         self.decisions: dict[int, Decision] = {}
         for doc_id in self.document_ids:
             spans = {
-                name: store.spans(doc_id, annotator_id=ann_id)
+                name: store.spans.in_document(doc_id, annotator_id=ann_id)
                 for name, ann_id in self.annotator_ids.items()
             }
             named: dict[str, dict[int, str]] = {}
             for name, ann_id in self.annotator_ids.items():
-                mentions = self.analysis.mentions(doc_id, ann_id)
+                mentions = store.mentions.in_document(doc_id, ann_id)
                 self.links.update(mentions)
                 named[name] = {s: actor_names.get(a, f"actor {a}") for s, a in mentions.items()}
             agreed, differences = document_differences(doc_id, spans, self.annotators, named)
@@ -624,10 +620,10 @@ class Adjudication:
             self._resume(doc_id, agreed, range(first, len(self.differences)))
 
     def _resume(self, doc_id: int, agreed: list[Span], indices: range) -> None:
-        gold = self.store.spans(doc_id, annotator_id=self.gold.id)
+        gold = self.store.spans.in_document(doc_id, annotator_id=self.gold.id)
         if not gold:
             return
-        self.links.update(self.analysis.mentions(doc_id, self.gold.id))
+        self.links.update(self.store.mentions.in_document(doc_id, self.gold.id))
         agreed_keys = {_key(s) for s in agreed}
         free = [s for s in gold if _key(s) not in agreed_keys]
         claimed: dict[int, list[Span]] = {}
@@ -709,7 +705,7 @@ class Adjudication:
         return Decide(self, index, CUSTOM, [_gold_copy(s) for s in spans], "Edit the span")
 
     def gold_spans(self, doc_id: int) -> list[Span]:
-        return self.store.spans(doc_id, annotator_id=self.gold.id)
+        return self.store.spans.in_document(doc_id, annotator_id=self.gold.id)
 
     def remember_links(self, spans: Sequence[Span], actors: Sequence[int | None]) -> None:
         """Note the actor links of gold spans just stored (undo puts them back with the spans)."""
@@ -739,7 +735,7 @@ class AcceptAgreed:
                 if _key(s) not in present
             ]
             if wanted:
-                stored = adj.analysis.replace_linked_spans(doc_id, adj.gold.id, [], wanted)
+                stored = adj.store.mentions.replace_linked_spans(doc_id, adj.gold.id, [], wanted)
                 adj.remember_links(stored, [actor for _span, actor in wanted])
                 self.added[doc_id] = stored
         ids = tuple(sorted(self.added))
@@ -748,7 +744,7 @@ class AcceptAgreed:
     def undo(self) -> Change:
         adj = self.adjudication
         for doc_id, spans in self.added.items():
-            adj.store.replace_spans(doc_id, adj.gold.id, [s.id for s in spans if s.id], [])
+            adj.store.spans.replace(doc_id, adj.gold.id, [s.id for s in spans if s.id], [])
         ids = tuple(sorted(self.added))
         return BulkChange(ids[0] if ids else 0, spans=True, document_ids=ids)
 
@@ -788,7 +784,7 @@ class Decide:
         remove = [s.id for s in self.previous.spans if s.id] if self.previous else []
         # On redo, self.stored holds the ids of the first run: the spans come back under them.
         add = list(zip(self.stored or self.spans, self.actors, strict=True))
-        self.stored = adj.analysis.replace_linked_spans(self.document_id, adj.gold.id, remove, add)
+        self.stored = adj.store.mentions.replace_linked_spans(self.document_id, adj.gold.id, remove, add)
         adj.remember_links(self.stored, self.actors)
         adj.decisions[self.index] = Decision(self.choice, tuple(self.stored))
         return Change(self.document_id, spans=True)
@@ -796,7 +792,7 @@ class Decide:
     def undo(self) -> Change:
         adj = self.adjudication
         restore = list(self.previous.spans) if self.previous else []
-        adj.analysis.replace_linked_spans(
+        adj.store.mentions.replace_linked_spans(
             self.document_id,
             adj.gold.id,
             [s.id for s in self.stored if s.id],

@@ -55,7 +55,7 @@ def search(
     ids = find_documents(store.engine, match, filters, limit=max_documents + 1)
     results = SearchResults(truncated=len(ids) > max_documents)
     for doc_id in ids[:max_documents]:
-        doc = store.get_document(doc_id)
+        doc = store.documents.get(doc_id)
         passages = find_passages(doc.text, query, per_document) if match is not None else []
         if not passages:
             passages = [opening(doc.text)]

@@ -1,5 +1,6 @@
-"""Storage: SQLite through SQLModel, with a repository that speaks core objects."""
+"""Storage: SQLite through SQLModel, with one repository per concept that speaks core objects."""
 
-from annotator.store.repository import Annotator, Store
+from annotator.store.annotators import Annotator
+from annotator.store.database import Store
 
 __all__ = ["Annotator", "Store"]

@@ -1,8 +1,9 @@
 """Bulk reads for the corpus views: one analyst's mentions, events and framing over many documents.
 
-The per-document reads of ``analysis.py`` serve the reading pane; the corpus views need the same
-facts for hundreds of documents at once, so these are a few set queries instead of a few queries
-per document. Read only; rows come back as plain tuples of the facts the views count.
+The per-document reads of ``mentions.py``, ``events.py`` and ``framing.py`` serve the reading
+pane; the corpus views need the same facts for hundreds of documents at once, so these are a few
+set queries instead of a few queries per document. Read only; rows come back as plain tuples of
+the facts the views count.
 """
 
 from __future__ import annotations

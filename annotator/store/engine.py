@@ -25,6 +25,7 @@ from annotator.core.errors import DuplicateDocumentError, StoreError
 from annotator.store import tables
 from annotator.store.fulltext import ensure_fulltext
 from annotator.store.migration_v2 import migrate_1_to_2
+from annotator.store.migration_v3 import migrate_2_to_3
 from annotator.store.recognition import (
     APPLICATION_ID,
     inspect,
@@ -37,7 +38,7 @@ from annotator.store.tables import SCHEMA_VERSION
 BUSY_TIMEOUT_MS = 10_000
 
 # Migrations from version N to N+1, as functions of a raw sqlite3 connection inside a transaction.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: migrate_1_to_2, 2: migrate_2_to_3}
 
 
 def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -253,11 +254,7 @@ def open_engine(path: Path | str, *, read_only: bool = False) -> Engine:
 
 
 def _ready(engine: Engine) -> Engine:
-    # The built-in seed actors, once per database (new or migrated), so that alias proposals
-    # work from the first document; see docs/SCHEMA.md.
-    from annotator.store.analysis import ensure_actor_seed
-
-    ensure_actor_seed(engine)
+    # The built-in seed actors are loaded by database.Store, above the engine.
     # The full-text index is derived data outside the schema version: created if missing and
     # rebuilt if out of step on every open, so migrations may reshape ``document`` freely.
     ensure_fulltext(engine)

@@ -6,7 +6,7 @@ this module recognises positively:
 
 - databases made by this version and later carry ``PRAGMA application_id = APPLICATION_ID`` and
   exactly the tables (with their columns) of their schema version;
-- databases made by earlier versions (schema 1 and 2, before the application id existed) are
+- databases made by earlier versions (schema 1 to 3, before the application id existed) are
   recognised by their tables and columns alone, which must be exactly those of their version.
 
 Everything else is refused with a :class:`StoreError` naming the file and the reason, and is
@@ -31,7 +31,7 @@ from annotator.store import tables
 from annotator.store.tables import SCHEMA_VERSION
 
 APPLICATION_ID = 0x414E4E54  # "ANNT": written in the header of every database annotator makes
-LAST_VERSION_WITHOUT_ID = 2  # databases of schema 1 and 2 may predate the application id
+LAST_VERSION_WITHOUT_ID = 3  # databases of schema 1 to 3 may predate the application id
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_BYTES = 100
 # The full-text index (store/fulltext.py) is derived data outside the schema version: optional.
@@ -67,7 +67,11 @@ _V2 = {
     "frame_present": "assessment_id dimension position",
     "frame_actor_role": "assessment_id actor_id role",
 }
-FROZEN_SHAPES: dict[int, Shape] = {1: _shape(_V1), 2: _shape(_V2)}
+_V3 = {
+    **_V2,
+    "document": _V2["document"] + " author original_path original_sha256",
+}
+FROZEN_SHAPES: dict[int, Shape] = {1: _shape(_V1), 2: _shape(_V2), 3: _shape(_V3)}
 
 
 def current_shape() -> Shape:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2  # 2: actors, events, framing (see engine.MIGRATIONS)
+SCHEMA_VERSION = 3  # 2: actors, events, framing; 3: author and original file (engine.MIGRATIONS)
 
 
 def utcnow() -> str:
@@ -36,6 +36,11 @@ class DocumentRow(SQLModel, table=True):
     lang: str = ""
     url: str = ""
     filename: str = ""
+    # schema 3: who wrote it, and the file it was extracted from (absolute path, SHA-256 of bytes).
+    # With a default in the table too, so that a row inserted by an older statement is valid.
+    author: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    original_path: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    original_sha256: str = Field(default="", sa_column_kwargs={"server_default": ""})
     status: str = "todo"
     created_at: str = Field(default_factory=utcnow)
     updated_at: str = Field(default_factory=utcnow)

@@ -8,21 +8,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core.agreement import (
+from annotator.core.agreement import DocumentAnnotations, compare, compare_pair
+from annotator.core.matching import overlap_matches
+from annotator.core.model import Span
+from annotator.core.reliability import cohen_kappa, krippendorff_alpha_nominal
+from annotator.core.span_scores import (
     OUTSIDE,
     Counts,
-    DocumentAnnotations,
-    cohen_kappa,
-    compare,
-    compare_pair,
     confusion_counts,
-    krippendorff_alpha_nominal,
-    overlap_matches,
     partial_scores,
     strict_scores,
     token_labels,
 )
-from annotator.core.model import Span
 from tests.core.test_agreement_analysis import alpha_by_definition
 
 

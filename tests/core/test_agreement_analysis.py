@@ -16,18 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core.actors import Actor
-from annotator.core.agreement import (
-    TONE_SCALE,
-    ActorIdentity,
-    Counts,
-    DocumentAnnotations,
-    compare,
-    compare_pair,
-    event_matches,
-    krippendorff_alpha_nominal,
-    krippendorff_alpha_ordinal,
-)
+from annotator.core.actors import Actor, ActorIdentity
+from annotator.core.agreement import DocumentAnnotations, compare, compare_pair
+from annotator.core.analysis_agreement import TONE_SCALE
 from annotator.core.differences import (
     DifferenceKind,
     document_differences,
@@ -36,7 +27,10 @@ from annotator.core.differences import (
 )
 from annotator.core.events import Argument, Event, Ref
 from annotator.core.framing import FrameAssessment
+from annotator.core.matching import event_matches
 from annotator.core.model import Span
+from annotator.core.reliability import krippendorff_alpha_nominal, krippendorff_alpha_ordinal
+from annotator.core.span_scores import Counts
 
 SEC = "Security_and_defense"
 POL = "Political"

@@ -13,15 +13,10 @@ import krippendorff
 import numpy as np
 import pytest
 
-from annotator.core.agreement import (
-    DocumentAnnotations,
-    Tally,
-    cohen_kappa,
-    compare,
-    krippendorff_alpha_nominal,
-    token_labels,
-)
+from annotator.core.agreement import DocumentAnnotations, Tally, compare
 from annotator.core.model import Span
+from annotator.core.reliability import cohen_kappa, krippendorff_alpha_nominal
+from annotator.core.span_scores import token_labels
 from annotator.core.tokens import tokenize
 from tests.core.test_agreement import S
 

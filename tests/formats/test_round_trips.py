@@ -34,7 +34,7 @@ def keyed(records: list[AnnotationRecord]) -> dict[tuple[str, str | None], set[S
 def test_seeds_round_trip(fmt: str, seeded_db: Path, tmp_path: Path) -> None:
     store = Store(seeded_db)
     try:
-        expected = list(store.iter_records())
+        expected = list(store.records.stream())
         out = tmp_path / f"seeds{SUFFIXES[fmt]}"
         report = export(store, out, fmt)
     finally:

@@ -20,9 +20,9 @@ def _mentions(db: Path, doc_id: int) -> dict[tuple[int, int], str]:
     store = Store(db)
     try:
         registry = ActorRegistry(store)
-        alice = store.annotator("alice")
+        alice = store.annotators.get_or_create("alice")
         names = {a.id: a.name for a in registry.actors()}
-        spans = {s.id: s for s in store.spans(doc_id, annotator_id=alice.id)}
+        spans = {s.id: s for s in store.spans.in_document(doc_id, annotator_id=alice.id)}
         return {
             (spans[s].start, spans[s].end): names[a] for s, a in registry.mentions(doc_id, alice.id).items()
         }

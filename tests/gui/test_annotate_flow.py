@@ -29,8 +29,8 @@ def _open_002(window) -> int:
 def _alice_spans(db: Path, doc_id: int) -> list[tuple[int, int, str]]:
     store = Store(db)
     try:
-        alice = store.annotator("alice")
-        return [(s.start, s.end, s.label) for s in store.spans(doc_id, annotator_id=alice.id)]
+        alice = store.annotators.get_or_create("alice")
+        return [(s.start, s.end, s.label) for s in store.spans.in_document(doc_id, annotator_id=alice.id)]
     finally:
         store.close()
 
@@ -130,10 +130,10 @@ def test_keyboard_review_of_suggestions(open_window, qtbot, seeded_db: Path) -> 
 
     store = Store(seeded_db)
     try:
-        alice = store.annotator("alice")
-        origins = {s.origin for s in store.spans(doc_id, annotator_id=alice.id)}
+        alice = store.annotators.get_or_create("alice")
+        origins = {s.origin for s in store.spans.in_document(doc_id, annotator_id=alice.id)}
         assert origins == {Origin.MODEL}  # accepted suggestions keep their provenance
-        assert store.get_document(doc_id).status is Status.IN_PROGRESS
+        assert store.documents.get(doc_id).status is Status.IN_PROGRESS
     finally:
         store.close()
 
@@ -160,22 +160,22 @@ def test_metadata_form_and_status(open_window, qtbot, seeded_db: Path) -> None:
     qtbot.keyClicks(form.fields["date"], "2023-13-40")
     qtbot.keyClick(form.fields["date"], Qt.Key.Key_Return)
     assert "not a date" in form.error.text()  # bad date refused, nothing saved
-    assert window.store.get_document(doc_id).meta.source == ""
+    assert window.store.documents.get(doc_id).meta.source == ""
     form.fields["date"].clear()
     qtbot.keyClicks(form.fields["date"], "2023-09-21")
     qtbot.keyClick(form.fields["date"], Qt.Key.Key_Return)
-    meta = window.store.get_document(doc_id).meta
+    meta = window.store.documents.get(doc_id).meta
     assert (meta.source, meta.date) == ("Iran Dossier", "2023-09-21")
     assert "Iran Dossier" in window.meta_label.text()
 
     qtbot.keyClick(window.pane, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
-    assert window.store.get_document(doc_id).status is Status.DONE
+    assert window.store.documents.get(doc_id).status is Status.DONE
     row = window.doc_model.row_of(doc_id)
     assert window.doc_model.summary(row).status is Status.DONE
     qtbot.keyClick(window.pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.store.get_document(doc_id).status is Status.TODO
+    assert window.store.documents.get(doc_id).status is Status.TODO
     qtbot.keyClick(window.pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.store.get_document(doc_id).meta.source == ""
+    assert window.store.documents.get(doc_id).meta.source == ""
 
 
 def test_filter_and_sort_document_list(open_window, qtbot, seeded_db: Path) -> None:
@@ -223,7 +223,7 @@ def test_cancelled_import_keeps_whole_files_only(open_window, qtbot, tmp_path: P
     qtbot.waitUntil(lambda: window.progress.value() >= 5, timeout=60000)
     window.cancel_button.click()
     qtbot.waitUntil(lambda: not window.worker.running, timeout=60000)
-    count = window.store.count_documents()
+    count = window.store.documents.count()
     assert count % 5 == 0  # every file is there whole, or not at all
     assert 0 < count < 500  # cancelled before the end
 

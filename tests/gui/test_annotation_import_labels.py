@@ -10,7 +10,7 @@ from annotator.store import Store
 
 def _colleague_file(seeded_db: Path, tmp_path: Path) -> Path:
     store = Store(seeded_db)
-    doc = store.get_document(store.document_ids()[2])
+    doc = store.documents.get(store.documents.ids()[2])
     store.close()
     start = doc.text.index("Esmail Qaani")
     record = {
@@ -24,10 +24,10 @@ def _colleague_file(seeded_db: Path, tmp_path: Path) -> Path:
 
 
 def _bob_spans(window) -> list[str]:
-    names = {a.name: a.id for a in window.store.annotators()}
+    names = {a.name: a.id for a in window.store.annotators.all()}
     if "bob" not in names:
         return []
-    return [s.label for d in window.store.document_ids() for s in window.store.spans(d, annotator_id=names["bob"])]
+    return [s.label for d in window.store.documents.ids() for s in window.store.spans.in_document(d, annotator_id=names["bob"])]
 
 
 def test_unknown_labels_are_refused_unless_the_analyst_agrees(open_window, qtbot, seeded_db: Path, tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ def _click(widget, point) -> None:  # type: ignore[no-untyped-def]
 
 
 def _ids(window) -> list[int]:  # type: ignore[no-untyped-def]
-    return window.store.document_ids()
+    return window.store.documents.ids()
 
 
 def test_framing_bars_count_documents_and_click_through(open_window, qtbot, annotated_db: Path) -> None:

@@ -42,7 +42,7 @@ def test_error_in_a_slot_is_logged_shown_and_survived(open_window, qtbot, seeded
         qtbot.keyClick(window.pane, Qt.Key.Key_N)
         qtbot.keyClick(window.pane, Qt.Key.Key_Return)
         assert window.saved_label.text() == "saved ✓"
-        assert window.store.spans(window.doc_id, annotator_id=window.session.annotator.id)
+        assert window.store.spans.in_document(window.doc_id, annotator_id=window.session.annotator.id)
     finally:
         sys.excepthook = previous
         for handler in list(log.handlers):

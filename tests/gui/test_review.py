@@ -13,7 +13,8 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 
 from annotator.core.differences import DifferenceKind
 from annotator.gui.export_dialog import ExportOptions
-from annotator.gui.review import ReviewView, figures_text
+from annotator.gui.review.report import figures_text
+from annotator.gui.review.view import ReviewView
 from annotator.services.review import render_text, review_database
 from annotator.store import Store
 
@@ -53,8 +54,8 @@ def _texts(db: Path) -> dict[str, tuple[int, str]]:
     store = Store(db)
     try:
         out = {}
-        for summary in store.summaries():
-            doc = store.get_document(summary.id)
+        for summary in store.documents.summaries():
+            doc = store.documents.get(summary.id)
             out[doc.meta.filename] = (summary.id, doc.text)
         return out
     finally:
@@ -132,7 +133,7 @@ def test_review_two_colleagues_with_the_keyboard(
 ) -> None:
     file_a, file_b, texts = colleagues
     window, dialogs = open_window(seeded_db, annotator="rev")
-    documents = window.store.count_documents()
+    documents = window.store.documents.count()
 
     # File > Import annotations…: the name asked defaults to the records' annotator.
     _import(window, dialogs, qtbot, [file_a, file_b], ["alice", "bob"])
@@ -141,9 +142,9 @@ def test_review_two_colleagues_with_the_keyboard(
     title, message = dialogs.infos[-1]
     assert title == "Annotations imported"
     assert "alice.jsonl as alice: 2 imported, 0 earlier spans replaced, 0 near copies refused" in message
-    assert "bob.jsonl as bob: 2 imported, 0 earlier spans replaced, 1 near copies refused" in message
+    assert "bob.jsonl as bob: 2 imported, 0 earlier spans replaced, 1 near copy refused" in message
     assert f"{file_b}:3: text differs slightly from document" in message
-    assert window.store.count_documents() == documents  # matched by text, nothing created
+    assert window.store.documents.count() == documents  # matched by text, nothing created
 
     # Review > Start review… (Ctrl+R): choose alice and bob, the gold set keeps its default name.
     dialogs.annotator_choices.append(["alice", "bob"])
@@ -160,7 +161,7 @@ def test_review_two_colleagues_with_the_keyboard(
     assert view.doc_id == doc_002
     # The agreed spans are in the gold set already (one undoable command).
     gold_002 = {
-        (window.store.get_document(doc_002).text[s.start : s.end], s.label)
+        (window.store.documents.get(doc_002).text[s.start : s.end], s.label)
         for s in view.adj.gold_spans(doc_002)
     }
     assert gold_002 == {("Esmail Qaani", "PERSON"), ("Homs province", "GPE")}
@@ -323,18 +324,18 @@ def test_bad_annotation_file_lists_its_lines_and_imports_nothing(
     window, dialogs = open_window(seeded_db, annotator="rev")
     _import(window, dialogs, qtbot, [bad], [])
     title, message = dialogs.errors[-1]
-    assert title == "1 of 1 files not imported"
+    assert title == "1 of 1 file not imported"
     assert f"{bad}:2:" in message
-    assert "dan" not in [a.name for a in window.store.annotators()]
+    assert "dan" not in [a.name for a in window.store.annotators.all()]
 
     # Importing the same colleague twice replaces their spans instead of adding them again.
     good = tmp_path / "good.jsonl"
     good.write_text(json.dumps(good_line) + "\n", encoding="utf-8")
     _import(window, dialogs, qtbot, [good], [])
     _import(window, dialogs, qtbot, [good], [])
-    assert "good.jsonl as dan: 1 imported, 1 earlier spans replaced" in dialogs.infos[-1][1]
-    dan = window.store.annotator("dan")
-    assert len(window.store.spans(texts[SEED_002][0], annotator_id=dan.id)) == 1
+    assert "good.jsonl as dan: 1 imported, 1 earlier span replaced" in dialogs.infos[-1][1]
+    dan = window.store.annotators.get_or_create("dan")
+    assert len(window.store.spans.in_document(texts[SEED_002][0], annotator_id=dan.id)) == 1
 
 
 def test_review_keys_stay_in_the_review_view(open_window, qtbot, seeded_db: Path, colleagues) -> None:

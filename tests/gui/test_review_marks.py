@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotator.core.differences import Difference, DifferenceKind
 from annotator.core.model import Span
-from annotator.gui.review import SYMBOLS, UNDERLINES, describe
+from annotator.gui.review.marks import SYMBOLS, UNDERLINES, describe
 
 
 def test_every_kind_has_a_symbol_and_an_underline() -> None:

@@ -23,7 +23,7 @@ PERSIAN = "فرمانده نیروی قدس سپاه پاسداران به سو�
 def _db(tmp_path: Path) -> tuple[Path, list[int]]:
     db = tmp_path / "rtl.sqlite"
     store = Store(db)
-    ids = store.add_documents([
+    ids = store.documents.add([
         Document(ARABIC, DocumentMeta(title="قاآني في سوريا", lang="ar", source="Asharq Al-Awsat")),
         Document(PERSIAN, DocumentMeta(title="سفر فرمانده")),  # no language: the letters decide
         Document("Qaani visited Syria.", DocumentMeta(title="English", lang="en")),

@@ -62,10 +62,10 @@ def long_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
     model = [Span(a, b, rng.choice(labels), Origin.MODEL) for a, b in chosen[1::2]]
     path = tmp_path_factory.mktemp("long") / "long.sqlite"
     store = Store(path)
-    alice = store.annotator("alice")
-    spacy_model = store.annotator("en_core_web_sm", AnnotatorKind.MODEL, "3.8.0")
+    alice = store.annotators.get_or_create("alice")
+    spacy_model = store.annotators.get_or_create("en_core_web_sm", AnnotatorKind.MODEL, "3.8.0")
     doc = Document(text, DocumentMeta(title="Long report", lang="en", filename="long.txt"))
-    (doc_id,) = store.add_documents([doc], [(0, alice.id, own), (0, spacy_model.id, model)])
+    (doc_id,) = store.documents.add([doc], [(0, alice.id, own), (0, spacy_model.id, model)])
     store.close()
     return path, doc_id, text
 
@@ -92,11 +92,12 @@ def _open_long(open_window, qtbot, long_db, tmp_path: Path) -> tuple[MainWindow,
 def _expected_shown(store: Store, doc_id: int, a: int, b: int) -> set[tuple[int, int, str, bool]]:
     """What the pane must highlight in [a, b): alice's spans, and the model's spans whose offsets
     she has not confirmed, read from the database."""
-    own = {(s.start, s.end, s.label) for s in store.spans(doc_id, annotator_id=store.annotator("alice").id)}
+    alice = store.annotators.get_or_create("alice").id
+    own = {(s.start, s.end, s.label) for s in store.spans.in_document(doc_id, annotator_id=alice)}
     taken = {(s, e) for s, e, _ in own}
     model = {
         (s.start, s.end, s.label)
-        for s in store.spans(doc_id, kind=AnnotatorKind.MODEL)
+        for s in store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL)
         if (s.start, s.end) not in taken
     }
     return {(s, e, lab, False) for s, e, lab in own if s < b and e > a} | {
@@ -177,8 +178,8 @@ def _select_utf16(window: MainWindow, text: str, start: int, end: int) -> None:
 def test_add_delete_undo_near_the_end_store_the_right_offsets(open_window, qtbot, long_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     window, doc_id, text = _open_long(open_window, qtbot, long_db, tmp_path)
     store = window.store
-    alice = store.annotator("alice").id
-    taken = {(s.start, s.end) for s in store.spans(doc_id)}
+    alice = store.annotators.get_or_create("alice").id
+    taken = {(s.start, s.end) for s in store.spans.in_document(doc_id)}
     # A word near the end, after an emoji on its line, that nobody has marked.
     for m in re.finditer(r"\b[a-z]{6,}\b", text[len(text) - 20_000 :]):
         start, end = len(text) - 20_000 + m.start(), len(text) - 20_000 + m.end()
@@ -187,12 +188,12 @@ def test_add_delete_undo_near_the_end_store_the_right_offsets(open_window, qtbot
             break
     else:
         pytest.fail("no free word after an emoji near the end")
-    before = len(store.spans(doc_id, annotator_id=alice))
+    before = len(store.spans.in_document(doc_id, annotator_id=alice))
 
     _select_utf16(window, text, start, end)
     assert window.pane.selection_codepoints() == (start, end)
     qtbot.keyClick(window.pane, Qt.Key.Key_1)  # PERSON
-    mine = {(s.start, s.end): s for s in store.spans(doc_id, annotator_id=alice)}
+    mine = {(s.start, s.end): s for s in store.spans.in_document(doc_id, annotator_id=alice)}
     assert len(mine) == before + 1
     assert mine[(start, end)].label == "PERSON"
     assert text[start:end] == text[mine[(start, end)].start : mine[(start, end)].end]
@@ -203,19 +204,21 @@ def test_add_delete_undo_near_the_end_store_the_right_offsets(open_window, qtbot
     assert (u16(text, start), u16(text, end)) in positions
 
     qtbot.keyClick(window.pane, Qt.Key.Key_X)  # delete it
-    assert (start, end) not in {(s.start, s.end) for s in store.spans(doc_id, annotator_id=alice)}
-    assert len(store.spans(doc_id, annotator_id=alice)) == before
+    assert (start, end) not in {(s.start, s.end) for s in store.spans.in_document(doc_id, annotator_id=alice)}
+    assert len(store.spans.in_document(doc_id, annotator_id=alice)) == before
     assert (start, end) not in {(i.span.start, i.span.end) for i in window.pane.shown_spans()}
 
     qtbot.keyClick(window.pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo
-    restored = [s for s in store.spans(doc_id, annotator_id=alice) if (s.start, s.end) == (start, end)]
+    restored = [
+        s for s in store.spans.in_document(doc_id, annotator_id=alice) if (s.start, s.end) == (start, end)
+    ]
     assert [s.label for s in restored] == ["PERSON"]
     assert (start, end, "PERSON", False) in {
         (i.span.start, i.span.end, i.span.label, i.suggestion) for i in window.pane.shown_spans()
     }
     # The label counts follow the edits without a full reload.
     counts = {}
-    for s in store.spans(doc_id, annotator_id=alice):
+    for s in store.spans.in_document(doc_id, annotator_id=alice):
         counts[s.label] = counts.get(s.label, 0) + 1
     assert window._label_counts == counts
 
@@ -235,11 +238,11 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Documen
         docs.append(Document(f"[{i}] " + " ".join(rng.sample(sentences, 2)), meta))
     path = tmp_path_factory.mktemp("big") / "big.sqlite"
     store = Store(path)
-    alice = store.annotator("alice").id
+    alice = store.annotators.get_or_create("alice").id
     # Two documents far apart hold some of alice's spans (3 and 2): sorting by count finds them.
     marked = [(15_000, alice, [Span(0, 2, "ORG"), Span(4, 6, "ORG"), Span(8, 9, "GPE")]),
               (7, alice, [Span(0, 2, "ORG"), Span(4, 6, "GPE")])]
-    store.add_documents(docs, marked)
+    store.documents.add(docs, marked)
     store.close()
     return path, docs
 

@@ -29,7 +29,7 @@ def test_search_keys_results_and_enter_opens_the_passage(open_window, qtbot, see
     assert QApplication.focusWidget() is panel.view
 
     # Go to the French report's row and open it with Enter.
-    french = window.store.summaries()[1]
+    french = window.store.documents.summaries()[1]
     row = next(r for r in range(panel.model.rowCount())
                if panel.model.index(r, 0).data(HIT_ROLE)[0] == french.id)
     panel.view.setCurrentIndex(panel.model.index(row, 0))
@@ -88,7 +88,7 @@ def test_actor_event_and_frame_filters(open_window, qtbot, annotated_db: Path) -
     window, _dialogs = open_window(annotated_db)
     window.focus_search()
     panel = window.search_panel
-    ids = window.store.document_ids()
+    ids = window.store.documents.ids()
     panel.query_edit.setText("Syria")
     panel.run_search()
 

@@ -56,7 +56,7 @@ def test_bad_import_shows_message_and_changes_nothing(open_window, qtbot, tmp_pa
     qtbot.waitUntil(lambda: bool(dialogs.errors), timeout=5000)
     title, message = dialogs.errors[0]
     assert f"{bad}:2" in message and "object" in message
-    assert window.store.count_documents() == 0
+    assert window.store.documents.count() == 0
 
 
 def test_window_layout_and_font_are_restored(open_window, qtbot, seeded_db: Path) -> None:

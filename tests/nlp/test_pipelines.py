@@ -60,8 +60,8 @@ def test_language_without_model_imports_without_suggestions_and_says_so(tmp_path
     assert len(report.added) == 1
     assert any("no suggestions for de" in n for n in report.notices)
     doc_id = report.added[0][1]
-    assert store.get_document(doc_id).meta.lang == "de"
-    assert store.spans(doc_id, kind=AnnotatorKind.MODEL) == []
+    assert store.documents.get(doc_id).meta.lang == "de"
+    assert store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL) == []
     store.close()
 
 

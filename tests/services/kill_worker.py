@@ -37,7 +37,7 @@ def main() -> None:
         os.write(log, (json.dumps({"k": kind, **data}) + "\n").encode("utf-8"))
 
     store = Store(db)
-    session = AnnotationSession(store, store.annotator(ANNOTATOR))
+    session = AnnotationSession(store, store.annotators.get_or_create(ANNOTATOR))
     labels = default_labels()
     undo_stack: list[AddSpans] = []
     export_path = workdir / "export.jsonl"
@@ -46,7 +46,7 @@ def main() -> None:
     sys.stdout.flush()
 
     while True:
-        doc_ids = store.document_ids()
+        doc_ids = store.documents.ids()
         roll = rng.random()
         if roll < 0.15 or not doc_ids:
             batch = f"{seed}-{rng.randrange(10**9)}"

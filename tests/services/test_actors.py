@@ -25,7 +25,7 @@ DOC_EN = 3  # 002: the Israeli brief (English), untouched: status 'to do'
 class World:
     def __init__(self, path: Path) -> None:
         self.store = Store(path)
-        self.session = AnnotationSession(self.store, self.store.annotator("alice"))
+        self.session = AnnotationSession(self.store, self.store.annotators.get_or_create("alice"))
         self.registry = ActorRegistry(self.store)
         self.cmd = ActorCommands(self.session, self.registry)
 
@@ -33,7 +33,7 @@ class World:
         return next(a for a in self.registry.actors() if a.name == name)
 
     def text(self, doc_id: int) -> str:
-        return self.store.get_document(doc_id).text
+        return self.store.documents.get(doc_id).text
 
     def suggestion(self, doc_id: int, surface: str) -> Span:
         text = self.text(doc_id)
@@ -119,10 +119,10 @@ def test_accept_suggestion_as_mention_of_the_proposed_actor_in_one_step(world: W
     ]
     qaani = world.actor("Ismail Qaani")
     assert world.links(DOC_EN) == {own[0].id: qaani.id}
-    assert world.store.get_document(DOC_EN).status is Status.IN_PROGRESS
+    assert world.store.documents.get(DOC_EN).status is Status.IN_PROGRESS
     command.undo()
     assert world.session.own_spans(DOC_EN) == [] and world.links(DOC_EN) == {}
-    assert world.store.get_document(DOC_EN).status is Status.TODO
+    assert world.store.documents.get(DOC_EN).status is Status.TODO
     command.do()
     assert world.links(DOC_EN) == {own[0].id: qaani.id}  # redo: the same span id
 

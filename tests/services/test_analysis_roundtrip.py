@@ -28,12 +28,12 @@ DOC = 3  # 002, the Israeli think-tank brief
 
 def annotate_fully(store: Store) -> None:
     """Alice annotates document 002 with every kind of annotation; Bob only frames it."""
-    session = AnnotationSession(store, store.annotator("alice"))
+    session = AnnotationSession(store, store.annotators.get_or_create("alice"))
     registry = ActorRegistry(store)
     actors = ActorCommands(session, registry)
     events = EventCommands(session)
     framing = FramingCommands(session)
-    text = store.get_document(DOC).text
+    text = store.documents.get(DOC).text
 
     wanted = {"IRGC", "Esmail Qaani", "Hezbollah", "U.S.", "Israel", "Damascus", "Homs province"}
     suggestions = [s for s in session.suggestions(DOC) if text[s.start : s.end] in wanted]
@@ -127,7 +127,7 @@ def annotate_fully(store: Store) -> None:
     framing.add_evidence(DOC, at, at + len(quote), "Loaded_Language").do()
     session.set_status(DOC, Status.DONE).do()
     # Bob frames the document without marking a single span.
-    bob = FramingCommands(AnnotationSession(store, store.annotator("bob")))
+    bob = FramingCommands(AnnotationSession(store, store.annotators.get_or_create("bob")))
     bob.set_frames(DOC, ["Political"], primary="Political").do()
 
 

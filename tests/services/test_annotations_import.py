@@ -28,7 +28,7 @@ def db(tmp_path: Path, seeds_dir: Path) -> Path:
 def stored_texts(db: Path) -> dict[int, str]:
     store = Store(db)
     try:
-        return {i: store.get_document(i).text for i in store.document_ids()}
+        return {i: store.documents.get(i).text for i in store.documents.ids()}
     finally:
         store.close()
 
@@ -49,13 +49,13 @@ def spans_of(db: Path, annotator: str) -> dict[int, list[tuple[str, str]]]:
     """Per document, the annotator's spans as (covered text, label)."""
     store = Store(db)
     try:
-        ann = {a.name: a.id for a in store.annotators()}.get(annotator)
+        ann = {a.name: a.id for a in store.annotators.all()}.get(annotator)
         if ann is None:
             return {}
         out: dict[int, list[tuple[str, str]]] = {}
-        for doc_id in store.document_ids():
-            text = store.get_document(doc_id).text
-            spans = store.spans(doc_id, annotator_id=ann)
+        for doc_id in store.documents.ids():
+            text = store.documents.get(doc_id).text
+            spans = store.spans.in_document(doc_id, annotator_id=ann)
             if spans:
                 out[doc_id] = [(text[s.start : s.end], s.label) for s in spans]
         return out
@@ -87,9 +87,9 @@ def test_matches_by_normalised_text_and_carries_offsets(db: Path, tmp_path: Path
     spans = [span_json(theirs, "Esmail Qaani", "PERSON"), span_json(theirs, "Syria", "GPE", 2)]
     path = write(tmp_path / "bob.jsonl", [{"text": theirs, "annotator": "bob", "spans": spans}])
     store = Store(db)
-    before = store.count_documents()
+    before = store.documents.count()
     report = import_annotations(store, path)
-    assert store.count_documents() == before
+    assert store.documents.count() == before
     store.close()
     assert [(name, doc) for _w, name, doc in report.matched_normalized] == [("bob", 3)]
     assert "normalised" in "\n".join(report.lines())
@@ -97,8 +97,8 @@ def test_matches_by_normalised_text_and_carries_offsets(db: Path, tmp_path: Path
     assert stored == [("Esmail Qaani", "PERSON"), ("Syria", "GPE")]
     # The third "Syria" of their copy is the third of ours.
     store = Store(db)
-    ours = store.get_document(3).text
-    syria = [s for s in store.spans(3) if s.label == "GPE"][0]
+    ours = store.documents.get(3).text
+    syria = [s for s in store.spans.in_document(3) if s.label == "GPE"][0]
     store.close()
     third = ours.index("Syria", ours.index("Syria", ours.index("Syria") + 1) + 1)
     assert syria.start == third
@@ -125,7 +125,7 @@ def test_slightly_different_text_is_reported_not_imported(db: Path, tmp_path: Pa
 
 def test_same_title_with_other_text_is_reported(db: Path, tmp_path: Path) -> None:
     store = Store(db)
-    doc = store.get_document(5)
+    doc = store.documents.get(5)
     store.close()
     rewritten = doc.text[: len(doc.text) // 2] + " A new ending, written again by the agency."
     path = write(
@@ -150,7 +150,7 @@ def test_unknown_text_becomes_a_new_document(db: Path, tmp_path: Path) -> None:
     )
     store = Store(db)
     report = import_annotations(store, path)
-    doc = store.get_document(report.created[0][2])
+    doc = store.documents.get(report.created[0][2])
     store.close()
     assert doc.text == text
     assert doc.meta.lang == "fr"
@@ -178,8 +178,8 @@ def test_bad_file_imports_nothing_and_lists_every_bad_line(
     assert f"{path}:2: " in err and "XXXX" in err
     assert f"{path}:3: " in err and "past the end" in err
     store = Store(db)
-    assert "frank" not in {a.name for a in store.annotators()}
-    assert store.count_documents() == 5
+    assert "frank" not in {a.name for a in store.annotators.all()}
+    assert store.documents.count() == 5
     store.close()
 
 
@@ -241,6 +241,6 @@ def test_two_new_records_with_one_text_share_one_document(db: Path, tmp_path: Pa
     ]
     store = Store(db)
     report = import_annotations(store, write(tmp_path / "n.jsonl", records))
-    assert store.count_documents() == 6
+    assert store.documents.count() == 6
     store.close()
     assert [doc for _w, _n, doc in report.created] == [6, 6]

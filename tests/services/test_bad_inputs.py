@@ -239,27 +239,39 @@ def _deep_folder(root: Path, levels: int, name: str, content: str) -> Path:
 
 
 def _remove_deep_folder(root: Path) -> None:
-    """Delete ``_deep_folder``'s tree bottom up (shutil.rmtree, and so pytest's clean-up of old
-    temporary folders, recurse once per level too)."""
-    folders = [root]
-    while (folders[-1] / "d").is_dir():
-        folders.append(folders[-1] / "d")
-    for folder in reversed(folders):
-        for child in folder.iterdir():
-            if not child.is_dir():
+    """Delete a tree made by ``_deep_folder`` (whole or partly made), iteratively.
+
+    shutil.rmtree, and so pytest's clean-up of old temporary folders in a later run, recurses once
+    per level and ends in a RecursionError on such a tree. Here the top folder's files go, its one
+    sub-folder ``d`` is moved up beside it and the emptied folder is removed, until none is left:
+    no recursion, and no path longer than two levels."""
+    spare = root.with_name(root.name + ".up")
+    while root.exists():
+        for child in root.iterdir():
+            if not child.is_dir() or child.is_symlink():
                 child.unlink()
-        folder.rmdir()
+        inner = root / "d"
+        if not inner.is_dir():
+            root.rmdir()
+            break
+        inner.rename(spare)
+        root.rmdir()
+        spare.rename(root)
 
 
 @pytest.fixture
 def deep_folders(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
-    articles = _deep_folder(tmp_path / "articles", 1100, "a.txt", "Tehran hosted the talks.\n")
-    brat = _deep_folder(tmp_path / "brat", 1100, "a.ann", "T1\tGPE 0 6\tTehran\n")
+    """Two folders 1,100 levels deep, removed at the end even when the test (or making them)
+    fails, so that no later run's clean-up of old temporary folders meets them."""
+    articles, brat = tmp_path / "articles", tmp_path / "brat"
     try:
+        _deep_folder(articles, 1100, "a.txt", "Tehran hosted the talks.\n")
+        _deep_folder(brat, 1100, "a.ann", "T1\tGPE 0 6\tTehran\n")
         yield articles, brat
     finally:
         _remove_deep_folder(articles)
         _remove_deep_folder(brat)
+        assert not articles.exists() and not brat.exists()
 
 
 def test_a_folder_1100_levels_deep_is_refused_by_import_import_annotations_and_review(

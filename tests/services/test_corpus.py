@@ -142,7 +142,7 @@ def test_story_clusters_group_the_four_reports_of_the_visit(data) -> None:  # ty
 
 def test_scope_and_unknown_annotator(annotated_db: Path) -> None:
     store = Store(annotated_db)
-    ids = store.document_ids()
+    ids = store.documents.ids()
     some = corpus.load(store, "alice", ids[:2])
     assert set(some.docs) == set(ids[:2])
     assert corpus.framing_by_outlet(some).outlets == [IRAN_EN, IRAN_FR]

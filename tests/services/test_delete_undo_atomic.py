@@ -10,15 +10,14 @@ from annotator.core.errors import StoreError
 from annotator.services.actors import ActorCommands, ActorRegistry
 from annotator.services.annotate import AnnotationSession
 from annotator.store import Store
-from annotator.store.analysis import AnalysisRepo
 
 
 def _linked_span(seeded_db: Path):
     store = Store(seeded_db)
-    session = AnnotationSession(store, store.annotator("alice"))
+    session = AnnotationSession(store, store.annotators.get_or_create("alice"))
     registry = ActorRegistry(store)
-    doc_id = next(d for d in store.document_ids() if "Esmail Qaani" in store.get_document(d).text)
-    text = store.get_document(doc_id).text
+    doc_id = next(d for d in store.documents.ids() if "Esmail Qaani" in store.documents.get(d).text)
+    text = store.documents.get(doc_id).text
     suggestion = next(s for s in session.suggestions(doc_id) if text[s.start : s.end] == "Esmail Qaani")
     session.accept(doc_id, [suggestion]).do()
     span = next(
@@ -47,7 +46,7 @@ def test_a_failed_undo_restores_nothing(seeded_db: Path, monkeypatch: pytest.Mon
     def broken(*_args, **_kwargs):
         raise StoreError("disk gone while restoring the link")
 
-    monkeypatch.setattr(AnalysisRepo, "_set_link", broken)
+    monkeypatch.setattr("annotator.store.span_dependents.set_link", broken)
     with pytest.raises(StoreError):
         delete.undo()
     # Neither the span nor its link came back: no span without what hung on it.

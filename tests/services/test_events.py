@@ -21,7 +21,7 @@ DOC = 3  # 002, English, 'to do'
 @pytest.fixture
 def env(seeded_db: Path):
     store = Store(seeded_db)
-    session = AnnotationSession(store, store.annotator("alice"))
+    session = AnnotationSession(store, store.annotators.get_or_create("alice"))
     actors = {a.name: int(a.id) for a in ActorRegistry(store).actors()}  # type: ignore[arg-type]
     yield store, session, EventCommands(session), actors
     store.close()
@@ -58,7 +58,7 @@ def test_form_offers_only_valid_modes_and_cameo_codes(env) -> None:
 
 def test_coding_rules_are_enforced(env) -> None:
     store, _session, events, actors = env
-    text = store.get_document(DOC).text
+    text = store.documents.get(DOC).text
 
     def problems(**changes) -> dict[str, str]:
         found = events.validate(DOC, _consult(text, actors, **changes))
@@ -122,7 +122,7 @@ def test_coding_rules_are_enforced(env) -> None:
 
 def test_create_edit_delete_with_undo_and_redo(env) -> None:
     store, session, events, actors = env
-    text = store.get_document(DOC).text
+    text = store.documents.get(DOC).text
     # The location is a span of the analyst's own.
     homs = text.index("Homs province")
     add = session.add(DOC, [Span(homs, homs + 13, "GPE")])
@@ -175,20 +175,20 @@ def test_create_edit_delete_with_undo_and_redo(env) -> None:
 
 def test_a_first_event_starts_the_document_and_undo_restores_todo(env) -> None:
     store, _session, events, actors = env
-    text = store.get_document(DOC).text
-    assert store.get_document(DOC).status is Status.TODO
+    text = store.documents.get(DOC).text
+    assert store.documents.get(DOC).status is Status.TODO
     create = events.create(DOC, _consult(text, actors))
     assert create.do().status
-    assert store.get_document(DOC).status is Status.IN_PROGRESS
+    assert store.documents.get(DOC).status is Status.IN_PROGRESS
     create.undo()
-    assert store.get_document(DOC).status is Status.TODO
+    assert store.documents.get(DOC).status is Status.TODO
 
 
 def test_events_belong_to_their_annotator(env) -> None:
     store, _session, events, actors = env
-    text = store.get_document(DOC).text
+    text = store.documents.get(DOC).text
     events.create(DOC, _consult(text, actors)).do()
-    bob = EventCommands(AnnotationSession(store, store.annotator("bob")))
+    bob = EventCommands(AnnotationSession(store, store.annotators.get_or_create("bob")))
     assert bob.events(DOC) == []
     bob.create(DOC, _consult(text, actors, category="AGREE", mode="", cameo="036", factuality="future")).do()
     assert [e.category for e in bob.events(DOC)] == ["AGREE"]

@@ -22,8 +22,8 @@ DOC = 3
 @pytest.fixture
 def env(seeded_db: Path):
     store = Store(seeded_db)
-    alice = FramingCommands(AnnotationSession(store, store.annotator("alice")))
-    bob = FramingCommands(AnnotationSession(store, store.annotator("bob")))
+    alice = FramingCommands(AnnotationSession(store, store.annotators.get_or_create("alice")))
+    bob = FramingCommands(AnnotationSession(store, store.annotators.get_or_create("bob")))
     actors = {a.name: int(a.id) for a in ActorRegistry(store).actors()}  # type: ignore[arg-type]
     yield store, alice, bob, actors
     store.close()
@@ -52,7 +52,8 @@ def test_framing_is_saved_per_annotator(env) -> None:
     # Stored in the database: a new session reads the same.
     store2 = Store(store.path)
     try:
-        again = FramingCommands(AnnotationSession(store2, store2.annotator("alice"))).assessment(DOC)
+        annotator = store2.annotators.get_or_create("alice")
+        again = FramingCommands(AnnotationSession(store2, annotator)).assessment(DOC)
         assert again == mine
     finally:
         store2.close()
@@ -60,7 +61,7 @@ def test_framing_is_saved_per_annotator(env) -> None:
 
 def test_each_kind_of_change_undoes_and_redoes(env) -> None:
     store, alice, _bob, actors = env
-    assert store.get_document(DOC).status is Status.TODO
+    assert store.documents.get(DOC).status is Status.TODO
     steps = [
         alice.set_frames(DOC, ["Security_and_defense", "Political"]),
         alice.set_primary(DOC, "Political"),
@@ -73,11 +74,11 @@ def test_each_kind_of_change_undoes_and_redoes(env) -> None:
         change = step.do()
         assert change.frames
         states.append(alice.assessment(DOC))
-    assert store.get_document(DOC).status is Status.IN_PROGRESS
+    assert store.documents.get(DOC).status is Status.IN_PROGRESS
     for step, before in zip(reversed(steps), reversed(states[:-1]), strict=True):
         step.undo()
         assert alice.assessment(DOC) == before
-    assert store.get_document(DOC).status is Status.TODO
+    assert store.documents.get(DOC).status is Status.TODO
     assert not alice.repo.has_assessment(DOC, alice.session.annotator.id)
     for step, after in zip(steps, states[1:], strict=True):
         step.do()
@@ -120,7 +121,7 @@ def test_validation(env) -> None:
 
 def test_evidence_passages_of_frames_and_persuasion_techniques(env) -> None:
     store, alice, bob, _actors = env
-    text = store.get_document(DOC).text
+    text = store.documents.get(DOC).text
     quote = "defending nations standing against global oppression and arrogance"
     start = text.index(quote)
     flag = alice.add_evidence(DOC, start, start + len(quote), "Flag_Waving")

@@ -54,5 +54,5 @@ def test_bad_file_is_reported_with_name_and_leaves_db_unchanged(tmp_path: Path, 
     assert f"{bad}:2: missing 'text'" in err
     assert f"{bad}:3: invalid JSON" in err
     store = Store(db)
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
     store.close()

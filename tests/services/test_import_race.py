@@ -20,6 +20,7 @@ from annotator.formats.articles import read_articles
 from annotator.nlp.pipelines import PipelineRegistry
 from annotator.services.importing import import_paths
 from annotator.store import Store
+from annotator.store.documents import DocumentRepo
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTICLES = [
@@ -40,12 +41,12 @@ def _articles_file(folder: Path) -> Path:
     return path
 
 
-class RacingStore(Store):
-    """A real store that lets another instance store one article right after the check for
-    known texts, as a second window importing the same file would."""
+class RacingDocuments(DocumentRepo):
+    """The real documents of a store, letting another instance store one article right after
+    the check for known texts, as a second window importing the same file would."""
 
-    def __init__(self, path: Path, rival: Store, stolen: Document) -> None:
-        super().__init__(path)
+    def __init__(self, store: Store, rival: Store, stolen: Document) -> None:
+        super().__init__(store.engine)
         self.rival = rival
         self.stolen = stolen
         self.rival_id: int | None = None
@@ -53,12 +54,12 @@ class RacingStore(Store):
     def existing_shas(self, shas: Iterable[str]) -> dict[str, int]:
         found = super().existing_shas(shas)
         if self.rival_id is None:
-            [self.rival_id] = self.rival.add_documents([self.stolen])
+            [self.rival_id] = self.rival.documents.add([self.stolen])
         return found
 
 
 def _model_spans(store: Store, doc_id: int) -> list[tuple[int, int, str]]:
-    return [(s.start, s.end, s.label) for s in store.spans(doc_id, kind=AnnotatorKind.MODEL)]
+    return [(s.start, s.end, s.label) for s in store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL)]
 
 
 def test_an_article_stored_meanwhile_by_another_instance_is_skipped(tmp_path: Path) -> None:
@@ -66,23 +67,24 @@ def test_an_article_stored_meanwhile_by_another_instance_is_skipped(tmp_path: Pa
     db = tmp_path / "shared.sqlite"
     rival = Store(db)
     stolen = read_articles(path)[1]
-    store = RacingStore(db, rival, stolen)
+    store = Store(db)
+    racing = store.documents = RacingDocuments(store, rival, stolen)
     registry = PipelineRegistry()
     report = import_paths(store, [path], default_labels(), registry)
 
-    assert store.rival_id is not None
-    assert report.skipped == [(stolen.meta.filename, store.rival_id)]
+    assert racing.rival_id is not None
+    assert report.skipped == [(stolen.meta.filename, racing.rival_id)]
     assert len(report.added) == len(ARTICLES) - 1
-    texts = [store.get_document(i).text for i in store.document_ids()]
+    texts = [store.documents.get(i).text for i in store.documents.ids()]
     assert sorted(texts) == sorted(ARTICLES)  # each article once
 
     # The suggestions were re-attached to the right documents: the same as importing each
     # article alone into a fresh database.
     reference = Store(tmp_path / "reference.sqlite")
     import_paths(reference, [path], default_labels(), registry)
-    by_text = {reference.get_document(i).text: i for i in reference.document_ids()}
+    by_text = {reference.documents.get(i).text: i for i in reference.documents.ids()}
     for _name, doc_id in report.added:
-        text = store.get_document(doc_id).text
+        text = store.documents.get(doc_id).text
         spans = _model_spans(store, doc_id)
         assert spans == _model_spans(reference, by_text[text])
         assert all(end <= len(text) for _, end, _ in spans)
@@ -134,5 +136,5 @@ def test_two_processes_importing_the_same_files_store_each_once(tmp_path: Path) 
         added, skipped = map(int, out.split())
         assert added + skipped == 240
     store = Store(db)
-    assert store.count_documents() == 240
+    assert store.documents.count() == 240
     store.close()

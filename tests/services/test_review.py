@@ -305,7 +305,7 @@ def test_undo_restores_gold_and_progress(adjudication_db: Path, tmp_path: Path) 
     first.do()
     again = adj.take(0, "alice")
     again.do()
-    gold = store.annotators()[-1]
+    gold = store.annotators.all()[-1]
     assert gold.name == "final"
 
     def labels() -> list[tuple[str, str]]:
@@ -643,14 +643,11 @@ def test_undo_of_a_linked_decision_removes_span_and_link(analysis_files, tmp_pat
     first.do()
     again = adj.take(index, "bob")
     again.do()
-    from annotator.store.analysis import AnalysisRepo
-
-    analysis = AnalysisRepo(store)
     doc_id = adj.differences[index].document_id
 
     def gold_links() -> list[tuple[str, str]]:
-        names = {a.id: a.name for a in analysis.actors()}
-        mentions = analysis.mentions(doc_id, adj.gold.id)
+        names = {a.id: a.name for a in store.actors.all()}
+        mentions = store.mentions.in_document(doc_id, adj.gold.id)
         return [(T5[s.start : s.end], names[mentions[s.id]]) for s in adj.gold_spans(doc_id)]
 
     assert gold_links() == [("Damascus", "Bashar al-Assad")]

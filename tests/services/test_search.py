@@ -29,7 +29,7 @@ def test_every_passage_is_the_text_at_its_offsets(seeded_db: Path) -> None:
     # The name is in the four reports of the visit, and not in the May meeting (004).
     assert results.documents == 4
     for hit in results.hits:
-        text = store.get_document(hit.doc_id).text
+        text = store.documents.get(hit.doc_id).text
         assert text[hit.passage.start : hit.passage.end] == hit.passage.match
         assert hit.passage.match.casefold() == "qaani"
     store.close()
@@ -76,11 +76,12 @@ def test_quotes_and_fts_operators_in_the_box_are_words(seeded_db: Path) -> None:
 
 def test_filters_narrow_and_alone_list_documents(seeded_db: Path) -> None:
     store = Store(seeded_db)
-    ids = store.document_ids()
-    store.update_meta(ids[2], store.get_document(ids[2]).meta.with_(source="Alma Center", date="2023-09-24"))
-    store.set_status(ids[1], Status.DONE)
+    ids = store.documents.ids()
+    meta = store.documents.get(ids[2]).meta
+    store.documents.update_meta(ids[2], meta.with_(source="Alma Center", date="2023-09-24"))
+    store.documents.set_status(ids[1], Status.DONE)
     assert _titles(search(store, "Qaani", SearchFilters(outlets=("Alma Center",)))) == [
-        store.get_document(ids[2]).meta.title
+        store.documents.get(ids[2]).meta.title
     ]
     french = search(store, "", SearchFilters(languages=("fr",)))
     assert french.documents == 1 and french.hits[0].doc_id == ids[1]
@@ -98,9 +99,9 @@ def test_filters_narrow_and_alone_list_documents(seeded_db: Path) -> None:
 
 def test_the_index_follows_inserts_edits_and_deletes(tmp_path: Path) -> None:
     store = Store(tmp_path / "db.sqlite")
-    [doc_id] = store.add_documents([Document("Talks in Muscat ended.", DocumentMeta(title="Oman"))])
+    [doc_id] = store.documents.add([Document("Talks in Muscat ended.", DocumentMeta(title="Oman"))])
     assert search(store, "muscat").documents == 1
-    store.update_meta(doc_id, DocumentMeta(title="Sultanate", source="Times of Oman"))
+    store.documents.update_meta(doc_id, DocumentMeta(title="Sultanate", source="Times of Oman"))
     assert search(store, "sultanate").documents == 1
     assert search(store, "oman").hits[0].passage.start == 0  # outlet match: no passage in the text
     con = sqlite3.connect(store.path)
@@ -138,7 +139,7 @@ def test_facets(seeded_db: Path) -> None:
 
 def test_filters_by_actor_event_category_and_frame(annotated_db: Path) -> None:
     store = Store(annotated_db)
-    ids = store.document_ids()
+    ids = store.documents.ids()
     found = search_facets(store)
     actors = dict((name, actor_id) for actor_id, name in found.actors)
     assert {"Hezbollah", "Ismail Qaani", "Mohammad Baqeri"} <= set(actors)

@@ -22,10 +22,10 @@ STEPS = 60  # enough for a model that finds entities, small enough for a fast te
 def add_alice(db: Path) -> None:
     """Alice confirms the model's suggestions on every document."""
     store = Store(db)
-    alice = store.annotator("alice")
-    for doc_id in store.document_ids():
-        spans = store.spans(doc_id, kind=AnnotatorKind.MODEL)
-        store.add_spans(doc_id, alice.id, [s.with_(id=None, origin=Origin.MANUAL) for s in spans])
+    alice = store.annotators.get_or_create("alice")
+    for doc_id in store.documents.ids():
+        spans = store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL)
+        store.spans.add(doc_id, alice.id, [s.with_(id=None, origin=Origin.MANUAL) for s in spans])
     store.close()
 
 
@@ -91,9 +91,9 @@ def test_trained_model_pre_annotates_an_import(
     capsys.readouterr()
     store = Store(db)
     try:
-        [doc_id] = store.document_ids()
-        suggestions = store.spans(doc_id, kind=AnnotatorKind.MODEL)
-        models = [a for a in store.annotators() if a.kind is AnnotatorKind.MODEL]
+        [doc_id] = store.documents.ids()
+        suggestions = store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL)
+        models = [a for a in store.annotators.all() if a.kind is AnnotatorKind.MODEL]
     finally:
         store.close()
     assert suggestions, "the trained model suggested no span"
@@ -107,8 +107,8 @@ def test_trained_model_pre_annotates_an_import(
     assert main(["import", str(article), "--db", str(db2), "--model", str(model)]) == 0
     store = Store(db2)
     try:
-        [doc_id] = store.document_ids()
-        assert [s.key for s in store.spans(doc_id, kind=AnnotatorKind.MODEL)] == [
+        [doc_id] = store.documents.ids()
+        assert [s.key for s in store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL)] == [
             s.key for s in suggestions
         ]
     finally:

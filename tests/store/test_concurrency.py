@@ -30,7 +30,7 @@ def two(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Two instances on one new database holding one document."""
     db = tmp_path / "shared.sqlite"
     first = Store(db)
-    [doc_id] = first.add_documents([Document("Tehran hosted the talks on Monday.",
+    [doc_id] = first.documents.add([Document("Tehran hosted the talks on Monday.",
                                              DocumentMeta(title="Talks", source="IRNA"))])
     second = Store(db)
     yield db, first, second, doc_id
@@ -40,22 +40,22 @@ def two(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_the_second_instance_sees_changes_on_refresh(two) -> None:  # type: ignore[no-untyped-def]
     _, first, second, doc_id = two
-    alice = AnnotationSession(first, first.annotator("alice"))
+    alice = AnnotationSession(first, first.annotators.get_or_create("alice"))
     alice.add(doc_id, [Span(0, 6, "GPE")]).do()
     alice.set_meta(doc_id, DocumentMeta(title="Talks in Tehran", source="IRNA")).do()
     # The other instance reads the database afresh: it sees both changes.
-    doc = second.get_document(doc_id)
+    doc = second.documents.get(doc_id)
     assert doc.meta.title == "Talks in Tehran"
     assert doc.status is Status.IN_PROGRESS
-    assert [(s.start, s.end, s.label, s.annotator) for s in second.spans(doc_id)] == [
+    assert [(s.start, s.end, s.label, s.annotator) for s in second.spans.in_document(doc_id)] == [
         (0, 6, "GPE", "alice")
     ]
 
 
 def test_a_stale_details_edit_is_refused_not_saved(two) -> None:  # type: ignore[no-untyped-def]
     _, first, second, doc_id = two
-    alice = AnnotationSession(first, first.annotator("alice"))
-    bob = AnnotationSession(second, second.annotator("bob"))
+    alice = AnnotationSession(first, first.annotators.get_or_create("alice"))
+    bob = AnnotationSession(second, second.annotators.get_or_create("bob"))
     # Both open the document and see the same details.
     seen_by_alice = alice.document(doc_id).meta
     seen_by_bob = bob.document(doc_id).meta
@@ -63,65 +63,65 @@ def test_a_stale_details_edit_is_refused_not_saved(two) -> None:  # type: ignore
     stale = alice.set_meta(doc_id, seen_by_alice.with_(title="Alice's title"), expected=seen_by_alice)
     with pytest.raises(ConflictError, match="changed in another window or instance.*refresh"):
         stale.do()
-    assert first.get_document(doc_id).meta.date == "2023-09-22"  # Bob's work is kept
-    assert first.get_document(doc_id).meta.title == "Talks"
+    assert first.documents.get(doc_id).meta.date == "2023-09-22"  # Bob's work is kept
+    assert first.documents.get(doc_id).meta.title == "Talks"
     # After a refresh Alice edits what is there now, and both changes stand.
     fresh = alice.document(doc_id).meta
     alice.set_meta(doc_id, fresh.with_(title="Alice's title"), expected=fresh).do()
-    meta = second.get_document(doc_id).meta
+    meta = second.documents.get(doc_id).meta
     assert (meta.title, meta.date) == ("Alice's title", "2023-09-22")
 
 
 def test_undo_does_not_overwrite_a_newer_status(two) -> None:  # type: ignore[no-untyped-def]
     _, first, second, doc_id = two
-    alice = AnnotationSession(first, first.annotator("alice"))
-    bob = AnnotationSession(second, second.annotator("bob"))
+    alice = AnnotationSession(first, first.annotators.get_or_create("alice"))
+    bob = AnnotationSession(second, second.annotators.get_or_create("bob"))
     command = alice.set_status(doc_id, Status.IN_PROGRESS, expected=Status.TODO)
     command.do()
     bob.set_status(doc_id, Status.DONE, expected=Status.IN_PROGRESS).do()
     with pytest.raises(ConflictError, match="status of document"):
         command.undo()  # would put back 'to do' over Bob's 'done'
-    assert second.get_document(doc_id).status is Status.DONE
+    assert second.documents.get(doc_id).status is Status.DONE
     with pytest.raises(ConflictError):
         alice.set_status(doc_id, Status.TODO, expected=Status.IN_PROGRESS).do()
-    assert first.get_document(doc_id).status is Status.DONE
+    assert first.documents.get(doc_id).status is Status.DONE
 
 
 def test_automatic_in_progress_never_replaces_another_instances_status(two) -> None:  # type: ignore[no-untyped-def]
     _, first, second, doc_id = two
-    alice = AnnotationSession(first, first.annotator("alice"))
+    alice = AnnotationSession(first, first.annotators.get_or_create("alice"))
     add = alice.add(doc_id, [Span(0, 6, "GPE")])
     add.do()
-    assert first.get_document(doc_id).status is Status.IN_PROGRESS
+    assert first.documents.get(doc_id).status is Status.IN_PROGRESS
     add.undo()
-    assert first.get_document(doc_id).status is Status.TODO
-    AnnotationSession(second, second.annotator("bob")).set_status(doc_id, Status.DONE).do()
+    assert first.documents.get(doc_id).status is Status.TODO
+    AnnotationSession(second, second.annotators.get_or_create("bob")).set_status(doc_id, Status.DONE).do()
     change = add.do()  # redo: the span comes back, Bob's 'done' stays
     assert not change.status
-    assert second.get_document(doc_id).status is Status.DONE
-    assert len(second.spans(doc_id)) == 1
+    assert second.documents.get(doc_id).status is Status.DONE
+    assert len(second.spans.in_document(doc_id)) == 1
 
 
 def test_relabel_and_delete_of_a_span_changed_elsewhere(two) -> None:  # type: ignore[no-untyped-def]
     _, first, second, doc_id = two
-    alice = AnnotationSession(first, first.annotator("alice"))
+    alice = AnnotationSession(first, first.annotators.get_or_create("alice"))
     alice.add(doc_id, [Span(0, 6, "GPE")]).do()
     [span] = alice.own_spans(doc_id)
     assert span.id is not None
     # The other instance relabels the span Alice still sees as GPE.
-    second.relabel_span(span.id, "LOC", expected="GPE")
+    second.spans.relabel(span.id, "LOC", expected="GPE")
     with pytest.raises(ConflictError, match="relabelled elsewhere.*'LOC'"):
         alice.relabel(doc_id, span.id, "ORG", expected="GPE").do()
-    assert second.spans(doc_id)[0].label == "LOC"
+    assert second.spans.in_document(doc_id)[0].label == "LOC"
     # Undo of a relabel also checks: it does not put back a label over a newer one.
     relabel = alice.relabel(doc_id, span.id, "ORG", expected="LOC")
     relabel.do()
-    second.relabel_span(span.id, "FAC", expected="ORG")
+    second.spans.relabel(span.id, "FAC", expected="ORG")
     with pytest.raises(ConflictError):
         relabel.undo()
-    assert first.spans(doc_id)[0].label == "FAC"
+    assert first.spans.in_document(doc_id)[0].label == "FAC"
     # A span deleted elsewhere cannot be deleted or relabelled again.
-    second.delete_spans([span.id])
+    second.spans.delete([span.id])
     with pytest.raises(StoreError, match="no span"):
         alice.delete(doc_id, [span.id]).do()
     with pytest.raises(StoreError, match="no span"):
@@ -135,11 +135,11 @@ def test_a_write_waits_for_the_other_instance_instead_of_failing(two) -> None:  
     holder.execute("UPDATE document SET source = 'held' WHERE id = ?", (doc_id,))
     threading.Timer(0.8, lambda: holder.execute("COMMIT")).start()
     started = time.monotonic()
-    first.set_status(doc_id, Status.DONE)
+    first.documents.set_status(doc_id, Status.DONE)
     waited = time.monotonic() - started
     holder.close()
     assert waited >= 0.5
-    doc = first.get_document(doc_id)
+    doc = first.documents.get(doc_id)
     assert (doc.status, doc.meta.source) == (Status.DONE, "held")
 
 
@@ -151,17 +151,17 @@ def test_a_lock_held_past_the_busy_timeout_is_a_clear_store_error(
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)
     db = tmp_path / "busy.sqlite"
     store = Store(db)
-    [doc_id] = store.add_documents([Document("Damascus said the drill ended.")])
+    [doc_id] = store.documents.add([Document("Damascus said the drill ended.")])
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
         with pytest.raises(StoreError, match="the database is busy: another instance"):
-            store.set_status(doc_id, Status.DONE)
+            store.documents.set_status(doc_id, Status.DONE)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    store.set_status(doc_id, Status.DONE)  # and it works once the other lets go
-    assert store.get_document(doc_id).status is Status.DONE
+    store.documents.set_status(doc_id, Status.DONE)  # and it works once the other lets go
+    assert store.documents.get(doc_id).status is Status.DONE
     store.close()
 
 
@@ -177,7 +177,7 @@ from annotator.store import Store
 
 db, name, rounds, doc_id = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 store = Store(db)
-session = AnnotationSession(store, store.annotator(name))
+session = AnnotationSession(store, store.annotators.get_or_create(name))
 retries = 0
 for i in range(rounds):
     while True:
@@ -197,7 +197,7 @@ def test_two_processes_writing_at_once_lose_no_update(tmp_path: Path) -> None:
     db = tmp_path / "race.sqlite"
     store = Store(db)
     text = "Tehran hosted the talks on Monday, and the envoy left."
-    [doc_id] = store.add_documents([Document(text, DocumentMeta(title="0"))])
+    [doc_id] = store.documents.add([Document(text, DocumentMeta(title="0"))])
     store.close()
     rounds = 150
     procs = [
@@ -217,8 +217,8 @@ def test_two_processes_writing_at_once_lose_no_update(tmp_path: Path) -> None:
     store = Store(db)
     try:
         # Every increment of both is there: none overwrote the other's.
-        assert store.get_document(doc_id).meta.title == str(2 * rounds)
-        spans = store.spans(doc_id)
+        assert store.documents.get(doc_id).meta.title == str(2 * rounds)
+        spans = store.spans.in_document(doc_id)
         assert len([s for s in spans if s.annotator == "alice"]) == rounds
         assert len([s for s in spans if s.annotator == "bob"]) == rounds
     finally:

@@ -29,7 +29,7 @@ def _digest(path: Path) -> str:
 
 def _real_db(path: Path) -> Path:
     store = Store(path)
-    store.add_documents([Document("Tehran hosted the talks.", DocumentMeta(title="Talks"))])
+    store.documents.add([Document("Tehran hosted the talks.", DocumentMeta(title="Talks"))])
     store.close()
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -131,7 +131,7 @@ def test_an_empty_file_becomes_a_new_database(tmp_path: Path) -> None:
     path = tmp_path / "empty.sqlite"
     path.touch()
     store = Store(path)
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
     store.close()
 
 
@@ -139,7 +139,7 @@ def test_damage_found_after_opening_is_a_store_error(tmp_path: Path) -> None:
     """Pages of the document table overwritten: the schema still reads, queries do not."""
     path = _real_db(tmp_path / "damaged.sqlite")
     store = Store(path)
-    store.add_documents([Document(f"Article {i}. " + "word " * 400) for i in range(30)])
+    store.documents.add([Document(f"Article {i}. " + "word " * 400) for i in range(30)])
     store.close()
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -154,7 +154,7 @@ def test_damage_found_after_opening_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="the database file is damaged .*restore a backup"):
         opened = Store(damaged)
         try:
-            opened.document_ids()
-            list(opened.iter_records())
+            opened.documents.ids()
+            list(opened.records.stream())
         finally:
             opened.close()

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from annotator.store import Store, engine
-from annotator.store.analysis import AnalysisRepo
 from annotator.store.tables import SCHEMA_VERSION
 
 V1 = Path(__file__).resolve().parent.parent / "data" / "db" / "v1.sqlite"
@@ -74,18 +73,27 @@ def test_v1_file_migrates_keeping_every_row(v1_copy: Path, tmp_path: Path) -> No
 
     store = Store(v1_copy)
     try:
-        repo = AnalysisRepo(store)
-        assert store.count_documents() == 5
-        alice = next(a for a in store.annotators() if a.name == "alice")
-        assert any(s.label == "PERSON" for s in store.spans(1, annotator_id=alice.id))
+        repo = store.actors
+        assert store.documents.count() == 5
+        alice = next(a for a in store.annotators.all() if a.name == "alice")
+        assert any(s.label == "PERSON" for s in store.spans.in_document(1, annotator_id=alice.id))
         # The seed registry arrives with the migration.
-        assert "Ismail Qaani" in {a.name for a in repo.actors()}
+        assert "Ismail Qaani" in {a.name for a in repo.all()}
     finally:
         store.close()
 
-    assert _version(v1_copy) == SCHEMA_VERSION == 2
-    for table in ("document", "annotator", "span"):
+    assert _version(v1_copy) == SCHEMA_VERSION == 3
+    for table in ("annotator", "span"):
         assert _rows(v1_copy, table) == before[table], table
+    # Version 3 added document columns (author, original file): the old ones keep their values.
+    con = sqlite3.connect(v1_copy)
+    try:
+        names = [r[1] for r in con.execute("PRAGMA table_info(document)")]
+        kept = [n for n in names if n not in ("author", "original_path", "original_sha256")]
+        documents = con.execute(f"SELECT {', '.join(kept)} FROM document ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    assert documents == before["document"]
     backup = engine.backup_path(v1_copy, 1)
     assert backup.exists() and _version(backup) == 1
     assert _rows(backup, "span") == before["span"]
@@ -116,15 +124,15 @@ def test_failing_migration_leaves_the_file_as_it_was(v1_copy: Path, monkeypatch:
 def test_seed_actors_are_loaded_once(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
     store = Store(path)
-    repo = AnalysisRepo(store)
-    qaani = next(a for a in repo.actors() if a.name == "Ismail Qaani")
-    repo.update_actor(qaani.with_(aliases=()))
-    unused = next(a for a in repo.actors() if a.name == "Josep Borrell")
-    repo.delete_actor(int(unused.id))  # type: ignore[arg-type]
+    repo = store.actors
+    qaani = next(a for a in repo.all() if a.name == "Ismail Qaani")
+    repo.update(qaani.with_(aliases=()))
+    unused = next(a for a in repo.all() if a.name == "Josep Borrell")
+    repo.delete(int(unused.id))  # type: ignore[arg-type]
     store.close()
     store = Store(path)
     try:
-        names = {a.name: a for a in AnalysisRepo(store).actors()}
+        names = {a.name: a for a in store.actors.all()}
         assert "Josep Borrell" not in names  # deleted by the user: not seeded again
         assert names["Ismail Qaani"].aliases == ()
     finally:

@@ -25,12 +25,12 @@ def test_pragmas_are_set_on_every_connection(tmp_path: Path) -> None:
 
 def test_spans_cannot_point_at_missing_documents_or_be_empty(tmp_path: Path) -> None:
     store = Store(tmp_path / "a.sqlite")
-    ann = store.annotator("alice")
-    (doc_id,) = store.add_documents([Document("Esmail Qaani visited Syria.")])
+    ann = store.annotators.get_or_create("alice")
+    (doc_id,) = store.documents.add([Document("Esmail Qaani visited Syria.")])
     with pytest.raises(StoreError):
-        store.add_spans(999, ann.id, [Span(0, 6, "PERSON")])
+        store.spans.add(999, ann.id, [Span(0, 6, "PERSON")])
     with pytest.raises(StoreError, match="ends after the text"):
-        store.add_spans(doc_id, ann.id, [Span(0, 600, "PERSON")])
+        store.spans.add(doc_id, ann.id, [Span(0, 600, "PERSON")])
     with store.engine.begin() as conn, pytest.raises(IntegrityError):
         conn.exec_driver_sql(
             'INSERT INTO span (document_id, annotator_id, start, "end", label, origin, layer, created_at) '
@@ -42,32 +42,32 @@ def test_spans_cannot_point_at_missing_documents_or_be_empty(tmp_path: Path) -> 
 
 def test_a_failed_batch_stores_nothing(tmp_path: Path) -> None:
     store = Store(tmp_path / "a.sqlite")
-    ann = store.annotator("alice")
-    (doc_id,) = store.add_documents([Document("Esmail Qaani visited Syria.")])
+    ann = store.annotators.get_or_create("alice")
+    (doc_id,) = store.documents.add([Document("Esmail Qaani visited Syria.")])
     with pytest.raises(StoreError):
-        store.add_spans(doc_id, ann.id, [Span(0, 6, "PERSON"), Span(0, 900, "PERSON")])
-    assert store.spans(doc_id) == []
+        store.spans.add(doc_id, ann.id, [Span(0, 6, "PERSON"), Span(0, 900, "PERSON")])
+    assert store.spans.in_document(doc_id) == []
     store.close()
 
 
 def test_deleted_span_comes_back_under_its_own_id_and_ids_are_never_reused(tmp_path: Path) -> None:
     store = Store(tmp_path / "a.sqlite")
-    ann = store.annotator("alice")
-    (doc_id,) = store.add_documents([Document("Esmail Qaani visited Syria.", DocumentMeta(title="t"))])
-    (first,) = store.add_spans(doc_id, ann.id, [Span(0, 12, "PERSON")])
-    store.delete_spans([first.id])
-    (other,) = store.add_spans(doc_id, ann.id, [Span(21, 26, "GPE")])
+    ann = store.annotators.get_or_create("alice")
+    (doc_id,) = store.documents.add([Document("Esmail Qaani visited Syria.", DocumentMeta(title="t"))])
+    (first,) = store.spans.add(doc_id, ann.id, [Span(0, 12, "PERSON")])
+    store.spans.delete([first.id])
+    (other,) = store.spans.add(doc_id, ann.id, [Span(21, 26, "GPE")])
     assert other.id != first.id
-    (restored,) = store.add_spans(doc_id, ann.id, [first])
+    (restored,) = store.spans.add(doc_id, ann.id, [first])
     assert restored.id == first.id
 
 
 def test_deleting_a_document_removes_its_spans(tmp_path: Path) -> None:
     path = tmp_path / "a.sqlite"
     store = Store(path)
-    ann = store.annotator("alice")
-    (doc_id,) = store.add_documents([Document("Esmail Qaani visited Syria.")])
-    store.add_spans(doc_id, ann.id, [Span(0, 12, "PERSON")])
+    ann = store.annotators.get_or_create("alice")
+    (doc_id,) = store.documents.add([Document("Esmail Qaani visited Syria.")])
+    store.spans.add(doc_id, ann.id, [Span(0, 12, "PERSON")])
     store.close()
     con = sqlite3.connect(path)
     con.execute("PRAGMA foreign_keys=ON")
@@ -82,15 +82,16 @@ def test_summaries_count_own_spans_and_pending_suggestions(seeded_db: Path) -> N
     from annotator.services.annotate import AnnotationSession
 
     store = Store(seeded_db)
-    alice = store.annotator("alice")
+    alice = store.annotators.get_or_create("alice")
     session = AnnotationSession(store, alice)
-    doc_id = store.document_ids()[0]
+    doc_id = store.documents.ids()[0]
     pending = len(session.suggestions(doc_id))
-    (row,) = store.summaries(alice.id, [doc_id])
-    assert (row.n_spans, row.n_suggestions) == (0, len(store.spans(doc_id, kind=AnnotatorKind.MODEL)))
+    (row,) = store.documents.summaries(alice.id, [doc_id])
+    suggestions = store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL)
+    assert (row.n_spans, row.n_suggestions) == (0, len(suggestions))
     first = session.suggestions(doc_id)[0]
     session.accept(doc_id, [first]).do()
-    (row,) = store.summaries(alice.id, [doc_id])
+    (row,) = store.documents.summaries(alice.id, [doc_id])
     assert row.n_spans == 1
     assert len(session.suggestions(doc_id)) == pending - 1
     store.close()

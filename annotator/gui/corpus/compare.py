@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 from annotator.gui.reading_pane import ReadingPane
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_protocols import PassageHost
 
 
 class _Pane(ReadingPane):
@@ -30,9 +30,9 @@ class _Pane(ReadingPane):
 
 
 class _Column(QWidget):
-    def __init__(self, main: MainWindow, doc_id: int) -> None:
+    def __init__(self, main: PassageHost, doc_id: int) -> None:
         super().__init__()
-        doc = main.store.get_document(doc_id)
+        doc = main.store.documents.get(doc_id)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         head = QLabel(f"{doc.meta.source or 'outlet unknown'} · {doc.meta.date or 'no date'}")
@@ -55,8 +55,8 @@ class _Column(QWidget):
 
 
 class CompareWindow(QWidget):
-    def __init__(self, main: MainWindow, doc_ids: Sequence[int], title: str) -> None:
-        super().__init__(main, Qt.WindowType.Window)
+    def __init__(self, main: PassageHost, doc_ids: Sequence[int], title: str) -> None:
+        super().__init__(main.window(), Qt.WindowType.Window)
         self.setObjectName("compareWindow")
         self.setWindowTitle(f"Compare: {title} — annotator")
         layout = QVBoxLayout(self)
@@ -73,7 +73,7 @@ class CompareWindow(QWidget):
         self.resize(min(1800, 420 * max(2, len(self.columns))), 860)
 
     @staticmethod
-    def _open(main: MainWindow, column: _Column) -> None:
+    def _open(main: PassageHost, column: _Column) -> None:
         selection = column.pane.selection_codepoints()
         start, end = selection if selection else (0, 0)
         main.open_passage(column.doc_id, start, end)

@@ -1,0 +1,93 @@
+"""The open document's spans in the reading pane: the first screen at once, the rest after the
+first paint, and after a change only the stretch it touched; the label panel's counts follow.
+
+A long article with tens of thousands of spans opens as fast as its bare text, and the window
+answers while the rest loads: the spans after the first screen come a stretch of text per pass
+of the event loop (a timer owned by the loader, so it dies with the window).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import QObject, QTimer
+
+from annotator.gui.label_panel import LabelPanel
+from annotator.gui.reading_pane import ReadingPane
+from annotator.services.annotate import AnnotationSession
+
+# Spans of a long document are loaded after its first screen this many characters at a time
+# (a few thousand spans, some tens of milliseconds), one stretch per pass of the event loop.
+SPAN_CHUNK_CHARS = 100_000
+
+
+class SpanLoader(QObject):
+    """Loads the analyst's spans and the model's suggestions of the open document."""
+
+    def __init__(self, session: AnnotationSession, pane: ReadingPane, label_panel: LabelPanel) -> None:
+        super().__init__(pane)
+        self.session = session
+        self.pane = pane
+        self.label_panel = label_panel
+        self.doc_id: int | None = None
+        self.label_counts: Counter[str] = Counter()  # the analyst's spans in the open document
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._load_more)
+
+    def load(self, doc_id: int) -> None:
+        """The spans of the first screen now, the others after the first paint, a stretch of
+        text per pass of the event loop."""
+        self.doc_id = doc_id
+        first = self.pane.first_screen()
+        if first[1] >= len(self.pane.text()):
+            self.refresh()  # the whole text is on the first screen
+            return
+        own = self.session.own_spans(doc_id, first)
+        suggestions = self.session.suggestions(doc_id, own, first)
+
+        def load_rest() -> None:
+            if self.doc_id == doc_id:
+                self.refresh()
+
+        self.pane.set_first_spans(first, own, suggestions, load_rest)
+        self.label_counts = Counter()  # counted once every span is there
+        self.label_panel.set_counts(self.label_counts)
+        self._timer.start()
+
+    def _load_more(self) -> None:
+        """The next stretch of the open document's spans (see ``load``)."""
+        doc_id = self.doc_id
+        if doc_id is None or self.pane.spans_complete():
+            return
+        a = self.pane.loaded_until()
+        b = min(len(self.pane.text()), a + SPAN_CHUNK_CHARS)
+        own = self.session.own_spans(doc_id, (a, b))
+        suggestions = self.session.suggestions(doc_id, own, (a, b))
+        if self.pane.extend_first_spans(b, own, suggestions):
+            self.label_counts = Counter(i.span.label for i in self.pane.shown_spans() if not i.suggestion)
+            self.label_panel.set_counts(self.label_counts)
+        else:
+            self._timer.start()
+
+    def refresh(self, starting: tuple[int, int] | None = None) -> None:
+        """Reload the open document's spans: all of them, or those starting in ``starting``
+        (the range a change touched; the label counts are adjusted by what was replaced)."""
+        doc_id = self.doc_id
+        if doc_id is None:
+            return
+        if starting is not None and self.pane.spans_complete():
+            own = self.session.own_spans(doc_id, starting)
+            suggestions = self.session.suggestions(doc_id, own, starting)
+            removed, added = self.pane.update_spans(starting, own, suggestions)
+            self.label_counts.subtract(i.span.label for i in removed if not i.suggestion)
+            self.label_counts.update(i.span.label for i in added if not i.suggestion)
+            self.label_counts = +self.label_counts  # drop labels counted down to zero
+        else:
+            own = self.session.own_spans(doc_id)
+            suggestions = self.session.suggestions(doc_id, own)
+            self.pane.set_spans(own, suggestions)
+            self.label_counts = Counter(s.label for s in own)
+        self.label_panel.set_counts(self.label_counts)
+        self.label_panel.show_span(self.pane.current, self.pane.text())

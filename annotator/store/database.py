@@ -1,0 +1,54 @@
+"""One annotation database opened: the engine, and one repository per concept over it.
+
+``Store(path)`` opens (creating or migrating) the file and hands out the repositories: callers
+say ``store.documents.get(doc_id)``, ``store.actors.merge(keep, gone)``, ``store.framing.save(...)``.
+Each repository is the one place where the queries of its concept live, so an engine-specific
+query has one home. Opening also loads the built-in seed actors into a database that has never
+had them: that is the registry's business, above the engine, which only opens and migrates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from annotator.store.actors import ActorRepo, ensure_actor_seed
+from annotator.store.annotators import AnnotatorRepo
+from annotator.store.documents import DocumentRepo
+from annotator.store.engine import open_engine
+from annotator.store.events import EventRepo
+from annotator.store.framing import FramingRepo
+from annotator.store.mentions import MentionRepo
+from annotator.store.record_analysis import RecordAnalysisRepo
+from annotator.store.records import RecordRepo
+from annotator.store.span_dependents import SpanDependentsRepo
+from annotator.store.spans import SpanRepo
+
+
+class Store:
+    """One annotation database file and its repositories."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        """Open the file; ``read_only``: for commands that only read (see engine.open_engine),
+        which writes nothing, not even the seed actors."""
+        self.path = Path(path)
+        self.read_only = read_only
+        self.engine: Engine = open_engine(self.path, read_only=read_only)
+        if not read_only:
+            # The built-in seed actors, once per database (new or migrated), so that alias
+            # proposals work from the first document; see docs/SCHEMA.md.
+            ensure_actor_seed(self.engine)
+        self.documents = DocumentRepo(self.engine)
+        self.annotators = AnnotatorRepo(self.engine)
+        self.spans = SpanRepo(self.engine)
+        self.records = RecordRepo(self.engine, self.path)
+        self.actors = ActorRepo(self.engine)
+        self.mentions = MentionRepo(self.engine)
+        self.events = EventRepo(self.engine)
+        self.framing = FramingRepo(self.engine)
+        self.dependents = SpanDependentsRepo(self.engine)
+        self.record_analysis = RecordAnalysisRepo(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()

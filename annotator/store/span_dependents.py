@@ -1,0 +1,83 @@
+"""What hangs on spans: their actor links and the events they trigger or fill an argument of.
+
+Deleting a span takes these with it (the database cascades); an undo must put them back with the
+spans, in one transaction, so that a kill in the middle never leaves a span without them. This is
+the one module that knows both mentions and events, above both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, delete, select
+
+from annotator.core.events import Event
+from annotator.core.model import Span
+from annotator.store.events import insert_event, load_events
+from annotator.store.mentions import set_link
+from annotator.store.rows import ARG, EVENT, MENTION, insert_spans
+
+
+@dataclass(frozen=True, slots=True)
+class SpanDependents:
+    """What hangs on some spans (and goes when they are deleted): actor links and events that
+    they trigger or fill an argument of, as (document id, annotator id, event)."""
+
+    links: dict[int, int]
+    events: tuple[tuple[int, int, Event], ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.links or self.events)
+
+
+def _restore(conn: Connection, dependents: SpanDependents) -> None:
+    for span_id, actor_id in dependents.links.items():
+        set_link(conn, span_id, actor_id)
+    for doc_id, annotator_id, event in dependents.events:
+        conn.execute(delete(EVENT).where(EVENT.c.id == event.id))
+        insert_event(conn, doc_id, annotator_id, event)
+
+
+class SpanDependentsRepo:
+    """What hangs on the spans of one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def of_spans(self, span_ids: Sequence[int]) -> SpanDependents:
+        """Actor links and events that deleting these spans would take with them."""
+        ids = list(span_ids)
+        if not ids:
+            return SpanDependents({}, ())
+        with self.engine.connect() as conn:
+            links = {
+                r.span_id: r.actor_id
+                for r in conn.execute(select(MENTION).where(MENTION.c.span_id.in_(ids)))
+            }
+            event_ids = set(
+                conn.execute(select(EVENT.c.id).where(EVENT.c.trigger_span_id.in_(ids))).scalars()
+            ) | set(conn.execute(select(ARG.c.event_id).where(ARG.c.span_id.in_(ids))).scalars())
+            events: list[tuple[int, int, Event]] = []
+            if event_ids:
+                owners = {
+                    r.id: (r.document_id, r.annotator_id)
+                    for r in conn.execute(select(EVENT).where(EVENT.c.id.in_(sorted(event_ids))))
+                }
+                for event in load_events(conn, EVENT.c.id.in_(sorted(event_ids))):
+                    events.append((*owners[event.id], event))  # type: ignore[index]
+        return SpanDependents(links, tuple(events))
+
+    def restore_spans(
+        self,
+        doc_id: int,
+        spans_by_annotator: dict[int, list[Span]],
+        dependents: SpanDependents | None,
+    ) -> None:
+        """Put deleted spans back under their ids, with their actor links and events, in one
+        transaction: a kill in the middle never leaves a span without what hung on it."""
+        with self.engine.begin() as conn:
+            for annotator_id, spans in spans_by_annotator.items():
+                insert_spans(conn, doc_id, annotator_id, spans)
+            if dependents:
+                _restore(conn, dependents)

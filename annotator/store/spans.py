@@ -1,0 +1,159 @@
+"""Spans: the marked ranges of a document's text, each by one annotator, read and edited.
+
+Offsets are code points into the document's text, end exclusive. Every public method is one
+short transaction; what hangs on a span (actor links, events) is the business of
+``mentions.py``, ``events.py`` and ``span_dependents.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Engine, delete, select, update
+
+from annotator.core.errors import ConflictError, StoreError
+from annotator.core.model import AnnotatorKind, Span
+from annotator.store.rows import ANN, ORIGINS, SPAN, insert_spans, span_of
+
+
+class SpanRepo:
+    """The spans of one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def in_document(
+        self,
+        doc_id: int,
+        annotator_id: int | None = None,
+        kind: AnnotatorKind | None = None,
+        starting: tuple[int, int] | None = None,
+    ) -> list[Span]:
+        """Spans of a document, by one annotator or by every annotator of one kind, ordered by
+        (start, end, id); with ``starting=(a, b)`` only those that start in ``[a, b)``.
+
+        Plain SQL and positional rows: a long article has tens of thousands of spans, and the
+        reading pane reloads the ones an edit touched while the analyst waits.
+        """
+        sql = [
+            'SELECT s.id, s.start, s."end", s.label, s.origin, s.layer, a.name FROM span s'
+            " JOIN annotator a ON a.id = s.annotator_id WHERE s.document_id = ?"
+        ]
+        params: list[object] = [doc_id]
+        if annotator_id is not None:
+            sql.append("AND s.annotator_id = ?")
+            params.append(annotator_id)
+        if kind is not None:
+            # As a list of annotators, so that the (document, annotator, start) index serves.
+            sql.append("AND s.annotator_id IN (SELECT id FROM annotator WHERE kind = ?)")
+            params.append(kind.value)
+        if starting is not None:
+            sql.append("AND s.start >= ? AND s.start < ?")
+            params += [starting[0], starting[1]]
+        sql.append('ORDER BY s.start, s."end", s.id')
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(" ".join(sql), tuple(params)).all()
+        origins = ORIGINS
+        return [Span(r[1], r[2], r[3], origins[r[4]], r[5], r[0], r[6]) for r in rows]
+
+    def extent(self, span_ids: Sequence[int]) -> tuple[int, int] | None:
+        """The smallest range ``(start, end)`` that holds the given spans (None if none exist)."""
+        if not span_ids:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.exec_driver_sql(
+                'SELECT min(start), max("end") FROM span WHERE id IN (SELECT value FROM json_each(?))',
+                (json.dumps(list(span_ids)),),
+            ).one()
+        return None if row[0] is None else (int(row[0]), int(row[1]))
+
+    def add(self, doc_id: int, annotator_id: int, spans: Sequence[Span]) -> list[Span]:
+        """Store spans (keeping their ids when given) in one transaction; return them with ids."""
+        if not spans:
+            return []
+        with self.engine.begin() as conn:
+            return insert_spans(conn, doc_id, annotator_id, spans)
+
+    def delete(self, span_ids: Sequence[int]) -> list[tuple[int, int, Span]]:
+        """Delete spans; return what was deleted as (document id, annotator id, span)."""
+        if not span_ids:
+            return []
+        with self.engine.begin() as conn:
+            rows = conn.execute(select(SPAN).where(SPAN.c.id.in_(list(span_ids)))).all()
+            if len(rows) != len(set(span_ids)):
+                missing = set(span_ids) - {r.id for r in rows}
+                raise StoreError(f"no span with id {sorted(missing)}")
+            result = conn.execute(delete(SPAN).where(SPAN.c.id.in_(list(span_ids))))
+            if result.rowcount != len(rows):
+                # Another instance deleted some of them between the read and the delete.
+                raise ConflictError("some of these spans were just deleted elsewhere; refresh")
+        return [(r.document_id, r.annotator_id, span_of(r)) for r in rows]
+
+    def relabel(self, span_id: int, label: str, expected: str | None = None) -> str:
+        """Give a span another label; return the label it had.
+
+        With ``expected``, only if the span still has that label (else ConflictError).
+        """
+        with self.engine.begin() as conn:
+            old = conn.execute(select(SPAN.c.label).where(SPAN.c.id == span_id)).scalar()
+            if old is None:
+                raise StoreError(f"no span with id {span_id}")
+            query = update(SPAN).where(SPAN.c.id == span_id)
+            query = query.where(SPAN.c.label == (old if expected is None else expected))
+            if conn.execute(query.values(label=label)).rowcount != 1:
+                raise ConflictError(
+                    f"span {span_id} was relabelled elsewhere since you saw it "
+                    f"(it is now {old!r}); refresh"
+                )
+        return str(old)
+
+    def by_document(self, doc_ids: Sequence[int], annotator_id: int) -> dict[int, list[Span]]:
+        """One annotator's spans in each of these documents (ordered as ``in_document``), in one query."""
+        out: dict[int, list[Span]] = {}
+        with self.engine.connect() as conn:
+            name = conn.execute(select(ANN.c.name).where(ANN.c.id == annotator_id)).scalar() or ""
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            rows = raw.execute(
+                'SELECT document_id, id, start, "end", label, origin, layer FROM span'
+                " WHERE annotator_id = ? AND document_id IN (SELECT value FROM json_each(?))"
+                ' ORDER BY document_id, start, "end", id',
+                (annotator_id, json.dumps(list(doc_ids))),
+            ).fetchall()
+        origins = ORIGINS
+        for r in rows:
+            out.setdefault(r[0], []).append(Span(r[2], r[3], r[4], origins[r[5]], r[6], r[1], name))
+        return out
+
+    def annotated_document_ids(self, annotator_id: int) -> list[int]:
+        """Documents in which the annotator has at least one span, in id order."""
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(SPAN.c.document_id)
+                    .where(SPAN.c.annotator_id == annotator_id)
+                    .distinct()
+                    .order_by(SPAN.c.document_id)
+                ).scalars()
+            )
+
+    def replace(
+        self, doc_id: int, annotator_id: int, remove_ids: Sequence[int], add: Sequence[Span]
+    ) -> tuple[list[tuple[int, int, Span]], list[Span]]:
+        """Delete spans and add others to one document in one transaction.
+
+        Added spans keep their ids when given (undo restores a span under its own id). Returns
+        what was deleted, as (document id, annotator id, span), and the added spans with ids.
+        """
+        with self.engine.begin() as conn:
+            deleted: Sequence[Any] = []
+            if remove_ids:
+                deleted = conn.execute(select(SPAN).where(SPAN.c.id.in_(list(remove_ids)))).all()
+                if len(deleted) != len(set(remove_ids)):
+                    missing = set(remove_ids) - {r.id for r in deleted}
+                    raise StoreError(f"no span with id {sorted(missing)}")
+                conn.execute(delete(SPAN).where(SPAN.c.id.in_(list(remove_ids))))
+            stored = insert_spans(conn, doc_id, annotator_id, add)
+        return [(r.document_id, r.annotator_id, span_of(r)) for r in deleted], stored
