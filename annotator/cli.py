@@ -45,7 +45,7 @@ EXIT_BAD_INPUT = 2
 
 SCREENSHOT_VIEWS = ("main", "search", "corpus-framing", "corpus-tone", "corpus-actors", "corpus-network",
                     "corpus-timeline", "corpus-stories", "actors", "event", "framing")
-COMMANDS = ("gui", "import", "export", "import-annotations", "review", "train", "actors")
+COMMANDS = ("gui", "import", "export", "import-annotations", "review", "train", "next", "actors")
 HELP_OPTIONS = ("-h", "--help", "--version")
 
 
@@ -306,14 +306,30 @@ def build_command_line() -> CommandLine:
 
     trn = command(
         "train", ("db", "annotator"), {"annotator": "train on this annotator's set (default: people's sets)"},
-        help="train a spaCy NER model on the annotations (CPU)",
+        help="train a spaCy pipeline on the annotations: entities, frames, event triggers (CPU)",
     )
-    trn.add_argument("--out", type=Path, required=True, help="folder for the model")
+    trn.add_argument("--out", type=Path, help="folder for the model (needed unless --folds is given)")
     trn.add_argument("--lang", default="en", help="language of the documents (default: en)")
-    trn.add_argument("--max-steps", type=int, default=None, help="training steps (default: 2000)")
+    trn.add_argument("--max-steps", type=int, default=None, help="training steps per layer (default: 2000)")
     trn.add_argument("--split", type=float, default=0.8, help="share of documents to train on (default: 0.8)")
     trn.add_argument("--seed", type=int, default=0, help="seed of split and training (default: 0)")
     trn.add_argument("--force", action="store_true", help="replace the folder if it is not empty")
+    trn.add_argument("--layer", action="append", default=[], metavar="LAYER[,LAYER]",
+                     help="only these layers: entities, frames, events (default: all with enough documents)")
+    trn.add_argument("--folds", type=int, default=None, metavar="K",
+                     help="k-fold cross-validation: each layer's mean F1 and spread over K folds "
+                          "(with --out, the model is trained afterwards as without --folds)")
+    trn.add_argument("--width", type=int, default=None, metavar="N",
+                     help="width of the token vectors (default: spaCy's 96; smaller trains faster)")
+
+    nxt = command(
+        "next", ("db", "model"),
+        {"model": "the trained pipeline to ask ([LANG=]FOLDER_OR_NAME), e.g. models/m/model-best"},
+        help="which document next: documents ranked by a trained model's doubt, most doubtful first",
+    )
+    nxt.add_argument("--status", action="append", default=[], choices=[s.value for s in Status],
+                     help="only documents with this status; may be repeated (default: every status)")
+    nxt.add_argument("--limit", type=int, default=20, help="documents to list (default: 20; 0: all)")
 
     from annotator.formats.registry import READ_FORMATS
 
@@ -546,25 +562,59 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from annotator.services.training import DEFAULT_MAX_STEPS, train
+    from annotator.services.training import (
+        DEFAULT_MAX_STEPS,
+        LAYERS,
+        check_out_folder,
+        cross_validate,
+        train,
+    )
     from annotator.store import Store
 
+    if args.out is None and args.folds is None:
+        raise AnnotatorError("give --out DIR for the model, or --folds K to cross-validate")
+    if args.out is not None:
+        check_out_folder(args.out, args.force)
+    layers = sorted(_names(args.layer) or LAYERS)
+    echo = lambda text: _out(text, end="", flush=True, multiline=True)  # noqa: E731 - spaCy's table
     store = Store(existing_db(args), read_only=True)
     try:
-        report = train(
-            store,
-            args.out,
-            lang=args.lang,
-            annotator=args.annotator,
-            max_steps=args.max_steps or DEFAULT_MAX_STEPS,
-            split=args.split,
-            seed=args.seed,
-            overwrite=args.force,
-            echo=lambda text: _out(text, end="", flush=True, multiline=True),
-        )
+        steps = args.max_steps or DEFAULT_MAX_STEPS
+        if args.folds is not None:
+            folds = cross_validate(store, args.folds, lang=args.lang, annotator=args.annotator,
+                                   max_steps=steps, seed=args.seed, echo=echo, layers=layers,
+                                   width=args.width)
+            for line in folds.lines():
+                _out(line)
+        if args.out is not None:
+            report = train(store, args.out, lang=args.lang, annotator=args.annotator, max_steps=steps,
+                           split=args.split, seed=args.seed, overwrite=args.force, echo=echo,
+                           layers=layers, width=args.width)
+            for line in report.lines():
+                _out(line)
     finally:
         store.close()
-    for line in report.lines():
+    return EXIT_OK
+
+
+def cmd_next(args: argparse.Namespace) -> int:
+    from annotator.services.uncertainty import rank_documents
+    from annotator.store import Store
+
+    models = list(getattr(args, "model", ()) or ())
+    if len(models) != 1:
+        raise AnnotatorError("name one trained model with --model [LANG=]FOLDER (from annotator train)")
+    lang, _, model = models[0].partition("=") if "=" in models[0] else ("", "", models[0])
+    if args.limit < 0:
+        raise AnnotatorError(f"--limit {args.limit} must be 0 (all) or more")
+    store = Store(existing_db(args), read_only=True)
+    try:
+        with terminal_progress() as task:
+            report = rank_documents(store, model, lang=lang or None,
+                                    statuses=[Status(s) for s in args.status] or None, task=task)
+    finally:
+        store.close()
+    for line in report.lines(args.limit or None):
         _out(line)
     return EXIT_OK
 
@@ -696,6 +746,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import-annotations": cmd_import_annotations,
     "review": cmd_review,
     "train": cmd_train,
+    "next": cmd_next,
     "actors": cmd_actors,
 }
 

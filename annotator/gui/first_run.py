@@ -161,6 +161,50 @@ class TourCard(QFrame):
         """At the foot of the reading pane, in the bottom margin the pane keeps free for it (so
         no line of text is under the card), clear of the pane's scroll bar."""
         pane = self.window_.pane
+        _reserve(pane, self.height() + 2 * CARD_GAP)
+        corner = pane.mapTo(self.window_.window(), pane.rect().bottomRight())
+        right = corner.x() - pane.verticalScrollBar().width() - CARD_GAP
+        self.move(max(0, right - self.width()), max(0, corner.y() - self.height() - CARD_GAP))
+        self.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if watched is self.window_.pane and kind in (QEvent.Type.Resize, QEvent.Type.Move):
+            self.place()
+            return False
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not self.isVisible():
+            return False
+        if not isinstance(event, QKeyEvent) or not self._takes(watched, event):
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # no window shortcut (Esc, Enter of the reading pane) takes the key
+        else:
+            self.keyPressEvent(event)
+        return True
+
+    def _takes(self, watched: QObject, event: QKeyEvent) -> bool:
+        """Whether a key sent to ``watched`` is the tour's: one of its keys, without modifiers,
+        to a widget of this window, other than the card itself and a field the analyst types in."""
+        if event.key() not in TOUR_KEYS or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        if not isinstance(watched, QWidget) or watched is self or self.isAncestorOf(watched):
+            return False
+        if watched.window() is not self.window_.window():
+            return False
+        return not typing_in(watched)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key in (Qt.Key.Key_Right, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.advance()
+        elif key == Qt.Key.Key_Left:
+            self.go(self.step - 1)
+        elif key == Qt.Key.Key_Escape:
+            self.finish()
+        else:
+            super().keyPressEvent(event)
+
+
 def _reserve(pane: QWidget, height: int) -> None:
     """Keep ``height`` pixels free at the foot of the reading pane's text (0: none)."""
     setter = getattr(pane, "set_bottom_margin", None)

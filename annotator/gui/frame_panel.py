@@ -9,6 +9,9 @@ the codebook's rules find are shown in place, and nothing with an error is store
 An unsaved form is kept per document: open another document and come back, and the draft is
 there, still unsaved, until Enter saves it or Esc reverts it.
 
+A trained model's frames (``show_suggestion``) are pre-ticked with their scores on a document the
+analyst has not framed: an unsaved form like any other, the analyst's own only once Enter saves it.
+
 Span level: evidence, a passage tagged with a frame dimension or a persuasion technique. Select
 the passage in the reading pane and press Shift+F; choose the dimension or technique; Enter tags.
 """
@@ -42,6 +45,7 @@ from annotator.gui.form_style import hint_label, problem_style
 from annotator.gui.plain import plain_tip
 from annotator.services.annotate import Command
 from annotator.services.framing import FramingCommands
+from annotator.services.layer_suggestions import FrameSuggestion
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -173,6 +177,13 @@ class FramePanel(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _c=False, s=slot: s())
             buttons.addWidget(button)
+        self.suggestion_label = QLabel("")
+        self.suggestion_label.setObjectName("frameSuggestion")
+        self.suggestion_label.setWordWrap(True)
+        self.suggestion_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.suggestion_label.hide()
+        self.suggested: FrameSuggestion | None = None
+        doc_layout.insertWidget(1, self.suggestion_label)
         layout.addWidget(self.doc_box)
 
         self.evidence_box = QGroupBox("Evidence: passages tagged with a frame or a persuasion technique")
@@ -271,6 +282,8 @@ class FramePanel(QWidget):
             self.refresh_evidence()
 
     def load(self, assessment: FrameAssessment) -> None:
+        if assessment is self.stored:  # a refresh, a revert: no suggestion stays on show
+            self._drop_suggestion()
         self._loading = True
         ticked = set(assessment.frames)
         for row in range(self.frames.count()):
@@ -390,6 +403,41 @@ class FramePanel(QWidget):
             return
         self.state.setText("● not saved" if self.dirty() else ("saved" if not self.stored.is_empty else ""))
 
+    # -- model suggestions --------------------------------------------------------------------------
+
+    def show_suggestion(self, doc_id: int, suggestion: FrameSuggestion | None) -> bool:
+        """Pre-tick a model's frames for ``doc_id``, each with its score, unsaved: Enter makes them
+        the analyst's framing, Esc drops them. Shown only on the open document when the analyst has
+        not framed it and has not touched the form; returns whether it is shown."""
+        if suggestion is None or doc_id != self.doc_id or not suggestion.frames:
+            return False
+        if self.stored.frames or self.dirty():
+            return False
+        self.load(suggestion.accepted(self.stored.with_(evidence=())))
+        self.suggested = suggestion
+        for row in range(self.frames.count()):
+            item = self.frames.item(row)
+            dim = item.data(ID_ROLE)
+            if dim in suggestion.scores:
+                item.setText(f"{self.dim_names.get(dim, dim)}   {suggestion.scores[dim]:.2f}")
+        lines = suggestion.describe(self.dim_names)
+        self.suggestion_label.setText(
+            f"Suggested by {suggestion.model or 'the model'}: {' · '.join(lines)}\n"
+            "Not saved: Enter makes it yours, Esc drops it."
+        )
+        self.suggestion_label.show()
+        return True
+
+    def _drop_suggestion(self) -> None:
+        if self.suggested is None:
+            return
+        self.suggested = None
+        for row in range(self.frames.count()):
+            item = self.frames.item(row)
+            dim = item.data(ID_ROLE)
+            item.setText(self.dim_names.get(dim, dim))
+        self.suggestion_label.hide()
+
     # -- commands -----------------------------------------------------------------------------------
 
     def open_form(self) -> None:
@@ -406,7 +454,8 @@ class FramePanel(QWidget):
             self.done.emit()
             return
         try:
-            command = self.commands.set_assessment(self.doc_id, self.value())
+            what = "Accept model frames" if self.suggested is not None else "Edit framing"
+            command = self.commands.set_assessment(self.doc_id, self.value(), what)
         except ValidationError as exc:
             self._show_error([str(p) for p in exc.problems])
             return

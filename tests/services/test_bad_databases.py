@@ -123,6 +123,7 @@ def _commands(db: Path, tmp: Path) -> list[list[str]]:
         ["actors", "--db", str(db), "propose", "Tehran"],
         ["actors", "--db", str(db), "load", str(ROOT / "resources" / "actors-seed.json")],
         ["train", "--db", str(db), "--out", str(tmp / "out" / "model"), "--max-steps", "1"],
+        ["next", "--db", str(db), "--model", str(tmp / "out" / "model")],
     ]
 
 
