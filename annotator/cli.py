@@ -37,6 +37,7 @@ from annotator.core.model import Status
 from annotator.core.tasks import TaskState
 from annotator.services.configuration import load_labels, load_schema_for, parse_models
 from annotator.settings import Settings, default_db_path
+from annotator.terminal import printable, printable_json
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -50,13 +51,36 @@ HELP_OPTIONS = ("-h", "--help", "--version")
 
 # --- printing -------------------------------------------------------------------------------
 
-def _emit(stream: TextIO, text: str, end: str = "\n", flush: bool = False) -> None:
-    """The one place the command line writes text (file data included) to the terminal."""
-    print(text, end=end, file=stream, flush=flush)
+def _emit(
+    stream: TextIO,
+    *fields: object,
+    sep: str = "  ",
+    start: str = "",
+    end: str = "\n",
+    flush: bool = False,
+    multiline: bool = False,
+) -> None:
+    """The one place the command line writes text (file data included) to the terminal.
+
+    Every field is made printable (annotator/terminal.py), so that an escape sequence, a newline
+    or a right-to-left override in a file name, title or label cannot act on the terminal or
+    forge an extra line. ``sep``, ``start`` and ``end`` are the command line's own and written as
+    they are; ``multiline``: the field is a report of several lines, each line made printable.
+    """
+
+    def shown(value: object) -> str:
+        text = str(value)
+        if multiline:
+            return "\n".join(printable(line) for line in text.split("\n"))
+        return printable(text)
+
+    print(start + sep.join(shown(value) for value in fields), end=end, file=stream, flush=flush)
 
 
-def _out(text: str = "", end: str = "\n", flush: bool = False) -> None:
-    _emit(sys.stdout, text, end, flush)
+def _out(
+    *fields: object, sep: str = "  ", end: str = "\n", flush: bool = False, multiline: bool = False
+) -> None:
+    _emit(sys.stdout, *fields, sep=sep, end=end, flush=flush, multiline=multiline)
 
 
 def _err(message: str) -> None:
@@ -475,7 +499,10 @@ def terminal_progress() -> Iterator[TaskState]:
 
     def progress(done: int, total: int, message: str) -> None:
         if interactive:
-            _emit(sys.stderr, f"\r[{done}/{total}] {message[:60]:<60}", end="", flush=True)
+            _emit(
+                sys.stderr, f"[{done}/{total}] {printable(message)[:60]:<60}",
+                start="\r", end="", flush=True,
+            )
 
     try:
         yield TaskState(progress)
@@ -488,18 +515,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     from annotator.nlp.pipelines import PipelineRegistry
     from annotator.services.importing import import_paths
     from annotator.store import Store
+    from annotator.store.engine import new_database_removed_on_failure
 
     settings = Settings.load()
     labels = load_labels(args.labels, settings)
     registry = None if args.no_preannotate else PipelineRegistry(parse_models(args.model, settings))
-    store = Store(args.db or default_db_path())
-    try:
-        with terminal_progress() as task:
-            report = import_paths(
-                store, list(args.paths), labels, registry, task, split_articles=args.split_articles
-            )
-    finally:
-        store.close()
+    db = args.db or default_db_path()
+    with new_database_removed_on_failure(db):
+        store = Store(db)
+        try:
+            with terminal_progress() as task:
+                report = import_paths(
+                    store, list(args.paths), labels, registry, task,
+                    split_articles=args.split_articles,
+                )
+        finally:
+            store.close()
     for line in report.lines():
         _out(line)
     _out(f"{len(report.added)} imported, {len(report.skipped)} skipped, into {store.path}")
@@ -521,7 +552,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         date_from=args.date_from,
         date_to=args.date_to,
     )
-    store = Store(db)
+    store = Store(db, read_only=True)
     try:
         with terminal_progress() as task:
             report = export(
@@ -550,8 +581,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_out_folder(args.out, args.force)
     layers = sorted(_names(args.layer) or LAYERS)
-    echo = lambda text: _out(text, end="", flush=True)  # noqa: E731 - spaCy's progress table
-    store = Store(existing_db(args))
+    echo = lambda text: _out(text, end="", flush=True, multiline=True)  # noqa: E731 - spaCy's table
+    store = Store(existing_db(args), read_only=True)
     try:
         steps = args.max_steps or DEFAULT_MAX_STEPS
         if args.folds is not None:
@@ -581,7 +612,7 @@ def cmd_next(args: argparse.Namespace) -> int:
     lang, _, model = models[0].partition("=") if "=" in models[0] else ("", "", models[0])
     if args.limit < 0:
         raise AnnotatorError(f"--limit {args.limit} must be 0 (all) or more")
-    store = Store(existing_db(args))
+    store = Store(existing_db(args), read_only=True)
     try:
         with terminal_progress() as task:
             report = rank_documents(store, model, lang=lang or None,
@@ -596,6 +627,7 @@ def cmd_next(args: argparse.Namespace) -> int:
 def cmd_import_annotations(args: argparse.Namespace) -> int:
     from annotator.services.annotations_import import KnownLabels, import_annotations
     from annotator.store import Store
+    from annotator.store.engine import new_database_removed_on_failure
 
     settings = Settings.load()
     known = KnownLabels.of(
@@ -603,11 +635,13 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         load_schema_for(args.schema, settings),
         allow_new=args.allow_new_labels,
     )
-    store = Store(args.db or default_db_path())
-    try:
-        report = import_annotations(store, args.file, args.annotator, args.format, known)
-    finally:
-        store.close()
+    db = args.db or default_db_path()
+    with new_database_removed_on_failure(db):
+        store = Store(db)
+        try:
+            report = import_annotations(store, args.file, args.annotator, args.format, known)
+        finally:
+            store.close()
     for line in report.lines():
         _out(line)
     return EXIT_OK
@@ -630,7 +664,10 @@ def cmd_review(args: argparse.Namespace) -> int:
         if len(args.files) < 2:
             raise InputError("review needs two or more annotation files (or --db and --annotators)")
         report = review_files(list(args.files), args.format)
-    _out(render_json(report) if args.json else render_text(report))
+    if args.json:
+        _out(printable_json(render_json(report)), multiline=True)
+    else:
+        _out(render_text(report), multiline=True)
     return EXIT_OK
 
 
@@ -666,33 +703,35 @@ def _settle_agreed(db: Path, names: list[str], gold: str, as_json: bool) -> int:
 def cmd_actors(args: argparse.Namespace) -> int:
     from annotator.services.actors import ActorRegistry, load_actor_file
     from annotator.store import Store
+    from annotator.store.engine import new_database_removed_on_failure
 
     schema = load_schema_for(args.schema, Settings.load())
     db = args.db or default_db_path()
     if args.actors_command != "load" and not Path(db).exists():
         raise InputError("no such database", str(db))
-    store = Store(db)
-    try:
-        registry = ActorRegistry(store, schema)
-        if args.actors_command == "list":
-            for row in registry.summaries(args.search):
-                a = row.actor
-                where = "/".join(x for x in (a.country, a.sector) if x) or "-"
-                aliases = f"  aka {', '.join(a.aliases)}" if a.aliases else ""
-                counts = f"{_count(row.mentions, 'mention')} in {_count(row.documents, 'document')}"
-                _out(f"{a.name}  [{a.kind}, {where}]  {counts}{aliases}")
-        elif args.actors_command == "propose":
-            for name in args.names:
-                proposal = registry.propose(name)
-                if proposal is None:
-                    _out(f"{name}\t-")
-                else:
-                    _out(f"{name}\t{proposal[0].name}\t{proposal[1]:.0f}")
-        else:
-            added, updated = load_actor_file(store, args.file, schema)
-            _out(f"{added} actors added, {updated} updated with new aliases, in {store.path}")
-    finally:
-        store.close()
+    with new_database_removed_on_failure(db):
+        store = Store(db, read_only=args.actors_command != "load")
+        try:
+            registry = ActorRegistry(store, schema)
+            if args.actors_command == "list":
+                for row in registry.summaries(args.search):
+                    a = row.actor
+                    where = "/".join(x for x in (a.country, a.sector) if x) or "-"
+                    aliases = f"  aka {', '.join(a.aliases)}" if a.aliases else ""
+                    counts = f"{_count(row.mentions, 'mention')} in {_count(row.documents, 'document')}"
+                    _out(a.name, f"[{a.kind}, {where}]", f"{counts}{aliases}")
+            elif args.actors_command == "propose":
+                for name in args.names:
+                    proposal = registry.propose(name)
+                    if proposal is None:
+                        _out(name, "-", sep="\t")
+                    else:
+                        _out(name, proposal[0].name, f"{proposal[1]:.0f}", sep="\t")
+            else:
+                added, updated = load_actor_file(store, args.file, schema)
+                _out(f"{added} actors added, {updated} updated with new aliases, in {store.path}")
+        finally:
+            store.close()
     return EXIT_OK
 
 

@@ -49,7 +49,7 @@ class Settings:
         path = cls.path()
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # unreadable, invalid or too deep: defaults
             return cls()
         if not isinstance(data, dict):
             return cls()

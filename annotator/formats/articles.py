@@ -20,7 +20,15 @@ from annotator.core.errors import InputError
 from annotator.core.model import META_FIELDS, Document, DocumentMeta
 from annotator.core.text import normalize_newlines
 from annotator.formats.article_files import file_sha256, make_title
-from annotator.formats.lines import check_string, decode_text, read_bounded, read_json_lines
+from annotator.formats.folders import walk_files
+from annotator.formats.lines import (
+    check_string,
+    date_part,
+    decode_text,
+    read_bounded,
+    read_json_lines,
+    short,
+)
 from annotator.formats.sidecar import is_details_file, with_details
 
 ARTICLE_SUFFIXES = (
@@ -76,10 +84,11 @@ def _meta_from_json(value: object, file: str, line: int) -> DocumentMeta:
                 fields[name] = check_string(str(value[name]), f"meta.{name}")
             except InputError as exc:
                 raise exc.located(file, line) from None
-    if fields.get("date") and not _valid_date(fields["date"][:10]):
-        raise InputError(f"meta.date {fields['date']!r} is not a date (YYYY-MM-DD)", file, line)
-    if fields.get("date"):
-        fields["date"] = fields["date"][:10]
+    if fields.get("date"):  # a full date, a time after it dropped; nothing else after it
+        date = date_part(fields["date"])
+        if date is None or len(date) != 10:
+            raise InputError(f"meta.date {short(fields['date'])} is not a date (YYYY-MM-DD)", file, line)
+        fields["date"] = date
     return DocumentMeta(**fields)
 
 
@@ -117,15 +126,11 @@ def iter_article_files(paths: list[Path]) -> Iterator[Path]:
     """Files to import from the given paths; folders are walked recursively in name order."""
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if (
-                    child.is_file()
-                    and child.suffix.lower() in ARTICLE_SUFFIXES
-                    and not is_details_file(child)
-                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
-                    and not _in_page_assets(child, path)
-                ):
-                    yield child
+            yield from (
+                child
+                for child in walk_files(path, lambda name: Path(name).suffix in ARTICLE_SUFFIXES)
+                if not is_details_file(child) and not _in_page_assets(child, path)
+            )
         elif path.is_file():
             if path.suffix.lower() not in ARTICLE_SUFFIXES:
                 raise InputError(

@@ -46,6 +46,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.problems import ValidationError
 from annotator.gui.dialogs import Dialogs
 from annotator.gui.form_style import hint_label, problem_style
+from annotator.gui.plain import plain_tip
 from annotator.gui.wording import count
 from annotator.services.actors import ActorCommands, ActorRegistry, new_actor_for
 from annotator.services.annotate import Command
@@ -130,7 +131,7 @@ class ActorPicker(QFrame):
         item = QListWidgetItem(text)
         item.setData(ID_ROLE, value)
         if tip:
-            item.setToolTip(tip)
+            item.setToolTip(plain_tip(tip))
         if bold:
             font = item.font()
             font.setBold(True)
@@ -497,7 +498,9 @@ class ActorPanel(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if col == 0:
                     item.setData(ID_ROLE, actor.id)
-                    item.setToolTip("aliases: " + ", ".join(actor.aliases) if actor.aliases else actor.name)
+                    item.setToolTip(
+                        plain_tip("aliases: " + ", ".join(actor.aliases) if actor.aliases else actor.name)
+                    )
                     if here:
                         item.setFont(bold)
                 self.table.setItem(row, col, item)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import DocumentMeta, Status
 from annotator.gui.article_drop import document_provenance
+from annotator.gui.plain import plain_tip
 
 if TYPE_CHECKING:
     from annotator.gui.window_protocols import DocumentHost
@@ -148,7 +149,7 @@ class DocumentHeader(QFrame):
         if meta.filename:
             parts.append(meta.filename)
         self.meta_label.setText(" · ".join(parts))
-        self.meta_label.setToolTip(document_provenance(meta))
+        self.meta_label.setToolTip(plain_tip(document_provenance(meta)))
         self.status_combo.setCurrentIndex(list(Status).index(status))
 
     # -- status ---------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from annotator.core.events import EVENT_LAYER, Argument, Event, Ref
 from annotator.core.model import Origin, Span
 from annotator.core.problems import Problem, ValidationError
 from annotator.gui.form_style import hint_label, problem_style
+from annotator.gui.plain import plain_tip
 from annotator.services.annotate import Command
 from annotator.services.events import EventCommands
 from annotator.services.trigger_words import propose_category
@@ -214,7 +215,7 @@ class EventForm(QGroupBox):
             wrapper = QWidget()
             wrapper.setLayout(row)
             label = QLabel(role.name)
-            label.setToolTip(role.description)
+            label.setToolTip(plain_tip(role.description))
             form.addRow(label, self._with_problem(role_id, wrapper))
 
         self.date = QLineEdit()

@@ -42,6 +42,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.framing import FRAME_LAYER, ActorRole, FrameAssessment
 from annotator.core.problems import ValidationError
 from annotator.gui.form_style import hint_label, problem_style
+from annotator.gui.plain import plain_tip
 from annotator.services.annotate import Command
 from annotator.services.framing import FramingCommands
 from annotator.services.layer_suggestions import FrameSuggestion
@@ -117,7 +118,7 @@ class FramePanel(QWidget):
             item.setData(ID_ROLE, dim.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
-            item.setToolTip(dim.description)
+            item.setToolTip(plain_tip(dim.description))
             item.setSizeHint(QSize(0, row_height))
             self.frames.addItem(item)
         frame = 2 * self.frames.frameWidth()
@@ -495,7 +496,7 @@ class FramePanel(QWidget):
             kind = "frame" if span.layer == FRAME_LAYER else "technique"
             item = QListWidgetItem(f"{what} ({kind}): “{_short(self.text[span.start : span.end], 90)}”")
             item.setData(ID_ROLE, span.id)
-            item.setToolTip(self.text[span.start : span.end])
+            item.setToolTip(plain_tip(self.text[span.start : span.end]))
             self.evidence.addItem(item)
 
     def _set_passage(self, passage: tuple[int, int] | None) -> None:

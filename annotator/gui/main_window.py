@@ -47,8 +47,8 @@ from annotator.gui.article_drop import install_drop_import
 from annotator.gui.background_work import BackgroundWork
 from annotator.gui.command_runner import CommandRunner
 from annotator.gui.dialogs import Dialogs
-from annotator.gui.document_header import DocumentHeader, MetaForm
 from annotator.gui.doclist import DocumentColumns
+from annotator.gui.document_header import DocumentHeader, MetaForm
 from annotator.gui.documents_dock import DocumentsDock
 from annotator.gui.import_export import ImportExport
 from annotator.gui.label_panel import LabelPanel

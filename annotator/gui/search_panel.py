@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Status
 from annotator.core.textsearch import Passage, SearchFilters
+from annotator.gui.plain import plain_tip
 from annotator.gui.wording import count
 from annotator.services.search import SearchResults, search, search_facets
 from annotator.store import Store
@@ -266,7 +267,7 @@ class SearchPanel(QWidget):
                 QStandardItem(meta.date or "—"),
                 QStandardItem(hit.passage.before + hit.passage.match + hit.passage.after),
             ]
-            row[0].setToolTip(meta.title)
+            row[0].setToolTip(plain_tip(meta.title))
             row[3].setData(hit.passage, PASSAGE_ROLE)
             for item in row:
                 item.setData((hit.doc_id, hit.passage.start, hit.passage.end), HIT_ROLE)

@@ -4,6 +4,7 @@ project's one label scheme (``labelscheme.py``: per-model tables, states as GPE,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from annotator.core.labels import LabelSet
@@ -60,9 +61,45 @@ def preannotate(
     cancelled: Callable[[], bool] = lambda: False,
     batch_size: int = BATCH_SIZE,
 ) -> Iterator[list[Span]]:
-    """Spans for each text, in order; stops early when ``cancelled()`` turns true."""
+    """Spans for each text, in order; stops early when ``cancelled()`` turns true.
+
+    A text longer than ``PIECE_CHARS`` is run in pieces cut at line breaks (else at white space)
+    and its spans shifted back to offsets in the whole text: spaCy refuses texts over
+    ``nlp.max_length`` (E088, a million characters by default) and needs about a gigabyte per
+    100,000 characters to parse one.
+    """
     scheme, model = default_scheme(), model_key(nlp)
-    for doc in nlp.pipe(texts, batch_size=batch_size):
-        yield entities_to_spans(doc, labels, model, scheme)
-        if cancelled():
-            return
+    places: list[tuple[int, bool]] = []  # (offset in its text, last piece?) of each piece
+
+    def feed() -> Iterator[str]:
+        for text in texts:
+            pieces = list(split_long_text(text))
+            for number, (start, piece) in enumerate(pieces, start=1):
+                places.append((start, number == len(pieces)))
+                yield piece
+
+    spans: list[Span] = []
+    for index, doc in enumerate(nlp.pipe(feed(), batch_size=batch_size)):
+        start, last = places[index]  # spaCy keeps the order of its input
+        found = entities_to_spans(doc, labels, model, scheme)
+        spans.extend(replace(s, start=s.start + start, end=s.end + start) if start else s for s in found)
+        if last:
+            yield spans
+            spans = []
+            if cancelled():
+                return
+
+
+PIECE_CHARS = 100_000
+
+
+def split_long_text(text: str, limit: int = PIECE_CHARS) -> Iterator[tuple[int, str]]:
+    """``(offset, piece)`` covering ``text`` in order, each piece at most ``limit`` characters,
+    cut after a line break where there is one, else after white space, else anywhere."""
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = window.rfind("\n") + 1 or max(window.rfind(" "), window.rfind("\t")) + 1 or limit
+        yield start, window[:cut]
+        start += cut
+    yield start, text[start:]

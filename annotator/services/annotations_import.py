@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.actors import Actor, clean_name
 from annotator.core.align import OffsetMap
 from annotator.core.errors import InputError, InputErrors
 from annotator.core.model import AnnotationRecord, Document, Span
 from annotator.core.text import normalized_for_matching
 from annotator.formats.articles import decode_text
-from annotator.formats.lines import iter_lines
+from annotator.formats.lines import check_string, iter_lines, short
 from annotator.formats.registry import read_annotations
 from annotator.store import Store
 from annotator.store.judgments import write_judgments
@@ -84,13 +85,13 @@ class KnownLabels:
         known = self.layers.get(span.layer)
         if known is None:
             return (
-                f"unknown layer {span.layer!r} (label {span.label!r}; known layers: "
+                f"unknown layer {short(span.layer)} (label {short(span.label)}; known layers: "
                 f"{', '.join(self.layers)})"
             )
         if span.label in known:
             return None
         kind = "label" if span.layer == ENTITY_LAYER else f"{span.layer} label"
-        return f"unknown {kind} {span.label!r} (known: {', '.join(known)})"
+        return f"unknown {kind} {short(span.label)} (known: {', '.join(known)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +337,11 @@ def import_annotations(
         if not owner:
             errors.append(where.error("the record names no annotator; give one with --as NAME"))
             continue
+        try:  # every format's annotator field (Label Studio's e-mail, Prodigy's session id...)
+            check_string(owner, "the annotator name")
+        except InputError as exc:
+            errors.append(where.error(exc.reason))
+            continue
         problem = _check_spans(record)
         if problem:
             errors.append(where.error(problem))
@@ -367,15 +373,36 @@ def import_annotations(
     sets: list[tuple[str, int | None, int | None, list[Span]]] = []
     set_records: list[AnnotationRecord] = []  # the record of each set (for its analysis layer)
     created: list[tuple[Where, str, int]] = []  # (where, annotator, index into new_docs)
+    landed: dict[tuple[str, int | None, int | None], Where] = {}
+
+    def second_on(where: Where, owner: str, doc_id: int | None, index: int | None) -> bool:
+        """Whether another record of ``owner`` already lands on that document (two texts that
+        differ only in white space): its spans would be stored twice, which the app's own export
+        of the set would then refuse as duplicate spans."""
+        first_where = landed.setdefault((owner, doc_id, index), where)
+        if first_where is where:
+            return False
+        errors.append(
+            where.error(
+                f"the same document as {first_where} once white space is normalised, both for "
+                f"annotator {short(owner)}"
+            )
+        )
+        return True
+
     for where, record, owner in zip(places, records, owners, strict=True):
         doc_id = existing.get(record.text_sha256)
         if doc_id is not None:
+            if second_on(where, owner, doc_id, None):
+                continue
             sets.append((owner, doc_id, None, list(record.spans)))
             set_records.append(record)
             report.matched.append((where, owner, doc_id))
             continue
         if record.text_sha256 in new_by_sha:
             index = new_by_sha[record.text_sha256]
+            if second_on(where, owner, None, index):
+                continue
             sets.append((owner, None, index, list(record.spans)))
             set_records.append(record)
             created.append((where, owner, index))
@@ -392,6 +419,8 @@ def import_annotations(
                         "but a span cannot be carried over to it"
                     )
                 )
+                continue
+            if second_on(where, owner, known.document_id, known.new_index):
                 continue
             sets.append((owner, known.document_id, known.new_index, spans))
             set_records.append(record)
@@ -414,6 +443,7 @@ def import_annotations(
         new_docs.append(Document(record.text, meta, record.status, sha256=record.text_sha256))
         new_by_sha[record.text_sha256] = index
         new_by_norm[norm] = _Known(record.text, new_index=index)
+        second_on(where, owner, None, index)
         sets.append((owner, None, index, list(record.spans)))
         set_records.append(record)
         created.append((where, owner, index))
@@ -428,6 +458,8 @@ def import_annotations(
                     report.new_labels[key] = report.new_labels.get(key, 0) + 1
     before = _documents_with_spans(store, sets)
     # Native records carry actors, events and frames: stored in the same transaction.
+    if result.format == "jsonl":
+        report.notices += _hold_conflicting_aliases(store, set_records, str(path))
     store_analysis = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
 
     def after(conn: Any, owners: list[tuple[int, int]]) -> None:
@@ -445,6 +477,41 @@ def import_annotations(
     report.created = [(where, owner, new_ids[index]) for where, owner, index in created]
     report.annotators = sorted({owner for owner, *_ in sets})
     return report
+
+
+def _hold_conflicting_aliases(
+    store: Store, records: list[AnnotationRecord], file: str
+) -> list[str]:
+    """Keep a colleague's file from rewriting the shared registry: an imported actor's alias
+    that already names another actor of the registry (an "Iran" carrying "United States") is
+    not added; it is listed for the analyst, who can add it in the actor panel if it is right.
+    Returns the notices. The records' actors lose those aliases."""
+    stored = store.actors.all()
+    if not stored:
+        return []
+    by_uid = {actor.uid: actor for actor in stored}
+    by_name: dict[str, Actor] = {}
+    for actor in stored:
+        for name in (actor.name, *actor.aliases):
+            by_name.setdefault(clean_name(name).casefold(), actor)
+    notices: list[str] = []
+    for record in records:
+        for i, actor in enumerate(record.actors):
+            target = by_uid.get(actor.uid) or by_name.get(clean_name(actor.name).casefold())
+            kept: list[str] = []
+            for alias in actor.aliases:
+                other = by_name.get(clean_name(alias).casefold())
+                if other is not None and (target is None or other.id != target.id):
+                    notices.append(
+                        f"{file}: actor {short(actor.name)}: the alias {short(alias)} names "
+                        f"{short(other.name)} in the registry; not added (a proposal: add it in "
+                        "the actor panel if it is right)"
+                    )
+                else:
+                    kept.append(alias)
+            if len(kept) != len(actor.aliases):
+                record.actors[i] = actor.with_(aliases=tuple(kept))
+    return notices
 
 
 def _analysis_importer(

@@ -383,7 +383,7 @@ def _tally_database(
     """The tally of ``doc_ids`` (one part of the report: in this process or in a worker)."""
     tally = Tally(list(names))
     with paused_gc():
-        store = Store(db)
+        store = Store(db, read_only=True)
         try:
             # Documents and spans are read in batches, not one query each (see bench/, "agreement").
             for first in range(0, len(doc_ids), READ_BATCH):
@@ -422,7 +422,7 @@ def review_database(
     documents (default: one per CPU, up to four, for a corpus of ``PARALLEL_MIN_DOCUMENTS`` or
     more; else one).
     """
-    store = Store(db)
+    store = Store(db, read_only=True)
     try:
         ids = _resolve_annotators(store, names)
         annotated: dict[str, set[int]] = {}

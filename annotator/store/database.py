@@ -30,12 +30,16 @@ from annotator.store.spans import SpanRepo
 class Store:
     """One annotation database file and its repositories."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        """Open the file; ``read_only``: for commands that only read (see engine.open_engine),
+        which writes nothing, not even the seed actors."""
         self.path = Path(path)
-        self.engine: Engine = open_engine(self.path)
-        # The built-in seed actors, once per database (new or migrated), so that alias
-        # proposals work from the first document; see docs/SCHEMA.md.
-        ensure_actor_seed(self.engine)
+        self.read_only = read_only
+        self.engine: Engine = open_engine(self.path, read_only=read_only)
+        if not read_only:
+            # The built-in seed actors, once per database (new or migrated), so that alias
+            # proposals work from the first document; see docs/SCHEMA.md.
+            ensure_actor_seed(self.engine)
         self.documents = DocumentRepo(self.engine)
         self.annotators = AnnotatorRepo(self.engine)
         self.spans = SpanRepo(self.engine)

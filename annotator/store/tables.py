@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3  # 2: actors, events, framing; 3: author and original file (engine.MIGRATIONS)
+SCHEMA_VERSION = 4  # 2: actors, events, framing; 3: author and original file; 4: judgments
+# (engine.MIGRATIONS)
 
 
 def utcnow() -> str:
@@ -221,8 +222,8 @@ class FrameActorRoleRow(SQLModel, table=True):
 class JudgmentRow(SQLModel, table=True):
     """How far one annotator got with one document: their status of it. A document an annotator
     finished without marking anything is their judgment "nothing here", kept by this row (an
-    annotation set is otherwise only what has spans or framing). Added without a schema version
-    step: ``create_all`` adds the table to older databases, which simply have no rows."""
+    annotation set is otherwise only what has spans or framing). Schema version 4
+    (``store/migration_v4.py`` adds it, empty, to older databases)."""
 
     __tablename__ = "judgment"
     __table_args__ = (

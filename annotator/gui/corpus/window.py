@@ -11,6 +11,7 @@ Every chart exports as PNG and SVG, every table as CSV. The figures come from
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,6 +61,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.textsearch import context
 from annotator.gui.corpus.export import write_csv, write_png, write_svg
 from annotator.gui.corpus.network_view import KIND_COLORS, NetworkView
+from annotator.gui.plain import plain_tip
 from annotator.gui.theme import contrast, is_dark
 from annotator.gui.wording import count
 from annotator.services import corpus
@@ -144,7 +146,7 @@ class PassageList(QListWidget):
                 body = "(the whole document)"
             item = QListWidgetItem(f"{head}\n    {body}")
             item.setData(PASSAGE_ROLE, p)
-            item.setToolTip(doc.title)
+            item.setToolTip(plain_tip(doc.title))
             self.addItem(item)
         if self.count():
             self.setCurrentRow(0)
@@ -246,6 +248,7 @@ class CorpusWindow(QMainWindow):
         self.passages.openRequested.connect(self.open_passage)
         self.passage_title = QLabel(self.HINT)
         self.passage_title.setObjectName("passageTitle")
+        self.passage_title.setTextFormat(Qt.TextFormat.PlainText)  # outlets, titles, actor names
         self.passage_title.setWordWrap(True)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -464,7 +467,8 @@ class CorpusWindow(QMainWindow):
         series.setBarWidth(0.6)
         chart.addSeries(series)
         y = QBarCategoryAxis()
-        y.append([o if len(o) <= 28 else o[:27] + "…" for o in outlets])
+        # Qt Charts draws axis labels as HTML: outlets from files are escaped to show as written.
+        y.append([html.escape(o if len(o) <= 28 else o[:27] + "…") for o in outlets])
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(y)
         x = QValueAxis()

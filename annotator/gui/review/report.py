@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from annotator.core.agreement import OUTSIDE, AgreementReport
 from annotator.core.labels import LabelSet
 from annotator.core.tasks import TaskState
+from annotator.gui.plain import plain_tip
 from annotator.gui.theme import blend, ink
 from annotator.gui.workers import Worker
 from annotator.services.review import render_text, review_database
@@ -114,7 +115,7 @@ def confusion_table(labels: list[str], matrix: list[list[int]], a: str, b: str) 
                 font.setBold(True)
                 item.setFont(font)
             plural = "s" if count != 1 else ""
-            item.setToolTip(f"{a}: {headers[i]}, {b}: {headers[j]} — {count} span{plural}")
+            item.setToolTip(plain_tip(f"{a}: {headers[i]}, {b}: {headers[j]} — {count} span{plural}"))
             table.setItem(i, j, item)
     return _sized(table)
 
