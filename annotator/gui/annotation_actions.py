@@ -113,8 +113,14 @@ class AnnotationActions:
         if self.host.analysis.delete_span(current):  # an event trigger: its event goes
             self.pane.set_current(None, reveal=False)
             return
-        text = "Reject suggestion" if current.suggestion else "Delete span"
-        if self.host.run_command(self.host.session.delete(doc_id, [current.span.id], text)):
+        session = self.host.session
+        # A rejected suggestion is remembered: that form and label are not suggested again.
+        command = (
+            session.reject(doc_id, [current.span])
+            if current.suggestion
+            else session.delete(doc_id, [current.span.id], "Delete span")
+        )
+        if self.host.run_command(command):
             self.pane.set_current(None, reveal=False)
             self.label_panel.show_span(None, "")
 

@@ -1,5 +1,9 @@
 """Pre-annotation: a spaCy pipeline's entities as suggested spans, in code-point offsets, in the
-project's one label scheme (``labelscheme.py``: per-model tables, states as GPE, noise dropped)."""
+project's one label scheme (``labelscheme.py``: per-model tables, states as GPE, noise dropped).
+
+Two things the database has learnt complete them (``complete``): the registry's names where the
+model missed them (``registry_terms.py``), and the memory of rejected suggestions, which drops a
+suggestion whose text form and label an analyst rejected before."""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from typing import Any
 
 from annotator.core.labels import LabelSet
 from annotator.core.model import Origin, Span
+from annotator.core.text import text_form
 from annotator.nlp.labelscheme import DocWords, LabelScheme, default_scheme, is_noise, model_key, relabel
+from annotator.nlp.registry_terms import RegistryTerms
 
 # Texts per spaCy batch. Larger batches are no faster here, and each holds the interpreter
 # longer in one C call, which the window feels as a pause (see bench/, "pre-annotate").
@@ -53,16 +59,46 @@ def entities_to_spans(
     return spans
 
 
+def complete(
+    text: str,
+    spans: list[Span],
+    terms: RegistryTerms | None = None,
+    rejected: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
+) -> list[Span]:
+    """The model's ``spans`` of ``text`` with the registry's names it missed added, and without
+    what was rejected: a (text form, label) pair in ``rejected``.
+
+    A registry name is added only where no model span touches it: where the model found
+    something there (the same place, a longer name around it, another label), its span stands.
+    """
+    result = list(spans)
+    if terms:
+        for start, end, label in terms.find(text):
+            if any(s.start < end and start < s.end for s in spans):
+                continue
+            result.append(Span(start, end, label, Origin.MODEL))
+        result.sort(key=lambda s: (s.start, s.end))
+    if rejected:
+        result = [s for s in result if (text_form(text[s.start : s.end]), s.label) not in rejected]
+    return result
+
+
 def preannotate(
     nlp: Any,
     texts: Sequence[str],
     labels: LabelSet,
     cancelled: Callable[[], bool] = lambda: False,
     batch_size: int = BATCH_SIZE,
+    terms: RegistryTerms | None = None,
+    rejected: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
 ) -> Iterator[list[Span]]:
-    """Spans for each text, in order; stops early when ``cancelled()`` turns true."""
+    """Spans for each text, in order; stops early when ``cancelled()`` turns true. With
+    ``terms`` and ``rejected``, completed by ``complete``."""
     scheme, model = default_scheme(), model_key(nlp)
     for doc in nlp.pipe(texts, batch_size=batch_size):
-        yield entities_to_spans(doc, labels, model, scheme)
+        spans = entities_to_spans(doc, labels, model, scheme)
+        if terms or rejected:
+            spans = complete(doc.text, spans, terms, rejected)
+        yield spans
         if cancelled():
             return

@@ -20,6 +20,7 @@ from annotator.formats.articles import iter_article_files, read_articles
 from annotator.nlp.lang import detect_language
 from annotator.nlp.pipelines import PipelineRegistry
 from annotator.nlp.preannotate import preannotate
+from annotator.services.suggestions import registry_terms
 from annotator.store import Store
 
 
@@ -83,7 +84,7 @@ def import_paths(
     task.progress(0, total, "reading")
     try:
         fresh_files, repeats = _fresh_documents(store, files, seen, report, task)
-        suggest = _suggester(fresh_files, labels, registry, report, task, total)
+        suggest = _suggester(store, fresh_files, labels, registry, report, task, total)
         done = len(report.skipped)
         for path, fresh in fresh_files:
             spans_by_index: dict[int, list[Span]] = {}
@@ -147,6 +148,7 @@ Suggest = Callable[[Document], tuple[str, list[Span]] | None]
 
 
 def _suggester(
+    store: Store,
     fresh_files: list[tuple[Path, list[Document]]],
     labels: LabelSet,
     registry: PipelineRegistry | None,
@@ -164,6 +166,8 @@ def _suggester(
     """
     if registry is None:
         return lambda _doc: None
+    # What the database has learnt: the registry's names, and the suggestions rejected.
+    terms, rejected = registry_terms(store, labels), store.rejections.pairs()
     texts: dict[str, list[str]] = defaultdict(list)
     for _path, fresh in fresh_files:
         for doc in fresh:
@@ -179,7 +183,9 @@ def _suggester(
             continue
         nlp, info = loaded
         report.models[lang] = f"{info.name} {info.version}".strip()
-        stream = preannotate(nlp, lang_texts, labels, lambda: task.cancelled)
+        stream = preannotate(
+            nlp, lang_texts, labels, lambda: task.cancelled, terms=terms, rejected=rejected
+        )
         streams[lang] = (f"{info.name}\t{info.version}", stream)
 
     def suggest(doc: Document) -> tuple[str, list[Span]] | None:

@@ -22,6 +22,7 @@ from annotator.store.framing import FramingRepo
 from annotator.store.mentions import MentionRepo
 from annotator.store.record_analysis import RecordAnalysisRepo
 from annotator.store.records import RecordRepo
+from annotator.store.rejections import RejectionRepo
 from annotator.store.span_dependents import SpanDependentsRepo
 from annotator.store.spans import SpanRepo
 
@@ -45,6 +46,7 @@ class Store:
         self.framing = FramingRepo(self.engine)
         self.dependents = SpanDependentsRepo(self.engine)
         self.record_analysis = RecordAnalysisRepo(self.engine)
+        self.rejections = RejectionRepo(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -18,13 +18,17 @@ from sqlmodel import SQLModel
 
 from annotator.core.errors import DuplicateDocumentError, StoreError
 from annotator.store.fulltext import ensure_fulltext
+from annotator.store.migration_rejections import add_suggestion_rejections
 from annotator.store.migration_v2 import migrate_1_to_2
 from annotator.store.tables import SCHEMA_VERSION  # its import registers the tables
 
 BUSY_TIMEOUT_MS = 10_000
 
 # Migrations from version N to N+1, as functions of a raw sqlite3 connection inside a transaction.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: migrate_1_to_2,
+    2: add_suggestion_rejections,
+}
 
 
 def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2  # 2: actors, events, framing (see engine.MIGRATIONS)
+SCHEMA_VERSION = 3  # 2: actors, events, framing; 3: rejected suggestions (see engine.MIGRATIONS)
 
 
 def utcnow() -> str:
@@ -211,3 +211,23 @@ class FrameActorRoleRow(SQLModel, table=True):
     )
     actor_id: int = Field(primary_key=True, foreign_key="actor.id", ondelete="RESTRICT", index=True)
     role: str
+
+
+# -- rejected suggestions (migration_rejections.py) -----------------------------------------------
+# What the analysts of this database rejected: a text form with a label is not suggested again.
+
+
+class SuggestionRejectionRow(SQLModel, table=True):
+    """A (text form, label) pair an analyst rejected as a suggestion."""
+
+    __tablename__ = "suggestion_rejection"
+    __table_args__ = (
+        UniqueConstraint("text", "label", name="uq_suggestion_rejection"),
+        CheckConstraint("length(trim(text)) > 0", name="ck_suggestion_rejection_text"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str
+    label: str
+    created_at: str = Field(default_factory=utcnow)
