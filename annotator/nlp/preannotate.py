@@ -1,5 +1,6 @@
 """Pre-annotation: a spaCy pipeline's entities as suggested spans, in code-point offsets, in the
-project's one label scheme (``labelscheme.py``: per-model tables, states as GPE, noise dropped).
+project's one label scheme (``labelscheme.py``: per-model tables, states as GPE, noise dropped),
+and event trigger words from a lexicon (``event_triggers.py``) on the event layer.
 
 Two things the database has learnt complete them (``complete``): the registry's names where the
 model missed them (``registry_terms.py``), and the memory of rejected suggestions, which drops a
@@ -10,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from annotator.core.events import EVENT_LAYER
 from annotator.core.labels import LabelSet
 from annotator.core.model import Origin, Span
 from annotator.core.text import text_form
+from annotator.nlp.event_triggers import TriggerLexicon
 from annotator.nlp.labelscheme import DocWords, LabelScheme, default_scheme, is_noise, model_key, relabel
 from annotator.nlp.registry_terms import RegistryTerms
 
@@ -73,8 +76,9 @@ def complete(
     """
     result = list(spans)
     if terms:
+        names = [s for s in spans if s.layer != EVENT_LAYER]
         for start, end, label in terms.find(text):
-            if any(s.start < end and start < s.end for s in spans):
+            if any(s.start < end and start < s.end for s in names):
                 continue
             result.append(Span(start, end, label, Origin.MODEL))
         result.sort(key=lambda s: (s.start, s.end))
@@ -91,12 +95,16 @@ def preannotate(
     batch_size: int = BATCH_SIZE,
     terms: RegistryTerms | None = None,
     rejected: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
+    triggers: TriggerLexicon | None = None,
 ) -> Iterator[list[Span]]:
     """Spans for each text, in order; stops early when ``cancelled()`` turns true. With
-    ``terms`` and ``rejected``, completed by ``complete``."""
+    ``triggers``, event trigger words too (event layer); with ``terms`` and ``rejected``,
+    completed by ``complete``."""
     scheme, model = default_scheme(), model_key(nlp)
     for doc in nlp.pipe(texts, batch_size=batch_size):
         spans = entities_to_spans(doc, labels, model, scheme)
+        if triggers is not None:
+            spans += triggers.find(nlp, doc)
         if terms or rejected:
             spans = complete(doc.text, spans, terms, rejected)
         yield spans

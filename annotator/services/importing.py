@@ -17,6 +17,7 @@ from annotator.core.labels import LabelSet
 from annotator.core.model import AnnotatorKind, Document, Span
 from annotator.core.tasks import Cancelled, TaskState
 from annotator.formats.articles import iter_article_files, read_articles
+from annotator.nlp.event_triggers import default_lexicon
 from annotator.nlp.lang import detect_language
 from annotator.nlp.pipelines import PipelineRegistry
 from annotator.nlp.preannotate import preannotate
@@ -184,7 +185,8 @@ def _suggester(
         nlp, info = loaded
         report.models[lang] = f"{info.name} {info.version}".strip()
         stream = preannotate(
-            nlp, lang_texts, labels, lambda: task.cancelled, terms=terms, rejected=rejected
+            nlp, lang_texts, labels, lambda: task.cancelled,
+            terms=terms, rejected=rejected, triggers=default_lexicon(),
         )
         streams[lang] = (f"{info.name}\t{info.version}", stream)
 
