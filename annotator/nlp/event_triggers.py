@@ -35,6 +35,9 @@ PASSIVE_SUBJECTS = {"nsubjpass", "nsubj:pass"}
 OBJECTS = {"dobj", "obj", "iobj", "obl:arg"}
 PREPOSITIONAL = {"prep", "obl", "obl:mod", "nmod"}
 AGENTS = {"agent", "obl:agent"}
+# Prepositions that lead to whom an act is aimed at ("met with", "strike on", "s'est rendu à");
+# others ("near Baghdad", "in Moscow") give a place, which is not the recipient.
+TOWARDS = {"with", "on", "against", "to", "into", "avec", "contre", "sur", "à", "au", "aux", "en", "chez"}
 AUXILIARIES = {"aux", "auxpass", "aux:pass", "aux:tense", "expl:comp", "expl:pv"}
 
 
@@ -134,25 +137,45 @@ class TriggerLexicon:
 
 def _phrase(doc: Any, token: Any) -> tuple[int, int]:
     """The words a role names, in code points: the entity holding the token, else its noun
-    chunk, else the token."""
+    chunk, else the token; within the token's line (a headline does not run into the text)."""
+    start, end = token.idx, token.idx + len(token.text)
     for ent in doc.ents:
         if ent.start <= token.i < ent.end:
-            return ent.start_char, ent.end_char
-    try:
-        for chunk in doc.noun_chunks:
-            if chunk.start <= token.i < chunk.end:
-                return chunk.start_char, chunk.end_char
-    except (NotImplementedError, ValueError):  # a pipeline without noun chunks
-        pass
-    return token.idx, token.idx + len(token.text)
+            start, end = ent.start_char, ent.end_char
+            break
+    else:
+        try:
+            for chunk in doc.noun_chunks:
+                if chunk.start <= token.i < chunk.end:
+                    start, end = chunk.start_char, chunk.end_char
+                    break
+        except (NotImplementedError, ValueError):  # a pipeline without noun chunks
+            pass
+    text = doc.text
+    start = max(start, text.rfind("\n", start, token.idx) + 1)
+    line_end = text.find("\n", token.idx, end)
+    end = end if line_end < 0 else line_end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _object_of_preposition(token: Any) -> Any | None:
-    """The noun a prepositional child leads to: English prep -> pobj; in UD (French) the obl or
-    nmod child is the noun itself."""
+    """The noun a prepositional child aimed at someone leads to (``TOWARDS``): English prep ->
+    pobj; in UD (French) the obl or nmod child is the noun itself, its preposition a case child."""
     if token.dep_ == "prep":
+        if token.lower_ not in TOWARDS:
+            return None
         return next((c for c in token.children if c.dep_ == "pobj"), None)
-    return token
+    case = next((c for c in token.children if c.dep_ == "case"), None)
+    return token if case is not None and case.lower_ in TOWARDS else None
+
+
+def _names_someone(token: Any) -> bool:
+    """A role filler worth proposing: not a pronoun, a number or punctuation."""
+    return token.pos_ not in {"PRON", "PUNCT", "NUM", "SYM", "DET"}
 
 
 def roles(doc: Any, start: int, end: int) -> dict[str, tuple[int, int]]:
@@ -173,9 +196,8 @@ def roles(doc: Any, start: int, end: int) -> dict[str, tuple[int, int]]:
         elif child.dep_ in PASSIVE_SUBJECTS and "recipient" not in found:
             found["recipient"] = child
         elif child.dep_ in AGENTS and "actor" not in found:
-            agent = _object_of_preposition(child) if child.dep_ == "agent" else child
-            if agent is not None:
-                found["actor"] = next((c for c in agent.children if c.dep_ == "pobj"), agent)
+            # English: agent "by" -> pobj; UD (French): obl:agent is the noun itself.
+            found["actor"] = next((c for c in child.children if c.dep_ == "pobj"), child)
         elif child.dep_ in OBJECTS and "recipient" not in found:
             found["recipient"] = child
     if "recipient" not in found:
@@ -191,7 +213,7 @@ def roles(doc: Any, start: int, end: int) -> dict[str, tuple[int, int]]:
     return {
         role: _phrase(doc, token)
         for role, token in found.items()
-        if token is not None and token.i not in in_trigger
+        if token is not None and token.i not in in_trigger and _names_someone(token)
     }
 
 
