@@ -189,7 +189,7 @@ def roles(doc: Any, start: int, end: int) -> dict[str, tuple[int, int]]:
     while verb.dep_ in AUXILIARIES and verb.head is not verb:
         verb = verb.head
     found: dict[str, Any] = {}
-    children = list(verb.children)
+    children = [c for c in verb.children if not span.start <= c.i < span.end]
     for child in children:
         if child.dep_ in SUBJECTS and "actor" not in found:
             found["actor"] = child
@@ -200,8 +200,17 @@ def roles(doc: Any, start: int, end: int) -> dict[str, tuple[int, int]]:
             found["actor"] = next((c for c in child.children if c.dep_ == "pobj"), child)
         elif child.dep_ in OBJECTS and "recipient" not in found:
             found["recipient"] = child
+    if "recipient" not in found:  # "met with X": the trigger ends on its preposition
+        for t in span:
+            if t.dep_ == "prep" and t.lower_ in TOWARDS:
+                target = next((c for c in t.children if c.dep_ == "pobj"), None)
+                if target is not None:
+                    found["recipient"] = target
+                    break
     if "recipient" not in found:
-        for child in children:
+        # "paid a visit to Syria": the preposition may hang on any word of the trigger.
+        inner = [c for t in span if t is not verb for c in t.children if not span.start <= c.i < span.end]
+        for child in children + inner:
             if child.dep_ in PREPOSITIONAL and child.i > verb.i:
                 target = _object_of_preposition(child)
                 if target is not None:
