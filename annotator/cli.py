@@ -628,7 +628,9 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
     try:
         if args.suggestions_command == "rejected":
             for rejection in suggestions.rejected(store):
-                _out(f"{rejection.text}\t{rejection.label}\t{rejection.created_at}")
+                # Article text: a control character is shown as its code, never sent to the terminal.
+                text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in rejection.text)
+                _out(f"{text}\t{rejection.label}\t{rejection.created_at}")
         elif not suggestions.forget(store, args.text, args.label):
             raise InputError(f"no rejected suggestion “{args.text}” ({args.label})", str(store.path))
         else:

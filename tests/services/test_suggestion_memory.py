@@ -134,6 +134,9 @@ def test_a_rejection_is_remembered_undone_listed_and_forgotten(
     later = _import(store, tmp_path, "c.txt", "Negotiators met in Geneva again on Wednesday.\n")
     assert ("Geneva", geneva.label) in _suggested(store, session, later)
     assert main(["suggestions", "rejected", "--db", str(tmp_path / "none.sqlite")]) == 2
+    store.rejections.add([("Evil\x1b[2J", "ORG")])  # a control character from an article
+    assert main(["suggestions", "rejected", "--db", db]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].split("\t")[0] == "Evil\\u001b[2J"
 
 
 def test_undo_keeps_a_rejection_made_before(store: Store, tmp_path: Path) -> None:
