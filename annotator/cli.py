@@ -45,7 +45,9 @@ EXIT_BAD_INPUT = 2
 
 SCREENSHOT_VIEWS = ("main", "search", "corpus-framing", "corpus-tone", "corpus-actors", "corpus-network",
                     "corpus-timeline", "corpus-stories", "actors", "event", "framing")
-COMMANDS = ("gui", "import", "export", "import-annotations", "review", "train", "next", "actors")
+COMMANDS = (
+    "gui", "import", "export", "import-annotations", "review", "train", "next", "actors", "suggestions"
+)
 HELP_OPTIONS = ("-h", "--help", "--version")
 
 
@@ -370,6 +372,22 @@ def build_command_line() -> CommandLine:
     act_propose.add_argument("names", nargs="+", help="surface forms, e.g. 'Esmaïl Qaani' CGRI")
     act_load = action("load", help="add actors from a file in the format of resources/actors-seed.json")
     act_load.add_argument("file", type=Path)
+
+    sug = command(
+        "suggestions", ("db",),
+        help="what suggestions learnt: list the rejected ones, forget a rejection",
+    )
+    sug_sub = sug.add_subparsers(dest="suggestions_command", metavar="ACTION", required=True)
+    for name, text in (
+        ("rejected", "every rejected suggestion (text, tab, label, tab, when), never suggested again"),
+        ("forget", "suggest a rejected text form with its label again"),
+    ):
+        p = sug_sub.add_parser(name, help=text)
+        cli.add_common(p, ("db",))
+        p.set_defaults(cli_parser=p)
+        if name == "forget":
+            p.add_argument("text", help="the rejected text, as listed")
+            p.add_argument("label", help="its label, as listed")
 
     rev = command(
         "review", ("db",), {"db": "with --annotators: the database whose annotation sets to compare"},
@@ -735,6 +753,26 @@ def cmd_actors(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_suggestions(args: argparse.Namespace) -> int:
+    from annotator.services import suggestions
+    from annotator.store import Store
+
+    store = Store(existing_db(args))
+    try:
+        if args.suggestions_command == "rejected":
+            for rejection in suggestions.rejected(store):
+                # Article text: a control character is shown as its code, never sent to the terminal.
+                text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in rejection.text)
+                _out(f"{text}\t{rejection.label}\t{rejection.created_at}")
+        elif not suggestions.forget(store, args.text, args.label):
+            raise InputError(f"no rejected suggestion “{args.text}” ({args.label})", str(store.path))
+        else:
+            _out(f"“{args.text}” ({args.label}) will be suggested again")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
 def display_problem(env: Mapping[str, str] | None = None, platform: str | None = None) -> str | None:
     """Why the window cannot be shown here, or None. On Linux Qt aborts the process (with a
     message about libxcb) when it finds no display: find that out before Qt is touched."""
@@ -786,6 +824,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "train": cmd_train,
     "next": cmd_next,
     "actors": cmd_actors,
+    "suggestions": cmd_suggestions,
 }
 
 

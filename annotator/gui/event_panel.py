@@ -668,6 +668,13 @@ class EventPanel(QWidget):
         self._show_form(True)
         self.form.category.setFocus()
 
+    def new_event_from(self, draft: Event) -> None:
+        """Open the form for a new event prefilled with a proposal (category, mode, CAMEO code,
+        arguments) for the analyst to confirm; nothing is stored until Save."""
+        start, end = draft.trigger.start, draft.trigger.end
+        self.new_event(start, end)
+        self.form.load(self.doc_id, draft, self.text[start:end])
+
     def edit_event(self, event_id: int) -> None:
         event = next((e for e in self.events if e.id == event_id), None)
         if event is None:

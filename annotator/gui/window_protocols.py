@@ -97,6 +97,8 @@ class AnalysisHooks(Protocol):
 
     def accept_command(self, span: Span) -> Command: ...
 
+    def accept_trigger(self, span: Span) -> None: ...
+
     def delete_span(self, item: ShownSpan) -> bool: ...
 
 
@@ -121,6 +123,7 @@ class AnalysisHost(ReadingHost, CommandHost, Protocol):
     """What the actor, event and framing docks need (``gui/analysis_docks.py``)."""
 
     label_dock: QDockWidget
+    registry: PipelineRegistry | None  # the spaCy pipelines, for proposing an event's roles
 
     @property
     def action(self) -> ActionFactory: ...

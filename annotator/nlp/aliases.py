@@ -32,6 +32,7 @@ A surface matching two actors equally well is ambiguous: no proposal, but both c
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -302,6 +303,7 @@ def propose_actor(
     return index.propose(surface)
 
 
+@functools.lru_cache(maxsize=8192)  # a text has few distinct characters: fold each once
 def _fold_char(char: str) -> str:
     """One character without accents, case-folded, when that stays one character."""
     base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))

@@ -21,9 +21,11 @@ from annotator.core.labels import LabelSet
 from annotator.core.model import AnnotatorKind, Document, Span
 from annotator.core.tasks import Cancelled, TaskState
 from annotator.formats.articles import ARTICLE_SUFFIXES, SUFFIX_LIST, iter_article_files, read_articles
+from annotator.nlp.event_triggers import default_lexicon
 from annotator.nlp.lang import detect_language
 from annotator.nlp.pipelines import PipelineRegistry
 from annotator.nlp.preannotate import preannotate
+from annotator.services.suggestions import registry_terms
 from annotator.store import Store
 
 __all__ = ["ARTICLE_SUFFIXES", "ImportReport", "import_paths", "read_all"]
@@ -96,7 +98,7 @@ def import_paths(
     task.progress(0, total, "reading")
     try:
         fresh_files, repeats = _fresh_documents(store, files, seen, report, task)
-        suggest = _suggester(fresh_files, labels, registry, report, task, total)
+        suggest = _suggester(store, fresh_files, labels, registry, report, task, total)
         done = len(report.skipped)
         for path, fresh in fresh_files:
             spans_by_index: dict[int, list[Span]] = {}
@@ -160,6 +162,7 @@ Suggest = Callable[[Document], tuple[str, list[Span]] | None]
 
 
 def _suggester(
+    store: Store,
     fresh_files: list[tuple[Path, list[Document]]],
     labels: LabelSet,
     registry: PipelineRegistry | None,
@@ -177,6 +180,8 @@ def _suggester(
     """
     if registry is None:
         return lambda _doc: None
+    # What the database has learnt: the registry's names, and the suggestions rejected.
+    terms, rejected = registry_terms(store, labels), store.rejections.pairs()
     texts: dict[str, list[str]] = defaultdict(list)
     for _path, fresh in fresh_files:
         for doc in fresh:
@@ -192,7 +197,10 @@ def _suggester(
             continue
         nlp, info = loaded
         report.models[lang] = f"{info.name} {info.version}".strip()
-        stream = preannotate(nlp, lang_texts, labels, lambda: task.cancelled)
+        stream = preannotate(
+            nlp, lang_texts, labels, lambda: task.cancelled,
+            terms=terms, rejected=rejected, triggers=default_lexicon(),
+        )
         streams[lang] = (f"{info.name}\t{info.version}", stream)
 
     def suggest(doc: Document) -> tuple[str, list[Span]] | None:

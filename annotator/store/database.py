@@ -23,6 +23,7 @@ from annotator.store.judgments import JudgmentRepo
 from annotator.store.mentions import MentionRepo
 from annotator.store.record_analysis import RecordAnalysisRepo
 from annotator.store.records import RecordRepo
+from annotator.store.rejections import RejectionRepo
 from annotator.store.span_dependents import SpanDependentsRepo
 from annotator.store.spans import SpanRepo
 
@@ -51,6 +52,7 @@ class Store:
         self.judgments = JudgmentRepo(self.engine)
         self.dependents = SpanDependentsRepo(self.engine)
         self.record_analysis = RecordAnalysisRepo(self.engine)
+        self.rejections = RejectionRepo(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

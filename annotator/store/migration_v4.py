@@ -1,4 +1,5 @@
-"""Schema version 3 to 4: each annotator's judgment of a document (the ``judgment`` table).
+"""Schema version 3 to 4: each annotator's judgment of a document (the ``judgment`` table) and
+the memory of rejected suggestions (``suggestion_rejection``, ``store/migration_rejections.py``).
 
 A document an annotator finished without marking anything is their judgment "nothing here"; the
 table keeps the status each annotator gave each document, so that agreement counts such
@@ -11,6 +12,8 @@ and a new one have the same schema (a test compares them).
 from __future__ import annotations
 
 import sqlite3
+
+from annotator.store.migration_rejections import add_suggestion_rejections
 
 V4_JUDGMENT = """
 CREATE TABLE judgment (
@@ -28,6 +31,7 @@ V4_JUDGMENT_INDEX = "CREATE INDEX ix_judgment_annotator_id ON judgment (annotato
 
 
 def migrate_3_to_4(con: sqlite3.Connection) -> None:
-    """Add the judgment table (the caller runs this inside the migration's transaction)."""
+    """Add the judgment and rejection tables (inside the caller's transaction)."""
     con.execute(V4_JUDGMENT)
     con.execute(V4_JUDGMENT_INDEX)
+    add_suggestion_rejections(con)

@@ -74,6 +74,7 @@ _V3 = {
 _V4 = {
     **_V3,
     "judgment": "document_id annotator_id status updated_at",
+    "suggestion_rejection": "id text label created_at",
 }
 FROZEN_SHAPES: dict[int, Shape] = {1: _shape(_V1), 2: _shape(_V2), 3: _shape(_V3), 4: _shape(_V4)}
 

@@ -29,6 +29,7 @@ from annotator.store.tables import (
     FramePresentRow,
     MetaRow,
     SpanRow,
+    SuggestionRejectionRow,
     utcnow,
 )
 
@@ -44,6 +45,7 @@ ARG = EventArgumentRow.__table__  # type: ignore[attr-defined]
 FRAME = FrameAssessmentRow.__table__  # type: ignore[attr-defined]
 PRESENT = FramePresentRow.__table__  # type: ignore[attr-defined]
 ROLE = FrameActorRoleRow.__table__  # type: ignore[attr-defined]
+REJECTION = SuggestionRejectionRow.__table__  # type: ignore[attr-defined]
 
 ORIGINS = {origin.value: origin for origin in Origin}
 

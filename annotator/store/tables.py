@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 4  # 2: actors, events, framing; 3: author and original file; 4: judgments
+SCHEMA_VERSION = 4  # 2: actors, events, framing; 3: author and original file; 4: judgments and
+# rejected suggestions
 # (engine.MIGRATIONS)
 
 
@@ -236,3 +237,21 @@ class JudgmentRow(SQLModel, table=True):
     )
     status: str = "done"
     updated_at: str = Field(default_factory=utcnow)
+# -- rejected suggestions (schema 4: migration_v4.py, migration_rejections.py) -----------------------------------------------
+# What the analysts of this database rejected: a text form with a label is not suggested again.
+
+
+class SuggestionRejectionRow(SQLModel, table=True):
+    """A (text form, label) pair an analyst rejected as a suggestion."""
+
+    __tablename__ = "suggestion_rejection"
+    __table_args__ = (
+        UniqueConstraint("text", "label", name="uq_suggestion_rejection"),
+        CheckConstraint("length(trim(text)) > 0", name="ck_suggestion_rejection_text"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str
+    label: str
+    created_at: str = Field(default_factory=utcnow)

@@ -136,13 +136,13 @@ def test_an_event_of_000_coded_with_the_keyboard_alone(open_window, qtbot, seede
     assert (visited, visited + 7, "trigger") in marks
     assert (damascus, damascus + 8, "location") in marks
     # The trigger is drawn as an event (bold) in the text.
-    trigger_items = [i for i in pane.shown_spans() if i.span.layer == "event"]
+    trigger_items = [i for i in pane.shown_spans() if i.span.layer == "event" and not i.suggestion]
     assert [(i.span.start, i.span.label) for i in trigger_items] == [(visited, "CONSULT")]
 
     press(qtbot, Qt.Key.Key_Z, CTRL)
     assert _events(seeded_db, doc_id) == []
     assert panel.list.count() == 0
-    assert not [i for i in pane.shown_spans() if i.span.layer == "event"]
+    assert not [i for i in pane.shown_spans() if i.span.layer == "event" and not i.suggestion]
     press(qtbot, Qt.Key.Key_Z, CTRL | SHIFT)
     again = _events(seeded_db, doc_id)
     assert [(e.id, e.category, e.mode) for e in again] == [(event.id, "CONSULT", "visit")]
@@ -184,7 +184,7 @@ def test_edit_and_delete_an_event_from_its_trigger(open_window, qtbot, seeded_db
     assert edited.id == event.id and len(edited.refs("actor")) == 2
 
     # X on the trigger deletes the event (and its trigger); undo brings both back.
-    trigger = next(i for i in pane.shown_spans() if i.span.layer == "event")
+    trigger = next(i for i in pane.shown_spans() if i.span.layer == "event" and not i.suggestion)
     pane.set_current(trigger, reveal=False)
     press(qtbot, Qt.Key.Key_X)
     assert _events(seeded_db, doc_id) == []
@@ -193,7 +193,8 @@ def test_edit_and_delete_an_event_from_its_trigger(open_window, qtbot, seeded_db
     assert back.id == event.id and len(back.refs("actor")) == 2
 
     # A number key on the trigger labels its words as an entity; the event stays as it is.
-    pane.set_current(next(i for i in pane.shown_spans() if i.span.layer == "event"), reveal=False)
+    trigger_item = next(i for i in pane.shown_spans() if i.span.layer == "event" and not i.suggestion)
+    pane.set_current(trigger_item, reveal=False)
     press(qtbot, Qt.Key.Key_7)
     layers = {(s.layer, s.label) for s in window.session.own_spans(doc_id) if s.start == supervised}
     assert layers == {("event", "COOPERATE"), ("entity", "EVENT")}

@@ -102,7 +102,7 @@ def test_v1_file_migrates_keeping_every_row(v1_copy: Path, tmp_path: Path) -> No
     fresh = tmp_path / "new.sqlite"
     Store(fresh).close()
     migrated, created = _schema(v1_copy), _schema(fresh)
-    for table in V2_TABLES:
+    for table in (*V2_TABLES, "suggestion_rejection"):
         assert table in migrated
     assert migrated == created
 
