@@ -38,6 +38,7 @@ from annotator.core.tasks import TaskState
 from annotator.services.configuration import load_labels, load_schema_for, parse_models
 from annotator.settings import Settings, default_db_path
 from annotator.store.location import is_server_url, parse_location
+from annotator.terminal import printable, printable_json
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -45,19 +46,45 @@ EXIT_BAD_INPUT = 2
 
 SCREENSHOT_VIEWS = ("main", "search", "corpus-framing", "corpus-tone", "corpus-actors", "corpus-network",
                     "corpus-timeline", "corpus-stories", "actors", "event", "framing")
-COMMANDS = ("gui", "import", "export", "import-annotations", "review", "train", "actors", "db")
+COMMANDS = (
+    "gui", "import", "export", "import-annotations", "review", "train", "next", "actors", "suggestions",
+    "db",
+)
 HELP_OPTIONS = ("-h", "--help", "--version")
 
 
 # --- printing -------------------------------------------------------------------------------
 
-def _emit(stream: TextIO, text: str, end: str = "\n", flush: bool = False) -> None:
-    """The one place the command line writes text (file data included) to the terminal."""
-    print(text, end=end, file=stream, flush=flush)
+def _emit(
+    stream: TextIO,
+    *fields: object,
+    sep: str = "  ",
+    start: str = "",
+    end: str = "\n",
+    flush: bool = False,
+    multiline: bool = False,
+) -> None:
+    """The one place the command line writes text (file data included) to the terminal.
+
+    Every field is made printable (annotator/terminal.py), so that an escape sequence, a newline
+    or a right-to-left override in a file name, title or label cannot act on the terminal or
+    forge an extra line. ``sep``, ``start`` and ``end`` are the command line's own and written as
+    they are; ``multiline``: the field is a report of several lines, each line made printable.
+    """
+
+    def shown(value: object) -> str:
+        text = str(value)
+        if multiline:
+            return "\n".join(printable(line) for line in text.split("\n"))
+        return printable(text)
+
+    print(start + sep.join(shown(value) for value in fields), end=end, file=stream, flush=flush)
 
 
-def _out(text: str = "", end: str = "\n", flush: bool = False) -> None:
-    _emit(sys.stdout, text, end, flush)
+def _out(
+    *fields: object, sep: str = "  ", end: str = "\n", flush: bool = False, multiline: bool = False
+) -> None:
+    _emit(sys.stdout, *fields, sep=sep, end=end, flush=flush, multiline=multiline)
 
 
 def _err(message: str) -> None:
@@ -267,9 +294,11 @@ def build_command_line() -> CommandLine:
 
     imp = command(
         "import", ("db", "model", "labels"),
-        help="import articles (.txt, .jsonl, folders) into the database",
+        help="import articles (web pages, PDF, Word, e-mail, feeds, .txt, .jsonl, folders)",
     )
     imp.add_argument("--no-preannotate", action="store_true", help="do not run the spaCy pipeline")
+    imp.add_argument("--split-articles", action="store_true",
+                     help="a web page holding several <article>s gives one document each")
     imp.add_argument("paths", nargs="+", type=Path, help="files or folders")
 
     exp = command(
@@ -283,14 +312,30 @@ def build_command_line() -> CommandLine:
 
     trn = command(
         "train", ("db", "annotator"), {"annotator": "train on this annotator's set (default: people's sets)"},
-        help="train a spaCy NER model on the annotations (CPU)",
+        help="train a spaCy pipeline on the annotations: entities, frames, event triggers (CPU)",
     )
-    trn.add_argument("--out", type=Path, required=True, help="folder for the model")
+    trn.add_argument("--out", type=Path, help="folder for the model (needed unless --folds is given)")
     trn.add_argument("--lang", default="en", help="language of the documents (default: en)")
-    trn.add_argument("--max-steps", type=int, default=None, help="training steps (default: 2000)")
+    trn.add_argument("--max-steps", type=int, default=None, help="training steps per layer (default: 2000)")
     trn.add_argument("--split", type=float, default=0.8, help="share of documents to train on (default: 0.8)")
     trn.add_argument("--seed", type=int, default=0, help="seed of split and training (default: 0)")
     trn.add_argument("--force", action="store_true", help="replace the folder if it is not empty")
+    trn.add_argument("--layer", action="append", default=[], metavar="LAYER[,LAYER]",
+                     help="only these layers: entities, frames, events (default: all with enough documents)")
+    trn.add_argument("--folds", type=int, default=None, metavar="K",
+                     help="k-fold cross-validation: each layer's mean F1 and spread over K folds "
+                          "(with --out, the model is trained afterwards as without --folds)")
+    trn.add_argument("--width", type=int, default=None, metavar="N",
+                     help="width of the token vectors (default: spaCy's 96; smaller trains faster)")
+
+    nxt = command(
+        "next", ("db", "model"),
+        {"model": "the trained pipeline to ask ([LANG=]FOLDER_OR_NAME), e.g. models/m/model-best"},
+        help="which document next: documents ranked by a trained model's doubt, most doubtful first",
+    )
+    nxt.add_argument("--status", action="append", default=[], choices=[s.value for s in Status],
+                     help="only documents with this status; may be repeated (default: every status)")
+    nxt.add_argument("--limit", type=int, default=20, help="documents to list (default: 20; 0: all)")
 
     from annotator.formats.registry import READ_FORMATS
 
@@ -353,6 +398,21 @@ def build_command_line() -> CommandLine:
     db_grant.add_argument("level", choices=("analyst", "reviewer", "admin"))
     for p in (db_init, db_copy, db_grant):
         p.set_defaults(cli_parser=p)
+    sug = command(
+        "suggestions", ("db",),
+        help="what suggestions learnt: list the rejected ones, forget a rejection",
+    )
+    sug_sub = sug.add_subparsers(dest="suggestions_command", metavar="ACTION", required=True)
+    for name, text in (
+        ("rejected", "every rejected suggestion (text, tab, label, tab, when), never suggested again"),
+        ("forget", "suggest a rejected text form with its label again"),
+    ):
+        p = sug_sub.add_parser(name, help=text)
+        cli.add_common(p, ("db",))
+        p.set_defaults(cli_parser=p)
+        if name == "forget":
+            p.add_argument("text", help="the rejected text, as listed")
+            p.add_argument("label", help="its label, as listed")
 
     rev = command(
         "review", ("db",), {"db": "with --annotators: the database whose annotation sets to compare"},
@@ -368,6 +428,11 @@ def build_command_line() -> CommandLine:
     )
     rev.add_argument(
         "--annotators", metavar="A,B[,C...]", help="with --db: compare these annotators' sets in the database"
+    )
+    rev.add_argument(
+        "--gold", metavar="NAME",
+        help="with --db and --annotators: copy everything they all agree on, in every layer, into "
+             "the gold set NAME and print what is left to settle per layer (again: no change)",
     )
     return cli
 
@@ -481,7 +546,10 @@ def terminal_progress() -> Iterator[TaskState]:
 
     def progress(done: int, total: int, message: str) -> None:
         if interactive:
-            _emit(sys.stderr, f"\r[{done}/{total}] {message[:60]:<60}", end="", flush=True)
+            _emit(
+                sys.stderr, f"[{done}/{total}] {printable(message)[:60]:<60}",
+                start="\r", end="", flush=True,
+            )
 
     try:
         yield TaskState(progress)
@@ -494,16 +562,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     from annotator.nlp.pipelines import PipelineRegistry
     from annotator.services.importing import import_paths
     from annotator.store import Store
+    from annotator.store.engine import new_database_removed_on_failure
 
     settings = Settings.load()
     labels = load_labels(args.labels, settings)
     registry = None if args.no_preannotate else PipelineRegistry(parse_models(args.model, settings))
-    store = Store(args.db or default_db_path())
-    try:
-        with terminal_progress() as task:
-            report = import_paths(store, list(args.paths), labels, registry, task)
-    finally:
-        store.close()
+    db = args.db or default_db_path()
+    with new_database_removed_on_failure(db):
+        store = Store(db)
+        try:
+            with terminal_progress() as task:
+                report = import_paths(
+                    store, list(args.paths), labels, registry, task,
+                    split_articles=args.split_articles,
+                )
+        finally:
+            store.close()
     for line in report.lines():
         _out(line)
     _out(f"{len(report.added)} imported, {len(report.skipped)} skipped, into {store.path}")
@@ -525,7 +599,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         date_from=args.date_from,
         date_to=args.date_to,
     )
-    store = Store(db)
+    store = Store(db, read_only=True)
     try:
         with terminal_progress() as task:
             report = export(
@@ -540,25 +614,59 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from annotator.services.training import DEFAULT_MAX_STEPS, train
+    from annotator.services.training import (
+        DEFAULT_MAX_STEPS,
+        LAYERS,
+        check_out_folder,
+        cross_validate,
+        train,
+    )
     from annotator.store import Store
 
-    store = Store(existing_db(args))
+    if args.out is None and args.folds is None:
+        raise AnnotatorError("give --out DIR for the model, or --folds K to cross-validate")
+    if args.out is not None:
+        check_out_folder(args.out, args.force)
+    layers = sorted(_names(args.layer) or LAYERS)
+    echo = lambda text: _out(text, end="", flush=True, multiline=True)  # noqa: E731 - spaCy's table
+    store = Store(existing_db(args), read_only=True)
     try:
-        report = train(
-            store,
-            args.out,
-            lang=args.lang,
-            annotator=args.annotator,
-            max_steps=args.max_steps or DEFAULT_MAX_STEPS,
-            split=args.split,
-            seed=args.seed,
-            overwrite=args.force,
-            echo=lambda text: _out(text, end="", flush=True),
-        )
+        steps = args.max_steps or DEFAULT_MAX_STEPS
+        if args.folds is not None:
+            folds = cross_validate(store, args.folds, lang=args.lang, annotator=args.annotator,
+                                   max_steps=steps, seed=args.seed, echo=echo, layers=layers,
+                                   width=args.width)
+            for line in folds.lines():
+                _out(line)
+        if args.out is not None:
+            report = train(store, args.out, lang=args.lang, annotator=args.annotator, max_steps=steps,
+                           split=args.split, seed=args.seed, overwrite=args.force, echo=echo,
+                           layers=layers, width=args.width)
+            for line in report.lines():
+                _out(line)
     finally:
         store.close()
-    for line in report.lines():
+    return EXIT_OK
+
+
+def cmd_next(args: argparse.Namespace) -> int:
+    from annotator.services.uncertainty import rank_documents
+    from annotator.store import Store
+
+    models = list(getattr(args, "model", ()) or ())
+    if len(models) != 1:
+        raise AnnotatorError("name one trained model with --model [LANG=]FOLDER (from annotator train)")
+    lang, _, model = models[0].partition("=") if "=" in models[0] else ("", "", models[0])
+    if args.limit < 0:
+        raise AnnotatorError(f"--limit {args.limit} must be 0 (all) or more")
+    store = Store(existing_db(args), read_only=True)
+    try:
+        with terminal_progress() as task:
+            report = rank_documents(store, model, lang=lang or None,
+                                    statuses=[Status(s) for s in args.status] or None, task=task)
+    finally:
+        store.close()
+    for line in report.lines(args.limit or None):
         _out(line)
     return EXIT_OK
 
@@ -566,6 +674,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_import_annotations(args: argparse.Namespace) -> int:
     from annotator.services.annotations_import import KnownLabels, import_annotations
     from annotator.store import Store
+    from annotator.store.engine import new_database_removed_on_failure
 
     settings = Settings.load()
     known = KnownLabels.of(
@@ -573,11 +682,13 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         load_schema_for(args.schema, settings),
         allow_new=args.allow_new_labels,
     )
-    store = Store(args.db or default_db_path())
-    try:
-        report = import_annotations(store, args.file, args.annotator, args.format, known)
-    finally:
-        store.close()
+    db = args.db or default_db_path()
+    with new_database_removed_on_failure(db):
+        store = Store(db)
+        try:
+            report = import_annotations(store, args.file, args.annotator, args.format, known)
+        finally:
+            store.close()
     for line in report.lines():
         _out(line)
     return EXIT_OK
@@ -591,43 +702,100 @@ def cmd_review(args: argparse.Namespace) -> int:
             raise InputError("give either annotation files or --db with --annotators, not both")
         db = existing_db(args)
         names = [n.strip() for n in args.annotators.split(",") if n.strip()]
+        if args.gold is not None:
+            return _settle_agreed(db, names, args.gold, args.json)
         report = review_database(db, names)
     else:
+        if args.gold is not None:
+            raise InputError("--gold needs --db and --annotators (the gold set is stored there)")
         if len(args.files) < 2:
             raise InputError("review needs two or more annotation files (or --db and --annotators)")
         report = review_files(list(args.files), args.format)
-    _out(render_json(report) if args.json else render_text(report))
+    if args.json:
+        _out(printable_json(render_json(report)), multiline=True)
+    else:
+        _out(render_text(report), multiline=True)
+    return EXIT_OK
+
+
+def _settle_agreed(db: Path, names: list[str], gold: str, as_json: bool) -> int:
+    """``review --gold``: what all annotators agree on into the gold set; what is left, per layer."""
+    import json
+
+    from annotator.services.review import settle_agreed
+    from annotator.store import Store
+
+    store = Store(db)
+    try:
+        result = settle_agreed(store, names, gold)
+    finally:
+        store.close()
+    if as_json:
+        _out(printable_json(json.dumps(result, ensure_ascii=False, indent=2)), multiline=True)
+        return EXIT_OK
+    copied = result["copied"]
+    _out(
+        f"Copied to the gold set {result['gold']!r}: {copied['spans']} agreed spans, "
+        f"{copied['events']} agreed events, agreed framing in {copied['framing']} documents."
+    )
+    left = result["remaining"]
+    _out(
+        f"Left to settle: {left['entities']} entity spans, {left['actor_links']} actor links, "
+        f"{left['evidence']} evidence passages, {left['events']} events, "
+        f"{left['framing']} framing choices."
+    )
     return EXIT_OK
 
 
 def cmd_actors(args: argparse.Namespace) -> int:
     from annotator.services.actors import ActorRegistry, load_actor_file
     from annotator.store import Store
+    from annotator.store.engine import new_database_removed_on_failure
 
     schema = load_schema_for(args.schema, Settings.load())
     db = args.db or default_db_path()
     if args.actors_command != "load" and not is_server_url(db) and not Path(db).exists():
         raise InputError("no such database", str(db))
-    store = Store(db)
+    with new_database_removed_on_failure(db):
+        store = Store(db, read_only=args.actors_command != "load")
+        try:
+            registry = ActorRegistry(store, schema)
+            if args.actors_command == "list":
+                for row in registry.summaries(args.search):
+                    a = row.actor
+                    where = "/".join(x for x in (a.country, a.sector) if x) or "-"
+                    aliases = f"  aka {', '.join(a.aliases)}" if a.aliases else ""
+                    counts = f"{_count(row.mentions, 'mention')} in {_count(row.documents, 'document')}"
+                    _out(a.name, f"[{a.kind}, {where}]", f"{counts}{aliases}")
+            elif args.actors_command == "propose":
+                for name in args.names:
+                    proposal = registry.propose(name)
+                    if proposal is None:
+                        _out(name, "-", sep="\t")
+                    else:
+                        _out(name, proposal[0].name, f"{proposal[1]:.0f}", sep="\t")
+            else:
+                added, updated = load_actor_file(store, args.file, schema)
+                _out(f"{added} actors added, {updated} updated with new aliases, in {store.path}")
+        finally:
+            store.close()
+    return EXIT_OK
+
+
+def cmd_suggestions(args: argparse.Namespace) -> int:
+    from annotator.services import suggestions
+    from annotator.store import Store
+
+    store = Store(existing_db(args))
     try:
-        registry = ActorRegistry(store, schema)
-        if args.actors_command == "list":
-            for row in registry.summaries(args.search):
-                a = row.actor
-                where = "/".join(x for x in (a.country, a.sector) if x) or "-"
-                aliases = f"  aka {', '.join(a.aliases)}" if a.aliases else ""
-                counts = f"{_count(row.mentions, 'mention')} in {_count(row.documents, 'document')}"
-                _out(f"{a.name}  [{a.kind}, {where}]  {counts}{aliases}")
-        elif args.actors_command == "propose":
-            for name in args.names:
-                proposal = registry.propose(name)
-                if proposal is None:
-                    _out(f"{name}\t-")
-                else:
-                    _out(f"{name}\t{proposal[0].name}\t{proposal[1]:.0f}")
+        if args.suggestions_command == "rejected":
+            for rejection in suggestions.rejected(store):
+                # Article text: each field made printable by _out, the tabs are the command's own.
+                _out(rejection.text, rejection.label, rejection.created_at, sep="\t")
+        elif not suggestions.forget(store, args.text, args.label):
+            raise InputError(f"no rejected suggestion “{args.text}” ({args.label})", str(store.path))
         else:
-            added, updated = load_actor_file(store, args.file, schema)
-            _out(f"{added} actors added, {updated} updated with new aliases, in {store.path}")
+            _out(f"“{args.text}” ({args.label}) will be suggested again")
     finally:
         store.close()
     return EXIT_OK
@@ -712,8 +880,10 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import-annotations": cmd_import_annotations,
     "review": cmd_review,
     "train": cmd_train,
+    "next": cmd_next,
     "actors": cmd_actors,
     "db": cmd_db,
+    "suggestions": cmd_suggestions,
 }
 
 

@@ -41,6 +41,7 @@ class Settings:
     schema_path: str = ""  # an analysis schema file or folder overriding the built-in one
     font_size: int = 12
     show_suggestions: bool = True
+    export_dir: str = ""  # the folder last exported to (the Export dialog starts there)
 
     @staticmethod
     def path() -> Path:
@@ -51,7 +52,7 @@ class Settings:
         path = cls.path()
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # unreadable, invalid or too deep: defaults
             return cls()
         if not isinstance(data, dict):
             return cls()
@@ -62,6 +63,20 @@ class Settings:
             if key in known and isinstance(value, type(getattr(defaults, key))):
                 values[key] = value
         return cls(**values)
+
+    def export_folder(self) -> Path:
+        """Where an export is offered first: the folder last exported to while it exists, else
+        the user's documents folder (never the program's own folder or source checkout)."""
+        if self.export_dir and Path(self.export_dir).is_dir():
+            return Path(self.export_dir)
+        documents = Path(platformdirs.user_documents_dir())
+        return documents if documents.is_dir() else Path.home()
+
+    def remember_export(self, target: Path) -> None:
+        """Remember the folder of an export (a file's folder; brat's target is a folder)."""
+        folder = target if target.is_dir() or not target.suffix else target.parent
+        self.export_dir = str(folder.expanduser().resolve())
+        self.save()
 
     def save(self) -> None:
         path = self.path()

@@ -46,6 +46,97 @@ def figure_import(workdir: Path, count: int, repeat: int) -> list[Result]:
     ]
 
 
+def _page_html(title: str, text: str, i: int) -> str:
+    """A saved news page around one article: details in <meta>, menus, an ad, related, footer."""
+    from html import escape
+
+    paragraphs = "".join(f"<p>{escape(p)}</p>" for p in text.split("\n")[1:] if p.strip())
+    outlet = corpus.OUTLETS[i % len(corpus.OUTLETS)]
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)} | {outlet}</title>"
+        f'<meta property="og:site_name" content="{outlet}"><meta name="author" content="Desk {i % 7}">'
+        f'<meta property="article:published_time" content="2023-09-{1 + i % 28:02d}T10:00:00Z">'
+        f'<link rel="canonical" href="https://news.example/{i}"></head><body>'
+        '<header><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a>'
+        '</nav></header><div class="ad">Advertisement</div>'
+        f"<main><article><h1>{escape(title)}</h1>{paragraphs}</article>"
+        '<aside class="related"><h3>Related</h3><a href="/r">Markets rally</a></aside></main>'
+        "<footer>© 2023 All rights reserved. <a href='/privacy'>Privacy</a></footer></body></html>"
+    )
+
+
+def _write_pdf(path: Path, title: str, text: str, pages: int) -> None:
+    """A report of ``pages`` pages: running header, page numbers, the text wrapped in lines."""
+    import textwrap
+
+    from reportlab.pdfgen import canvas  # the test extra: pip install -e ".[test]"
+
+    lines = [line for p in text.split("\n") for line in [*textwrap.wrap(p, 80), ""]]
+    per_page = max(1, len(lines) // pages + 1)
+    c = canvas.Canvas(str(path))
+    c.setTitle(title)
+    for number in range(pages):
+        c.setFont("Helvetica", 8)
+        c.drawString(72, 800, "Research brief")
+        c.setFont("Helvetica", 10)
+        y = 760.0
+        for line in lines[number * per_page : (number + 1) * per_page]:
+            if line:
+                c.drawString(72, y, line)
+            y -= 13
+        c.setFont("Helvetica", 8)
+        c.drawString(290, 40, str(number + 1))
+        c.showPage()
+    c.save()
+
+
+def figure_import_articles(workdir: Path, pages: int, pdfs: int, repeat: int) -> list[Result]:
+    """Import a folder of saved news pages and PDF reports (main text and details extracted),
+    against the same texts as plain .txt files (in-run baseline); no pre-annotation."""
+    from annotator.core.labels import default_labels
+    from annotator.services.importing import import_paths
+    from annotator.store import Store
+
+    folder, plain = workdir / f"articles-{pages}-{pdfs}", workdir / f"articles-txt-{pages}-{pdfs}"
+    if not folder.exists():
+        folder.mkdir()
+        plain.mkdir()
+        texts = corpus.article_texts(pages + pdfs, random.Random(11))
+        for i, (title, text) in enumerate(texts):
+            if i < pages:
+                (folder / f"page_{i:05d}.html").write_text(_page_html(title, text, i), encoding="utf-8")
+            else:
+                _write_pdf(folder / f"report_{i:05d}.pdf", title, text, pages=3)
+            (plain / f"article_{i:05d}.txt").write_text(text, encoding="utf-8")
+    files = pages + pdfs
+
+    def rate(source: Path, k: int) -> float:
+        db = workdir / f"articles-{k}.sqlite"
+        store = Store(db)
+        t0 = time.perf_counter()
+        report = import_paths(store, [source], default_labels(), None)
+        elapsed = time.perf_counter() - t0
+        assert len(report.added) == files, (len(report.added), files, report.notices)
+        store.close()
+        for path in db.parent.glob(db.name + "*"):
+            path.unlink()
+        return files / elapsed
+
+    ours, base = [], []
+    for k in range(repeat):  # interleaved
+        base.append(rate(plain, k))
+        ours.append(rate(folder, k))
+    m, b = median(ours), median(base)
+    return [
+        Result(
+            f"import {pages:,} saved web pages and {pdfs:,} 3-page PDFs (a folder)", m, "/s",
+            "(information)", None, b, m / b, "x .txt", ours,
+            "files per second, extraction included; baseline: the same texts as .txt files",
+        )
+    ]
+
+
 def _baseline_export(db: Path, out: Path) -> int:
     """The floor: read the same rows with sqlite3 and json.dumps the same records to a file.
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = (
-    "open", "edit", "scroll", "preannotate", "import", "export", "appopen", "agreement",
-    "memory", "coldstart",
+    "open", "edit", "scroll", "preannotate", "import", "articles", "export", "appopen",
+    "agreement", "memory", "coldstart",
 )
 
 
@@ -39,6 +39,8 @@ class Sizes:
     export_docs: int = 100_000
     app_docs: int = 100_000
     agreement_docs: int = 10_000
+    article_pages: int = 1_000  # saved web pages ...
+    article_pdfs: int = 100  # ... and PDF reports imported as one folder
     repeat: int = 5
     heavy_repeat: int = 3  # figures that take seconds each time
     long_repeat: int = 1  # figures that take minutes (pre-annotation, agreement over articles)
@@ -47,7 +49,8 @@ class Sizes:
 FULL = Sizes()
 QUICK = Sizes(
     long_chars=1_000_000, long_spans=20_000, preannotate=100, import_docs=10_000,
-    export_docs=10_000, app_docs=10_000, agreement_docs=500, repeat=3, heavy_repeat=1,
+    export_docs=10_000, app_docs=10_000, agreement_docs=500, article_pages=100, article_pdfs=10,
+    repeat=3, heavy_repeat=1,
 )
 
 
@@ -226,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench.data_figures import figure_import
 
             report(figure_import(workdir, sizes.import_docs, heavy))
+        if "articles" in only:
+            from bench.data_figures import figure_import_articles
+
+            report(figure_import_articles(workdir, sizes.article_pages, sizes.article_pdfs, heavy))
         big = None
         if {"export", "appopen", "memory"} & set(only):
             big = workdir / f"big-{sizes.app_docs}.sqlite"

@@ -142,18 +142,13 @@ def actors_from_seed(data: Any, source: str, schema: Schema) -> list[Actor]:
 
 def read_actor_seed(path: Any, schema: Schema) -> list[Actor]:
     """Read a seed file of actors (``resources/actors-seed.json`` is the built-in one)."""
-    import json
     from pathlib import Path
 
     from annotator.core.errors import SchemaError
+    from annotator.core.jsonfile import read_json_file
 
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SchemaError(f"{path}: cannot read the actor file ({exc})") from exc
-    except json.JSONDecodeError as exc:
-        raise SchemaError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from exc
+    data = read_json_file(path, SchemaError, "actor file")
     return actors_from_seed(data, str(path), schema)
 
 

@@ -14,6 +14,11 @@ boundaries, events and frame assessments, never a spaCy object, so each can be c
 - this module: one document as the annotators saw it, a pair of annotators over documents, and
   the report of them all (its JSON is ``annotator.agreement/1``).
 
+Each layer is counted on its own terms and no layer's labels appear in another layer's table: the
+span figures (F1, confusion, token labels, kappa, alpha) count entity spans only; event triggers
+are the event layer's, frame and persuasion passages the evidence layer's (``layers`` in the
+JSON).
+
 Figures over several documents are micro-averages (counts summed over documents, then divided);
 a figure whose denominator is zero is ``None``.
 """
@@ -21,7 +26,7 @@ a figure whose denominator is zero is ``None``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
@@ -32,6 +37,9 @@ from annotator.core.analysis_agreement import (
     ActorLinkAgreement,
     EventAgreement,
     FramingAgreement,
+    FramingChoices,
+    FramingPairAgreement,
+    event_ref_key,
     framing_agreement,
 )
 from annotator.core.differences import (
@@ -40,7 +48,9 @@ from annotator.core.differences import (
     event_differences,
     frame_differences,
 )
-from annotator.core.matching import SpanLike, greedy_pairs, overlap_candidates
+from annotator.core.events import EVENT_LAYER
+from annotator.core.framing import EVIDENCE_LAYERS
+from annotator.core.matching import SpanLike, greedy_pairs, overlap_candidates, strict_matches
 from annotator.core.reliability import Kappa, alpha_nominal_of_patterns, kappa_of_pairs
 from annotator.core.span_scores import (
     OUTSIDE,
@@ -67,6 +77,8 @@ __all__ = [
     "AgreementReport",
     "Counts",
     "DocumentAnnotations",
+    "DocumentDisagreement",
+    "LeftOut",
     "PairAgreement",
     "SpanScores",
     "Tally",
@@ -76,6 +88,20 @@ __all__ = [
 ]
 
 SCHEMA = "annotator.agreement/1"
+
+# Span layers that are not entities: event triggers (labelled with the event's category) and
+# evidence passages (labelled with a frame dimension or a persuasion technique). Each has its own
+# figures; none is counted among the entity labels.
+ANALYSIS_LAYERS = (EVENT_LAYER, *EVIDENCE_LAYERS)
+
+
+def entity_spans(spans: Sequence[Any]) -> list[Any]:
+    """The spans of the entity layer (every layer that is not an event's or evidence)."""
+    return [s for s in spans if getattr(s, "layer", "entity") not in ANALYSIS_LAYERS]
+
+
+def layer_spans(spans: Sequence[Any], layer: str) -> list[Any]:
+    return [s for s in spans if getattr(s, "layer", "entity") == layer]
 
 
 @dataclass(slots=True)
@@ -98,12 +124,24 @@ class DocumentAnnotations:
     # annotator -> actor id (as the events and frames refer to it) -> the canonical actor's name
     actor_names: dict[str, dict[int, str]] = field(default_factory=dict)
     _token_view: TokenView | None = field(default=None, repr=False, compare=False)
+    _entities: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
 
     def token_view(self) -> TokenView:
-        """The document's tokens as the token figures need them (computed once)."""
+        """The document's tokens as the token figures need them (computed once): labelled by the
+        entity spans only."""
         if self._token_view is None:
-            self._token_view = TokenView.of(self.text, self.spans)
+            self._token_view = TokenView.of(self.text, self.entities())
         return self._token_view
+
+    def entities(self) -> dict[str, list[Any]]:
+        """Each present annotator's entity spans (computed once)."""
+        if self._entities is None:
+            self._entities = {name: entity_spans(held) for name, held in self.spans.items()}
+        return self._entities
+
+    def framing(self, name: str) -> FramingChoices | None:
+        """``name``'s framing of the document, actors by canonical name (None: not framed)."""
+        return FramingChoices.of(self.frames.get(name), self.actor_names.get(name, {}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +182,11 @@ class PairAgreement:
     kappa: Kappa = field(default_factory=lambda: Kappa(0, None, None))
     events: EventAgreement = field(default_factory=EventAgreement)
     actor_links: ActorLinkAgreement = field(default_factory=ActorLinkAgreement)
+    # Evidence passages, per layer (frame, persuasion): (strict, partial) span figures.
+    evidence: dict[str, tuple[SpanScores, SpanScores]] = field(
+        default_factory=lambda: {layer: (SpanScores(), SpanScores()) for layer in EVIDENCE_LAYERS}
+    )
+    framing: FramingPairAgreement = field(default_factory=FramingPairAgreement)
     # (label of A, label of B) -> tokens, over the compared documents: what kappa is made of.
     token_pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
 
@@ -158,7 +201,8 @@ class PairAgreement:
         if not (in_a and in_b):
             return
         self.documents_compared += 1
-        spans_a, spans_b = doc.spans[a], doc.spans[b]
+        entities = doc.entities()
+        spans_a, spans_b = entities[a], entities[b]
         self.strict = self.strict + strict_scores(spans_a, spans_b)
         # Partial matching and the confusion matrix pair the same candidates (partial only
         # those with the same label), found once.
@@ -169,8 +213,25 @@ class PairAgreement:
         view = doc.token_view()
         self.token_pairs.update(zip(view.labels[a], view.labels[b], strict=True))
         self.token_pairs[OUTSIDE, OUTSIDE] += view.untouched
-        self.events.add(doc.events.get(a, []), doc.events.get(b, []))
+        all_a, all_b = doc.spans[a], doc.spans[b]
+        self.events.add(
+            doc.events.get(a, []),
+            doc.events.get(b, []),
+            event_ref_key(doc.actor_names.get(a, {}), all_a),
+            event_ref_key(doc.actor_names.get(b, {}), all_b),
+        )
+        # Actor links are mentions: entity spans (triggers and evidence name no actor).
         self.actor_links.add(spans_a, spans_b, doc.links.get(a, {}), doc.links.get(b, {}))
+        for layer, (strict, partial) in self.evidence.items():
+            ev_a, ev_b = layer_spans(all_a, layer), layer_spans(all_b, layer)
+            if ev_a or ev_b:
+                self.evidence[layer] = (
+                    strict + strict_scores(ev_a, ev_b),
+                    partial + scores_of_pairs(ev_a, ev_b, greedy_pairs(
+                        [c for c in overlap_candidates(ev_a, ev_b) if c[0][1] == 0]
+                    )),
+                )
+        self.framing.add(doc.framing(a), doc.framing(b))
 
     def merge(self, other: PairAgreement) -> None:
         """Add the counts of ``other``, the same pair over other documents."""
@@ -183,6 +244,10 @@ class PairAgreement:
         self.token_pairs.update(other.token_pairs)
         self.events.merge(other.events)
         self.actor_links.merge(other.actor_links)
+        for layer, (strict, partial) in other.evidence.items():
+            mine = self.evidence.get(layer, (SpanScores(), SpanScores()))
+            self.evidence[layer] = (mine[0] + strict, mine[1] + partial)
+        self.framing.merge(other.framing)
 
     def finish(self) -> PairAgreement:
         self.kappa = kappa_of_pairs(self.token_pairs)
@@ -212,6 +277,35 @@ class PairAgreement:
             # Null when neither annotator has an event (a link) in the documents both hold.
             "event_category": self.events.to_json() if self.has_events else None,
             "actor_links": self.actor_links.to_json() if self.has_links else None,
+            # Each layer on its own terms (docs/AGREEMENT.md, "Layers"); the span figures above
+            # are the entity layer's.
+            "layers": self.layers_json(),
+        }
+
+    def layers_json(self) -> dict[str, Any]:
+        """The figures of each layer: entity spans, actor links, events (trigger, then every
+        field), framing (each choice), evidence passages (per layer, strict and partial)."""
+        return {
+            "entities": {
+                "strict": self.strict.overall.to_json(),
+                "partial": self.partial.overall.to_json(),
+                "cohen_kappa": self.kappa.kappa,
+                "labels": sorted(set(self.strict.per_label) | set(self.partial.per_label)),
+            },
+            "actor_links": self.actor_links.to_json() if self.has_links else None,
+            "events": (
+                {"trigger": self.events.trigger.to_json(), "matched": self.events.matched,
+                 **self.events.fields_json()}
+                if self.has_events else None
+            ),
+            "framing": self.framing.to_json() if self.framing.documents else None,
+            "evidence": {
+                layer: (
+                    {"strict": strict.to_json(), "partial": partial.to_json()}
+                    if strict.overall.n_a or strict.overall.n_b else None
+                )
+                for layer, (strict, partial) in self.evidence.items()
+            },
         }
 
 
@@ -220,6 +314,43 @@ def compare_pair(docs: Sequence[DocumentAnnotations], a: str, b: str) -> PairAgr
     for doc in docs:
         result.add(doc)
     return result.finish()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDisagreement:
+    """How much annotators disagree on one compared document, layer by layer."""
+
+    key: str
+    title: str
+    spans: int  # entity spans without a strict partner, summed over the pairs of holders
+    events: int  # event differences (core.differences)
+    framing: int  # framing differences
+
+    @property
+    def total(self) -> int:
+        return self.spans + self.events + self.framing
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "document": self.key, "title": self.title, "total": self.total,
+            "spans": self.spans, "events": self.events, "framing": self.framing,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A record (or a stored annotation set's document) left out of the comparison, and why."""
+
+    document: str
+    title: str
+    annotator: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "document": self.document, "title": self.title, "annotator": self.annotator,
+            "reason": self.reason,
+        }
 
 
 @dataclass(slots=True)
@@ -239,6 +370,10 @@ class AgreementReport:
     # Where the analysis differs, document by document (core.differences).
     event_differences: list[EventDifference] = field(default_factory=list)
     frame_differences: list[FrameDifference] = field(default_factory=list)
+    # The compared documents with a disagreement, the most first (ties in document order).
+    disagreement: list[DocumentDisagreement] = field(default_factory=list)
+    # Documents left out of every figure: (key, title, who, why), from the reader of the sets.
+    left_out: list[LeftOut] = field(default_factory=list)
 
     @property
     def documents_only_in_one(self) -> int:
@@ -252,17 +387,21 @@ class AgreementReport:
 
     def matrix(self, figure: str) -> list[list[float | None]]:
         """Symmetric annotator x annotator matrix of 'strict_f1', 'partial_f1' or 'cohen_kappa'."""
+        value: dict[str, Callable[[PairAgreement], float | None]] = {
+            "strict_f1": lambda p: p.strict.overall.f1,
+            "partial_f1": lambda p: p.partial.overall.f1,
+            "cohen_kappa": lambda p: p.kappa.kappa,
+        }
+        return self.table(value[figure])
+
+    def table(self, value: Callable[[PairAgreement], float | None]) -> list[list[float | None]]:
+        """Symmetric annotator x annotator matrix of a pair's figure, null on the diagonal."""
         index = {name: i for i, name in enumerate(self.annotators)}
         n = len(self.annotators)
         out: list[list[float | None]] = [[None] * n for _ in range(n)]
         for pair in self.pairs:
-            value = {
-                "strict_f1": pair.strict.overall.f1,
-                "partial_f1": pair.partial.overall.f1,
-                "cohen_kappa": pair.kappa.kappa,
-            }[figure]
             i, j = index[pair.a], index[pair.b]
-            out[i][j] = out[j][i] = value
+            out[i][j] = out[j][i] = value(pair)
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -293,13 +432,51 @@ class AgreementReport:
                 "primary_frame": framing.primary if framing else None,
                 "tone": framing.tone if framing else None,
                 "tone_ordinal": framing.tone_ordinal if framing else None,
+                "headline_frame": framing.headline if framing else None,
+                "tone_target": framing.tone_target if framing else None,
+                "actor_roles": framing.actor_roles if framing else None,
             },
             "framing": {"documents": framing.documents if framing else 0},
             "differences": {
                 "events": [d.to_json() for d in self.event_differences],
                 "frames": [d.to_json() for d in self.frame_differences],
             },
+            "layers": self.layers_json(),
+            "documents_by_disagreement": [d.to_json() for d in self.disagreement],
+            "left_out": [item.to_json() for item in self.left_out],
             "notes": list(self.notes),
+        }
+
+    def layers_json(self) -> dict[str, Any]:
+        """Pairwise tables per layer (annotator x annotator, null on the diagonal): entity strict
+        F1 and kappa, actor-link agreement, event trigger F1 and category kappa, framing percent
+        agreement on the primary frame and on tone, evidence strict F1 per layer."""
+
+        table = self.table
+
+        def share(tally: Any) -> float | None:
+            return tally.same / tally.compared if tally.compared else None
+
+        return {
+            "annotators": list(self.annotators),
+            "entities": {
+                "strict_f1": table(lambda p: p.strict.overall.f1),
+                "partial_f1": table(lambda p: p.partial.overall.f1),
+                "cohen_kappa": table(lambda p: p.kappa.kappa),
+            },
+            "actor_links": {"agreement": table(lambda p: p.actor_links.agreement)},
+            "events": {
+                "trigger_f1": table(lambda p: p.events.trigger.f1),
+                "category_kappa": table(lambda p: p.events.kappa.kappa),
+            },
+            "framing": {
+                "primary_agreement": table(lambda p: share(p.framing.fields["primary"])),
+                "tone_agreement": table(lambda p: share(p.framing.fields["tone"])),
+            },
+            "evidence": {
+                layer: {"strict_f1": table(lambda p, layer=layer: p.evidence[layer][0].overall.f1)}  # type: ignore[misc]
+                for layer in EVIDENCE_LAYERS
+            },
         }
 
 
@@ -318,9 +495,13 @@ class Tally:
     pairs: list[PairAgreement] = field(default_factory=list)
     # The compared documents someone framed: the frames of each annotator holding one (framing
     # is a corpus figure, counted in ``report``).
-    framed: list[dict[str, FrameAssessment | None]] = field(default_factory=list)
+    framed: list[dict[str, FramingChoices | None]] = field(default_factory=list)
     event_differences: list[EventDifference] = field(default_factory=list)
     frame_differences: list[FrameDifference] = field(default_factory=list)
+    # Compared documents where someone disagrees: (key, title, entity spans not matched strictly
+    # summed over pairs, event differences, framing differences), in document order.
+    disagreement: list[DocumentDisagreement] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)  # documents held by one set only
 
     def __post_init__(self) -> None:
         if len(self.names) < 2 or len(set(self.names)) != len(self.names):
@@ -342,6 +523,9 @@ class Tally:
         present = [name for name in names if name in doc.spans]
         if len(present) == 1:
             self.only_in[present[0]] += 1
+            self.left_out.append(
+                LeftOut(doc.key, doc.title, present[0], f"only in {present[0]}'s set")
+            )
         for pair in self.pairs:
             pair.add(doc)
         if len(present) < 2:
@@ -353,11 +537,22 @@ class Tally:
         self.patterns.update(zip(*(view.labels.get(n, missing) for n in names), strict=True))
         self.patterns[tuple(OUTSIDE if n in doc.spans else None for n in names)] += view.untouched
         if any(doc.frames.get(n) is not None for n in present):
-            self.framed.append({n: doc.frames.get(n) for n in doc.spans})
-        self.event_differences += event_differences(
+            self.framed.append({n: doc.framing(n) for n in doc.spans})
+        events = event_differences(
             doc.key, doc.events, present, doc.title, doc.actor_names, doc.spans
         )
-        self.frame_differences += frame_differences(doc.key, doc.frames, present, doc.title)
+        frames = frame_differences(doc.key, doc.frames, present, doc.title)
+        self.event_differences += events
+        self.frame_differences += frames
+        entities = doc.entities()
+        unmatched = 0
+        for a, b in combinations(present, 2):
+            x, y = entities[a], entities[b]
+            unmatched += len(x) + len(y) - 2 * len(strict_matches(x, y))
+        if unmatched or events or frames:
+            self.disagreement.append(
+                DocumentDisagreement(doc.key, doc.title, unmatched, len(events), len(frames))
+            )
 
     def merge(self, other: Tally) -> Tally:
         """Add ``other``, the tally of documents that follow these (differences keep order)."""
@@ -374,6 +569,8 @@ class Tally:
         self.framed += other.framed
         self.event_differences += other.event_differences
         self.frame_differences += other.frame_differences
+        self.disagreement += other.disagreement
+        self.left_out += other.left_out
         return self
 
     def report(
@@ -418,6 +615,8 @@ class Tally:
             framing=framing,
             event_differences=list(self.event_differences),
             frame_differences=list(self.frame_differences),
+            disagreement=sorted(self.disagreement, key=lambda d: -d.total),
+            left_out=list(self.left_out),
         )
 
 

@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from annotator.core.events import Event, Ref
-from annotator.core.framing import FrameAssessment, frame_present, frames_coded
+from annotator.core.framing import ActorRole, FrameAssessment, frame_present, frames_coded
 from annotator.core.matching import overlap
 from annotator.core.spans import Span
 
@@ -31,6 +31,8 @@ class DifferenceKind(StrEnum):
     LABEL = "label"  # everyone has a span here, the labels differ (boundaries may too)
     BOUNDARIES = "boundaries"  # everyone has a span with this label, the offsets differ
     ACTOR = "actor"  # everyone has the same span, the actors it is linked to differ (or some lack one)
+    EVENT = "event"  # the events coded on one trigger differ (``events`` holds them)
+    FRAMING = "framing"  # one framing choice of the document differs (``field``, ``values``)
 
 
 Group = dict[str, Span]
@@ -144,14 +146,31 @@ class Difference:
     kind: DifferenceKind
     # Each annotator's linked actor (None: no span, or no link); empty when links are not compared.
     actors: tuple[tuple[str, str | None], ...] = ()
+    # EVENT: each annotator's event on the trigger (None: no event there); ``versions`` holds
+    # their triggers, labelled with the category, and ``differs`` what differs.
+    events: tuple[tuple[str, Any], ...] = ()
+    differs: tuple[str, ...] = ()
+    # FRAMING: the field ("framed", "primary", "headline", "tone", "tone_target",
+    # "dimension:ID", "role:ACTOR_ID") and each annotator's choice (None: none); ``versions``
+    # hold it as a mark over the headline (the document's first line), for the panes.
+    field: str = ""
+    values: tuple[tuple[str, str | None], ...] = ()
 
     @property
     def start(self) -> int:
-        return min(s.start for _, s in self.versions if s is not None)
+        return min((s.start for _, s in self.versions if s is not None), default=0)
 
     @property
     def end(self) -> int:
-        return max(s.end for _, s in self.versions if s is not None)
+        return max((s.end for _, s in self.versions if s is not None), default=0)
+
+    def event(self, annotator: str) -> Any:
+        """``annotator``'s event of an EVENT difference (None: none there)."""
+        return dict(self.events).get(annotator)
+
+    def value(self, annotator: str) -> str | None:
+        """``annotator``'s choice in a FRAMING difference (None: none)."""
+        return dict(self.values).get(annotator)
 
     def version(self, annotator: str) -> Span | None:
         for name, span in self.versions:
@@ -214,7 +233,7 @@ def document_differences(
 EVENT_FIELDS = ("category", "mode", "context", "cameo", "factuality", "date")
 
 
-def _ref_key(ref: Ref | None, actor_names: Mapping[int, str], spans: Mapping[int, Span]) -> Any:
+def ref_key(ref: Ref | None, actor_names: Mapping[int, str], spans: Mapping[int, Span]) -> Any:
     """What a reference points at, comparable across annotators: an actor's name, or offsets."""
     if ref is None:
         return None
@@ -263,20 +282,17 @@ class EventDifference:
         }
 
 
-def event_differences(
-    document: str | int,
+def event_groups(
     events: Mapping[str, Sequence[Event]],
     annotators: Sequence[str],
-    title: str = "",
     actor_names: Mapping[str, Mapping[int, str]] | None = None,
     spans: Mapping[str, Sequence[Span]] | None = None,
-) -> list[EventDifference]:
+) -> list[tuple[tuple[tuple[str, Event | None], ...], tuple[str, ...]]]:
     """Events grouped across ``annotators`` by their triggers (as spans are grouped, the trigger
-    labelled with the event's category), each group that is not identical everywhere.
-
-    Arguments and source are compared when ``actor_names`` (annotator -> actor id -> the canonical
-    actor's name) and ``spans`` (to resolve span references to offsets) are given.
-    """
+    labelled with the event's category): each group's versions and what differs in it (nothing:
+    every annotator coded the same event there). Arguments and source are compared when
+    ``actor_names`` (annotator -> actor id -> the canonical actor's name) and ``spans`` (to
+    resolve span references to offsets) are given."""
     triggers = {
         name: [
             Span(e.trigger.start, e.trigger.end, e.category, id=i)
@@ -288,7 +304,7 @@ def event_differences(
         name: {s.id: s for s in annotator_spans if s.id is not None}
         for name, annotator_spans in (spans or {}).items()
     }
-    out: list[EventDifference] = []
+    out: list[tuple[tuple[tuple[str, Event | None], ...], tuple[str, ...]]] = []
     for group in group_spans(triggers, annotators):
         versions = tuple(
             (name, events[name][group[name].id] if name in group else None)  # type: ignore[index]
@@ -304,7 +320,7 @@ def event_differences(
         if actor_names is not None and spans is not None:
 
             def key(name: str, ref: Ref | None) -> Any:
-                return _ref_key(ref, actor_names.get(name, {}), by_id.get(name, {}))
+                return ref_key(ref, actor_names.get(name, {}), by_id.get(name, {}))
 
             arguments = {
                 tuple(sorted((a.role, key(n, a.ref)) for a in e.arguments)) for n, e in present
@@ -313,9 +329,24 @@ def event_differences(
                 differs.append("arguments")
             if len({key(n, e.source) for n, e in present}) > 1:
                 differs.append("source")
-        if differs:
-            out.append(EventDifference(document, title, versions, tuple(differs)))
+        out.append((versions, tuple(differs)))
     return out
+
+
+def event_differences(
+    document: str | int,
+    events: Mapping[str, Sequence[Event]],
+    annotators: Sequence[str],
+    title: str = "",
+    actor_names: Mapping[str, Mapping[int, str]] | None = None,
+    spans: Mapping[str, Sequence[Span]] | None = None,
+) -> list[EventDifference]:
+    """Each group of events (``event_groups``) that is not identical everywhere."""
+    return [
+        EventDifference(document, title, versions, differs)
+        for versions, differs in event_groups(events, annotators, actor_names, spans)
+        if differs
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +354,7 @@ class FrameDifference:
     """One framing choice of a document on which annotators differ.
 
     ``aspect``: ``framed`` (some annotators framed the document, others did not), ``dimension``
-    (``dimension`` is present for some, absent for others), ``primary`` or ``tone``. ``values``
+    (``dimension`` is present for some, absent for others), ``primary``, ``headline`` or ``tone``. ``values``
     gives each annotator's choice: "framed", "present"/"absent", the primary frame or the tone;
     None where the annotator did not frame the document or left the choice empty.
     """
@@ -372,9 +403,62 @@ def frame_differences(
         if len(set(presence.values())) > 1:
             values = tuple((name, presence.get(name)) for name in annotators)
             out.append(FrameDifference(document, title, "dimension", dim, values))
-    for aspect in ("primary", "tone"):
+    for aspect in ("primary", "headline", "tone"):
         chosen = {name: getattr(f, aspect) or None for name, f in coded.items()}
         if len(set(chosen.values())) > 1:
             values = tuple((name, chosen.get(name)) for name in annotators)
             out.append(FrameDifference(document, title, aspect, "", values))
     return out
+
+
+def agreed_framing(
+    frames: Mapping[str, FrameAssessment | None], annotators: Sequence[str]
+) -> tuple[FrameAssessment | None, list[str]]:
+    """What every one of ``annotators`` chose alike in the framing of one document (actors by
+    id: one database), and the fields where they differ.
+
+    Nothing is agreed unless every annotator framed the document (``framed`` differs when some
+    did). Then: each dimension present for all (``dimension:ID`` where some mark it present and
+    others not), the primary and headline frames, the tone, the tone target (with an agreed tone
+    only), and each actor's role (``role:ACTOR_ID`` where they differ). Returns the agreed fields
+    as an assessment (None when nothing is agreed) and the differing fields, in that order.
+    """
+    coded = {n: f for n in annotators if (f := frames.get(n)) is not None and frames_coded(f)}
+    if not coded:
+        return None, []
+    if len(coded) < len(annotators):
+        return None, ["framed"]
+    values = [coded[n] for n in annotators]
+    differs: list[str] = []
+    present = [set(f.frames) | ({f.primary} if f.primary else set()) for f in values]
+    in_all = set.intersection(*present)
+    for dim in sorted(set.union(*present) - in_all):
+        differs.append(f"dimension:{dim}")
+    ordered = [d for d in (*values[0].frames, values[0].primary) if d in in_all]
+    frames_agreed = tuple(dict.fromkeys(ordered))
+
+    def same(field: str) -> str | None:
+        chosen = {getattr(f, field) for f in values}
+        if len(chosen) > 1:
+            differs.append(field)
+            return None
+        return chosen.pop()
+
+    primary = same("primary") or ""
+    headline = same("headline") or ""
+    tone = same("tone") or ""
+    targets = {f.tone_target for f in values}
+    tone_target = None
+    if len(targets) > 1:
+        differs.append("tone_target")
+    elif tone:
+        tone_target = targets.pop()
+    roles = []
+    for actor in sorted({r.actor_id for f in values for r in f.roles}):
+        chosen = {f.role_of(actor) for f in values}
+        if len(chosen) > 1:
+            differs.append(f"role:{actor}")
+        elif (role := chosen.pop()):
+            roles.append(ActorRole(actor, role))
+    agreed = FrameAssessment(frames_agreed, primary, headline, tone, tone_target, tuple(roles))
+    return (None if agreed.is_empty else agreed), differs

@@ -18,7 +18,9 @@ class InputError(AnnotatorError):
 
     @property
     def message(self) -> str:
-        where = self.file or "<input>"
+        if self.file is None:  # a command-line value, not a file: the reason says which
+            return self.reason if self.line is None else f"line {self.line}: {self.reason}"
+        where = self.file
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.reason}"

@@ -5,7 +5,6 @@ Loaded from a JSON file (``resources/labels.json`` by default) and validated wit
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,10 +97,9 @@ class LabelSet:
 
     @classmethod
     def load(cls, path: Path) -> LabelSet:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise SchemaError(f"{path}: cannot read label set: {exc}") from exc
+        from annotator.core.jsonfile import read_json_file
+
+        data = read_json_file(Path(path), SchemaError, "label set")
         return cls.from_dict(data, str(path))
 
 

@@ -48,7 +48,8 @@ class AnnotatorKind(StrEnum):
     MODEL = "model"
 
 
-META_FIELDS = ("title", "source", "date", "lang", "url", "filename")
+META_FIELDS = ("title", "source", "date", "lang", "url", "filename", "author")
+"""The details that travel with a document in every format (``DocumentMeta.to_dict``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +60,18 @@ class DocumentMeta:
     lang: str = ""  # ISO 639-1 code or empty
     url: str = ""
     filename: str = ""
+    author: str = ""
+    # Where the text was imported from: the original file's absolute path and the SHA-256 of its
+    # bytes (the stored text may be an extract of it: a web page's article, a PDF's text). Kept
+    # in the database, not in exports: a path on the analyst's machine means nothing elsewhere.
+    original_path: str = ""
+    original_sha256: str = ""
 
     def to_dict(self) -> dict[str, str]:
         # Spelled out (in META_FIELDS order): an export calls this once per record.
         return {
             "title": self.title, "source": self.source, "date": self.date, "lang": self.lang,
-            "url": self.url, "filename": self.filename,
+            "url": self.url, "filename": self.filename, "author": self.author,
         }
 
     @classmethod

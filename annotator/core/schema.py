@@ -16,7 +16,6 @@ Parts the user schema does not give come from the built-in files. See ``docs/SCH
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -499,14 +498,9 @@ _PARSERS: dict[str, Callable[[Any, str], dict[str, Any]]] = {
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SchemaError(f"{path}: cannot read the schema file ({exc})") from exc
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise SchemaError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from exc
+    from annotator.core.jsonfile import read_json_file
+
+    return read_json_file(path, SchemaError, "schema file")
 
 
 def builtin_dir() -> Path:

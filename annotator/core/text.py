@@ -8,6 +8,7 @@ sits below the annotation model (``core.model`` hashes a document's text with it
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 
@@ -15,6 +16,12 @@ def normalize_newlines(text: str) -> str:
     if "\r" not in text:
         return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def text_form(text: str) -> str:
+    """A span's text as a rejected suggestion is remembered and looked up: runs of white space
+    made one space; case and accents kept ("US" and "us" are different forms)."""
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def sha256_text(text: str) -> str:

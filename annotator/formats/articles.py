@@ -1,24 +1,41 @@
-"""Article readers: plain ``.txt`` files, ``.jsonl`` files of ``{"text", "meta"}``, and folders.
+"""Article readers: which reader takes which file, plain ``.txt`` and ``.jsonl``, and folders.
 
-Text is decoded as UTF-8 (a BOM is dropped), newlines are normalised before anything else, and a
-first line `` date YYYY-MM-DD`` (as in the sample corpus) becomes the document's date and is
-removed from the text. The first non-empty line is the title unless the metadata gives one.
+Plain text is decoded as UTF-8 (a BOM is dropped), newlines are normalised before anything else,
+and a first line `` date YYYY-MM-DD`` (as in the sample corpus) becomes the document's date and
+is removed from the text. The first non-empty line is the title unless the metadata gives one.
+Web pages, PDFs, Word files, e-mails and feeds have a module each (``webpage``, ``pdf``, ``word``,
+``email_file``, ``feeds``). Every document remembers the file it came from (absolute path and
+SHA-256 of its bytes), and a single-article file takes the details of its sidecar or its folder's
+manifest (``sidecar``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date as _date
 from pathlib import Path
 
 from annotator.core.errors import InputError
 from annotator.core.model import META_FIELDS, Document, DocumentMeta
 from annotator.core.text import normalize_newlines
-from annotator.formats.lines import check_string, decode_text, read_bounded, read_json_lines
+from annotator.formats.article_files import file_sha256, make_title
+from annotator.formats.folders import walk_files
+from annotator.formats.lines import (
+    check_string,
+    date_part,
+    decode_text,
+    read_bounded,
+    read_json_lines,
+    short,
+)
+from annotator.formats.sidecar import is_details_file, with_details
 
-ARTICLE_SUFFIXES = (".txt", ".jsonl")
-TITLE_MAX = 120
+ARTICLE_SUFFIXES = (
+    ".txt", ".jsonl", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".eml", ".rss", ".atom",
+    ".xml",
+)
+SUFFIX_LIST = ", ".join(ARTICLE_SUFFIXES)
 _DATE_LINE = re.compile(r"^[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|$)")
 
 
@@ -28,17 +45,6 @@ def _valid_date(value: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def make_title(text: str) -> str:
-    for line in text.split("\n"):
-        line = line.strip()
-        if line:
-            if len(line) <= TITLE_MAX:
-                return line
-            cut = line[:TITLE_MAX].rsplit(" ", 1)[0]
-            return cut + "…"
-    return ""
 
 
 def article_from_text(text: str, filename: str, meta: DocumentMeta | None = None) -> Document:
@@ -78,10 +84,11 @@ def _meta_from_json(value: object, file: str, line: int) -> DocumentMeta:
                 fields[name] = check_string(str(value[name]), f"meta.{name}")
             except InputError as exc:
                 raise exc.located(file, line) from None
-    if fields.get("date") and not _valid_date(fields["date"][:10]):
-        raise InputError(f"meta.date {fields['date']!r} is not a date (YYYY-MM-DD)", file, line)
-    if fields.get("date"):
-        fields["date"] = fields["date"][:10]
+    if fields.get("date"):  # a full date, a time after it dropped; nothing else after it
+        date = date_part(fields["date"])
+        if date is None or len(date) != 10:
+            raise InputError(f"meta.date {short(fields['date'])} is not a date (YYYY-MM-DD)", file, line)
+        fields["date"] = date
     return DocumentMeta(**fields)
 
 
@@ -119,17 +126,15 @@ def iter_article_files(paths: list[Path]) -> Iterator[Path]:
     """Files to import from the given paths; folders are walked recursively in name order."""
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if (
-                    child.is_file()
-                    and child.suffix.lower() in ARTICLE_SUFFIXES
-                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
-                ):
-                    yield child
+            yield from (
+                child
+                for child in walk_files(path, lambda name: Path(name).suffix in ARTICLE_SUFFIXES)
+                if not is_details_file(child) and not _in_page_assets(child, path)
+            )
         elif path.is_file():
             if path.suffix.lower() not in ARTICLE_SUFFIXES:
                 raise InputError(
-                    f"unsupported file type {path.suffix or '(none)'}: expected .txt or .jsonl",
+                    f"unsupported file type {path.suffix or '(none)'}: expected one of {SUFFIX_LIST}",
                     str(path),
                 )
             yield path
@@ -139,7 +144,57 @@ def iter_article_files(paths: list[Path]) -> Iterator[Path]:
             raise InputError("no such file or folder", str(path))
 
 
-def read_articles(path: Path) -> list[Document]:
-    if path.suffix.lower() == ".jsonl":
-        return read_jsonl_articles(path)
-    return [read_txt(path)]
+def _in_page_assets(child: Path, root: Path) -> bool:
+    """Whether ``child`` lies in the folder a browser saves beside a page ("Web page, complete":
+    ``Article.html`` and ``Article_files/`` with its scripts, styles and ad frames), which holds
+    no article of its own."""
+    folder = child.parent
+    while folder != root and root in folder.parents:
+        if folder.name.endswith("_files"):
+            stem = folder.name[: -len("_files")]
+            if any((folder.parent / f"{stem}{ext}").is_file() for ext in (".html", ".htm")):
+                return True
+        folder = folder.parent
+    return False
+
+
+def _readers(split: bool) -> dict[str, Callable[[Path, list[str]], list[Document]]]:
+    """Suffix -> reader; the readers' libraries are imported only when a file needs them."""
+    from annotator.formats import email_file, feeds, pdf, webpage, word
+
+    return {
+        ".txt": lambda p, _n: [read_txt(p)],
+        ".jsonl": lambda p, _n: read_jsonl_articles(p),
+        ".html": lambda p, n: webpage.read_html(p, split, n),
+        ".htm": lambda p, n: webpage.read_html(p, split, n),
+        ".mhtml": lambda p, n: webpage.read_mhtml(p, split, n),
+        ".mht": lambda p, n: webpage.read_mhtml(p, split, n),
+        ".pdf": lambda p, _n: [pdf.read_pdf(p)],
+        ".docx": lambda p, _n: [word.read_docx(p)],
+        ".eml": lambda p, _n: [email_file.read_eml(p)],
+        ".rss": feeds.read_feed,
+        ".atom": feeds.read_feed,
+        ".xml": feeds.read_feed,
+    }
+
+
+def read_articles(
+    path: Path, notices: list[str] | None = None, split_articles: bool = False
+) -> list[Document]:
+    """The documents of one file, each with its original file's path and hash; a single-article
+    file takes its sidecar's or manifest's details. ``notices`` gathers what was left out (a
+    feed's entries past the cap). ``split_articles``: a web page of several ``<article>``s gives
+    one document each."""
+    suffix = path.suffix.lower()
+    reader = _readers(split_articles).get(suffix)
+    if reader is None:
+        raise InputError(
+            f"unsupported file type {suffix or '(none)'}: expected one of {SUFFIX_LIST}", str(path)
+        )
+    docs = reader(path, notices if notices is not None else [])
+    origin = {"original_path": str(path.resolve()), "original_sha256": file_sha256(path)}
+    if len(docs) == 1 and suffix != ".jsonl":
+        docs[0].meta = with_details(docs[0].meta, path)
+    for doc in docs:
+        doc.meta = doc.meta.with_(**origin)
+    return docs

@@ -6,6 +6,7 @@ A crash or a kill during an export leaves either the old file or the new one, ne
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -31,11 +32,13 @@ def atomic_write(path: Path, overwrite: bool = True, mode: str = "w") -> Iterato
     path = Path(path)
     if path.exists() and not overwrite:
         raise OverwriteError(f"{path}: already exists (use --force to overwrite it)")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "a folder is in the way; give a file name", str(path))
+    make_folder(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        if hasattr(os, "fchmod"):  # mkstemp makes 0600; keep the target's mode, else rw-r--r--
-            os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        if hasattr(os, "fchmod"):  # mkstemp makes 0600; keep the target's mode, else the umask's
+            os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else new_file_mode())
         kwargs = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
@@ -50,6 +53,34 @@ def atomic_write(path: Path, overwrite: bool = True, mode: str = "w") -> Iterato
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` and its parents; a file in the way is "Not a directory" (ENOTDIR), as
+    the system says when opening through it, rather than mkdir's confusing "File exists"."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder)) from exc
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it (Linux), else by setting and restoring it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode(folder: bool = False) -> int:
+    """The mode a new file (or folder) gets, as open() would give it: 0666 (0777) less the umask."""
+    return (0o777 if folder else 0o666) & ~current_umask()
 
 
 def _publish_new(tmp: str, path: Path) -> None:

@@ -27,7 +27,8 @@ from pathlib import Path
 from annotator.core.errors import InputError, InputErrors
 from annotator.core.model import AnnotationRecord
 from annotator.formats.articles import decode_text, make_title
-from annotator.formats.atomic import OverwriteError
+from annotator.formats.atomic import OverwriteError, make_folder, new_file_mode
+from annotator.formats.folders import walk_files
 from annotator.formats.foreign import (
     RawRecord,
     RawSpan,
@@ -39,11 +40,14 @@ from annotator.formats.foreign import (
 from annotator.formats.lines import read_bounded
 from annotator.formats.read_result import ReadResult
 
-_TEXT_BOUND = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
+# ASCII digits only (re's \d takes Arabic-Indic and full-width digits too), at most 18 of them.
+_TEXT_BOUND = re.compile(r"^(T[0-9]+)\t(\S+) ([0-9]+ [0-9]+(?:;[0-9]+ [0-9]+)*)\t(.*)$", re.ASCII)
+_MAX_DIGITS = 18
+NOT_REGULAR = "not a regular file (a pipe, a device, or a link that leads nowhere or loops)"
 _OTHER = {"E": "event", "R": "relation", "*": "relation", "A": "attribute", "M": "attribute",
           "N": "normalization", "#": "note"}
-_ID = re.compile(r"^(?:[TERAMN#]\d+|\*)$")
-_REF = re.compile(r"^[TERAMN#]\d+$")
+_ID = re.compile(r"^(?:[TERAMN#][0-9]+|\*)$")
+_REF = re.compile(r"^[TERAMN#][0-9]+$")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 # What each kind of line holds after its id and a tab (for error messages).
@@ -115,11 +119,17 @@ def _parse_ann(
         if line[0] == "T":
             match = _TEXT_BOUND.match(line)
             if match is None:
-                errors.append(
-                    InputError("expected 'T<n><TAB>LABEL START END<TAB>text'", file, number)
-                )
+                head = line.split("\t")[1] if "\t" in line else ""
+                if any(ch.isdigit() and not ch.isascii() for ch in head):
+                    reason = "offsets must be written with the digits 0-9"
+                else:
+                    reason = "expected 'T<n><TAB>LABEL START END<TAB>text'"
+                errors.append(InputError(reason, file, number))
                 continue
             ident, label_text, offsets, surface = match.groups()
+            if any(len(digits) > _MAX_DIGITS for digits in re.split("[ ;]", offsets)):
+                errors.append(InputError(f"{ident}: an offset too large to be one", file, number))
+                continue
             layer, label = split_label(label_text)
             fragments = [tuple(int(x) for x in part.split(" ")) for part in offsets.split(";")]
             where = f"line {number} ({ident})"
@@ -157,10 +167,7 @@ def _parse_ann(
 def _pairs(path: Path) -> list[tuple[Path, Path]]:
     """(text, annotation) file pairs named by a path: a folder, an .ann or a .txt file."""
     if path.is_dir():
-        anns: list[Path] = []
-        for folder, dirs, files in os.walk(path, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            anns.extend(Path(folder) / f for f in sorted(files) if f.endswith(".ann"))
+        anns = walk_files(path, lambda name: name.endswith(".ann"))
         if not anns:
             raise InputError("no .ann file in this folder", str(path))
         return [(a.with_suffix(".txt"), a) for a in anns]
@@ -177,6 +184,10 @@ def read_brat(path: Path) -> ReadResult:
     counts: dict[str, int] = {}
     discontinuous: list[str] = []
     for txt, ann in _pairs(Path(path)):
+        odd = [part for part in (ann, txt) if os.path.lexists(part) and not part.is_file()]
+        if odd:
+            errors.extend(InputError(NOT_REGULAR, str(part)) for part in odd)
+            continue
         if not ann.is_file():
             errors.append(InputError("no .ann file beside this text", str(txt)))
             continue
@@ -234,8 +245,9 @@ def write_brat(path: Path, records: Iterable[AnnotationRecord], overwrite: bool 
         raise OverwriteError(f"{path}: already exists (use --force to overwrite it)")
     if path.exists() and not path.is_dir():
         raise OverwriteError(f"{path}: exists and is not a folder")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    tmp.chmod(new_file_mode(folder=True))  # mkdtemp makes 0700; honour the umask instead
     count = 0
     labels: set[str] = set()
     try:

@@ -21,7 +21,7 @@ from typing import Any
 from annotator.core.errors import InputError, InputErrors
 from annotator.core.model import META_FIELDS, AnnotationRecord, DocumentMeta, Origin, Span, Status
 from annotator.core.text import normalize_newlines
-from annotator.formats.lines import check_string
+from annotator.formats.lines import check_string, date_part, short
 
 MAX_ERRORS = 100
 LAYER_SEP = ":"
@@ -199,7 +199,9 @@ def _fit_record(raw: RawRecord, counting: Counting) -> tuple[list[Span] | None, 
 
 
 def _located(raw: RawRecord, file: str, reason: str) -> InputError:
-    prefix = f"{raw.where}: " if raw.where else ""
+    # A span's own location may already start with the record's (Label Studio's "task 1
+    # annotation 0.result[0]"): say it once.
+    prefix = f"{raw.where}: " if raw.where and not reason.startswith(raw.where) else ""
     return InputError(prefix + reason, file, raw.line)
 
 
@@ -336,7 +338,10 @@ def meta_from_mapping(value: object) -> DocumentMeta:
     for k, v in fields.items():
         check_string(v, f"meta.{k}")
     if fields.get("date"):
-        fields["date"] = fields["date"][:10]
+        date = date_part(fields["date"])
+        if date is None:
+            raise InputError(f"meta.date {short(fields['date'])} is not a date (YYYY-MM-DD)")
+        fields["date"] = date
     return DocumentMeta(**fields)
 
 

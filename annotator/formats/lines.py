@@ -11,9 +11,11 @@ as ``\\ud800`` escapes) are refused before they reach the database.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
+from datetime import date as _date
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from annotator.core.errors import InputError, InputErrors
 
@@ -37,6 +39,8 @@ def decode_text(data: bytes, file: str, line: int | None = None) -> str:
     ``line`` is the line ``data`` comes from; when None (a whole file), the error names the line
     of the bad byte.
     """
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: same start
+        raise InputError("UTF-32 text, not UTF-8: save the file as UTF-8", file, line or 1)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("UTF-16 text, not UTF-8: save the file as UTF-8", file, line or 1)
     nul = data.find(b"\x00")
@@ -100,10 +104,28 @@ def read_bounded(path: Path, limit: int | None = None) -> bytes:
     return data
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's members as a dict, refusing a key given twice (``json`` keeps the last one
+    silently: a second ``"spans": []`` would drop every span of the record)."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {short(key, 40)} appears twice in one object")
+            seen.add(key)
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def parse_json(text: str | bytes, file: str | None = None, line: int | None = None) -> object:
-    """``json.loads`` whose only failure is an InputError."""
+    """``json.loads`` whose only failure is an InputError; a key given twice in one object and
+    ``NaN``/``Infinity`` are refused too (checking keys costs about a fifth of reading time)."""
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
     except RecursionError:
         raise InputError("invalid JSON (nested too deeply)", file, line) from None
     except ValueError as exc:  # JSONDecodeError, and integers too long to convert
@@ -111,6 +133,30 @@ def parse_json(text: str | bytes, file: str | None = None, line: int | None = No
         if len(reason) > 120:
             reason = reason[:117] + "..."
         raise InputError(f"invalid JSON ({reason})", file, line) from None
+
+
+def short(value: object, limit: int = 60) -> str:
+    """``repr(value)`` cut to about ``limit`` characters: a label or value from a file, as a
+    message shows it (a 10,000-character label must not make a 10,000-character message)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "…" + text[-1]
+
+
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2})([T ][0-9:.+Z-]*)?)?)?", re.ASCII)
+
+
+def date_part(value: str) -> str | None:
+    """The date a metadata value names (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, a time after
+    it dropped), or None if the value is anything else (``2024-01-01<script>``, ``2023-13-45``)."""
+    match = _DATE.fullmatch(value.strip())
+    if match is None:
+        return None
+    year, month, day, _time = match.groups()
+    try:
+        _date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return "-".join(part for part in (year, month, day) if part)
 
 
 def check_string(value: str, what: str) -> str:

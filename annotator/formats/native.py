@@ -7,6 +7,7 @@ Offsets are code points, end exclusive, so ``text[start:end] == span["text"]``.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -18,7 +19,7 @@ from annotator.core.framing import ActorRole, FrameAssessment
 from annotator.core.model import AnnotationRecord, DocumentMeta, Origin, Span, Status
 from annotator.core.text import normalize_newlines, sha256_text
 from annotator.formats.atomic import atomic_write
-from annotator.formats.lines import check_string, read_json_lines
+from annotator.formats.lines import check_string, date_part, read_json_lines, short
 
 FORMAT_VERSION = 2  # 2: actors, events, frames; span ids (version 1 records are still read)
 _ORIGIN_VALUES = {origin: origin.value for origin in Origin}
@@ -231,10 +232,17 @@ def record_from_json(obj: object, known_labels: Callable[[str], bool] | None = N
         raise InputError("'meta' must be an object")
     for key, value in meta_obj.items():
         if value is not None and not isinstance(value, str | int | float):
-            raise InputError(f"meta.{key} must be a string")
+            raise InputError(f"meta.{short(key, 40)[1:-1]} must be a string")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InputError(f"meta.{short(key, 40)[1:-1]} must be a finite number, not {value}")
         if isinstance(value, str):
-            check_string(value, f"meta.{key}")
+            check_string(value, f"meta.{short(key, 40)[1:-1]}")
     meta = DocumentMeta.from_dict(meta_obj)
+    if meta.date:
+        date = date_part(meta.date)
+        if date is None:
+            raise InputError(f"meta.date {short(meta.date)} is not a date (YYYY-MM-DD)")
+        meta = meta.with_(date=date)
     annotator = obj.get("annotator")
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
         raise InputError("'annotator' must be a non-empty string or null")
@@ -392,6 +400,9 @@ def _analysis_from_json(obj: dict[str, Any], record: AnnotationRecord) -> None:
     if not isinstance(frames, dict):
         raise InputError("'frames' must be an object or null")
     present = _list_field(frames, "present", "frames")
+    for j, name in enumerate(present):
+        if isinstance(name, str):
+            check_string(name, f"frames.present[{j}]")
     if any(not isinstance(f, str) or not f for f in present) or len(set(present)) != len(present):
         raise InputError("frames.present must be a list of distinct frame names")
     roles: list[ActorRole] = []

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.core.errors import InputError
-from annotator.core.model import AnnotationRecord, Origin
+from annotator.core.model import AnnotationRecord, Origin, Status
 from annotator.formats.atomic import atomic_write
 from annotator.formats.foreign import (
     DEFAULT_LAYER,
@@ -202,7 +202,9 @@ class _Reader:
             spans=[_span(obj, raw, i) for i, raw in enumerate(raw_spans)],
             meta=meta_from_mapping(meta),
             annotator=str(annotator) if annotator else None,
-            status=status_from(meta.get("status")),
+            # An accepted task is a finished judgment, marks or none ("accept" with no spans:
+            # nothing here), unless its meta says otherwise.
+            status=status_from(meta["status"]) if "status" in meta else Status.DONE,
         )
 
     def notices(self, file: str) -> list[str]:

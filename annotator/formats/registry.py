@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.core.errors import InputError
+from annotator.formats.folders import walk_files
 from annotator.formats.lines import iter_lines
 from annotator.formats.read_result import ReadResult
 
@@ -106,7 +107,7 @@ def detect_format(path: Path) -> str:
     """Guess a file's annotation format from its name and, for JSON lines, its first record."""
     path = Path(path)
     if path.is_dir():
-        if any(path.rglob("*.ann")):
+        if walk_files(path, lambda name: name.endswith(".ann")):
             return "brat"
         raise InputError(
             "a folder can only be read as brat (.txt/.ann pairs); none found", str(path)

@@ -14,6 +14,7 @@ and is reported with its document (never shifted to the nearest token).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -124,13 +125,73 @@ def write_docbin(
     return count
 
 
+MAX_DECOMPRESSED = 256 * 1024 * 1024
+"""What a ``.spacy`` file may decompress to (a 1 MB file of zeros decompresses to 1 GB)."""
+MAX_STRINGS = 5_000_000
+MAX_DOCS = 1_000_000
+_LISTS = {"strings": MAX_STRINGS, "attrs": 1_000}  # every other list holds one item per doc
+
+
+def check_docbin_bytes(data: bytes, file: str) -> None:
+    """Refuse a ``.spacy`` file whose content would take unbounded memory to load.
+
+    spaCy's ``DocBin.from_bytes`` decompresses the whole file and unpacks every list in it; a
+    small file can hold gigabytes of either. This decompresses at most ``MAX_DECOMPRESSED``
+    bytes, then reads only the msgpack headers of the lists (strings, docs' user data, span
+    groups...) to check their lengths, without building them.
+    """
+    # First only count what decompression gives, a megabyte at a time, keeping none of it.
+    inflater = zlib.decompressobj()
+    size, pending = 0, data
+    try:
+        while pending and size <= MAX_DECOMPRESSED:
+            size += len(inflater.decompress(pending, 1024 * 1024))
+            pending = inflater.unconsumed_tail
+        raw = zlib.decompress(data) if size <= MAX_DECOMPRESSED else b""
+    except zlib.error as exc:
+        raise InputError(f"not a spaCy DocBin file ({exc})", file) from None
+    if size > MAX_DECOMPRESSED:
+        raise InputError(
+            f"decompresses to more than {MAX_DECOMPRESSED // (1024 * 1024)} MiB; not supported "
+            "(a file this size should not hold that much)",
+            file,
+        )
+    from srsly.msgpack import Unpacker
+
+    unpacker = Unpacker(raw=False, max_buffer_size=len(raw) + 1)
+    unpacker.feed(raw)
+    try:
+        keys = unpacker.read_map_header()
+        if keys > 32:
+            raise ValueError(f"{keys} top-level fields")
+        for _ in range(keys):
+            key = unpacker.unpack()
+            limit = _LISTS.get(key, MAX_DOCS) if isinstance(key, str) else 0
+            try:
+                count = unpacker.read_array_header()
+            except ValueError:  # not a list (bytes of the token table, ...): passed over
+                unpacker.skip()
+                continue
+            if count > limit:
+                raise InputError(f"{key!s:.20}: {count} items, more than {limit}; not supported", file)
+            for _ in range(count):
+                unpacker.skip()
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - msgpack fails on corrupt data in many ways
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0][:80]
+        raise InputError(f"not a spaCy DocBin file ({reason})", file) from None
+
+
 def read_docbin(path: Path) -> ReadResult:
     """Records of a ``.spacy`` file: spans from ``doc.spans`` groups, else from ``doc.ents``."""
     from spacy.tokens import DocBin
 
     file = str(path)
     try:
-        docbin = DocBin().from_bytes(read_bounded(path))
+        data = read_bounded(path)
+        check_docbin_bytes(data, file)
+        docbin = DocBin().from_bytes(data)
         docs = list(docbin.get_docs(blank_nlp("xx").vocab))
     except InputError:
         raise

@@ -14,6 +14,7 @@ from annotator.core.actors import Actor, clean_name, validate_actor
 from annotator.core.events import EVENT_LAYER
 from annotator.core.model import Origin, Span
 from annotator.core.problems import raise_on_errors
+from annotator.gui import wording
 from annotator.gui.analysis_context import AnalysisContext
 from annotator.gui.reading_pane import ShownSpan
 from annotator.services.actors import KIND_LABELS, LABEL_KINDS, MENTION_LAYER, AcceptAsMentions
@@ -152,7 +153,7 @@ class ActorLinks:
         commands = self.docks.actor_commands
         command = self.docks.make(lambda: commands.accept_suggestions(self.docks.doc_id, chosen))
         if command is not None and self.docks.window.run_command(command):
-            self.docks.status(f"Accepted {len(chosen)} suggestions as actor mentions.")
+            self.docks.status(f"Accepted {wording.count(len(chosen), 'suggestion')} as actor mentions.")
 
     def tag_current(self) -> None:
         """T: tag every other mention of the current span's actor (or the actor on the card)."""
@@ -189,7 +190,7 @@ class ActorLinks:
             self.docks.status(f"No other mention of {name} in this document.")
             return
         if self.docks.window.run_command(command):
-            self.docks.status(f"Tagged {count} more mention{'s' if count != 1 else ''} of {name}.")
+            self.docks.status(f"Tagged {wording.count(count, 'more mention')} of {name}.")
 
     def describe_current(self, item: ShownSpan | None) -> None:
         """Say on the actor panel what A and Enter would do with the current span."""

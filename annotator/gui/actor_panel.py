@@ -46,6 +46,8 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.problems import ValidationError
 from annotator.gui.dialogs import Dialogs
 from annotator.gui.form_style import hint_label, problem_style
+from annotator.gui.plain import plain_tip
+from annotator.gui.wording import count
 from annotator.services.actors import ActorCommands, ActorRegistry, new_actor_for
 from annotator.services.annotate import Command
 
@@ -129,7 +131,7 @@ class ActorPicker(QFrame):
         item = QListWidgetItem(text)
         item.setData(ID_ROLE, value)
         if tip:
-            item.setToolTip(tip)
+            item.setToolTip(plain_tip(tip))
         if bold:
             font = item.font()
             font.setBold(True)
@@ -172,7 +174,7 @@ class ActorPicker(QFrame):
         for row in rows[:60]:
             if row.actor.id == self.exclude:
                 continue
-            self._add(f"{self._describe(row.actor)} — {row.mentions} mentions", row.actor.id)
+            self._add(f"{self._describe(row.actor)} — {count(row.mentions, 'mention')}", row.actor.id)
         if self.mode == "link":
             self._add_new(text or self.surface)
 
@@ -337,6 +339,9 @@ class ActorPanel(QWidget):
                 f"{groups.get(sector.group, '')}: {sector.description}",
                 Qt.ItemDataRole.ToolTipRole,
             )
+        for combo in (self.kind, self.country, self.sector):  # long entries elide, not widen the dock
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.wikidata = QLineEdit()
         self.wikidata.setObjectName("actorWikidata")
         self.wikidata.setPlaceholderText("Q…")
@@ -416,7 +421,7 @@ class ActorPanel(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _c=False, s=slot: s())
             self.buttons[key] = button
-            grid.addWidget(button, i // 3, i % 3)
+            grid.addWidget(button, i // 2, i % 2)  # two a row: the dock need not be wide
         card.addLayout(grid)
         layout.addWidget(self.card, 0)
         self.show_actor(None)
@@ -493,7 +498,9 @@ class ActorPanel(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if col == 0:
                     item.setData(ID_ROLE, actor.id)
-                    item.setToolTip("aliases: " + ", ".join(actor.aliases) if actor.aliases else actor.name)
+                    item.setToolTip(
+                        plain_tip("aliases: " + ", ".join(actor.aliases) if actor.aliases else actor.name)
+                    )
                     if here:
                         item.setFont(bold)
                 self.table.setItem(row, col, item)
@@ -573,11 +580,11 @@ class ActorPanel(QWidget):
         summary = self._summaries.get(int(actor.id))  # type: ignore[arg-type]
         docs = summary.documents if summary is not None else 0
         here = self.here.get(int(actor.id), 0)  # type: ignore[arg-type]
-        facts = f"{refs['mentions']} mentions in {docs} documents ({here} here)"
+        facts = f"{count(refs['mentions'], 'mention')} in {count(docs, 'document')} ({here} here)"
         if refs["arguments"]:
-            facts += f" · {refs['arguments']} event arguments"
+            facts += f" · {count(refs['arguments'], 'event argument')}"
         if refs["roles"] or refs["tone"]:
-            facts += f" · framing: {refs['roles']} roles, {refs['tone']} tone targets"
+            facts += f" · framing: {count(refs['roles'], 'role')}, {count(refs['tone'], 'tone target')}"
         self.facts.setText(facts)
         self._set_combo(self.kind, actor.kind)
         self._set_combo(self.country, actor.country)
@@ -713,8 +720,8 @@ class ActorPanel(QWidget):
         refs = self.registry.references(self.actor_id)
         if any(refs.values()):
             self.error.setText(
-                f"{actor.name} is still referred to ({refs['mentions']} mentions, "
-                f"{refs['arguments']} event arguments); merge it into another actor instead."
+                f"{actor.name} is still referred to ({count(refs['mentions'], 'mention')}, "
+                f"{count(refs['arguments'], 'event argument')}); merge it into another actor instead."
             )
             self.error.show()
             return

@@ -333,6 +333,10 @@ class AnalysisDocks:
         """Enter on a suggestion: accepted as a mention of its proposed actor when there is one."""
         return self.actor_links.accept_command(span)
 
+    def accept_trigger(self, span: Span) -> None:
+        """Enter on an event trigger suggestion: the event form, filled in for confirmation."""
+        self.event_links.accept_trigger(span)
+
     def delete_span(self, item: ShownSpan) -> bool:
         """X on an event trigger deletes its event (one undoable change); True when handled."""
         return self.event_links.delete_span(item)

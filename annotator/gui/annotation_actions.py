@@ -15,6 +15,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from annotator.core.events import EVENT_LAYER
 from annotator.core.model import Span
 from annotator.gui.reading_pane import ShownSpan
 
@@ -101,6 +102,9 @@ class AnnotationActions:
         current = self.pane.current
         if self.host.doc_id is None or current is None or not current.suggestion:
             return
+        if current.span.layer == EVENT_LAYER:  # a trigger: the event form, filled in
+            self.host.analysis.accept_trigger(current.span)
+            return
         # A name of a known actor is accepted as a mention of it (its proposed actor).
         if self.host.run_command(self.host.analysis.accept_command(current.span)):
             self.make_current(current.span.start, current.span.end)
@@ -113,8 +117,14 @@ class AnnotationActions:
         if self.host.analysis.delete_span(current):  # an event trigger: its event goes
             self.pane.set_current(None, reveal=False)
             return
-        text = "Reject suggestion" if current.suggestion else "Delete span"
-        if self.host.run_command(self.host.session.delete(doc_id, [current.span.id], text)):
+        session = self.host.session
+        # A rejected suggestion is remembered: that form and label are not suggested again.
+        command = (
+            session.reject(doc_id, [current.span])
+            if current.suggestion
+            else session.delete(doc_id, [current.span.id], "Delete span")
+        )
+        if self.host.run_command(command):
             self.pane.set_current(None, reveal=False)
             self.label_panel.show_span(None, "")
 
@@ -122,7 +132,10 @@ class AnnotationActions:
         doc_id = self.host.doc_id
         if doc_id is None:
             return
-        suggestions = [i.span for i in self.pane.shown_spans() if i.suggestion]
+        # Trigger suggestions wait for the event form (Enter on each): a trigger alone is no event.
+        suggestions = [
+            i.span for i in self.pane.shown_spans() if i.suggestion and i.span.layer != EVENT_LAYER
+        ]
         if not suggestions:
             self._status("No suggestions left in this document.")
             return

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError, InputErrors
 from annotator.core.tasks import Cancelled, TaskState
+from annotator.gui.wording import count
 
 if TYPE_CHECKING:
     from annotator.gui.window_protocols import AnnotationImportHost
@@ -40,8 +41,8 @@ def summary_lines(report: AnnotationImportReport) -> list[str]:
     name = Path(report.file).name
     who = ", ".join(report.annotators) or "nobody"
     head = (
-        f"{name} as {who}: {report.imported} imported, {report.spans_replaced} earlier spans "
-        f"replaced, {len(report.near_misses)} near copies refused"
+        f"{name} as {who}: {report.imported} imported, {count(report.spans_replaced, 'earlier span')} "
+        f"replaced, {count(len(report.near_misses), 'near copy')} refused"
     )
     return [head, *(f"  {line}" for line in report.lines())]
 
@@ -179,13 +180,14 @@ class AnnotationImport:
         message = "\n\n".join([*self.failures, *blocks]) or "Nothing was imported."
         imported = sum(r.imported for r in self.reports)
         self.window.statusBar().showMessage(
-            f"Annotations: {imported} records imported from {len(self.reports)} files"
-            + (f", {len(self.failures)} files refused" if self.failures else ""),
+            f"Annotations: {count(imported, 'record')} imported from {count(len(self.reports), 'file')}"
+            + (f", {count(len(self.failures), 'file')} refused" if self.failures else ""),
             8000,
         )
         if self.failures:
             self.window.dialogs.error(
-                f"{len(self.failures)} of {len(self.failures) + len(self.reports)} files not imported",
+                f"{len(self.failures)} of "
+                f"{count(len(self.failures) + len(self.reports), 'file')} not imported",
                 message,
             )
         else:

@@ -68,6 +68,7 @@ def install_error_handler() -> Callable[[type[BaseException], BaseException, Tra
                 "Unexpected error",
                 f"{value}\n\nYour saved work is safe. Details were written to {path}.",
             )
+            box.setTextFormat(Qt.TextFormat.PlainText)  # the error may quote a file's values
             box.setDetailedText(text)
             box.setObjectName("errorDialog")
             box.setWindowModality(Qt.WindowModality.NonModal)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QProgressBar, QPushButton
 from annotator.core.errors import AnnotatorError, InputErrors
 from annotator.core.tasks import TaskState
 from annotator.gui.dialogs import Dialogs
+from annotator.gui.plain import plain_tip
 from annotator.gui.workers import Worker
 
 
@@ -61,7 +62,7 @@ class BackgroundWork:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"%v/%m {message[:30]}")
-        self.progress.setToolTip(message)
+        self.progress.setToolTip(plain_tip(message))
 
     def cancel(self) -> None:
         if self.worker is not None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, Q
 
 from annotator.gui.annotator_chooser import AnnotatorChooser
 from annotator.gui.export_dialog import ExportDialog, ExportOptions
+from annotator.gui.plain import plain_message_box
 
 
 class Dialogs:
@@ -41,14 +42,15 @@ class Dialogs:
         return dialog.chosen() if dialog.exec() == AnnotatorChooser.DialogCode.Accepted else None
 
     def confirm(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self.parent, title, question)
-        return answer == QMessageBox.StandardButton.Yes
+        box = plain_message_box(QMessageBox.Icon.Question, title, question, self.parent)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def error(self, title: str, message: str) -> None:
-        QMessageBox.critical(self.parent, title, message)
+        plain_message_box(QMessageBox.Icon.Critical, title, message, self.parent).exec()
 
     def info(self, title: str, message: str) -> None:
-        QMessageBox.information(self.parent, title, message)
+        plain_message_box(QMessageBox.Icon.Information, title, message, self.parent).exec()
 
     def export_options(self, annotators: list[str], current: str, folder: Path) -> ExportOptions | None:
         dialog = ExportDialog(annotators, current, folder, self.parent)

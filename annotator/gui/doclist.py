@@ -9,6 +9,12 @@ The proxy filters and sorts in Python over the light rows in one pass, then tell
 through one layout change. A ``QSortFilterProxyModel`` would call back into Python once per row
 to filter and O(n log n) times to sort: seconds on a large corpus. Selection survives filtering
 and sorting (persistent indexes are moved), as it does with Qt's proxy.
+
+``DocumentColumns`` fits the list's columns to what they can hold — from the font and the few
+distinct values (statuses, outlets), never by reading every row as ``ResizeToContents`` would —
+elides long titles in the middle (the start and the end of a headline both say something), keeps
+the dock wide enough for a readable title and the status whatever is loaded, and shows the other
+columns as the dock's width allows: never a column behind a horizontal scroll bar.
 """
 
 from __future__ import annotations
@@ -19,16 +25,31 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractProxyModel,
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QDockWidget, QHeaderView, QStyle, QTableView
 
 from annotator.core.model import DocumentSummary, Status
 
-COLUMNS = ("Title", "Outlet", "Lang", "Date", "Status", "Spans", "Suggestions")
+COLUMNS = ("Title", "Outlet", "Lang", "Date", "Status", "Spans", "Sugg.")
+COLUMN_TIPS = (
+    "Title (or file name)",
+    "Outlet",
+    "Language",
+    "Date of publication",
+    "Your status of the document",
+    "Your spans in the document",
+    "Suggestions of the model not yet accepted or rejected",
+)
+TITLE_CHARS = 20  # the title column shows at least this many average characters
+ROOMY_TITLE_CHARS = 28  # other columns show while the title keeps this many
+OUTLET_CHARS = 22  # an outlet column wider than this elides
 STATUS_COLORS = {Status.TODO: "#BBBBBB", Status.IN_PROGRESS: "#E69F00", Status.DONE: "#009E73"}
 _Index = QModelIndex | QPersistentModelIndex
 _STATUS = {s.value: s for s in Status}
@@ -235,7 +256,13 @@ class DocumentTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return COLUMN_TIPS[section]
         return None
+
+    def outlets(self) -> set[str]:
+        """The distinct outlets of the corpus (a few: the rows share each one's string)."""
+        return {r[2] or "—" for r in self._rows}
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -436,3 +463,95 @@ class DocumentFilterModel(QAbstractProxyModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         return self._model().headerData(section, orientation, role)
+
+
+class DocumentColumns(QObject):
+    """Fits the document list's columns to their contents and to the dock (see the module
+    docstring): the title and the status always show; the other columns show while the dock
+    is wide enough for them beside a readable title, the least needed going first (suggestion
+    and span counts, language, outlet, date) — never behind a horizontal scroll bar."""
+
+    HIDE_FIRST = (6, 5, 2, 1, 3)  # Sugg., Spans, Lang, Outlet, Date
+
+    def __init__(self, view: QTableView, dock: QDockWidget) -> None:
+        super().__init__(view)
+        self.view = view
+        self.dock = dock
+        self._widths: dict[int, int] = {}
+        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # columns fit
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+        model = view.model()
+        model.modelReset.connect(self.fit)
+        model.layoutChanged.connect(self.fit)
+        view.viewport().installEventFilter(self)
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self.show_what_fits()
+        return False
+
+    def _outlet_model(self) -> DocumentTableModel | None:
+        model = self.view.model()
+        source = model.sourceModel() if isinstance(model, QAbstractProxyModel) else model
+        return source if isinstance(source, DocumentTableModel) else None
+
+    def widths(self) -> dict[int, int]:
+        """Column -> width in pixels for every column but the title."""
+        view, header = self.view, self.view.horizontalHeader()
+        metrics = view.fontMetrics()
+        pad = 2 * view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 8
+        icon = view.iconSize().width() if view.iconSize().isValid() else 0
+        icon = max(icon, view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, view)) + 6
+        model = self._outlet_model()
+        outlets = model.outlets() if model is not None else set()
+        outlet = max((metrics.horizontalAdvance(o) for o in outlets), default=0)
+        outlet = min(outlet, metrics.averageCharWidth() * OUTLET_CHARS)
+        samples = {
+            1: outlet,
+            2: metrics.horizontalAdvance("WWW"),
+            3: metrics.horizontalAdvance("2023-09-22"),
+            4: max(metrics.horizontalAdvance(s.title) for s in Status) + icon,
+            5: metrics.horizontalAdvance("99999"),
+            6: metrics.horizontalAdvance("99999"),
+        }
+        return {col: max(width + pad, header.sectionSizeFromContents(col).width())
+                for col, width in samples.items()}
+
+    def title_width(self) -> int:
+        return self.view.fontMetrics().averageCharWidth() * TITLE_CHARS
+
+    def fit(self) -> None:
+        """Widths from the contents; the dock's least width: a readable title and the status."""
+        header = self.view.horizontalHeader()
+        self._widths = self.widths()
+        for col, width in self._widths.items():
+            header.resizeSection(col, width)
+        scroll = self.view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self.view)
+        holder = self.dock.widget()
+        if holder is not None:
+            around = 2 * self.view.frameWidth() + scroll + 2
+            if holder.layout() is not None:
+                margins = holder.layout().contentsMargins()
+                around += margins.left() + margins.right()
+            holder.setMinimumWidth(self.title_width() + self._widths[4] + around)
+        self.show_what_fits()
+
+    def show_what_fits(self) -> None:
+        """Show every column the viewport has room for beside the title, hide the others."""
+        if not self._widths:
+            return
+        room = self.view.viewport().width() - self.view.fontMetrics().averageCharWidth() * ROOMY_TITLE_CHARS
+        shown = {4: self._widths[4]}  # the status always; then the most needed that fit
+        for col in reversed(self.HIDE_FIRST):
+            if sum(shown.values()) + self._widths[col] <= room:
+                shown[col] = self._widths[col]
+        for col in self._widths:
+            hidden = col not in shown
+            if self.view.isColumnHidden(col) != hidden:
+                self.view.setColumnHidden(col, hidden)

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import DocumentMeta, Status
+from annotator.gui.article_drop import document_provenance
+from annotator.gui.plain import plain_tip
 
 if TYPE_CHECKING:
     from annotator.gui.window_protocols import DocumentHost
@@ -43,6 +45,7 @@ class MetaForm(QFrame):
         for name, label, hint in (
             ("title", "Title", ""),
             ("source", "Outlet", "e.g. Asharq Al-Awsat"),
+            ("author", "Author", ""),
             ("date", "Date", "YYYY-MM-DD"),
             ("lang", "Language", "ISO 639-1, e.g. en"),
             ("url", "URL", "https://…"),
@@ -141,9 +144,12 @@ class DocumentHeader(QFrame):
             self.title_label.setAlignment(flags)
         self.title_label.setText(meta.title or meta.filename or "Untitled")
         parts = [meta.source or "outlet unknown", meta.date or "no date", (meta.lang or "?").upper()]
+        if meta.author:
+            parts.insert(1, f"by {meta.author}")
         if meta.filename:
             parts.append(meta.filename)
         self.meta_label.setText(" · ".join(parts))
+        self.meta_label.setToolTip(plain_tip(document_provenance(meta)))
         self.status_combo.setCurrentIndex(list(Status).index(status))
 
     # -- status ---------------------------------------------------------------------------------

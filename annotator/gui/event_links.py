@@ -8,12 +8,19 @@ on the undo stack. What this needs of the docks it works in is ``AnalysisContext
 
 from __future__ import annotations
 
+from typing import Any
+
 from annotator.core.events import EVENT_LAYER, Event, Ref
 from annotator.core.model import Span
+from annotator.core.tasks import TaskState
 from annotator.gui.analysis_context import AnalysisContext
 from annotator.gui.event_panel import Choices
 from annotator.gui.reading_pane import ShownSpan
+from annotator.gui.workers import Worker
+from annotator.nlp.event_triggers import default_lexicon
 from annotator.services.actors import MENTION_LAYER
+from annotator.services.event_proposals import propose_event
+from annotator.services.events import trigger
 
 
 class EventLinks:
@@ -21,6 +28,56 @@ class EventLinks:
 
     def __init__(self, docks: AnalysisContext) -> None:
         self.docks = docks
+        self._parser: Worker | None = None  # parses the document for a proposed event's roles
+
+    def accept_trigger(self, span: Span) -> None:
+        """Enter on a trigger suggestion: the event form opens with the proposed event
+        (category, mode, CAMEO code; actor and recipient from the sentence's parse) for the
+        analyst to confirm. The parse runs off the window's thread (the pipeline may have to
+        load); without a pipeline the form opens with the lexicon's coding only."""
+        docks = self.docks
+        doc_id = docks.doc_id
+        if not doc_id or (self._parser is not None and self._parser.running):
+            return
+        text = docks.pane.text()
+        lang = docks.session.document(doc_id).meta.lang
+        pipelines = docks.window.registry
+
+        def parse(_task: TaskState) -> Any:
+            loaded = pipelines.load(lang) if pipelines is not None else None
+            return loaded[0](text) if loaded is not None else None
+
+        def done(doc: object) -> None:
+            if docks.doc_id != doc_id:  # the analyst moved on meanwhile
+                return
+            self._open_proposal(span, doc, lang, text)
+
+        docks.status("Reading the sentence for who did what…")
+        self._parser = Worker(parse, docks.event_panel)
+        self._parser.finished.connect(done)
+        self._parser.failed.connect(lambda _exc, _tb: self._open_proposal(span, None, lang, text))
+        self._parser.start()
+
+    def _open_proposal(self, span: Span, doc: object, lang: str, text: str) -> None:
+        docks = self.docks
+        if doc is not None:
+            proposal = propose_event(
+                doc, span.start, span.end, span.label, docks.registry, docks.schema, default_lexicon()
+            )
+            draft, found = proposal.event, proposal.role_spans
+        else:
+            entry = default_lexicon().entry(lang, text[span.start : span.end])
+            mode, cameo = (entry.mode, entry.cameo) if entry and entry.category == span.label else ("", "")
+            draft = Event(trigger(span.start, span.end, span.label), span.label, mode, cameo=cameo)
+            found = {}
+        docks.bring("events")
+        docks.event_panel.new_event_from(draft)
+        filled = {a.role for a in draft.arguments}
+        open_roles = [
+            f"{role} “{' '.join(text[a:b].split())}”" for role, (a, b) in found.items() if role not in filled
+        ]
+        note = f"; no known actor for {', '.join(open_roles)}" if open_roles else ""
+        docks.status(f"Proposed event: {span.label}. Check it and save{note}.")
 
     def select_trigger(self, span_id: int) -> None:
         """The current span is an event trigger: select its event in the list."""

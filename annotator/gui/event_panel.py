@@ -8,9 +8,13 @@ The form codes an event the way PLOVER and CAMEO do: trigger (the selection when
 category, mode and CAMEO code offered only where valid for the category (the CAMEO code follows
 the mode until the analyst picks one), context, arguments by role (a canonical actor or a span of
 the document, several per role with +), date, factuality and source. Every change is checked
-against the schema's coding rules at once and the problems are shown under the field they
-concern; Enter saves (nothing with an error is ever stored), Esc cancels. Everything is reachable
-with Tab and the keyboard: combo boxes jump to an entry by its first letters.
+against the schema's coding rules and the problems are shown under the field they concern —
+for a new event only once the analyst has changed something, so the form never opens on an
+error; Enter saves (nothing with an error is ever stored), Esc cancels. A new event opens with
+the category its trigger words propose ("visited": CONSULT, from ``resources/event-triggers.json``)
+or with none. Tab goes through the fields only; combo boxes jump to an entry by its first
+letters; Alt++ adds another field for the role that has the focus (the "+" buttons, which Tab
+skips so that typing never lands on one).
 """
 
 from __future__ import annotations
@@ -42,11 +46,15 @@ from annotator.core.events import EVENT_LAYER, Argument, Event, Ref
 from annotator.core.model import Origin, Span
 from annotator.core.problems import Problem, ValidationError
 from annotator.gui.form_style import hint_label, problem_style
+from annotator.gui.plain import plain_tip
 from annotator.services.annotate import Command
 from annotator.services.events import EventCommands
+from annotator.services.trigger_words import propose_category
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ROLE_FIELDS = ("actor", "recipient", "location", "time")
+NO_CATEGORY = "choose a category: type its first letters"
+MORE_KEYS = ("Alt++", "Alt+=")  # another field for the focused role (Alt+= : + unshifted)
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,7 @@ class EventForm(QGroupBox):
         self.choices = Choices([], [], [])
         self._cameo_touched = False
         self._loading = False
+        self._quiet = False  # a new event the analyst has not changed yet: no problems shown
         self.problem_labels: dict[str, QLabel] = {}
         self.problems: list[Problem] = []
         self.fields: dict[str, QWidget] = {}
@@ -149,6 +158,8 @@ class EventForm(QGroupBox):
 
         self.category = QComboBox()
         self.category.setObjectName("eventCategory")
+        self.category.addItem("—", "")
+        self.category.setItemData(0, NO_CATEGORY, Qt.ItemDataRole.ToolTipRole)
         for category in self.schema.categories:
             self.category.addItem(category.name, category.name)
             self.category.setItemData(
@@ -196,14 +207,15 @@ class EventForm(QGroupBox):
             more = QToolButton()
             more.setText("+")
             more.setObjectName(f"eventMore_{role_id}")
-            more.setToolTip(f"Another {role.name.lower()}")
+            more.setToolTip(f"Another {role.name.lower()} (Alt++ in the field)")
+            more.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
             more.clicked.connect(lambda _c=False, r=role_id: self._add_role_combo(r, focus=True))
             row.addWidget(more, 0, Qt.AlignmentFlag.AlignTop)
             self.more_buttons[role_id] = more
             wrapper = QWidget()
             wrapper.setLayout(row)
             label = QLabel(role.name)
-            label.setToolTip(role.description)
+            label.setToolTip(plain_tip(role.description))
             form.addRow(label, self._with_problem(role_id, wrapper))
 
         self.date = QLineEdit()
@@ -245,13 +257,18 @@ class EventForm(QGroupBox):
                 "source": self.source,
             }
         )
-        # Tab goes down the form in reading order, each role's + after its choice.
+        # Tab goes down the form's fields in reading order (never to a button).
         chain: list[QWidget] = [self.category, self.mode, self.context, self.cameo]
         for role_id in self.role_boxes:
-            chain += [self.role_combos[role_id][0], self.more_buttons[role_id]]
+            chain.append(self.role_combos[role_id][0])
         chain += [self.date, self.factuality, self.source]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
+        more_key = QAction("Another field for this role", self)
+        more_key.setShortcuts([QKeySequence(k) for k in MORE_KEYS])
+        more_key.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        more_key.triggered.connect(self.add_for_focused_role)
+        self.addAction(more_key)
 
     def _with_problem(self, name: str, widget: QWidget) -> QWidget:
         holder = QWidget()
@@ -283,6 +300,14 @@ class EventForm(QGroupBox):
             combo.setFocus()
         return combo
 
+    def add_for_focused_role(self) -> RefCombo | None:
+        """Alt++: another field for the role whose field has the focus (after the last one)."""
+        focus = self.focusWidget()
+        for role_id, combos in self.role_combos.items():
+            if focus in combos:
+                return self._add_role_combo(role_id, focus=True)
+        return None
+
     def _trim_role_combos(self) -> None:
         for role_id, combos in self.role_combos.items():
             while len(combos) > 1:
@@ -302,16 +327,14 @@ class EventForm(QGroupBox):
         self._loading = False
 
     def load_new(self, doc_id: int, start: int, end: int, surface: str) -> None:
-        """A new event with the trigger text[start:end]."""
+        """A new event with the trigger text[start:end], on the category its words propose (or
+        none): nothing is checked aloud until the analyst changes something."""
         self.setTitle("New event")
-        self.load(
-            doc_id,
-            Event(
-                Span(start, end, self.category.itemData(0), Origin.MANUAL, EVENT_LAYER),
-                self.category.itemData(0),
-            ),
-            surface,
-        )
+        names = [c.name for c in self.schema.categories]
+        category = propose_category(surface, names)
+        # (The trigger span's label becomes the category when the event is stored.)
+        trigger = Span(start, end, category or EVENT_LAYER, Origin.MANUAL, EVENT_LAYER)
+        self.load(doc_id, Event(trigger, category), surface)
         self.event_id = None
 
     def load(self, doc_id: int, event: Event, surface: str) -> None:
@@ -327,6 +350,7 @@ class EventForm(QGroupBox):
         )
         index = self.category.findData(event.category)
         if index < 0:  # a category the schema no longer has: shown, and marked as an error
+            # (An empty one is the "—" entry: findData finds it.)
             self.category.addItem(event.category, event.category)
             index = self.category.count() - 1
         self.category.setCurrentIndex(index)
@@ -349,7 +373,8 @@ class EventForm(QGroupBox):
         self._select(self.factuality, event.factuality)
         self.source.set_ref(event.source)
         self._loading = False
-        self._revalidate()
+        self._quiet = event.id is None
+        self._check()
 
     @staticmethod
     def _select(combo: QComboBox, value: str) -> None:
@@ -364,7 +389,7 @@ class EventForm(QGroupBox):
         loading, self._loading = self._loading, True
         self.mode.clear()
         modes = self.commands.modes_for(category)
-        self.mode.addItem("—" if modes else f"— ({category} has no modes)", "")
+        self.mode.addItem("—" if modes or not category else f"— ({category} has no modes)", "")
         for mode in modes:
             self.mode.addItem(mode.name, mode.id)
             self.mode.setItemData(self.mode.count() - 1, mode.description, Qt.ItemDataRole.ToolTipRole)
@@ -429,18 +454,34 @@ class EventForm(QGroupBox):
             id=self.event_id,
         )
 
-    def _revalidate(self) -> None:
+    def _revalidate(self, *_args: object) -> None:
+        """A field changed (the analyst acted): check the event and show its problems."""
         if self._loading:
             return
+        self._quiet = False
+        self._check()
+
+    def _check(self) -> None:
         event = self.event_value()
         if event is None or not self.doc_id:
             return
-        try:
-            problems = self.commands.validate(self.doc_id, event)
-        except AnnotatorError as exc:
-            problems = [Problem("error", "", str(exc))]
-        self.show_problems(problems)
+        problems = self.check(event)
+        if self._quiet:  # a new event as it opened: its problems are shown once it changes
+            self.problems = problems
+            self.show_problems([])
+            self.problems = problems
+        else:
+            self.show_problems(problems)
         self.changed.emit()
+
+    def check(self, event: Event) -> list[Problem]:
+        """The event's problems under the coding rules (no category: one problem, that)."""
+        if not event.category:
+            return [Problem("error", "category", NO_CATEGORY)]
+        try:
+            return self.commands.validate(self.doc_id, event)
+        except AnnotatorError as exc:
+            return [Problem("error", "", str(exc))]
 
     def show_problems(self, problems: list[Problem]) -> None:
         """Each problem under its field (errors red, warnings amber); the others below the form."""
@@ -534,7 +575,7 @@ class EventPanel(QWidget):
             (self.cancel_button, self.cancel),
             (self.delete_button, self.delete_current),
         ):
-            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter, Esc, Ctrl+Del; Tab: fields only
             button.clicked.connect(lambda _c=False, s=slot: s())
             buttons.addWidget(button)
         layout.addLayout(buttons)
@@ -627,6 +668,13 @@ class EventPanel(QWidget):
         self._show_form(True)
         self.form.category.setFocus()
 
+    def new_event_from(self, draft: Event) -> None:
+        """Open the form for a new event prefilled with a proposal (category, mode, CAMEO code,
+        arguments) for the analyst to confirm; nothing is stored until Save."""
+        start, end = draft.trigger.start, draft.trigger.end
+        self.new_event(start, end)
+        self.form.load(self.doc_id, draft, self.text[start:end])
+
     def edit_event(self, event_id: int) -> None:
         event = next((e for e in self.events if e.id == event_id), None)
         if event is None:
@@ -646,6 +694,10 @@ class EventPanel(QWidget):
     def save(self) -> None:
         event = self.form.event_value()
         if event is None or not self.doc_id:
+            return
+        if not event.category:
+            self.form.show_problems(self.form.check(event))
+            self.form.category.setFocus()
             return
         try:
             if event.id is None:

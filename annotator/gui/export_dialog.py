@@ -38,7 +38,10 @@ FORMAT_NAMES = {
     "labelstudio": "Label Studio JSON",
     "brat": "brat standoff (folder of .txt/.ann)",
 }
-SUFFIX = {"jsonl": ".jsonl", "spacy": ".spacy", "prodigy": ".jsonl", "doccano": ".jsonl", "labelstudio": ".json", "brat": ""}
+SUFFIX = {
+    "jsonl": ".jsonl", "spacy": ".spacy", "prodigy": ".jsonl", "doccano": ".jsonl", "labelstudio": ".json",
+    "brat": "",
+}
 ALL_SETS = "(every set)"
 
 
@@ -62,7 +65,9 @@ def default_name(folder: Path, annotator: str | None, fmt: str) -> Path:
 
 
 class ExportDialog(QDialog):
-    def __init__(self, annotators: list[str], current: str, folder: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, annotators: list[str], current: str, folder: Path, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export annotations")
@@ -121,14 +126,17 @@ class ExportDialog(QDialog):
         path_row.addWidget(browse)
         form.addRow("Save to", path_row)
         layout.addLayout(form)
-        note = QLabel("Spans a format cannot hold as they are are listed after the export, never dropped silently.")
+        note = QLabel(
+            "Spans a format cannot hold as they are are listed after the export, never dropped silently."
+        )
         note.setWordWrap(True)
         layout.addWidget(note)
         self.error = QLabel()
         self.error.setObjectName("exportError")
         self.error.setStyleSheet("color: #D55E00")
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        standard = QDialogButtonBox.StandardButton
+        buttons = QDialogButtonBox(standard.Ok | standard.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

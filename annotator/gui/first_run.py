@@ -2,8 +2,12 @@
 the keys.
 
 Both are shown once (remembered in the window settings) and can be declined; the tour is a
-non-modal card over the reading pane — the window stays usable behind it — and comes back from
-Help > Guided tour. The offer goes through the dialog seam, so tests answer it.
+non-modal card at the foot of the reading pane — the pane keeps a bottom margin as tall as the card
+while it is shown, so the card hides no text, and the window stays usable — and comes back from
+Help > Guided tour. Its keys (Esc, Enter, the arrows) work wherever the focus is in the window,
+except in a field the analyst types in: a window-wide event filter hands them to the card (the
+reading pane's own Esc/Enter shortcuts would take them otherwise). The offer goes through the
+dialog seam, so tests answer it.
 """
 
 from __future__ import annotations
@@ -13,13 +17,19 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from annotator.gui.text_fields import typing_in
 
 if TYPE_CHECKING:
     from annotator.gui.window_protocols import FirstRunHost
 
 OFFERED_KEY = "first_run/sample_offered"
 TOUR_KEY = "first_run/tour_done"
+CARD_GAP = 10  # pixels between the card and the pane's edges
+TOUR_KEYS = (
+    Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Left, Qt.Key.Key_Right,
+)
 
 # (title, text) of each step; plain text.
 TOUR_STEPS: list[tuple[str, str]] = [
@@ -72,7 +82,8 @@ def offer_sample_corpus(window: FirstRunHost) -> bool:
 class TourCard(QFrame):
     """A small card over the reading pane: one step of the tour at a time.
 
-    Right, Enter or Space: next; Left: back; Esc: end the tour.
+    Right, Enter or Space: next; Left: back; Esc: end the tour. Space only while the card has the
+    focus; the others from anywhere in the window but a text field.
     """
 
     def __init__(self, window: FirstRunHost) -> None:
@@ -112,6 +123,9 @@ class TourCard(QFrame):
         layout.addLayout(row)
         self.setFixedWidth(460)
         window.pane.installEventFilter(self)
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self)  # the tour's keys, wherever the focus is (see the docstring)
         self.go(0)
 
     def go(self, step: int) -> None:
@@ -135,21 +149,49 @@ class TourCard(QFrame):
     def finish(self) -> None:
         self.window_.qsettings.setValue(TOUR_KEY, True)
         self.window_.pane.removeEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         self.hide()
+        _reserve(self.window_.pane, 0)
         self.window_.pane.setFocus()
         self.deleteLater()
 
     def place(self) -> None:
-        """Bottom right of the reading pane, clear of its scroll bar."""
+        """At the foot of the reading pane, in the bottom margin the pane keeps free for it (so
+        no line of text is under the card), clear of the pane's scroll bar."""
         pane = self.window_.pane
+        _reserve(pane, self.height() + 2 * CARD_GAP)
         corner = pane.mapTo(self.window_.window(), pane.rect().bottomRight())
-        self.move(max(0, corner.x() - self.width() - 28), max(0, corner.y() - self.height() - 16))
+        right = corner.x() - pane.verticalScrollBar().width() - CARD_GAP
+        self.move(max(0, right - self.width()), max(0, corner.y() - self.height() - CARD_GAP))
         self.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+        kind = event.type()
+        if watched is self.window_.pane and kind in (QEvent.Type.Resize, QEvent.Type.Move):
             self.place()
-        return False
+            return False
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not self.isVisible():
+            return False
+        if not isinstance(event, QKeyEvent) or not self._takes(watched, event):
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # no window shortcut (Esc, Enter of the reading pane) takes the key
+        else:
+            self.keyPressEvent(event)
+        return True
+
+    def _takes(self, watched: QObject, event: QKeyEvent) -> bool:
+        """Whether a key sent to ``watched`` is the tour's: one of its keys, without modifiers,
+        to a widget of this window, other than the card itself and a field the analyst types in."""
+        if event.key() not in TOUR_KEYS or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        if not isinstance(watched, QWidget) or watched is self or self.isAncestorOf(watched):
+            return False
+        if watched.window() is not self.window_.window():
+            return False
+        return not typing_in(watched)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
@@ -161,6 +203,13 @@ class TourCard(QFrame):
             self.finish()
         else:
             super().keyPressEvent(event)
+
+
+def _reserve(pane: QWidget, height: int) -> None:
+    """Keep ``height`` pixels free at the foot of the reading pane's text (0: none)."""
+    setter = getattr(pane, "set_bottom_margin", None)
+    if setter is not None:
+        setter(height)
 
 
 def show_tour(window: FirstRunHost) -> TourCard:

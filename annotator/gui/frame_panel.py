@@ -6,6 +6,12 @@ frame (offered among those ticked), the headline's frame, the tone on five point
 towards one actor), and the role the main actors play (protagonist, antagonist, innocent). Problems
 the codebook's rules find are shown in place, and nothing with an error is stored.
 
+An unsaved form is kept per document: open another document and come back, and the draft is
+there, still unsaved, until Enter saves it or Esc reverts it.
+
+A trained model's frames (``show_suggestion``) are pre-ticked with their scores on a document the
+analyst has not framed: an unsaved form like any other, the analyst's own only once Enter saves it.
+
 Span level: evidence, a passage tagged with a frame dimension or a persuasion technique. Select
 the passage in the reading pane and press Shift+F; choose the dimension or technique; Enter tags.
 """
@@ -14,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -35,10 +42,19 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.framing import FRAME_LAYER, ActorRole, FrameAssessment
 from annotator.core.problems import ValidationError
 from annotator.gui.form_style import hint_label, problem_style
+from annotator.gui.plain import plain_tip
 from annotator.services.annotate import Command
 from annotator.services.framing import FramingCommands
+from annotator.services.layer_suggestions import FrameSuggestion
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def frame_row_height(view: QListWidget) -> int:
+    """A comfortable row: the taller of the text and the check box, with padding round it."""
+    style = view.style()
+    indicator = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorHeight, None, view)
+    return max(view.fontMetrics().height(), indicator) + 10
 
 
 def _short(text: str, limit: int) -> str:
@@ -67,6 +83,7 @@ class FramePanel(QWidget):
         self.role_combos: dict[int, QComboBox] = {}
         self.passage: tuple[int, int] | None = None
         self.evidence_ranges: list[tuple[int, int]] = []  # the passages listed
+        self.drafts: dict[int, FrameAssessment] = {}  # unsaved forms of documents left, by id
         self._loading = False
         self.dim_names = {d.id: d.name for d in self.schema.dimensions}
 
@@ -92,15 +109,20 @@ class FramePanel(QWidget):
         doc_layout.addWidget(QLabel("Frames present"))
         self.frames = QListWidget()
         self.frames.setObjectName("frameList")
+        # The panel's font (not a smaller item font), and rows tall enough for the check box
+        # with room round it: the default rows are as tall as the text, and clip the box.
+        self.frames.setFont(self.font())
+        row_height = frame_row_height(self.frames)
         for dim in self.schema.dimensions:
             item = QListWidgetItem(dim.name)
             item.setData(ID_ROLE, dim.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
-            item.setToolTip(dim.description)
+            item.setToolTip(plain_tip(dim.description))
+            item.setSizeHint(QSize(0, row_height))
             self.frames.addItem(item)
-        row_height = self.frames.sizeHintForRow(0) if self.frames.count() else 18
-        self.frames.setMinimumHeight(row_height * min(self.frames.count(), 15) + 6)
+        frame = 2 * self.frames.frameWidth()
+        self.frames.setMinimumHeight(row_height * min(self.frames.count(), 15) + frame + 2)
         self.frames.itemChanged.connect(self._frames_ticked)
         doc_layout.addWidget(self.frames)
         form = QFormLayout()
@@ -155,6 +177,13 @@ class FramePanel(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _c=False, s=slot: s())
             buttons.addWidget(button)
+        self.suggestion_label = QLabel("")
+        self.suggestion_label.setObjectName("frameSuggestion")
+        self.suggestion_label.setWordWrap(True)
+        self.suggestion_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.suggestion_label.hide()
+        self.suggested: FrameSuggestion | None = None
+        doc_layout.insertWidget(1, self.suggestion_label)
         layout.addWidget(self.doc_box)
 
         self.evidence_box = QGroupBox("Evidence: passages tagged with a frame or a persuasion technique")
@@ -209,12 +238,25 @@ class FramePanel(QWidget):
     def set_document(
         self, doc_id: int | None, text: str, actors_here: list[tuple[Actor, int]], all_actors: list[Actor]
     ) -> None:
+        """Show another document's framing. An unsaved draft of the document left is kept, and
+        comes back (still unsaved) when that document is opened again."""
+        leaving = self.doc_id
+        if leaving and leaving != (doc_id or 0):
+            if self.dirty():
+                self.drafts[leaving] = self.value()
+            else:
+                self.drafts.pop(leaving, None)
         self.doc_id = doc_id or 0
         self.text = text
         self._set_passage(None)
         self.evidence.clear()
         self.evidence_ranges = []
-        self.set_actors(actors_here, all_actors, evidence=False)
+        self.actors_here = actors_here
+        self.all_actors = all_actors
+        self.refresh(evidence=False)
+        draft = self.drafts.get(self.doc_id)
+        if draft is not None:
+            self.load(draft)
         # The evidence list reads all the analyst's spans: after the document's first paint.
         doc = self.doc_id
         QTimer.singleShot(0, lambda: self.refresh_evidence() if self.doc_id == doc else None)
@@ -240,6 +282,8 @@ class FramePanel(QWidget):
             self.refresh_evidence()
 
     def load(self, assessment: FrameAssessment) -> None:
+        if assessment is self.stored:  # a refresh, a revert: no suggestion stays on show
+            self._drop_suggestion()
         self._loading = True
         ticked = set(assessment.frames)
         for row in range(self.frames.count()):
@@ -359,6 +403,41 @@ class FramePanel(QWidget):
             return
         self.state.setText("● not saved" if self.dirty() else ("saved" if not self.stored.is_empty else ""))
 
+    # -- model suggestions --------------------------------------------------------------------------
+
+    def show_suggestion(self, doc_id: int, suggestion: FrameSuggestion | None) -> bool:
+        """Pre-tick a model's frames for ``doc_id``, each with its score, unsaved: Enter makes them
+        the analyst's framing, Esc drops them. Shown only on the open document when the analyst has
+        not framed it and has not touched the form; returns whether it is shown."""
+        if suggestion is None or doc_id != self.doc_id or not suggestion.frames:
+            return False
+        if self.stored.frames or self.dirty():
+            return False
+        self.load(suggestion.accepted(self.stored.with_(evidence=())))
+        self.suggested = suggestion
+        for row in range(self.frames.count()):
+            item = self.frames.item(row)
+            dim = item.data(ID_ROLE)
+            if dim in suggestion.scores:
+                item.setText(f"{self.dim_names.get(dim, dim)}   {suggestion.scores[dim]:.2f}")
+        lines = suggestion.describe(self.dim_names)
+        self.suggestion_label.setText(
+            f"Suggested by {suggestion.model or 'the model'}: {' · '.join(lines)}\n"
+            "Not saved: Enter makes it yours, Esc drops it."
+        )
+        self.suggestion_label.show()
+        return True
+
+    def _drop_suggestion(self) -> None:
+        if self.suggested is None:
+            return
+        self.suggested = None
+        for row in range(self.frames.count()):
+            item = self.frames.item(row)
+            dim = item.data(ID_ROLE)
+            item.setText(self.dim_names.get(dim, dim))
+        self.suggestion_label.hide()
+
     # -- commands -----------------------------------------------------------------------------------
 
     def open_form(self) -> None:
@@ -375,7 +454,8 @@ class FramePanel(QWidget):
             self.done.emit()
             return
         try:
-            command = self.commands.set_assessment(self.doc_id, self.value())
+            what = "Accept model frames" if self.suggested is not None else "Edit framing"
+            command = self.commands.set_assessment(self.doc_id, self.value(), what)
         except ValidationError as exc:
             self._show_error([str(p) for p in exc.problems])
             return
@@ -383,6 +463,7 @@ class FramePanel(QWidget):
             self._show_error([str(exc)])
             return
         if self.run(command):
+            self.drafts.pop(self.doc_id, None)
             self.done.emit()
 
     def _show_error(self, lines: list[str]) -> None:
@@ -390,6 +471,7 @@ class FramePanel(QWidget):
         self.error.show()
 
     def revert(self) -> None:
+        self.drafts.pop(self.doc_id, None)
         self.load(self.stored)
         self.done.emit()
 
@@ -414,7 +496,7 @@ class FramePanel(QWidget):
             kind = "frame" if span.layer == FRAME_LAYER else "technique"
             item = QListWidgetItem(f"{what} ({kind}): “{_short(self.text[span.start : span.end], 90)}”")
             item.setData(ID_ROLE, span.id)
-            item.setToolTip(self.text[span.start : span.end])
+            item.setToolTip(plain_tip(self.text[span.start : span.end]))
             self.evidence.addItem(item)
 
     def _set_passage(self, passage: tuple[int, int] | None) -> None:

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 from annotator.core.tasks import TaskState
 from annotator.gui.annotation_import import FILTERS, AnnotationImport
+from annotator.gui.article_drop import ARTICLE_FILTER
 from annotator.gui.status_bar import WindowStatus
 
 if TYPE_CHECKING:
     from annotator.gui.window_protocols import ImportExportHost
     from annotator.services.exporting import ExportReport
 
-PROJECT_EXPORTS = Path(__file__).resolve().parent.parent.parent / "exports"
 
 
 class ImportExport:
@@ -36,7 +36,7 @@ class ImportExport:
 
     def import_files_dialog(self) -> None:
         paths = self.host.dialogs.open_paths(
-            "Import articles", str(Path.home()), "Articles (*.txt *.jsonl);;All files (*)"
+            "Import articles", str(Path.home()), ARTICLE_FILTER
         )
         if paths:
             self.start_import(paths)
@@ -98,11 +98,12 @@ class ImportExport:
         from annotator.services.exporting import ExportFilters, export, split_paths
 
         host = self.host
-        folder = PROJECT_EXPORTS if PROJECT_EXPORTS.is_dir() else Path.home()
+        folder = host.settings.export_folder()  # the last one used, else the user's documents
         names = [a.name for a in host.store.annotators.all()]
         options = host.dialogs.export_options(names, annotator or host.session.annotator.name, folder)
         if options is None:
             return
+        host.settings.remember_export(options.path)
         store = host.store
 
         def run(overwrite: bool) -> None:

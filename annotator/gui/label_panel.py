@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.labels import LabelSet
+from annotator.gui.plain import plain_tip
 from annotator.gui.reading_pane import ShownSpan
 from annotator.gui.theme import mark_color, span_fill
 
@@ -69,7 +70,7 @@ class LabelPanel(QWidget):
         for label in labels:
             item = QListWidgetItem(swatch(label.color), "")
             item.setData(Qt.ItemDataRole.UserRole, label.name)
-            item.setToolTip(label.description)
+            item.setToolTip(plain_tip(label.description))
             self.list.addItem(item)
         self.list.itemClicked.connect(lambda item: self.labelChosen.emit(item.data(Qt.ItemDataRole.UserRole)))
         layout.addWidget(self.list, 1)

@@ -43,9 +43,11 @@ from annotator.core.model import DocumentMeta, DocumentSummary, Status
 from annotator.core.schema import Schema, default_schema
 from annotator.gui.analysis_docks import AnalysisDocks
 from annotator.gui.annotation_actions import AnnotationActions
+from annotator.gui.article_drop import install_drop_import
 from annotator.gui.background_work import BackgroundWork
 from annotator.gui.command_runner import CommandRunner
 from annotator.gui.dialogs import Dialogs
+from annotator.gui.doclist import DocumentColumns
 from annotator.gui.document_header import DocumentHeader, MetaForm
 from annotator.gui.documents_dock import DocumentsDock
 from annotator.gui.import_export import ImportExport
@@ -57,6 +59,7 @@ from annotator.gui.search_panel import SearchPanel
 from annotator.gui.shortcuts import ActionMaker, shortcuts_dialog
 from annotator.gui.span_loading import SpanLoader
 from annotator.gui.status_bar import WindowStatus
+from annotator.gui.text_fields import keep_field_undo
 from annotator.gui.window_menus import build_menus
 from annotator.gui.workers import Worker
 from annotator.nlp.pipelines import PipelineRegistry
@@ -110,6 +113,7 @@ class MainWindow(QMainWindow):
         # Actor, event and framing docks with their keys (gui/analysis_docks.py).
         self.analysis = AnalysisDocks(self, self.schema)
         build_menus(self)
+        install_drop_import(self, self.start_import)  # files and folders dropped on the window
         self.refresh_documents()
         self._restore_state()
         # Colleagues' changes on a team's server database (gui/live_updates.py); None on SQLite.
@@ -141,6 +145,9 @@ class MainWindow(QMainWindow):
         self.doc_view, self.filter_edit = self.doc_dock.doc_view, self.doc_dock.filter_edit
         self.doc_dock.documentChosen.connect(self._document_chosen)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.doc_dock)
+        # Columns fitted to their contents, titles elided in the middle, the dock kept wide
+        # enough for them (gui/doclist.py).
+        self.doc_columns = DocumentColumns(self.doc_view, self.doc_dock)
 
         self.label_panel = LabelPanel(self.labels)
         self.label_dock = QDockWidget("Labels")
@@ -186,6 +193,8 @@ class MainWindow(QMainWindow):
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addAction(self.act_undo)
         self.addAction(self.act_redo)
+        # A text field keeps Ctrl+Z / Ctrl+Shift+Z for its own typing (gui/text_fields.py).
+        keep_field_undo(self, self.act_undo, self.act_redo)
         self.act_next_doc = a("Next &document", lambda: self.step_document(1), "J", "", True)
         self.act_prev_doc = a("Previous d&ocument", lambda: self.step_document(-1), "K", "", True)
         self.act_details = a("Document &details…", header.toggle_meta_form, "Ctrl+I")

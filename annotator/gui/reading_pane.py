@@ -11,7 +11,8 @@ span linked to a canonical actor is also underlined, and its tooltip names the a
 triggers (bold, wavy underline) and framing evidence (dotted underline). Nested and overlapping
 spans stay visible (longer ones are drawn first) and clickable: a click picks the innermost span,
 a second click at the same place the next one out. The selected event's trigger and arguments are
-boxed and tagged with their role (``set_event_marks``).
+boxed and tagged with their role (``set_event_marks``); a tag goes above or below its box where
+that covers no text, else only the tooltip names the role.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QHelpEvent,
     QMouseEvent,
     QPainter,
@@ -160,6 +162,13 @@ class ReadingPane(QPlainTextEdit):
 
     def font_size(self) -> int:
         return self.font().pointSize()
+
+    def set_bottom_margin(self, height: int) -> None:
+        """Keep ``height`` pixels at the foot of the pane free of text (a card shown there, such
+        as the guided tour's): the text scrolls above it, none is hidden under it."""
+        if self.viewportMargins().bottom() != height:
+            self.setViewportMargins(0, 0, 0, height)
+            self.refresh_highlights()
 
     def set_text(self, text: str, lang: str = "") -> None:
         """Show a document's text; ``lang`` (ISO 639-1) decides its direction when known."""
@@ -326,6 +335,11 @@ class ReadingPane(QPlainTextEdit):
     def event_marks(self) -> list[tuple[int, int, str]]:
         return list(self._event_marks)
 
+    def marks_at(self, viewport_pos: QPoint) -> list[str]:
+        """The roles of the selected event's marks under a point of the viewport."""
+        return [tag for start, end, tag in self._event_marks
+                if tag and any(r.contains(viewport_pos) for r in self.span_rects(start, end))]
+
     def _shown(self, item: ShownSpan) -> bool:
         if item.suggestion:
             return self._show_suggestions
@@ -467,9 +481,9 @@ class ReadingPane(QPlainTextEdit):
             if not filled:
                 return fmt
         if item.suggestion:
+            # (Not setFontUnderline(True) after this: it sets the style back to a solid line.)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
             fmt.setUnderlineColor(mark_color(color, palette))
-            fmt.setFontUnderline(True)
             faint = QColor(color)
             faint.setAlpha(40)
             fmt.setBackground(faint)
@@ -567,33 +581,80 @@ class ReadingPane(QPlainTextEdit):
         painter.end()
 
     def _paint_event_marks(self, painter: QPainter) -> None:
-        """Dashed boxes round the selected event's trigger and arguments, each with a small tag
-        naming its role above its first line."""
+        """Boxes round the selected event's trigger (solid) and arguments (dashed), each with a
+        small tag naming its role (``tag_boxes``)."""
         color = mark_color(QColor(EVENT_COLOR), self.palette())
-        font = QFont(self.font())
-        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.62))
-        font.setBold(True)
-        painter.setFont(font)
-        metrics = painter.fontMetrics()
         a, b = self.visible_range()
         for start, end, tag in self._event_marks:
             if end < a or start > b + 1:
                 continue
-            rects = self.span_rects(start, end)
             pen = QPen(color)
             pen.setWidth(2)
             pen.setStyle(Qt.PenStyle.SolidLine if tag == "trigger" else Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            for rect in rects:
+            for rect in self.span_rects(start, end):
                 painter.drawRect(rect.adjusted(-1, -1, 1, 1))
-            if rects and tag:
-                first = rects[0]
-                width = metrics.horizontalAdvance(tag) + 6
-                box = QRect(first.left() - 1, first.top() - metrics.height() + 1, width, metrics.height())
-                painter.fillRect(box, color)
-                painter.setPen(self.palette().color(QPalette.ColorRole.Base))
-                painter.drawText(box, Qt.AlignmentFlag.AlignCenter, tag)
+        painter.setFont(self._tag_font())
+        for box, tag in self.tag_boxes():
+            painter.fillRect(box, color)
+            painter.setPen(self.palette().color(QPalette.ColorRole.Base))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, tag)
+
+    def _tag_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.62))
+        font.setBold(True)
+        return font
+
+    def text_line_rects(self) -> list[QRect]:
+        """Viewport rectangles of the text of each visual line on screen (to its last glyph)."""
+        rects: list[QRect] = []
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        while block.isValid():
+            geom = self.blockBoundingGeometry(block).translated(offset)
+            if geom.top() > height:
+                break
+            layout = block.layout()
+            for li in range(layout.lineCount()):
+                line = layout.lineAt(li)
+                if line.textLength() and line.naturalTextWidth() > 0:
+                    r = line.naturalTextRect()
+                    rects.append(QRect(int(geom.left() + r.left()), int(geom.top() + r.top()),
+                                       int(r.width()) + 1, int(r.height())))
+            block = block.next()
+        return rects
+
+    def tag_boxes(self) -> list[tuple[QRect, str]]:
+        """Where each role tag of the selected event goes: above its first line, else below its
+        last, wherever that covers no text (nor another tag). A tag with no free place is not
+        drawn (its box and the span's tooltip still say the role): a tag never hides a word."""
+        metrics = QFontMetrics(self._tag_font())
+        taken = self.text_line_rects()
+        placed: list[tuple[QRect, str]] = []
+        a, b = self.visible_range()
+        for start, end, tag in self._event_marks:
+            if not tag or end < a or start > b + 1:
+                continue
+            rects = self.span_rects(start, end)
+            if not rects:
+                continue
+            width, height = metrics.horizontalAdvance(tag) + 6, metrics.height()
+            first, last = rects[0], rects[-1]
+            candidates = (
+                QRect(first.left() - 1, first.top() - height - 1, width, height),
+                QRect(last.left() - 1, last.bottom() + 2, width, height),
+            )
+            for box in candidates:
+                if box.top() < 0 or box.bottom() > self.viewport().height():
+                    continue
+                if not any(box.intersects(r) for r in taken):
+                    placed.append((box, tag))
+                    taken.append(box)
+                    break
+        return placed
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
@@ -644,9 +705,11 @@ class ReadingPane(QPlainTextEdit):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            hits = self.spans_at(self.viewport().mapFromGlobal(event.globalPos()))
-            if hits:
-                lines = []
+            pos = self.viewport().mapFromGlobal(event.globalPos())
+            hits = self.spans_at(pos)
+            roles = self.marks_at(pos)
+            if hits or roles:
+                lines = [f"{role} of the selected event" for role in roles]
                 for item in hits:
                     lines.append(self.describe(item))
                 QToolTip.showText(event.globalPos(), "\n".join(lines), self)

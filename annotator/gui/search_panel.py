@@ -37,6 +37,8 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Status
 from annotator.core.textsearch import Passage, SearchFilters
+from annotator.gui.plain import plain_tip
+from annotator.gui.wording import count
 from annotator.services.search import SearchResults, search, search_facets
 from annotator.store import Store
 
@@ -265,7 +267,7 @@ class SearchPanel(QWidget):
                 QStandardItem(meta.date or "—"),
                 QStandardItem(hit.passage.before + hit.passage.match + hit.passage.after),
             ]
-            row[0].setToolTip(meta.title)
+            row[0].setToolTip(plain_tip(meta.title))
             row[3].setData(hit.passage, PASSAGE_ROLE)
             for item in row:
                 item.setData((hit.doc_id, hit.passage.start, hit.passage.end), HIT_ROLE)
@@ -274,9 +276,9 @@ class SearchPanel(QWidget):
             self.summary.setText("")
             return
         passages = sum(1 for h in results.hits if h.passage.end > h.passage.start)
-        text = f"{results.documents} document{'s' if results.documents != 1 else ''}"
+        text = count(results.documents, "document")
         if passages:
-            text += f", {passages} passage{'s' if passages != 1 else ''}"
+            text += ", " + count(passages, "passage")
         if results.truncated:
             text += " (the best matches only; narrow the search to see the rest)"
         self.summary.setText(text + " · Enter opens the selected one")

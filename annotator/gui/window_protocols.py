@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from annotator.gui.workers import Worker
     from annotator.nlp.pipelines import PipelineRegistry
     from annotator.services.annotate import AnnotationSession, Command
+    from annotator.settings import Settings
     from annotator.store.database import Store
 
 T = TypeVar("T", bound="QObject")
@@ -96,6 +97,8 @@ class AnalysisHooks(Protocol):
 
     def accept_command(self, span: Span) -> Command: ...
 
+    def accept_trigger(self, span: Span) -> None: ...
+
     def delete_span(self, item: ShownSpan) -> bool: ...
 
 
@@ -120,6 +123,7 @@ class AnalysisHost(ReadingHost, CommandHost, Protocol):
     """What the actor, event and framing docks need (``gui/analysis_docks.py``)."""
 
     label_dock: QDockWidget
+    registry: PipelineRegistry | None  # the spaCy pipelines, for proposing an event's roles
 
     @property
     def action(self) -> ActionFactory: ...
@@ -153,6 +157,7 @@ class ImportExportHost(AnnotationImportHost, Protocol):
     """What the import and export commands need (``gui/import_export.py``)."""
 
     registry: PipelineRegistry | None
+    settings: Settings
 
 
 class FirstRunHost(ReadingHost, Protocol):

@@ -94,6 +94,11 @@ class PipelineRegistry:
             # out of the cyclic collector's way, or each full collection during an import walks
             # it again, holding the interpreter for 100 ms and more while the window waits
             # (see bench/, "pre-annotate"). Reference counting still frees what is dropped.
+            # The country data that alias matching and label mapping read is built here too,
+            # off the window's thread, rather than on the first actor proposal (~0.5 s).
+            from annotator.nlp.places import places
+
+            places()
             gc.freeze()
             return nlp, info
         self._errors[lang] = "; ".join(problems)

@@ -20,6 +20,7 @@ from annotator.core.model import Origin, Span
 from annotator.core.problems import raise_on_errors
 from annotator.core.schema import Schema, default_schema
 from annotator.nlp.aliases import AliasIndex, Candidate, find_mentions, normalize, search_terms
+from annotator.nlp.places import warm_up
 from annotator.services.annotate import AnnotationSession, Change
 from annotator.store import Store
 from annotator.store.actors import MergeRecord, SplitRecord
@@ -48,6 +49,7 @@ class ActorRegistry:
         self.repo = store.actors
         self._index: AliasIndex | None = None
         self._stamp: tuple[object, ...] | None = None
+        warm_up()  # the country data state actors are matched with, off the caller's thread
 
     def actors(self) -> list[Actor]:
         return self.repo.all()

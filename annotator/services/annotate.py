@@ -12,6 +12,7 @@ from typing import Protocol
 
 from annotator.core.errors import ConflictError
 from annotator.core.model import AnnotatorKind, Document, DocumentMeta, Origin, Span, Status
+from annotator.core.text import text_form
 from annotator.store import Annotator, Store
 from annotator.store.span_dependents import SpanDependents
 
@@ -51,6 +52,12 @@ class AnnotationSession:
     def __init__(self, store: Store, annotator: Annotator) -> None:
         self.store = store
         self.annotator = annotator
+        self._text: tuple[int, str] | None = None  # the last document's text (texts never change)
+
+    def _document_text(self, doc_id: int) -> str:
+        if self._text is None or self._text[0] != doc_id:
+            self._text = (doc_id, self.store.documents.get(doc_id).text)
+        return self._text[1]
 
     def document(self, doc_id: int) -> Document:
         return self.store.documents.get(doc_id)
@@ -62,7 +69,8 @@ class AnnotationSession:
     def suggestions(
         self, doc_id: int, own: list[Span] | None = None, starting: tuple[int, int] | None = None
     ) -> list[Span]:
-        """Model spans the analyst has not yet confirmed (no own span with the same offsets).
+        """Model spans the analyst has not yet confirmed (no own span with the same offsets),
+        nor rejected (their text form and label in the database's rejections).
 
         With ``starting=(a, b)``, only those starting in ``[a, b)``; ``own`` must then hold at
         least the own spans starting there (a suggestion and the own span that hides it start
@@ -70,11 +78,15 @@ class AnnotationSession:
         """
         own = self.own_spans(doc_id, starting) if own is None else own
         taken = {(s.start, s.end) for s in own}
+        rejected = self.store.rejections.pairs()
+        text = self._document_text(doc_id) if rejected else ""
         result: list[Span] = []
         seen: set[tuple[int, int]] = set()
         for span in self.store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL, starting=starting):
             key = (span.start, span.end)
             if key in taken or key in seen:
+                continue
+            if rejected and (text_form(text[span.start : span.end]), span.label) in rejected:
                 continue
             seen.add(key)
             result.append(span)
@@ -94,6 +106,11 @@ class AnnotationSession:
 
     def delete(self, doc_id: int, span_ids: list[int], text: str = "Delete span") -> DeleteSpans:
         return DeleteSpans(self, doc_id, span_ids, text)
+
+    def reject(self, doc_id: int, suggestions: list[Span]) -> RejectSuggestions:
+        """Reject suggestions: deleted, and their text forms with their labels remembered so
+        that no document suggests them again (undo forgets them)."""
+        return RejectSuggestions(self, doc_id, suggestions)
 
     # ``expected`` is what the analyst saw (the label, details or status on screen): the change
     # is made only if the database still holds it, else ConflictError asks for a refresh, so
@@ -192,6 +209,37 @@ class DeleteSpans:
         )
 
 
+class RejectSuggestions:
+    """Delete suggestions and remember their (text form, label): not suggested again here."""
+
+    def __init__(self, session: AnnotationSession, doc_id: int, suggestions: list[Span]) -> None:
+        self.session = session
+        self.doc_id = doc_id
+        ids = [int(s.id) for s in suggestions if s.id is not None]
+        self.deletion = DeleteSpans(session, doc_id, ids, "")
+        text = session.document(doc_id).text
+        self.pairs = [(text[s.start : s.end], s.label) for s in suggestions]
+        self.remembered: list[tuple[str, str]] = []
+        self.text = (
+            "Reject suggestion" if len(suggestions) == 1 else f"Reject {len(suggestions)} suggestions"
+        )
+
+    def do(self) -> Change:
+        change = self.deletion.do()
+        self.remembered = self.session.store.rejections.add(self.pairs)
+        return self._whole(change)
+
+    def undo(self) -> Change:
+        # Forget only what this rejection added: a pair rejected before stays rejected.
+        self.session.store.rejections.forget(self.remembered)
+        return self._whole(self.deletion.undo())
+
+    @staticmethod
+    def _whole(change: Change) -> Change:
+        """The same form may be suggested elsewhere in the document: reload all its spans."""
+        return Change(change.document_id, spans=True, actors=change.actors, events=change.events)
+
+
 class RelabelSpan:
     def __init__(
         self,
@@ -264,6 +312,7 @@ class SetStatus:
         self.doc_id = doc_id
         self.status = status
         self.old: Status | None = expected
+        self.old_judgment: Status | None = None
         self.text = f"Mark as {status.title.lower()}"
 
     def do(self) -> Change:
@@ -271,9 +320,16 @@ class SetStatus:
         if self.old is None:
             self.old = store.documents.get(self.doc_id).status
         store.documents.set_status(self.doc_id, self.status, expected=self.old)
+        # The status is also the analyst's own judgment of the document: finished with nothing
+        # marked is "nothing here", kept for review (store.judgments).
+        annotator = self.session.annotator.id
+        self.old_judgment = store.judgments.get(self.doc_id, annotator)
+        store.judgments.set(self.doc_id, annotator, self.status)
         return Change(self.doc_id, status=True)
 
     def undo(self) -> Change:
         assert self.old is not None
-        self.session.store.documents.set_status(self.doc_id, self.old, expected=self.status)
+        store = self.session.store
+        store.documents.set_status(self.doc_id, self.old, expected=self.status)
+        store.judgments.set(self.doc_id, self.session.annotator.id, self.old_judgment)
         return Change(self.doc_id, status=True)

@@ -21,14 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.actors import Actor, clean_name
 from annotator.core.align import OffsetMap
 from annotator.core.errors import InputError, InputErrors
 from annotator.core.model import AnnotationRecord, Document, Span
 from annotator.core.text import normalized_for_matching
 from annotator.formats.articles import decode_text
-from annotator.formats.lines import iter_lines
+from annotator.formats.lines import check_string, iter_lines, short
 from annotator.formats.registry import read_annotations
 from annotator.store import Store
+from annotator.store.judgments import write_judgments
 
 if TYPE_CHECKING:
     from annotator.core.labels import LabelSet
@@ -68,25 +70,28 @@ class KnownLabels:
 
     layers: Mapping[str, tuple[str, ...]]
     allow_new: bool = False
+    # The analysis schema: each record's events and framing must fit it (``core.events``,
+    # ``core.framing`` validation), unless ``allow_new``; None checks labels only.
+    schema: Schema | None = None
 
     @classmethod
     def of(cls, labels: LabelSet, schema: Schema, allow_new: bool = False) -> KnownLabels:
         """The label set on the entity layer, the schema's lists on the analysis layers."""
         layers = {ENTITY_LAYER: tuple(label.name for label in labels), **schema.span_layers()}
-        return cls(layers, allow_new)
+        return cls(layers, allow_new, schema)
 
     def unknown(self, span: Span) -> str | None:
         """Why ``span``'s label is not known (without saying where), or None if it is."""
         known = self.layers.get(span.layer)
         if known is None:
             return (
-                f"unknown layer {span.layer!r} (label {span.label!r}; known layers: "
+                f"unknown layer {short(span.layer)} (label {short(span.label)}; known layers: "
                 f"{', '.join(self.layers)})"
             )
         if span.label in known:
             return None
         kind = "label" if span.layer == ENTITY_LAYER else f"{span.layer} label"
-        return f"unknown {kind} {span.label!r} (known: {', '.join(known)})"
+        return f"unknown {kind} {short(span.label)} (known: {', '.join(known)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,7 @@ class AnnotationImportReport:
     replaced_documents: int = 0  # documents on which an annotator already had spans
     notices: list[str] = field(default_factory=list)
     new_labels: dict[tuple[str, str], int] = field(default_factory=dict)  # (layer, label) -> spans
+    off_schema: list[Where] = field(default_factory=list)  # events/framing outside the schema
 
     @property
     def imported(self) -> int:
@@ -133,6 +139,8 @@ class AnnotationImportReport:
                 for (layer, label), count in sorted(self.new_labels.items())
             )
             out.append(f"{self.file}: labels outside the label set and schema, imported: {shown}")
+        for where in self.off_schema:
+            out.append(f"{where}: events or framing that do not fit the schema, imported")
         for where, name, doc_id in self.matched_normalized:
             out.append(
                 f"{where}: {name}'s record matches document {doc_id} once white space and "
@@ -186,6 +194,38 @@ def _check_spans(record: AnnotationRecord) -> str | None:
                 f"({len(record.text)} characters)"
             )
     return None
+
+
+def _check_analysis(record: AnnotationRecord, schema: Schema | None) -> list[str]:
+    """Why the events and framing of ``record`` do not fit the schema, one reason per problem,
+    naming the event by its category and trigger: a value the schema does not know (category,
+    mode, context, CAMEO code, factuality, date, role, frame dimension, tone, actor role) or
+    puts elsewhere. Completeness rules (a category's required roles, the schema's ``checks``)
+    are not a file's fit: a colleague's unfinished event is imported, and the event form shows
+    what it lacks."""
+    if schema is None:
+        return []
+    from annotator.core.events import validate_event
+    from annotator.core.framing import validate_frames
+
+    checks = {check.message for check in schema.checks}
+    reasons: list[str] = []
+    for number, event in enumerate(record.events, 1):
+        trigger = event.trigger
+        what = f"event {number} ({event.category} at {trigger.start}-{trigger.end})"
+        category = schema.category(event.category)
+        required = set(category.requires) if category is not None else set()
+        for problem in validate_event(event, schema, len(record.text)):
+            incomplete = problem.field in required and problem.message.startswith(
+                f"{event.category} needs"
+            )
+            if problem.is_error and not incomplete and problem.message not in checks:
+                reasons.append(f"{what}: {problem}")
+    if record.frames is not None:
+        for problem in validate_frames(record.frames, schema):
+            if problem.is_error:
+                reasons.append(f"framing: {problem}")
+    return reasons
 
 
 def _check_labels(record: AnnotationRecord, known: KnownLabels) -> list[str]:
@@ -297,12 +337,21 @@ def import_annotations(
         if not owner:
             errors.append(where.error("the record names no annotator; give one with --as NAME"))
             continue
+        try:  # every format's annotator field (Label Studio's e-mail, Prodigy's session id...)
+            check_string(owner, "the annotator name")
+        except InputError as exc:
+            errors.append(where.error(exc.reason))
+            continue
         problem = _check_spans(record)
         if problem:
             errors.append(where.error(problem))
             continue
-        if known_labels is not None and not known_labels.allow_new:
-            reasons = _check_labels(record, known_labels)
+        if known_labels is not None:
+            analysis = _check_analysis(record, known_labels.schema)
+            if analysis and known_labels.allow_new:
+                report.off_schema.append(where)
+            reasons = [] if known_labels.allow_new else _check_labels(record, known_labels)
+            reasons += [] if known_labels.allow_new else analysis
             if reasons:
                 errors.extend(where.error(reason) for reason in reasons)
                 continue
@@ -324,15 +373,36 @@ def import_annotations(
     sets: list[tuple[str, int | None, int | None, list[Span]]] = []
     set_records: list[AnnotationRecord] = []  # the record of each set (for its analysis layer)
     created: list[tuple[Where, str, int]] = []  # (where, annotator, index into new_docs)
+    landed: dict[tuple[str, int | None, int | None], Where] = {}
+
+    def second_on(where: Where, owner: str, doc_id: int | None, index: int | None) -> bool:
+        """Whether another record of ``owner`` already lands on that document (two texts that
+        differ only in white space): its spans would be stored twice, which the app's own export
+        of the set would then refuse as duplicate spans."""
+        first_where = landed.setdefault((owner, doc_id, index), where)
+        if first_where is where:
+            return False
+        errors.append(
+            where.error(
+                f"the same document as {first_where} once white space is normalised, both for "
+                f"annotator {short(owner)}"
+            )
+        )
+        return True
+
     for where, record, owner in zip(places, records, owners, strict=True):
         doc_id = existing.get(record.text_sha256)
         if doc_id is not None:
+            if second_on(where, owner, doc_id, None):
+                continue
             sets.append((owner, doc_id, None, list(record.spans)))
             set_records.append(record)
             report.matched.append((where, owner, doc_id))
             continue
         if record.text_sha256 in new_by_sha:
             index = new_by_sha[record.text_sha256]
+            if second_on(where, owner, None, index):
+                continue
             sets.append((owner, None, index, list(record.spans)))
             set_records.append(record)
             created.append((where, owner, index))
@@ -349,6 +419,8 @@ def import_annotations(
                         "but a span cannot be carried over to it"
                     )
                 )
+                continue
+            if second_on(where, owner, known.document_id, known.new_index):
                 continue
             sets.append((owner, known.document_id, known.new_index, spans))
             set_records.append(record)
@@ -371,6 +443,7 @@ def import_annotations(
         new_docs.append(Document(record.text, meta, record.status, sha256=record.text_sha256))
         new_by_sha[record.text_sha256] = index
         new_by_norm[norm] = _Known(record.text, new_index=index)
+        second_on(where, owner, None, index)
         sets.append((owner, None, index, list(record.spans)))
         set_records.append(record)
         created.append((where, owner, index))
@@ -385,7 +458,18 @@ def import_annotations(
                     report.new_labels[key] = report.new_labels.get(key, 0) + 1
     before = _documents_with_spans(store, sets)
     # Native records carry actors, events and frames: stored in the same transaction.
-    after = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
+    if result.format == "jsonl":
+        report.notices += _hold_conflicting_aliases(store, set_records, str(path))
+    store_analysis = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
+
+    def after(conn: Any, owners: list[tuple[int, int]]) -> None:
+        if store_analysis is not None:
+            store_analysis(conn, owners)
+        # Each record's status is its annotator's judgment of the document: a record finished
+        # with nothing marked is kept as "nothing here" (store.judgments).
+        statuses = {owner: r.status for owner, r in zip(owners, set_records, strict=True)}
+        write_judgments(conn, [(doc, ann, status) for (doc, ann), status in statuses.items()])
+
     new_ids, replaced = store.records.import_sets(new_docs, sets, after=after)
     report.spans_replaced = replaced
     report.replaced_documents = before
@@ -393,6 +477,41 @@ def import_annotations(
     report.created = [(where, owner, new_ids[index]) for where, owner, index in created]
     report.annotators = sorted({owner for owner, *_ in sets})
     return report
+
+
+def _hold_conflicting_aliases(
+    store: Store, records: list[AnnotationRecord], file: str
+) -> list[str]:
+    """Keep a colleague's file from rewriting the shared registry: an imported actor's alias
+    that already names another actor of the registry (an "Iran" carrying "United States") is
+    not added; it is listed for the analyst, who can add it in the actor panel if it is right.
+    Returns the notices. The records' actors lose those aliases."""
+    stored = store.actors.all()
+    if not stored:
+        return []
+    by_uid = {actor.uid: actor for actor in stored}
+    by_name: dict[str, Actor] = {}
+    for actor in stored:
+        for name in (actor.name, *actor.aliases):
+            by_name.setdefault(clean_name(name).casefold(), actor)
+    notices: list[str] = []
+    for record in records:
+        for i, actor in enumerate(record.actors):
+            target = by_uid.get(actor.uid) or by_name.get(clean_name(actor.name).casefold())
+            kept: list[str] = []
+            for alias in actor.aliases:
+                other = by_name.get(clean_name(alias).casefold())
+                if other is not None and (target is None or other.id != target.id):
+                    notices.append(
+                        f"{file}: actor {short(actor.name)}: the alias {short(alias)} names "
+                        f"{short(other.name)} in the registry; not added (a proposal: add it in "
+                        "the actor panel if it is right)"
+                    )
+                else:
+                    kept.append(alias)
+            if len(kept) != len(actor.aliases):
+                record.actors[i] = actor.with_(aliases=tuple(kept))
+    return notices
 
 
 def _analysis_importer(

@@ -280,7 +280,10 @@ def export(
         train, dev = split_documents(list(records), split, seed)
         parts = [train, dev]
     for target, part in zip(targets, parts, strict=True):
-        count = _write(fmt, target, _counted(part, report, task, total), overwrite, report.issues)
+        try:
+            count = _write(fmt, target, _counted(part, report, task, total), overwrite, report.issues)
+        except OSError as exc:  # a folder in the way, a file as parent, no permission, full disk
+            raise InputError(f"cannot write the export: {exc.strerror or exc}", str(target)) from exc
         report.files.append(target)
         report.records[str(target)] = count
     task.progress(total, total, "exported")

@@ -1,5 +1,9 @@
 """Import articles: read and validate every file, detect languages, pre-annotate, store.
 
+The files are articles as analysts get them (plain text, JSON lines, saved web pages, PDFs, Word
+files, e-mails, feeds; see ``formats/articles.py``): each is cleaned into the text the analyst
+will read here, at import, and never changed after.
+
 Every file is read and validated before anything is written: one bad file imports nothing and
 the error names the file, the line and the reason. Each file is then stored in one transaction,
 documents and suggestions together, so a kill never leaves half a file in the database.
@@ -16,11 +20,15 @@ from annotator.core.errors import DuplicateDocumentError, InputError, InputError
 from annotator.core.labels import LabelSet
 from annotator.core.model import AnnotatorKind, Document, Span
 from annotator.core.tasks import Cancelled, TaskState
-from annotator.formats.articles import iter_article_files, read_articles
+from annotator.formats.articles import ARTICLE_SUFFIXES, SUFFIX_LIST, iter_article_files, read_articles
+from annotator.nlp.event_triggers import default_lexicon
 from annotator.nlp.lang import detect_language
 from annotator.nlp.pipelines import PipelineRegistry
 from annotator.nlp.preannotate import preannotate
+from annotator.services.suggestions import registry_terms
 from annotator.store import Store
+
+__all__ = ["ARTICLE_SUFFIXES", "ImportReport", "import_paths", "read_all"]
 
 
 @dataclass
@@ -42,8 +50,11 @@ class ImportReport:
         return out
 
 
-def read_all(paths: list[Path]) -> list[tuple[Path, list[Document]]]:
-    """Every article of every path, or InputErrors naming each bad file."""
+def read_all(
+    paths: list[Path], notices: list[str] | None = None, split_articles: bool = False
+) -> list[tuple[Path, list[Document]]]:
+    """Every article of every path, or InputErrors naming each bad file; ``notices`` gathers
+    what the readers left out (a feed's entries past the cap)."""
     files: list[tuple[Path, list[Document]]] = []
     errors: list[InputError] = []
     try:
@@ -52,7 +63,7 @@ def read_all(paths: list[Path]) -> list[tuple[Path, list[Document]]]:
         raise InputErrors([exc]) from None
     for path in file_list:
         try:
-            files.append((path, read_articles(path)))
+            files.append((path, read_articles(path, notices, split_articles)))
         except InputError as exc:
             errors.append(exc.located(str(path)))
         except InputErrors as exc:
@@ -62,7 +73,9 @@ def read_all(paths: list[Path]) -> list[tuple[Path, list[Document]]]:
     if errors:
         raise InputErrors(errors)
     if not files:
-        raise InputErrors([InputError("no .txt or .jsonl article found", ", ".join(map(str, paths)))])
+        raise InputErrors(
+            [InputError(f"no article found (files {SUFFIX_LIST})", ", ".join(map(str, paths)))]
+        )
     return files
 
 
@@ -72,18 +85,20 @@ def import_paths(
     labels: LabelSet,
     registry: PipelineRegistry | None,
     task: TaskState | None = None,
+    split_articles: bool = False,
 ) -> ImportReport:
-    """Import articles from files and folders; pre-annotate them when ``registry`` is given."""
+    """Import articles from files and folders; pre-annotate them when ``registry`` is given.
+    ``split_articles``: a web page of several articles gives one document each."""
     task = task or TaskState()
     report = ImportReport()
-    files = read_all(paths)
+    files = read_all(paths, report.notices, split_articles)
     total = sum(len(docs) for _, docs in files)
     seen: dict[str, int] = {}
     repeats: list[tuple[int, str]] = []
     task.progress(0, total, "reading")
     try:
         fresh_files, repeats = _fresh_documents(store, files, seen, report, task)
-        suggest = _suggester(fresh_files, labels, registry, report, task, total)
+        suggest = _suggester(store, fresh_files, labels, registry, report, task, total)
         done = len(report.skipped)
         for path, fresh in fresh_files:
             spans_by_index: dict[int, list[Span]] = {}
@@ -147,6 +162,7 @@ Suggest = Callable[[Document], tuple[str, list[Span]] | None]
 
 
 def _suggester(
+    store: Store,
     fresh_files: list[tuple[Path, list[Document]]],
     labels: LabelSet,
     registry: PipelineRegistry | None,
@@ -164,6 +180,8 @@ def _suggester(
     """
     if registry is None:
         return lambda _doc: None
+    # What the database has learnt: the registry's names, and the suggestions rejected.
+    terms, rejected = registry_terms(store, labels), store.rejections.pairs()
     texts: dict[str, list[str]] = defaultdict(list)
     for _path, fresh in fresh_files:
         for doc in fresh:
@@ -179,7 +197,10 @@ def _suggester(
             continue
         nlp, info = loaded
         report.models[lang] = f"{info.name} {info.version}".strip()
-        stream = preannotate(nlp, lang_texts, labels, lambda: task.cancelled)
+        stream = preannotate(
+            nlp, lang_texts, labels, lambda: task.cancelled,
+            terms=terms, rejected=rejected, triggers=default_lexicon(),
+        )
         streams[lang] = (f"{info.name}\t{info.version}", stream)
 
     def suggest(doc: Document) -> tuple[str, list[Span]] | None:

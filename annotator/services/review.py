@@ -1,14 +1,18 @@
 """Review colleagues' work: the agreement report, and adjudication into a gold set.
 
 The report compares two or more annotation sets, read from files (one set per file) or from the
-database (one set per annotator), over the documents they share, matched by ``text_sha256``:
-spans, token labels, and the analysis (actor links, events, framing). Tokens follow one rule for
-every language (``core.tokens``), so figures do not depend on which pipelines are installed. The
-figures themselves are computed in ``core.agreement`` and defined in ``docs/AGREEMENT.md``.
+database (one set per annotator), over the documents they share, layer by layer: entity spans and
+token labels, actor links, events, framing, evidence passages. One rule on both routes: a
+document is in a set when it is the annotator's judgment (something marked, or finished:
+``holds``; in the database ``store.judgments``), and documents are matched by their
+white-space-normalised text. Tokens follow one rule for every language (``core.tokens``), so
+figures do not depend on which pipelines are installed. The figures themselves are computed in
+``core.agreement`` and defined in ``docs/AGREEMENT.md``.
 
-Adjudication walks the differences between annotators and writes each decision into the gold
-annotator's set as a command with ``do``/``undo`` (the GUI wraps them in its undo stack), exactly
-like the annotation commands of ``services.annotate``.
+Adjudication walks the differences between annotators in every layer and writes each decision
+into the gold annotator's set as a command with ``do``/``undo`` (the GUI wraps them in its undo
+stack), exactly like the annotation commands of ``services.annotate``; what all agree on is copied
+at the start (``services.gold``), also without the GUI (``settle_agreed``, ``review --gold``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,24 +31,40 @@ from annotator.core.agreement import (
     AgreementReport,
     Counts,
     DocumentAnnotations,
+    LeftOut,
     PairAgreement,
     SpanScores,
     Tally,
     compare,
 )
+from annotator.core.align import OffsetMap
 from annotator.core.differences import (
     EVENT_FIELDS,
     Difference,
+    DifferenceKind,
     EventDifference,
     FrameDifference,
     document_differences,
 )
 from annotator.core.errors import InputError, InputErrors, StoreError
-from annotator.core.events import Event
+from annotator.core.events import EVENT_LAYER, Event
 from annotator.core.framing import FrameAssessment
-from annotator.core.model import AnnotationRecord, Origin, Span
+from annotator.core.model import AnnotationRecord, Origin, Span, Status
+from annotator.core.text import normalized_for_matching
 from annotator.services.annotate import Change
 from annotator.services.gc_pause import paused_gc
+from annotator.services.gold import (
+    LAYERS,
+    CopyAgreedAnalysis,
+    DocumentAnalysis,
+    copy_event,
+    event_differences_of,
+    framing_differences_of,
+    framing_settled,
+    layer_of,
+    load_analysis,
+    with_choice,
+)
 from annotator.store import Store
 
 READ_BATCH = 500  # documents read from the database at once by review_database
@@ -70,15 +90,18 @@ def _read_set(path: Path, fmt: str) -> tuple[list[AnnotationRecord], list[str]]:
     seen: dict[str, str] = {}
     errors: list[InputError] = []
     for where, record in zip(places, result.records, strict=True):
-        if record.text_sha256 in seen:
+        # Documents are matched by normalised text: two copies differing in white space only
+        # are the same document, twice in one set.
+        key = normalized_for_matching(record.text)
+        if key in seen:
             errors.append(
                 where.error(
-                    f"the same document as {seen[record.text_sha256]}: a file given to review "
+                    f"the same document as {seen[key]}: a file given to review "
                     "holds one annotation set (export one with `annotator export --annotator NAME`)"
                 )
             )
         else:
-            seen[record.text_sha256] = str(where)
+            seen[key] = str(where)
     if errors:
         raise InputErrors(errors)
     return result.records, [n for n in result.notices if not n.endswith(f"read as {result.format}")]
@@ -148,8 +171,63 @@ def add_analysis(
     doc.frames[name] = frames
 
 
-def documents_from_sets(sets: Sequence[AnnotationSet]) -> list[DocumentAnnotations]:
-    """One entry per distinct text (by sha256), in first-seen order, tokenized once.
+NOT_FINISHED = "nothing marked and not finished (status {status})"
+NOT_CARRIED = (
+    "the text matches {name}'s once white space is normalised, but a mark cannot be carried over"
+)
+
+
+def holds(record: AnnotationRecord) -> bool:
+    """Whether a record is its annotator's judgment of the document: something marked (a span, an
+    event, a frame assessment) or the document finished (status done; a Prodigy "accept" is
+    done). The same rule decides for a stored set (``review_database``)."""
+    return bool(
+        record.spans or record.events or record.frames is not None
+        or record.status is Status.DONE
+    )
+
+
+def _carried(record: AnnotationRecord, target: str) -> AnnotationRecord | None:
+    """``record`` with its spans and event triggers moved onto ``target``, a copy of its text
+    differing only in white space or form (None if a mark cannot be carried over)."""
+    if record.text == target:
+        return record
+    try:
+        mapping = OffsetMap(record.text, target)
+    except ValueError:
+        return None
+    moved: dict[tuple[int, int], tuple[int, int]] = {}
+    marks = [*record.spans, *(e.trigger for e in record.events)]
+    for span in marks:
+        if (span.start, span.end) not in moved:
+            to = mapping.span(span.start, span.end)
+            if to is None:
+                return None
+            moved[span.start, span.end] = to
+
+    def move(span: Span) -> Span:
+        start, end = moved[span.start, span.end]
+        return span.with_(start=start, end=end)
+
+    return replace(
+        record,
+        text=target,
+        text_sha256="",
+        spans=[move(s) for s in record.spans],
+        events=[e.with_(trigger=move(e.trigger)) for e in record.events],
+    )
+
+
+def documents_from_sets(
+    sets: Sequence[AnnotationSet], left_out: list[LeftOut] | None = None
+) -> list[DocumentAnnotations]:
+    """One entry per document, in first-seen order, tokenized once.
+
+    Documents are matched by their white-space-normalised text (``normalized_for_matching``, the
+    rule ``import-annotations`` uses to find a stored document): the first record of a text gives
+    the text and the key (its ``text_sha256``), later copies have their marks carried over to it
+    (``core.align.OffsetMap``). A record that is no judgment (``holds``) or whose marks cannot be
+    carried over is left out, and listed in ``left_out`` with the reason.
 
     Actors are told apart across files by ``ActorIdentity`` (same uid, or same name ignoring
     case): the first file to name an actor gives the name that stands for it.
@@ -159,15 +237,32 @@ def documents_from_sets(sets: Sequence[AnnotationSet]) -> list[DocumentAnnotatio
         for record in annotation_set.records:
             for actor in record.actors:
                 identity.add(actor)
-    by_sha: dict[str, tuple[AnnotationRecord, dict[str, AnnotationRecord]]] = {}
+    by_text: dict[str, tuple[AnnotationRecord, str, dict[str, AnnotationRecord]]] = {}
     for annotation_set in sets:
+        name = annotation_set.name
         for record in annotation_set.records:
-            entry = by_sha.setdefault(record.text_sha256, (record, {}))
-            entry[1][annotation_set.name] = record
+            norm = normalized_for_matching(record.text)
+            first = by_text.get(norm)
+            if not holds(record):
+                if left_out is not None:
+                    key = first[0].text_sha256 if first else record.text_sha256
+                    reason = NOT_FINISHED.format(status=record.status.value)
+                    left_out.append(LeftOut(key, record.meta.title, name, reason))
+                continue
+            if first is None:
+                by_text[norm] = (record, name, {name: record})
+                continue
+            carried = _carried(record, first[0].text)
+            if carried is None:
+                if left_out is not None:
+                    reason = NOT_CARRIED.format(name=first[1])
+                    left_out.append(LeftOut(first[0].text_sha256, record.meta.title, name, reason))
+                continue
+            first[2][name] = carried
     docs: list[DocumentAnnotations] = []
-    for sha, (first, records) in by_sha.items():
+    for head, _name, records in by_text.values():
         spans = {name: list(record.spans) for name, record in records.items()}
-        doc = DocumentAnnotations(sha, first.text, spans, first.meta.title)
+        doc = DocumentAnnotations(head.text_sha256, head.text, spans, head.meta.title)
         for name, record in records.items():
             add_analysis(
                 doc,
@@ -188,12 +283,21 @@ def review_files(paths: Sequence[Path], fmt: str = "auto") -> AgreementReport:
         raise InputError("review needs two or more annotation files")
     with paused_gc():
         sets, notices = load_sets(paths, fmt)
-        docs = documents_from_sets(sets)
+        left_out: list[LeftOut] = []
+        docs = documents_from_sets(sets, left_out)
         report = compare(
             docs, [s.name for s in sets], {s.name: s.source for s in sets}, tone_scale()
         )
     report.notes = notices + report.notes
+    report.left_out = _in_order(left_out + report.left_out, report.annotators)
     return report
+
+
+def _in_order(left_out: Sequence[LeftOut], names: Sequence[str]) -> list[LeftOut]:
+    """What was left out, by annotator (command-line order), reason, then document key: the same
+    order from files and from the database."""
+    rank = {name: i for i, name in enumerate(names)}
+    return sorted(left_out, key=lambda x: (rank.get(x.annotator, len(rank)), x.reason, x.document))
 
 
 def _resolve_annotators(store: Store, names: Sequence[str]) -> dict[str, int]:
@@ -279,7 +383,7 @@ def _tally_database(
     """The tally of ``doc_ids`` (one part of the report: in this process or in a worker)."""
     tally = Tally(list(names))
     with paused_gc():
-        store = Store(db)
+        store = Store(db, read_only=True)
         try:
             # Documents and spans are read in batches, not one query each (see bench/, "agreement").
             for first in range(0, len(doc_ids), READ_BATCH):
@@ -312,18 +416,33 @@ def review_database(
 ) -> AgreementReport:
     """The agreement report of annotators' sets in a database.
 
-    A document belongs to an annotator's set when that annotator has at least one span in it or
-    a frame assessment of it. ``workers``: how many processes count the documents (default: one
-    per CPU, up to four, for a corpus of ``PARALLEL_MIN_DOCUMENTS`` or more; else one).
+    A document belongs to an annotator's set when that annotator marked something there (a span,
+    a frame assessment) or finished it (their judgment's status is done: ``store.judgments``), the
+    rule ``holds`` applies to a file's records. ``workers``: how many processes count the
+    documents (default: one per CPU, up to four, for a corpus of ``PARALLEL_MIN_DOCUMENTS`` or
+    more; else one).
     """
-    store = Store(db)
+    store = Store(db, read_only=True)
     try:
         ids = _resolve_annotators(store, names)
-        annotated = {
-            name: set(store.spans.annotated_document_ids(ann)) | set(store.framing.framed_document_ids(ann))
-            for name, ann in ids.items()
-        }
+        annotated: dict[str, set[int]] = {}
+        unfinished: list[tuple[int, str, Status]] = []  # judged, nothing marked, not done
+        for name, ann in ids.items():
+            marked = set(store.spans.annotated_document_ids(ann)) | set(
+                store.framing.framed_document_ids(ann)
+            )
+            judged = store.judgments.of_annotator(ann)
+            done = {d for d, status in judged.items() if status is Status.DONE}
+            annotated[name] = marked | done
+            unfinished += [(d, name, st) for d, st in judged.items() if d not in annotated[name]]
         analysed = store.record_analysis.analysed_pairs()
+        left_out: list[LeftOut] = []
+        if unfinished:
+            documents = {d.id: d for d in store.documents.many(sorted({d for d, _, _ in unfinished}))}
+            for doc_id, name, status in sorted(unfinished):
+                doc = documents[doc_id]
+                reason = NOT_FINISHED.format(status=status.value)
+                left_out.append(LeftOut(doc.sha256, doc.meta.title, name, reason))
     finally:
         store.close()
     all_ids = sorted(set().union(*annotated.values()))
@@ -341,7 +460,9 @@ def review_database(
             )
         )
     tally = _in_parts(_tally_database, arguments)
-    return tally.report({n: f"{db}" for n in names}, tone_scale())
+    report = tally.report({n: f"{db}" for n in names}, tone_scale())
+    report.left_out = _in_order(left_out + report.left_out, names)
+    return report
 
 
 # -- rendering --------------------------------------------------------------------------------
@@ -395,6 +516,18 @@ def _analysis_rows(pair: PairAgreement) -> list[str]:
             f"(observed {_f(k.observed)}, expected {_f(k.expected)}), "
             f"Cohen's kappa {_f(k.kappa)}"
         )
+        fields = ev.fields_json()
+        for name in ("mode", "context", "cameo", "factuality", "date"):
+            f = fields[name]
+            rows.append(
+                f"    {name}: the same in {f['same']} of {f['compared']}, "
+                f"Cohen's kappa {_f(f['cohen_kappa'])}"
+            )
+        for role, r in fields["arguments"].items():
+            rows.append(
+                f"    role {role}: the same in {r['same']} of {r['compared']} "
+                f"(filled only in A {r['filled_only_in_a']}, only in B {r['filled_only_in_b']})"
+            )
     else:
         rows.append("  Events: none in the documents both hold")
     if pair.has_links:
@@ -407,6 +540,26 @@ def _analysis_rows(pair: PairAgreement) -> list[str]:
         )
     else:
         rows.append("  Actor links: none in the documents both hold")
+    framing = pair.framing
+    if framing.documents:
+        rows.append(f"  Framing of the {framing.documents} documents both framed:")
+        for name in ("primary", "headline", "tone", "tone_target"):
+            f = framing.fields[name]
+            rows.append(
+                f"    {name}: the same in {f.same} of {f.compared}, Cohen's kappa "
+                f"{_f(f.to_json()['cohen_kappa'])}"
+            )
+        for dim, f in sorted(framing.dimensions.items()):
+            rows.append(f"    dimension {dim}: the same in {f.same} of {f.compared}")
+        roles = framing.roles
+        rows.append(f"    actor roles: the same in {roles.same} of {roles.compared}")
+    for layer, (strict, partial) in pair.evidence.items():
+        st, pa = strict.overall, partial.overall
+        if st.n_a or st.n_b:
+            rows.append(
+                f"  Evidence passages ({layer}): {st.n_a} in A, {st.n_b} in B; strict F1 "
+                f"{_f(st.f1)}, partial F1 {_f(pa.f1)}"
+            )
     return rows
 
 
@@ -419,6 +572,9 @@ def _framing_rows(report: AgreementReport) -> list[str]:
         "documents framed by two or more:",
         f"  primary frame: {_f(framing.primary)}",
         f"  tone: {_f(framing.tone)} (tone as an ordinal scale: {_f(framing.tone_ordinal)})",
+        f"  headline frame: {_f(framing.headline)}",
+        f"  tone target: {_f(framing.tone_target)}",
+        f"  actor roles: {_f(framing.actor_roles)}",
         "  presence of each frame dimension:",
     ]
     width = max((len(d) for d in framing.dimensions), default=0) + 2
@@ -428,6 +584,49 @@ def _framing_rows(report: AgreementReport) -> list[str]:
 
 
 MAX_LISTED = 40  # differences listed per kind in the text report; --json lists them all
+
+
+def _layer_tables(report: AgreementReport) -> list[str]:
+    """Pairwise tables of the layers (three or more annotators): one line per pair."""
+    tables = report.layers_json()
+    names = report.annotators
+    rows = ["", "Pairwise, per layer:"]
+    figures = [
+        ("actor links, agreement", tables["actor_links"]["agreement"]),
+        ("events, trigger F1", tables["events"]["trigger_f1"]),
+        ("events, category kappa", tables["events"]["category_kappa"]),
+        ("framing, same primary frame", tables["framing"]["primary_agreement"]),
+        ("framing, same tone", tables["framing"]["tone_agreement"]),
+        *((f"evidence ({layer}), strict F1", t["strict_f1"])
+          for layer, t in tables["evidence"].items()),
+    ]
+    for title, table in figures:
+        cells = [
+            f"{names[i]}/{names[j]} {_f(table[i][j])}"
+            for i in range(len(names)) for j in range(i + 1, len(names))
+        ]
+        rows.append(f"  {title}: " + ", ".join(cells))
+    return rows
+
+
+def _disagreement_rows(report: AgreementReport) -> list[str]:
+    rows: list[str] = []
+    if report.disagreement:
+        rows += ["", "Documents with the most disagreement (spans / events / framing):"]
+        for d in report.disagreement[:10]:
+            rows.append(
+                f"  {_document_label(d.key, d.title)}  {d.total}  ({d.spans} / {d.events} / "
+                f"{d.framing})"
+            )
+    if report.left_out:
+        rows += ["", f"Left out ({len(report.left_out)}):"]
+        for item in report.left_out[:MAX_LISTED]:
+            rows.append(
+                f"  {_document_label(item.document, item.title)}  {item.annotator}: {item.reason}"
+            )
+        if len(report.left_out) > MAX_LISTED:
+            rows.append(f"  ... and {len(report.left_out) - MAX_LISTED} more (--json lists them all)")
+    return rows
 
 
 def _document_label(document: str | int, title: str) -> str:
@@ -524,6 +723,9 @@ def render_text(report: AgreementReport) -> str:
         f"Krippendorff's alpha (nominal) on token labels, all annotators: {_f(report.alpha_tokens)}"
     )
     out += _framing_rows(report)
+    if len(report.annotators) > 2:
+        out += _layer_tables(report)
+    out += _disagreement_rows(report)
     out += _difference_rows(report)
     for note in report.notes:
         out.append(f"note: {note}")
@@ -550,6 +752,7 @@ class Decision:
 
 NONE = "none"
 CUSTOM = "custom"
+MERGED = "merged"  # an event with the roles of every version
 EXISTING = "existing"
 
 
@@ -559,6 +762,10 @@ def _key(span: Span) -> tuple[int, int, str, str]:
 
 def _gold_copy(span: Span) -> Span:
     return Span(span.start, span.end, span.label, Origin.MANUAL, span.layer)
+
+
+def _not_triggers(spans: Sequence[Span]) -> list[Span]:
+    return [s for s in spans if s.layer != EVENT_LAYER]
 
 
 class Adjudication:
@@ -595,17 +802,22 @@ class Adjudication:
         self.links: dict[int, int] = {}
         actor_names = {a.id: a.name for a in store.actors.all()}
         if documents is None:
+            # The documents in any of the sets: marked (spans, framing) or finished (judgments).
             ids: set[int] = set()
             for ann_id in self.annotator_ids.values():
                 ids.update(store.spans.annotated_document_ids(ann_id))
+                ids.update(store.framing.framed_document_ids(ann_id))
+                ids.update(store.judgments.finished(ann_id))
             documents = sorted(ids)
         self.document_ids = list(documents)
         self.agreed: dict[int, list[Span]] = {}
         self.differences: list[Difference] = []
         self.decisions: dict[int, Decision] = {}
+        self.analysis_layers: dict[int, DocumentAnalysis] = {}
         for doc_id in self.document_ids:
+            # Event triggers are settled as events (services.gold), not as spans.
             spans = {
-                name: store.spans.in_document(doc_id, annotator_id=ann_id)
+                name: _not_triggers(store.spans.in_document(doc_id, annotator_id=ann_id))
                 for name, ann_id in self.annotator_ids.items()
             }
             named: dict[str, dict[int, str]] = {}
@@ -618,9 +830,57 @@ class Adjudication:
             first = len(self.differences)
             self.differences += differences
             self._resume(doc_id, agreed, range(first, len(self.differences)))
+            # Events and framing: what every annotator coded alike (copied by start()), and
+            # where they differ: walked like the span differences, after them in the document.
+            analysis = load_analysis(store, self.annotator_ids, [doc_id]).get(doc_id)
+            if analysis is not None:
+                self.analysis_layers[doc_id] = analysis
+                first = len(self.differences)
+                self.differences += event_differences_of(doc_id, analysis)
+                self.differences += framing_differences_of(
+                    store, doc_id, analysis, self.annotator_ids
+                )
+                self._resume_analysis(doc_id, range(first, len(self.differences)))
+
+    def _resume_analysis(self, doc_id: int, indices: range) -> None:
+        """Event and framing differences the gold set settles already (an earlier review)."""
+        if not indices:
+            return
+        gold_events = self.store.events.in_document(doc_id, self.gold.id)
+        gold_frames = self.store.framing.get(doc_id, self.gold.id)
+        for index in indices:
+            diff = self.differences[index]
+            if diff.kind is DifferenceKind.EVENT:
+                found = tuple(
+                    e.trigger for e in gold_events
+                    if e.trigger.start < diff.end and diff.start < e.trigger.end
+                )
+                if found:
+                    self.decisions[index] = Decision(EXISTING, found)
+            elif framing_settled(diff.field, gold_frames):
+                self.decisions[index] = Decision(EXISTING)
+
+    def remaining_by_layer(self) -> dict[str, int]:
+        """What is left to settle, per layer: span differences by layer (entities, evidence
+        passages), actor links, event groups and framing fields the gold set does not settle."""
+        out = dict.fromkeys(LAYERS, 0)
+        for index, difference in enumerate(self.differences):
+            if index in self.decisions:
+                continue
+            kind = difference.kind
+            if kind is DifferenceKind.ACTOR:
+                out["actor_links"] += 1
+            elif kind is DifferenceKind.EVENT:
+                out["events"] += 1
+            elif kind is DifferenceKind.FRAMING:
+                out["framing"] += 1
+            else:
+                span = next(s for _, s in difference.versions if s is not None)
+                out[layer_of(span)] += 1
+        return out
 
     def _resume(self, doc_id: int, agreed: list[Span], indices: range) -> None:
-        gold = self.store.spans.in_document(doc_id, annotator_id=self.gold.id)
+        gold = _not_triggers(self.store.spans.in_document(doc_id, annotator_id=self.gold.id))
         if not gold:
             return
         self.links.update(self.store.mentions.in_document(doc_id, self.gold.id))
@@ -691,17 +951,39 @@ class Adjudication:
     def take(self, index: int, annotator: str) -> Decide:
         """Settle a difference with one annotator's version (nothing, if they have none), linked
         to the actor that annotator linked it to."""
+        kind = self.differences[index].kind
+        if kind is DifferenceKind.EVENT:
+            return DecideEvent(self, index, annotator, [], f"Take {annotator}'s event")
+        if kind is DifferenceKind.FRAMING:
+            return DecideFraming(self, index, annotator, [], f"Take {annotator}'s framing choice")
         span = self.differences[index].version(annotator)
         if span is None:
             return Decide(self, index, annotator, [], f"Take {annotator}'s version")
         actor = self.links.get(span.id) if span.id is not None else None
         return Decide(self, index, annotator, [_gold_copy(span)], f"Take {annotator}'s version", [actor])
 
+    def merge_roles(self, index: int) -> Decide:
+        """Settle an event difference with the first annotator's event (in order) carrying every
+        role any annotator filled: the arguments of all versions, each once."""
+        if self.differences[index].kind is not DifferenceKind.EVENT:
+            raise InputError("only an event difference has roles to merge")
+        return DecideEvent(self, index, MERGED, [], "Merge the events' roles")
+
     def take_none(self, index: int) -> Decide:
+        kind = self.differences[index].kind
+        if kind is DifferenceKind.EVENT:
+            return DecideEvent(self, index, NONE, [], "Keep no event")
+        if kind is DifferenceKind.FRAMING:
+            return DecideFraming(self, index, NONE, [], "Keep no framing choice")
         return Decide(self, index, NONE, [], "Keep no span")
 
     def custom(self, index: int, spans: Sequence[Span]) -> Decide:
         """Settle a difference with spans of the reviewer's own making (an edited version)."""
+        if self.differences[index].kind in (DifferenceKind.EVENT, DifferenceKind.FRAMING):
+            raise InputError(
+                "an event or a framing choice is settled by taking a version (A/B, 1-9) or none "
+                "(0); edit it afterwards in the event or framing form"
+            )
         return Decide(self, index, CUSTOM, [_gold_copy(s) for s in spans], "Edit the span")
 
     def gold_spans(self, doc_id: int) -> list[Span]:
@@ -715,12 +997,18 @@ class Adjudication:
 
 
 class AcceptAgreed:
-    """Put the spans every annotator agrees on into the gold set, in one command."""
+    """Put what every annotator agrees on into the gold set, in one command: spans (with their
+    actor links), then events and framing fields (``services.gold``)."""
 
     def __init__(self, adjudication: Adjudication) -> None:
         self.adjudication = adjudication
-        self.text = "Accept agreed spans"
+        self.text = "Accept agreed spans, events and framing"
         self.added: dict[int, list[Span]] = {}
+        self.layers = CopyAgreedAnalysis(
+            adjudication.store,
+            adjudication.gold.id,  # type: ignore[arg-type]
+            adjudication.analysis_layers,
+        )
 
     def do(self) -> Change:
         adj = self.adjudication
@@ -738,14 +1026,14 @@ class AcceptAgreed:
                 stored = adj.store.mentions.replace_linked_spans(doc_id, adj.gold.id, [], wanted)
                 adj.remember_links(stored, [actor for _span, actor in wanted])
                 self.added[doc_id] = stored
-        ids = tuple(sorted(self.added))
+        ids = tuple(sorted(set(self.added) | set(self.layers.do())))
         return BulkChange(ids[0] if ids else 0, spans=True, document_ids=ids)
 
     def undo(self) -> Change:
         adj = self.adjudication
+        ids = tuple(sorted(set(self.added) | set(self.layers.undo())))
         for doc_id, spans in self.added.items():
             adj.store.spans.replace(doc_id, adj.gold.id, [s.id for s in spans if s.id], [])
-        ids = tuple(sorted(self.added))
         return BulkChange(ids[0] if ids else 0, spans=True, document_ids=ids)
 
     @property
@@ -798,6 +1086,125 @@ class Decide:
             [s.id for s in self.stored if s.id],
             [(s, adj.links.get(s.id) if s.id is not None else None) for s in restore],
         )
+        if self.previous is None:
+            adj.decisions.pop(self.index, None)
+        else:
+            adj.decisions[self.index] = self.previous
+        return Change(self.document_id, spans=True)
+
+
+def settle_agreed(store: Store, annotators: Sequence[str], gold: str = "gold") -> dict[str, Any]:
+    """Copy everything ``annotators`` all agree on, in every layer, into the gold set (what is
+    there already is not copied again: a second run changes nothing) and count what is left to
+    settle per layer. The use case of ``annotator review --db DB --annotators A,B --gold NAME``."""
+    adjudication = Adjudication(store, annotators, gold)
+    command = adjudication.start()
+    command.do()
+    return {
+        "schema": "annotator.adjudication/1",
+        "gold": adjudication.gold.name,
+        "annotators": list(annotators),
+        "documents": len(adjudication.document_ids),
+        "copied": {
+            "spans": command.count,
+            "events": command.layers.events_added,
+            "framing": command.layers.framings_changed,
+        },
+        "remaining": adjudication.remaining_by_layer(),
+    }
+
+
+def merged_event(
+    diff: Difference, spans: Mapping[str, Mapping[int, Span]]
+) -> tuple[Event | None, dict[int, Span]]:
+    """The first version's event with the arguments of every version, each (role, actor or span
+    offsets) once; and the spans its span arguments point at (ids are the database's, unique
+    across annotators)."""
+    events = [(name, e) for name, e in diff.events if e is not None]
+    if not events:
+        return None, {}
+    every: dict[int, Span] = {}
+    for name, _event in events:
+        every.update(spans.get(name, {}))
+    seen: set[tuple[str, object]] = set()
+    arguments = []
+    for _name, event in events:
+        for argument in event.arguments:
+            ref = argument.ref
+            target = ref.actor_id if ref.actor_id is not None else (
+                "span", every[ref.span_id].start, every[ref.span_id].end  # type: ignore[index]
+            )
+            if (argument.role, target) not in seen:
+                seen.add((argument.role, target))
+                arguments.append(argument)
+    return events[0][1].with_(arguments=tuple(arguments)), every
+
+
+class DecideEvent(Decide):
+    """Settle an event difference: the gold set gets that annotator's event (a copy, on its own
+    trigger span) or none; an earlier decision's gold event is replaced."""
+
+    def do(self) -> Change:
+        adj = self.adjudication
+        store, gold, doc_id = adj.store, adj.gold.id, self.document_id
+        diff = adj.differences[self.index]
+        self.previous = adj.decisions.get(self.index)
+        earlier = {s.id for s in self.previous.spans} if self.previous else set()
+        self.removed = [e for e in store.events.in_document(doc_id, gold) if e.trigger.id in earlier]
+        for event in self.removed:
+            assert event.id is not None
+            store.events.delete(event.id)
+        self.added_spans: list[int] = []
+        self.stored_event: Event | None = None
+        layers = adj.analysis_layers[doc_id]
+        if self.choice == MERGED:
+            chosen, own = merged_event(diff, layers.spans)
+        else:
+            chosen = diff.event(self.choice) if self.choice != NONE else None
+            own = layers.spans.get(self.choice, {})
+        spans: tuple[Span, ...] = ()
+        if chosen is not None:
+            self.stored_event = copy_event(store, doc_id, gold, chosen, own, self.added_spans)
+            spans = (self.stored_event.trigger,)
+        adj.decisions[self.index] = Decision(self.choice, spans)
+        return Change(doc_id, spans=True)
+
+    def undo(self) -> Change:
+        adj = self.adjudication
+        store, gold, doc_id = adj.store, adj.gold.id, self.document_id
+        if self.stored_event is not None and self.stored_event.id is not None:
+            store.events.delete(self.stored_event.id)
+        if self.added_spans:
+            store.spans.replace(doc_id, gold, self.added_spans, [])
+        for event in self.removed:
+            store.events.add(doc_id, gold, event)
+        if self.previous is None:
+            adj.decisions.pop(self.index, None)
+        else:
+            adj.decisions[self.index] = self.previous
+        return Change(doc_id, spans=True)
+
+
+class DecideFraming(Decide):
+    """Settle one framing field: the gold assessment takes that annotator's choice (or none);
+    the other fields stay as they are."""
+
+    def do(self) -> Change:
+        adj = self.adjudication
+        store, gold, doc_id = adj.store, adj.gold.id, self.document_id
+        diff = adj.differences[self.index]
+        self.previous = adj.decisions.get(self.index)
+        self.old: FrameAssessment | None = store.framing.get(doc_id, gold)
+        source = None
+        if self.choice != NONE:
+            source = store.framing.get(doc_id, adj.annotator_ids[self.choice])
+        store.framing.save(doc_id, gold, with_choice(self.old, diff.field, source))
+        adj.decisions[self.index] = Decision(self.choice)
+        return Change(doc_id, spans=True)
+
+    def undo(self) -> Change:
+        adj = self.adjudication
+        adj.store.framing.save(self.document_id, adj.gold.id, self.old)
         if self.previous is None:
             adj.decisions.pop(self.index, None)
         else:

@@ -21,11 +21,13 @@ from annotator.store.documents import DocumentRepo
 from annotator.store.engine import open_engine
 from annotator.store.events import EventRepo
 from annotator.store.framing import FramingRepo
+from annotator.store.judgments import JudgmentRepo
 from annotator.store.live import ChangeListener
 from annotator.store.location import masked, parse_location
 from annotator.store.mentions import MentionRepo
 from annotator.store.record_analysis import RecordAnalysisRepo
 from annotator.store.records import RecordRepo
+from annotator.store.rejections import RejectionRepo
 from annotator.store.span_dependents import SpanDependentsRepo
 from annotator.store.spans import SpanRepo
 
@@ -33,17 +35,22 @@ from annotator.store.spans import SpanRepo
 class Store:
     """One annotation database file and its repositories."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        """Open the database; ``read_only``: for commands that only read (see
+        engine.open_engine: a SQLite file opened with ``mode=ro``, a server database in read-only
+        transactions), which writes nothing, not even the seed actors."""
         # ``location`` opens the database again (a file, or a server URL as given); ``path``
         # names it in messages, a server URL with any password masked.
         self.location: Path | str = parse_location(path)
         self.path: Path | str = (
             masked(self.location) if isinstance(self.location, str) else self.location
         )
-        self.engine: Engine = open_engine(self.location)
-        # The built-in seed actors, once per database (new or migrated), so that alias
-        # proposals work from the first document; see docs/SCHEMA.md.
-        ensure_actor_seed(self.engine)
+        self.read_only = read_only
+        self.engine: Engine = open_engine(self.location, read_only=read_only)
+        if not read_only:
+            # The built-in seed actors, once per database (new or migrated), so that alias
+            # proposals work from the first document; see docs/SCHEMA.md.
+            ensure_actor_seed(self.engine)
         self.documents = DocumentRepo(self.engine)
         self.annotators = AnnotatorRepo(self.engine)
         self.spans = SpanRepo(self.engine)
@@ -52,8 +59,10 @@ class Store:
         self.mentions = MentionRepo(self.engine)
         self.events = EventRepo(self.engine)
         self.framing = FramingRepo(self.engine)
+        self.judgments = JudgmentRepo(self.engine)
         self.dependents = SpanDependentsRepo(self.engine)
         self.record_analysis = RecordAnalysisRepo(self.engine)
+        self.rejections = RejectionRepo(self.engine)
 
     def listen(self) -> ChangeListener | None:
         """A listener for other analysts' changes (a server database), or None (a SQLite file)."""

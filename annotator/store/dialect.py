@@ -6,7 +6,8 @@ speed in a way only SQLite reads: a list passed as one JSON parameter and opened
 driver connection (no SQLAlchemy row objects), ``COLLATE NOCASE``. Each such query calls one of
 these helpers at its own line, so the difference stays next to the query; PostgreSQL gets the
 equivalent (an array parameter with ``= ANY``, ``%s`` placeholders on psycopg's cursor,
-``lower()``).
+``lower()``). ``upsert`` gives the engine's own ``INSERT … ON CONFLICT`` construct (both
+engines spell it alike, but SQLAlchemy builds it per dialect).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, Table
+from sqlalchemy.dialects import postgresql, sqlite
 
 
 def is_postgres(bind: Connection | Engine) -> bool:
@@ -55,3 +57,8 @@ def raw_cursor(conn: Connection, sql: str, params: Sequence[object] = ()) -> Any
 def nocase(bind: Connection | Engine, expression: str) -> str:
     """An ORDER BY key that ignores case."""
     return f"lower({expression})" if is_postgres(bind) else f"{expression} COLLATE NOCASE"
+
+
+def upsert(bind: Connection | Engine, table: Table) -> Any:
+    """An ``INSERT`` into ``table`` that offers ``on_conflict_do_update/_nothing`` on either engine."""
+    return postgresql.insert(table) if is_postgres(bind) else sqlite.insert(table)

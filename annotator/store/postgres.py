@@ -11,8 +11,9 @@ The schema version lives in the ``meta`` table (key ``schema_version``; SQLite k
 ``PRAGMA user_version``). Opening takes a transaction-scoped advisory lock, so that two analysts
 opening a new database at the same moment create the schema once; a database of a newer schema,
 or one that is not an annotator database, is refused inside that transaction, before anything is
-written. Version 2 is the first schema a server database can have; no migration step exists for
-the server yet, so an older server schema is refused with a sentence saying so.
+written. A new server database is created at the current schema version; no migration step exists
+for the server, so an older server schema is refused with a sentence saying so. A read-only opening
+(``Store(url, read_only=True)``) runs every transaction read-only and creates nothing.
 """
 
 from __future__ import annotations
@@ -101,6 +102,18 @@ def prepare_schema(conn: Connection, where: str) -> int:
     transaction, under the schema lock); return the version found (0: new)."""
     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
     version = _schema_version(conn, where, _tables(conn))
+    _refuse_other_version(version, where)
+    if version == 0:
+        SQLModel.metadata.create_all(conn)
+        conn.exec_driver_sql(
+            "INSERT INTO meta (key, value) VALUES (%(k)s, %(v)s)",
+            {"k": VERSION_KEY, "v": str(SCHEMA_VERSION)},
+        )
+    return version
+
+
+def _refuse_other_version(version: int, where: str) -> None:
+    """StoreError for a schema older or newer than SCHEMA_VERSION (0, a new database, passes)."""
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"{where}: made by a newer version of annotator (schema {version}, this one reads "
@@ -111,29 +124,41 @@ def prepare_schema(conn: Connection, where: str) -> int:
             f"{where}: schema {version} on the server, and this annotator has no migration from "
             f"it to schema {SCHEMA_VERSION}; copy it through SQLite (annotator db copy)"
         )
+
+
+def check_schema_read_only(conn: Connection, where: str) -> None:
+    """Check an existing database's schema without writing (a read-only opening): an empty
+    database is refused, as is an older or newer schema."""
+    version = _schema_version(conn, where, _tables(conn))
     if version == 0:
-        SQLModel.metadata.create_all(conn)
-        conn.exec_driver_sql(
-            "INSERT INTO meta (key, value) VALUES (%(k)s, %(v)s)",
-            {"k": VERSION_KEY, "v": str(SCHEMA_VERSION)},
-        )
-    return version
+        raise StoreError(f"{where}: no annotator database there yet (its schema is not created)")
+    _refuse_other_version(version, where)
 
 
-def open_server_engine(url: str) -> Engine:
-    """Connect to the server database at ``url``, creating or checking its schema."""
+def open_server_engine(url: str, *, read_only: bool = False) -> Engine:
+    """Connect to the server database at ``url``, creating or checking its schema.
+
+    ``read_only``: every transaction of the engine is a read-only one (the server's
+    ``default_transaction_read_only``, so any write fails there), and nothing is created:
+    the schema must exist already at this version.
+    """
     where = masked(url)
-    engine = create_engine(
-        sqlalchemy_url(url), pool_pre_ping=True,
+    connect_args: dict[str, object] = {
         # Its own name on the server, so that it can tell its changes from others' (live.py).
-        connect_args={"application_name": new_application_name()},
-    )
+        "application_name": new_application_name(),
+    }
+    if read_only:
+        connect_args["options"] = "-c default_transaction_read_only=on"
+    engine = create_engine(sqlalchemy_url(url), pool_pre_ping=True, connect_args=connect_args)
     event.listen(engine, "handle_error", _store_error(url))
     try:
         with engine.begin() as conn:
-            prepare_schema(conn, where)
-            ensure_fulltext_pg(conn)
-            ensure_notify_triggers(conn)
+            if read_only:
+                check_schema_read_only(conn, where)
+            else:
+                prepare_schema(conn, where)
+                ensure_fulltext_pg(conn)
+                ensure_notify_triggers(conn)
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

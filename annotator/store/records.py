@@ -112,7 +112,7 @@ class RecordRepo:
         # Plain SQL and positional rows: an export of 100,000 documents builds each record once
         # and nothing else (see bench/, "export").
         doc_sql = (
-            "SELECT id, text, text_sha256, title, source, date, lang, url, filename, status"
+            "SELECT id, text, text_sha256, title, source, date, lang, url, filename, status, author"
             " FROM document WHERE id > ?" + (" AND status = ?" if status is not None else "")
             + " ORDER BY id LIMIT ?"
         )
@@ -129,6 +129,13 @@ class RecordRepo:
             "SELECT f.document_id, a.name FROM frame_assessment f"
             " JOIN annotator a ON a.id = f.annotator_id"
             " WHERE f.document_id BETWEEN ? AND ?" + only.format(t="f")
+        )
+        # Each annotator's status of a document (store.judgments): a document finished with
+        # nothing marked is exported as that annotator's record, with no spans.
+        judgment_sql = (
+            "SELECT j.document_id, a.name, j.status FROM judgment j"
+            " JOIN annotator a ON a.id = j.annotator_id"
+            " WHERE j.document_id BETWEEN ? AND ?" + only.format(t="j")
         )
         origins, statuses = ORIGINS, {s.value: s for s in Status}
         names = {a.id: a.name for a in self.annotators.all()}
@@ -162,8 +169,12 @@ class RecordRepo:
                 # An annotator may have framed a document without marking any span.
                 for r in raw_cursor(conn, frame_sql, bounds).fetchall():
                     by_doc.setdefault(r[0], {}).setdefault(r[1], [])
+                judged: dict[tuple[int, str], Status] = {}
+                for r in raw_cursor(conn, judgment_sql, bounds).fetchall():
+                    by_doc.setdefault(r[0], {}).setdefault(r[1], [])
+                    judged[r[0], r[1]] = statuses[r[2]]
             for d in docs:
-                meta = DocumentMeta(d[3], d[4], d[5], d[6], d[7], d[8])
+                meta = DocumentMeta(d[3], d[4], d[5], d[6], d[7], d[8], d[10])
                 groups = by_doc.get(d[0], {})
                 if not groups and annotator is None:
                     groups = {"": []}
@@ -172,7 +183,7 @@ class RecordRepo:
                         text=d[1],
                         meta=meta,
                         annotator=name or None,
-                        status=statuses[d[9]],
+                        status=judged.get((d[0], name), statuses[d[9]]),
                         spans=spans,
                         text_sha256=d[2],
                     )

@@ -4,8 +4,9 @@ Each analyst connects as their own database role, and their annotator name is th
 Three group roles carry the rights; ``grant`` makes a login role a member of one:
 
 - ``annotator_analyst`` reads everything; writes only their own annotation set (spans, actor
-  links, events and their arguments, frame assessments: the rows whose annotator is named as the
-  connected role), registers themself as an annotator, and sets documents' status and details.
+  links, events and their arguments, frame assessments, their judgments of documents: the rows
+  whose annotator is named as the connected role), rejects suggestions for everyone, registers
+  themself as an annotator, and sets documents' status and details.
 - ``annotator_reviewer`` is an analyst who also writes the sets no person logs in as (the gold
   set of an adjudication), and so settles reviews.
 - ``annotator_admin`` writes everything: imports documents, edits the actor registry, any set.
@@ -27,7 +28,9 @@ GROUP = {level: f"annotator_{level}" for level in LEVELS}
 
 # Tables an analyst's own work lives in (row-level security decides which rows).
 _OWN_WORK = ("span", "actor_mention", "event", "event_argument", "frame_assessment",
-             "frame_present", "frame_actor_role")
+             "frame_present", "frame_actor_role", "judgment")
+# Tables every analyst writes, whoever's rows: the rejected suggestions are the database's own.
+_SHARED_WORK = ("suggestion_rejection",)
 
 _SETUP = (
     """
@@ -48,6 +51,7 @@ _POLICIES = (
     ("span", "annotator_id"),
     ("event", "annotator_id"),
     ("frame_assessment", "annotator_id"),
+    ("judgment", "annotator_id"),
     ("actor_mention", "(SELECT s.annotator_id FROM span s WHERE s.id = span_id)"),
     ("event_argument", "(SELECT e.annotator_id FROM event e WHERE e.id = event_id)"),
     ("frame_present", "(SELECT f.annotator_id FROM frame_assessment f WHERE f.id = assessment_id)"),
@@ -76,6 +80,8 @@ def ensure_rights(conn: Connection) -> None:
     conn.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {analyst}")
     own_work = ", ".join(_OWN_WORK)
     conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {own_work} TO {analyst}")  # safe-sql: ours
+    shared = ", ".join(_SHARED_WORK)
+    conn.exec_driver_sql(f"GRANT INSERT, DELETE ON {shared} TO {analyst}")  # safe-sql: ours
     conn.exec_driver_sql(f"GRANT INSERT ON annotator TO {analyst}")  # safe-sql: group name
     conn.exec_driver_sql(
         f"GRANT UPDATE (title, source, date, lang, url, filename, status, updated_at)"  # safe-sql: group name

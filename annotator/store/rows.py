@@ -29,6 +29,7 @@ from annotator.store.tables import (
     FramePresentRow,
     MetaRow,
     SpanRow,
+    SuggestionRejectionRow,
     utcnow,
 )
 
@@ -44,12 +45,15 @@ ARG = EventArgumentRow.__table__  # type: ignore[attr-defined]
 FRAME = FrameAssessmentRow.__table__  # type: ignore[attr-defined]
 PRESENT = FramePresentRow.__table__  # type: ignore[attr-defined]
 ROLE = FrameActorRoleRow.__table__  # type: ignore[attr-defined]
+REJECTION = SuggestionRejectionRow.__table__  # type: ignore[attr-defined]
 
 ORIGINS = {origin.value: origin for origin in Origin}
 
 
 def meta_columns(meta: DocumentMeta) -> dict[str, str]:
-    return meta.to_dict()
+    return {
+        **meta.to_dict(), "original_path": meta.original_path, "original_sha256": meta.original_sha256,
+    }
 
 
 def column_default(column: Any) -> object:
@@ -72,6 +76,9 @@ def document_of(row: object) -> Document:
             lang=row.lang,  # type: ignore[attr-defined]
             url=row.url,  # type: ignore[attr-defined]
             filename=row.filename,  # type: ignore[attr-defined]
+            author=row.author,  # type: ignore[attr-defined]
+            original_path=row.original_path,  # type: ignore[attr-defined]
+            original_sha256=row.original_sha256,  # type: ignore[attr-defined]
         ),
         status=Status(row.status),  # type: ignore[attr-defined]
         id=row.id,  # type: ignore[attr-defined]

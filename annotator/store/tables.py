@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2  # 2: actors, events, framing (see engine.MIGRATIONS)
+SCHEMA_VERSION = 4  # 2: actors, events, framing; 3: author and original file; 4: judgments and
+# rejected suggestions
+# (engine.MIGRATIONS)
 
 
 def utcnow() -> str:
@@ -36,6 +38,11 @@ class DocumentRow(SQLModel, table=True):
     lang: str = ""
     url: str = ""
     filename: str = ""
+    # schema 3: who wrote it, and the file it was extracted from (absolute path, SHA-256 of bytes).
+    # With a default in the table too, so that a row inserted by an older statement is valid.
+    author: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    original_path: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    original_sha256: str = Field(default="", sa_column_kwargs={"server_default": ""})
     status: str = "todo"
     created_at: str = Field(default_factory=utcnow)
     updated_at: str = Field(default_factory=utcnow)
@@ -211,3 +218,42 @@ class FrameActorRoleRow(SQLModel, table=True):
     )
     actor_id: int = Field(primary_key=True, foreign_key="actor.id", ondelete="RESTRICT", index=True)
     role: str
+
+
+class JudgmentRow(SQLModel, table=True):
+    """How far one annotator got with one document: their status of it. A document an annotator
+    finished without marking anything is their judgment "nothing here", kept by this row (an
+    annotation set is otherwise only what has spans or framing). Schema version 4
+    (``store/migration_v4.py`` adds it, empty, to older databases)."""
+
+    __tablename__ = "judgment"
+    __table_args__ = (
+        CheckConstraint("status IN ('todo', 'in_progress', 'done')", name="ck_judgment_status"),
+    )
+
+    document_id: int = Field(primary_key=True, foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(
+        primary_key=True, foreign_key="annotator.id", ondelete="CASCADE", index=True
+    )
+    status: str = "done"
+    updated_at: str = Field(default_factory=utcnow)
+
+
+# -- rejected suggestions (schema 4: migration_v4.py, migration_rejections.py) -----------------
+# What the analysts of this database rejected: a text form with a label is not suggested again.
+
+
+class SuggestionRejectionRow(SQLModel, table=True):
+    """A (text form, label) pair an analyst rejected as a suggestion."""
+
+    __tablename__ = "suggestion_rejection"
+    __table_args__ = (
+        UniqueConstraint("text", "label", name="uq_suggestion_rejection"),
+        CheckConstraint("length(trim(text)) > 0", name="ck_suggestion_rejection_text"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str
+    label: str
+    created_at: str = Field(default_factory=utcnow)

@@ -18,9 +18,10 @@ The rules, one test each:
 2. Layers, lowest first (``test_no_upward_imports``); a module may import its own layer's unit
    and any lower layer, never a higher one:
 
-   - base: ``annotator`` (the package ``__init__``: the version) and ``annotator.resources``
-     (where the packaged files are). Both import nothing of the package; core reads the built-in
-     schema files through ``resources``.
+   - base: ``annotator`` (the package ``__init__``: the version), ``annotator.resources``
+     (where the packaged files are) and ``annotator.terminal`` (text from files made safe to
+     print on a terminal). They import nothing of the package; core reads the built-in schema
+     files through ``resources``.
    - core: plain Python domain objects and rules.
    - store, nlp, formats: the adapters to SQLite, spaCy and files.
    - settings: the user's configuration file. Above the adapters so that core, store, nlp and
@@ -34,7 +35,7 @@ The rules, one test each:
    A new top-level module or package must be given a place (``test_every_module_has_a_layer``).
 3. Within a layer, different units do not import each other (``test_no_sideways_imports``).
    Today store, nlp and formats share nothing but core, and this keeps them so: what two of them
-   need belongs in core, or in a service that calls both. The base's two modules are independent
+   need belongs in core, or in a service that calls both. The base's modules are independent
    too. The front ends have their own two rules:
 4. gui never imports cli (``test_gui_never_imports_cli``): what both need lives below them.
 5. cli imports gui only to launch it (``test_cli_imports_gui_only_to_launch_it``): the one
@@ -64,7 +65,7 @@ ROOT = PACKAGE.name
 # Lowest first. A unit is a top-level module or package of ``annotator``; ``annotator`` itself
 # stands for the package's ``__init__``.
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("base", frozenset({"annotator", "resources"})),
+    ("base", frozenset({"annotator", "resources", "terminal"})),
     ("core", frozenset({"core"})),
     ("store/nlp/formats", frozenset({"store", "nlp", "formats"})),
     ("settings", frozenset({"settings"})),

@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QWidget
 
 from annotator.gui.main_window import MainWindow
 from annotator.services.actors import ActorRegistry
@@ -34,12 +34,27 @@ _last_typed = [0.0]
 
 
 def type_text(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type into the focused widget. Lists and combo boxes jump to the entry starting with what
-    was typed within the keyboard input interval: like an analyst, pause before a new search."""
+    """Type into the focused widget.
+
+    Lists and non-editable combo boxes jump to the entry starting with what was typed within the
+    keyboard input interval (``QAbstractItemView.keyboardSearch``). Typed one key event per
+    letter, a search would split wherever the loaded machine delays one key past that interval
+    ("Sec" becoming a search for "S", then one for "ec"). So a search string arrives as one key
+    event carrying all its letters — as an input method delivers a word — and goes through the
+    widget's real key handling and ``keyboardSearch`` whole. Before a new search, wait out the
+    interval, like an analyst pausing: waiting longer is always safe, so this is deterministic.
+    Text fields get one key event per letter (their typing does not depend on timing)."""
+    widget = focused()
     pause = QApplication.keyboardInputInterval() / 1000 - (time.monotonic() - _last_typed[0])
     if pause > 0:
         qtbot.wait(int(pause * 1000) + 20)
-    qtbot.keyClicks(focused(), text)
+    if isinstance(widget, QAbstractItemView) or (isinstance(widget, QComboBox) and not widget.isEditable()):
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, Qt.Key.Key_unknown, NO_MOD, text)
+            QApplication.sendEvent(widget, event)
+        qtbot.wait(0)
+    else:
+        qtbot.keyClicks(widget, text)
     _last_typed[0] = time.monotonic()
 
 

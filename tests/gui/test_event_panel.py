@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton
 
 from annotator.services.annotate import AnnotationSession
 from annotator.services.events import EventCommands
 from annotator.store import Store
 from tests.gui.conftest import viewport_point
 from tests.gui.keyboard import (
+    ALT,
     CTRL,
     SHIFT,
     actor_id,
@@ -134,13 +136,13 @@ def test_an_event_of_000_coded_with_the_keyboard_alone(open_window, qtbot, seede
     assert (visited, visited + 7, "trigger") in marks
     assert (damascus, damascus + 8, "location") in marks
     # The trigger is drawn as an event (bold) in the text.
-    trigger_items = [i for i in pane.shown_spans() if i.span.layer == "event"]
+    trigger_items = [i for i in pane.shown_spans() if i.span.layer == "event" and not i.suggestion]
     assert [(i.span.start, i.span.label) for i in trigger_items] == [(visited, "CONSULT")]
 
     press(qtbot, Qt.Key.Key_Z, CTRL)
     assert _events(seeded_db, doc_id) == []
     assert panel.list.count() == 0
-    assert not [i for i in pane.shown_spans() if i.span.layer == "event"]
+    assert not [i for i in pane.shown_spans() if i.span.layer == "event" and not i.suggestion]
     press(qtbot, Qt.Key.Key_Z, CTRL | SHIFT)
     again = _events(seeded_db, doc_id)
     assert [(e.id, e.category, e.mode) for e in again] == [(event.id, "CONSULT", "visit")]
@@ -165,13 +167,14 @@ def test_edit_and_delete_an_event_from_its_trigger(open_window, qtbot, seeded_db
     [event] = _events(seeded_db, doc_id)
     assert event.category == "COOPERATE"
 
-    # E on the trigger opens its event; a second actor with the + button; Enter saves the edit.
+    # E on the trigger opens its event; a second actor with Alt++ in the actor field (the +
+    # button's key: Tab does not stop on buttons); Enter saves the edit.
     select_words(qtbot, window, supervised)
     press(qtbot, Qt.Key.Key_E)
     assert panel.form.event_id == event.id
     assert panel.form.role_combos["actor"][0].currentText() == "Iran"
-    tab_to(qtbot, panel.form.more_buttons["actor"])
-    press(qtbot, Qt.Key.Key_Space)
+    tab_to(qtbot, panel.form.role_combos["actor"][0])
+    press(qtbot, Qt.Key.Key_Plus, ALT)
     second = panel.form.role_combos["actor"][1]
     assert focused() is second
     type_text(qtbot, "Islamic")  # (a space would open the list)
@@ -181,7 +184,7 @@ def test_edit_and_delete_an_event_from_its_trigger(open_window, qtbot, seeded_db
     assert edited.id == event.id and len(edited.refs("actor")) == 2
 
     # X on the trigger deletes the event (and its trigger); undo brings both back.
-    trigger = next(i for i in pane.shown_spans() if i.span.layer == "event")
+    trigger = next(i for i in pane.shown_spans() if i.span.layer == "event" and not i.suggestion)
     pane.set_current(trigger, reveal=False)
     press(qtbot, Qt.Key.Key_X)
     assert _events(seeded_db, doc_id) == []
@@ -190,7 +193,8 @@ def test_edit_and_delete_an_event_from_its_trigger(open_window, qtbot, seeded_db
     assert back.id == event.id and len(back.refs("actor")) == 2
 
     # A number key on the trigger labels its words as an entity; the event stays as it is.
-    pane.set_current(next(i for i in pane.shown_spans() if i.span.layer == "event"), reveal=False)
+    trigger_item = next(i for i in pane.shown_spans() if i.span.layer == "event" and not i.suggestion)
+    pane.set_current(trigger_item, reveal=False)
     press(qtbot, Qt.Key.Key_7)
     layers = {(s.layer, s.label) for s in window.session.own_spans(doc_id) if s.start == supervised}
     assert layers == {("event", "COOPERATE"), ("entity", "EVENT")}
@@ -237,3 +241,85 @@ def test_screenshot_views_of_the_panels(open_window, annotated_db: Path, tmp_pat
     assert window.analysis.frame_dock.isVisible() and window.analysis.event_panel.form_open()
     assert any(tag == "trigger" for _s, _e, tag in window.pane.event_marks())
     assert window.analysis.actor_panel.actor_id is not None
+
+
+def test_a_new_event_opens_on_its_proposed_category_without_errors_and_tabs_through_fields(
+    open_window, qtbot, seeded_db: Path
+) -> None:
+    window, _ = open_window(seeded_db)
+    doc_id = open_seed(window, "000")
+    pane, panel = window.pane, window.analysis.event_panel
+    form = panel.form
+    text = pane.text()
+
+    # "visited": the form opens on CONSULT, the trigger words' proposal, and shows no problem.
+    select_words(qtbot, window, text.index("visited"))
+    press(qtbot, Qt.Key.Key_E)
+    assert focused() is form.category and form.category.currentData() == "CONSULT"
+    assert not any(label.isVisible() for label in form.problem_labels.values())
+    assert not form.general.isVisible()
+
+    # Tab goes through the fields only, in reading order: never onto a button.
+    seen = [focused()]
+    for _ in range(12):
+        press(qtbot, Qt.Key.Key_Tab)
+        seen.append(focused())
+    fields = [form.category, form.mode, form.context, form.cameo,
+              *(form.role_combos[r][0] for r in ("actor", "recipient", "location", "time")),
+              form.date, form.factuality, form.source]
+    assert seen[: len(fields)] == fields
+    assert not any(isinstance(w, QAbstractButton) for w in seen)
+
+    # Actor, Tab, recipient: what is typed after Tab lands in the recipient field.
+    actor, recipient = form.role_combos["actor"][0], form.role_combos["recipient"][0]
+    actor.setFocus()
+    type_text(qtbot, "Ismail")
+    # Now the analyst has acted: CONSULT's rule shows under the recipient, live.
+    assert form.problem_labels["recipient"].isVisible()
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is recipient
+    type_text(qtbot, "Syria")
+    assert (actor.currentText(), recipient.currentText()) == ("Ismail Qaani", "Syria")
+    assert not form.problem_labels["recipient"].isVisible()
+    press(qtbot, Qt.Key.Key_Return)
+    [event] = _events(seeded_db, doc_id)
+    assert event.category == "CONSULT"
+
+    # Words that propose nothing: no category, and still no error until the analyst acts.
+    select_words(qtbot, window, text.index("provide"))
+    press(qtbot, Qt.Key.Key_E)
+    assert form.category.currentData() == ""
+    assert not any(label.isVisible() for label in form.problem_labels.values())
+    press(qtbot, Qt.Key.Key_Return)  # saving without a category: asked for, nothing stored
+    assert focused() is form.category
+    assert "choose a category" in form.problem_labels["category"].text()
+    assert len(_events(seeded_db, doc_id)) == 1
+    press(qtbot, Qt.Key.Key_Escape)
+    assert focused() is pane and not panel.form_open()
+
+
+def test_role_tags_cover_no_text(open_window, qtbot, annotated_db: Path) -> None:
+    window, _ = open_window(annotated_db)
+    open_seed(window, "000")
+    pane, panel = window.pane, window.analysis.event_panel
+    press(qtbot, Qt.Key.Key_E, CTRL | Qt.KeyboardModifier.AltModifier)  # the event list
+    assert panel.selected_event() is not None and pane.event_marks()
+    pane.verticalScrollBar().setValue(0)
+    qtbot.wait(20)
+    tags = pane.tag_boxes()
+    assert {"actor", "recipient"} <= {tag for _box, tag in tags}  # where there is room
+    lines = pane.text_line_rects()
+    assert lines
+    for box, tag in tags:
+        assert not any(box.intersects(line) for line in lines), tag
+    for (box, _t), (other, _o) in zip(tags, tags[1:], strict=False):
+        assert not box.intersects(other)
+    # The tag is painted where it was placed.
+    image = pane.viewport().grab().toImage()
+    box, _tag = tags[0]
+    color = image.pixelColor(box.center())
+    assert color.red() > 150 and color.blue() < 120  # the tag is painted (vermillion)
+    # The trigger's role, where no tag fits, is in the tooltip of its box.
+    event = panel.selected_event()
+    trigger_rect = pane.span_rects(event.trigger.start, event.trigger.end)[0]
+    assert "trigger" in pane.marks_at(trigger_rect.center())

@@ -74,3 +74,50 @@ def test_a_database_with_documents_is_not_offered_the_corpus(open_window, seeded
     first_run(window)
     assert dialogs.confirm_answers == [True]
     assert window.store.documents.count() == 5
+
+
+def test_the_tour_hides_no_text_and_takes_its_keys_from_the_reading_pane(
+    open_window, qtbot, seeded_db: Path
+) -> None:
+    """After ``annotator seeds`` the reading pane has the focus while the card is shown: Esc,
+    Enter and the arrows steer the tour from there, and no line of text is under the card."""
+    window, _ = open_window(seeded_db)
+    card = first_run(window)
+    assert card is not None and card.isVisible()
+    pane = window.pane
+    pane.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is pane)
+    spans_before = pane.shown_spans()
+
+    # The text ends above the card: the pane's text area (its viewport) and the card do not meet.
+    viewport = pane.viewport()
+    text_area = viewport.rect().translated(viewport.mapTo(window, viewport.rect().topLeft()))
+    assert not text_area.intersects(card.geometry())
+    assert text_area.bottom() < card.geometry().top()
+    pane.verticalScrollBar().setValue(pane.verticalScrollBar().maximum())
+    qtbot.wait(10)
+    last = pane.cursorForPosition(viewport.rect().bottomLeft()).position()
+    assert last >= len(pane.text()) - 2  # scrolled to the end, the last line is in the text area
+
+    qtbot.keyClick(pane, Qt.Key.Key_Right)
+    assert card.title.text() == TOUR_STEPS[1][0]
+    qtbot.keyClick(pane, Qt.Key.Key_Return)  # not "accept the current suggestion"
+    assert card.title.text() == TOUR_STEPS[2][0]
+    qtbot.keyClick(pane, Qt.Key.Key_Left)
+    assert card.title.text() == TOUR_STEPS[1][0]
+    assert pane.shown_spans() == spans_before  # nothing accepted or rejected
+    # The document list has the focus: the same.
+    window.doc_view.setFocus()
+    qtbot.keyClick(window.doc_view, Qt.Key.Key_Right)
+    assert card.title.text() == TOUR_STEPS[2][0]
+    # A text field keeps its own keys: the arrows move in the filter box.
+    window.filter_edit.setFocus()
+    qtbot.keyClicks(window.filter_edit, "ab")
+    qtbot.keyClick(window.filter_edit, Qt.Key.Key_Left)
+    assert card.title.text() == TOUR_STEPS[2][0] and window.filter_edit.cursorPosition() == 1
+    window.filter_edit.clear()
+    pane.setFocus()
+    qtbot.keyClick(pane, Qt.Key.Key_Escape)
+    assert tour_widget(window) is None
+    assert pane.viewportMargins().bottom() == 0  # the margin goes with the card
+    assert QApplication.focusWidget() is pane

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyle
 
 from annotator.services.annotate import AnnotationSession
 from annotator.services.framing import FramingCommands
@@ -213,3 +214,54 @@ def test_an_unsaved_framing_survives_linking_an_actor(open_window, qtbot, seeded
     assert actor_id(seeded_db, "Ismail Qaani") in panel.role_combos  # the new mention's actor
     press(qtbot, Qt.Key.Key_Return)
     assert _assessment(seeded_db, doc_id).frames == ("Security_and_defense",)
+
+
+def test_an_unsaved_framing_is_kept_per_document(open_window, qtbot, seeded_db: Path) -> None:
+    window, _ = open_window(seeded_db)
+    first = open_seed(window, "000")
+    panel = window.analysis.frame_panel
+    press(qtbot, Qt.Key.Key_F)
+    type_text(qtbot, "Sec")
+    press(qtbot, Qt.Key.Key_Space)
+    assert panel.state.text() == "● not saved"
+    window.pane.setFocus()  # leave the form unsaved, open the next document
+    press(qtbot, Qt.Key.Key_J)
+    second = window.doc_id
+    assert second != first
+    press(qtbot, Qt.Key.Key_F)
+    assert panel.doc_id == second
+    assert panel.ticked() == [] and panel.state.text() == ""  # not the other document's draft
+    type_text(qtbot, "Politi")
+    press(qtbot, Qt.Key.Key_Space)
+    window.pane.setFocus()
+    press(qtbot, Qt.Key.Key_K)  # back to the first: its draft is there, still unsaved
+    assert window.doc_id == first
+    press(qtbot, Qt.Key.Key_F)
+    assert panel.ticked() == ["Security_and_defense"] and panel.state.text() == "● not saved"
+    assert _assessment(seeded_db, first).is_empty
+    press(qtbot, Qt.Key.Key_Return)
+    assert _assessment(seeded_db, first).frames == ("Security_and_defense",)
+    press(qtbot, Qt.Key.Key_J)
+    press(qtbot, Qt.Key.Key_F)
+    assert panel.ticked() == ["Political"]  # the second one's draft too
+    press(qtbot, Qt.Key.Key_Escape)  # Esc reverts it: gone for good
+    press(qtbot, Qt.Key.Key_K)
+    press(qtbot, Qt.Key.Key_J)
+    press(qtbot, Qt.Key.Key_F)
+    assert panel.ticked() == [] and _assessment(seeded_db, second).is_empty
+
+
+def test_the_frame_list_rows_hold_their_check_boxes(open_window, qtbot, seeded_db: Path) -> None:
+    window, _ = open_window(seeded_db)
+    open_seed(window, "000")
+    panel = window.analysis.frame_panel
+    press(qtbot, Qt.Key.Key_F)
+    frames = panel.frames
+    assert frames.font().pointSizeF() == panel.font().pointSizeF()  # not a smaller font
+    indicator = frames.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorHeight, None, frames)
+    for row in range(frames.count()):
+        rect = frames.visualItemRect(frames.item(row))
+        assert rect.height() >= max(indicator, frames.fontMetrics().height()) + 6
+    # Every row is on screen without scrolling, none cut at the bottom.
+    last = frames.visualItemRect(frames.item(frames.count() - 1))
+    assert last.bottom() <= frames.viewport().height()

@@ -142,7 +142,7 @@ def test_review_two_colleagues_with_the_keyboard(
     title, message = dialogs.infos[-1]
     assert title == "Annotations imported"
     assert "alice.jsonl as alice: 2 imported, 0 earlier spans replaced, 0 near copies refused" in message
-    assert "bob.jsonl as bob: 2 imported, 0 earlier spans replaced, 1 near copies refused" in message
+    assert "bob.jsonl as bob: 2 imported, 0 earlier spans replaced, 1 near copy refused" in message
     assert f"{file_b}:3: text differs slightly from document" in message
     assert window.store.documents.count() == documents  # matched by text, nothing created
 
@@ -324,7 +324,7 @@ def test_bad_annotation_file_lists_its_lines_and_imports_nothing(
     window, dialogs = open_window(seeded_db, annotator="rev")
     _import(window, dialogs, qtbot, [bad], [])
     title, message = dialogs.errors[-1]
-    assert title == "1 of 1 files not imported"
+    assert title == "1 of 1 file not imported"
     assert f"{bad}:2:" in message
     assert "dan" not in [a.name for a in window.store.annotators.all()]
 
@@ -333,7 +333,7 @@ def test_bad_annotation_file_lists_its_lines_and_imports_nothing(
     good.write_text(json.dumps(good_line) + "\n", encoding="utf-8")
     _import(window, dialogs, qtbot, [good], [])
     _import(window, dialogs, qtbot, [good], [])
-    assert "good.jsonl as dan: 1 imported, 1 earlier spans replaced" in dialogs.infos[-1][1]
+    assert "good.jsonl as dan: 1 imported, 1 earlier span replaced" in dialogs.infos[-1][1]
     dan = window.store.annotators.get_or_create("dan")
     assert len(window.store.spans.in_document(texts[SEED_002][0], annotator_id=dan.id)) == 1
 

@@ -116,3 +116,47 @@ def test_appearance_menu_switches_and_remembers(open_window, qtbot, qapp, themed
     system.trigger()
     assert current_theme() == "system"
     qtbot.waitUntil(lambda: window.pane.palette().color(QPalette.ColorRole.Base).lightness() > 200)
+
+
+def _runs(image, y: int, x1: int, x2: int, color: QColor) -> int:  # type: ignore[no-untyped-def]
+    """How many separate stretches of pixels close to ``color`` row ``y`` has between x1 and x2."""
+    runs, inside = 0, False
+    for x in range(x1, x2):
+        pixel = image.pixelColor(x, y)
+        near = max(abs(pixel.red() - color.red()), abs(pixel.green() - color.green()),
+                   abs(pixel.blue() - color.blue())) < 60
+        runs += near and not inside
+        inside = near
+    return runs
+
+
+def test_suggestions_are_underlined_dashed_in_the_text_as_in_the_legend(
+    open_window, qtbot, seeded_db: Path
+) -> None:
+    window, _ = open_window(seeded_db)
+    pane = window.pane
+    pane.setFocus()
+    qtbot.keyClick(pane, Qt.Key.Key_Escape)  # no current span (its outline would cover the line)
+    pane.refresh_highlights()
+    QApplication.processEvents()
+    # The longest suggestion on screen: its underline is a row of dashes, not one line.
+    item = max(
+        (i for i in pane.shown_spans() if i.suggestion and i.span.end < pane.visible_range()[1]),
+        key=lambda i: i.span.end - i.span.start,
+    )
+    [rect] = pane.span_rects(item.span.start, item.span.end)[:1]
+    image = pane.viewport().grab().toImage()
+    color = mark_color(QColor(window.labels.color(item.span.label)), pane.palette())
+    # The underline is the row with the most pixels of the label's mark colour.
+    x1, x2 = rect.left() + 2, rect.right() - 2
+
+    def marked(y: int) -> int:
+        return sum(_runs(image, y, x, x + 1, color) for x in range(x1, x2))
+
+    underline = max(range(rect.top(), rect.bottom() + 3), key=marked)
+    assert marked(underline) > (x2 - x1) // 3  # an underline is there
+    dashes = _runs(image, underline, x1, x2, color)
+    assert dashes >= 3, f"{pane.text()[item.span.start:item.span.end]!r}: {dashes} stretch(es)"
+    # The legend's mark of a suggestion is dashed too.
+    legend = window.label_panel._legend_icons[0]
+    assert legend.property("swatchKind") == "dashed"

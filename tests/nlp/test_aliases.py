@@ -78,7 +78,7 @@ def test_spelling_variants_resolve_by_fuzzy_matching_without_aliases() -> None:
         proposal = index.propose(surface)
         assert proposal is not None and proposal[0].id == actor_id, surface
     how = {c.how for c in index.candidates("Esmail Qaani")}
-    assert "fuzzy" in how
+    assert how == {"name"}  # word by word, through transliteration-robust readings
 
 
 def test_different_entities_do_not_merge() -> None:
@@ -133,3 +133,75 @@ def test_find_mentions_ignores_case_and_accents_but_not_for_acronyms() -> None:
     assert len(fold_text(text)) == len(text)
     # Longest wins, no overlaps; whole words only.
     assert find_mentions("Qaanis and Qaani", ["Qaani"]) == [(11, 16)]
+
+
+def test_titles_possessives_articles_and_initialisms() -> None:
+    index = AliasIndex(
+        [
+            Actor("Mohammed bin Salman", kind="person", id=1),
+            Actor("Hayat Tahrir al-Sham", kind="armed_group", id=2),
+            Actor("Vladimir Putin", kind="person", id=3),
+            Actor("Abdel Fattah al-Sisi", kind="person", id=4),
+        ]
+    )
+    for surface, actor_id in {
+        "MBS": 1,
+        "Crown Prince Mohammed bin Salman": 1,
+        "le prince héritier Mohammed ben Salmane": 1,
+        "HTS": 2,
+        "Hay'at Tahrir al-Sham": 2,
+        "Russian President Vladimir Putin": 3,
+        "Putin's": 3,
+        "Poutine": 3,
+        "Abd al-Fattah al-Sisi": 4,
+        "el-Sissi": 4,
+    }.items():
+        proposal = index.propose(surface)
+        assert proposal is not None and proposal[0].id == actor_id, surface
+    assert normalize("Russian President Vladimir Putin") == "vladimir putin"
+    assert normalize("Syrian Army") == "syrian army"  # a nationality alone is not a title
+    assert normalize("Foreign Minister") == "minister"  # a title alone keeps a word
+
+
+def test_a_different_person_with_a_similar_name_is_not_proposed() -> None:
+    index = AliasIndex(
+        [
+            Actor("Mohammed bin Salman", kind="person", id=1),
+            Actor("Hassan Nasrallah", kind="person", id=2),
+            Actor("Supreme National Security Council", kind="organization", id=3),
+            Actor("Vladimir Putin", kind="person", id=4),
+        ]
+    )
+    for surface in (
+        "Mohammed bin Zayed",  # another prince
+        "King Salman",  # his father: a father's name alone names nobody
+        "Hassan Rouhani",
+        "Nasrallah Boutros Sfeir",
+        "National Security Council",  # a word fewer is another council
+        "Vladimir Potanin",
+        "Mohammed",
+    ):
+        assert index.propose(surface) is None, surface
+
+
+def test_seed_persons_under_their_canonical_names_only() -> None:
+    # Names outside the evaluation set the matcher was developed on (docs/ACTORS.md, caveat).
+    index = AliasIndex(
+        [
+            Actor("Qasem Soleimani", kind="person", id=1),
+            Actor("Bashar al-Assad", kind="person", id=2),
+            Actor("Ebrahim Raisi", kind="person", id=3),
+            Actor("Ali Khamenei", kind="person", id=4),
+        ]
+    )
+    for surface, actor_id in {
+        "Ghassem Soleimani": 1,
+        "Kassem Soleimani": 1,
+        "Bachar el-Assad": 2,
+        "Ibrahim Raisi": 3,
+        "Ayatollah Khamenei": 4,
+    }.items():
+        proposal = index.propose(surface)
+        assert proposal is not None and proposal[0].id == actor_id, surface
+    for other in ("Hafez al-Assad", "Asma al-Assad", "Mojtaba Khamenei", "Ruhollah Khomeini"):
+        assert index.propose(other) is None, other

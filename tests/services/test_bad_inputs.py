@@ -15,6 +15,8 @@ import sqlite3
 import subprocess
 import sys
 import tracemalloc
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,14 +117,16 @@ def test_bad_input_through_a_real_process(command: str, name: str, seeded_db: Pa
     assert fingerprint(seeded_db) == before
 
 
-def test_half_good_file_imports_nothing_into_an_empty_database(tmp_path: Path, capsys) -> None:
+def test_a_refused_import_leaves_no_new_database_behind(tmp_path: Path, capsys) -> None:
     db = tmp_path / "new.sqlite"
     bad = BAD / "truncated_last_line.jsonl"
     status = main(["import", "--db", str(db), "--no-preannotate", str(bad)])
     assert status == 2
-    counts, _, _ = fingerprint(db)
-    assert counts["document"] == 0
-    assert counts["span"] == 0
+    status = main(["import-annotations", "--db", str(db), str(BAD / "ann_text_mismatch.jsonl")])
+    assert status == 2
+    assert "ann_text_mismatch.jsonl" in capsys.readouterr().err
+    # No database, no -wal/-shm: the folder is as it was.
+    assert list(tmp_path.iterdir()) == []
 
 
 def _write_long_line(path: Path, size: int) -> None:
@@ -211,3 +215,321 @@ def test_a_pipe_is_refused_instead_of_blocking(tmp_path: Path, seeded_db: Path, 
         assert status == 2
         assert f"{pipe}: not a regular file or folder" in err
     assert fingerprint(seeded_db) == before
+
+
+# -- hostile inputs made at test time (too big, too deep or unnameable to keep in tests/data) ---
+
+
+def _run(argv: list[str], capsys) -> tuple[int, str, str]:
+    status = main(argv)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def _deep_folder(root: Path, levels: int, name: str, content: str) -> Path:
+    """``root/d/d/.../d/name``, ``levels`` folders deep (made one level at a time: os.makedirs
+    itself recurses once per level)."""
+    folder = root
+    folder.mkdir()
+    for _ in range(levels):
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / name).write_text(content, encoding="utf-8")
+    return root
+
+
+def _remove_deep_folder(root: Path) -> None:
+    """Delete a tree made by ``_deep_folder`` (whole or partly made), iteratively.
+
+    shutil.rmtree, and so pytest's clean-up of old temporary folders in a later run, recurses once
+    per level and ends in a RecursionError on such a tree. Here the top folder's files go, its one
+    sub-folder ``d`` is moved up beside it and the emptied folder is removed, until none is left:
+    no recursion, and no path longer than two levels."""
+    spare = root.with_name(root.name + ".up")
+    while root.exists():
+        for child in root.iterdir():
+            if not child.is_dir() or child.is_symlink():
+                child.unlink()
+        inner = root / "d"
+        if not inner.is_dir():
+            root.rmdir()
+            break
+        inner.rename(spare)
+        root.rmdir()
+        spare.rename(root)
+
+
+@pytest.fixture
+def deep_folders(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """Two folders 1,100 levels deep, removed at the end even when the test (or making them)
+    fails, so that no later run's clean-up of old temporary folders meets them."""
+    articles, brat = tmp_path / "articles", tmp_path / "brat"
+    try:
+        _deep_folder(articles, 1100, "a.txt", "Tehran hosted the talks.\n")
+        _deep_folder(brat, 1100, "a.ann", "T1\tGPE 0 6\tTehran\n")
+        yield articles, brat
+    finally:
+        _remove_deep_folder(articles)
+        _remove_deep_folder(brat)
+        assert not articles.exists() and not brat.exists()
+
+
+def test_a_folder_1100_levels_deep_is_refused_by_import_import_annotations_and_review(
+    deep_folders: tuple[Path, Path], seeded_db: Path, capsys
+) -> None:
+    articles, brat = deep_folders
+    before = fingerprint(seeded_db)
+    reason = "folders nested more than 64 levels deep; not supported"
+    for argv, folder in (
+        (["import", "--db", str(seeded_db), "--no-preannotate", str(articles)], articles),
+        (["import-annotations", "--db", str(seeded_db), "--as", "ana", str(brat)], brat),
+        (["review", str(brat), str(brat)], brat),
+    ):
+        status, _, err = _run(argv, capsys)
+        assert status == 2, err
+        assert f"annotator: {folder}: {reason}" in err
+        assert "Traceback" not in err
+    assert fingerprint(seeded_db) == before
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_and_printed_escaped(
+    tmp_path: Path, seeded_db: Path, capsys
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9.txt")  # Latin-1 bytes in the name: not UTF-8
+    (folder / name).write_text("Tehran hosted the talks.\n", encoding="utf-8")
+    before = fingerprint(seeded_db)
+    status, _, err = _run(["import", "--db", str(seeded_db), "--no-preannotate", str(folder)], capsys)
+    assert status == 2
+    assert f"annotator: {folder}/caf\\udce9.txt: the file name is not UTF-8 text; rename the file" in err
+    assert fingerprint(seeded_db) == before
+
+
+def test_a_brat_offset_of_thousands_of_digits_is_a_message_in_review_too(capsys) -> None:
+    folder = BAD / "brat_huge_offset"
+    status, _, err = _run(["review", str(folder), str(BAD / "brat_bad_offsets")], capsys)
+    assert status == 2
+    assert f"{folder}/doc.ann:2: T2: an offset too large to be one" in err
+    assert "Traceback" not in err
+
+
+def _deep_json(path: Path) -> Path:
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    return path
+
+
+def test_json_nested_100k_deep_in_labels_schema_actors_and_settings(
+    tmp_path: Path, seeded_db: Path, capsys, monkeypatch
+) -> None:
+    deep = _deep_json(tmp_path / "deep.json")
+    before = fingerprint(seeded_db)
+    article = BAD.parent.parent.parent / "seeds"
+    for argv in (
+        ["import", "--db", str(seeded_db), "--no-preannotate", "--labels", str(deep), str(article)],
+        ["import-annotations", "--db", str(seeded_db), "--schema", str(deep),
+         str(BAD / "ann_text_mismatch.jsonl")],
+        ["actors", "--db", str(seeded_db), "load", str(deep)],
+    ):
+        status, _, err = _run(argv, capsys)
+        assert status == 2, err
+        assert f"annotator: {deep}: invalid JSON (nested too deeply)" in err
+        assert "Traceback" not in err
+    assert fingerprint(seeded_db) == before
+    # A settings file nested that deep is ignored like any unreadable one: defaults apply.
+    config = tmp_path / "config"
+    config.mkdir()
+    _deep_json(config / "settings.json")
+    monkeypatch.setenv("ANNOTATOR_CONFIG_DIR", str(config))
+    status, out, err = _run(["actors", "--db", str(seeded_db), "list"], capsys)
+    assert status == 0, err
+    assert "Iran" in out
+
+
+def test_a_pipe_is_refused_for_labels_and_actor_files(tmp_path: Path, seeded_db: Path, capsys) -> None:
+    pipe = tmp_path / "labels.json"
+    os.mkfifo(pipe)
+    before = fingerprint(seeded_db)
+    article = BAD.parent.parent.parent / "seeds"
+    for argv in (
+        ["import", "--db", str(seeded_db), "--no-preannotate", "--labels", str(pipe), str(article)],
+        ["actors", "--db", str(seeded_db), "load", str(pipe)],
+    ):
+        status, _, err = _run(argv, capsys)
+        assert status == 2
+        assert f"annotator: {pipe}: not a regular file (a folder, a pipe or a device)" in err
+    assert fingerprint(seeded_db) == before
+
+
+def test_links_out_of_an_imported_folder_are_not_followed(
+    tmp_path: Path, seeded_db: Path, capsys
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "passwd.txt").symlink_to(secret)
+    brat = tmp_path / "brat"
+    brat.mkdir()
+    (brat / "doc.txt").symlink_to(secret)
+    (brat / "doc.ann").write_text("T1\tPERSON 0 4\troot\n", encoding="utf-8")
+    (brat / "other.ann").symlink_to(tmp_path / "elsewhere.ann")
+    (tmp_path / "elsewhere.ann").write_text("T1\tPERSON 0 4\troot\n", encoding="utf-8")
+    before = fingerprint(seeded_db)
+    status, _, err = _run(["import", "--db", str(seeded_db), "--no-preannotate", str(articles)], capsys)
+    assert status == 2
+    assert f"annotator: {articles}/passwd.txt: a link to a file outside the folder given; not followed" in err
+    status, _, err = _run(["import-annotations", "--db", str(seeded_db), "--as", "ana", str(brat)], capsys)
+    assert status == 2
+    assert f"{brat}/other.ann: a link to a file outside the folder given; not followed" in err
+    assert fingerprint(seeded_db) == before
+    # A link that stays inside the folder is an ordinary file.
+    (articles / "passwd.txt").unlink()
+    (articles / "real.txt").write_text("Tehran hosted the talks.\n", encoding="utf-8")
+    (articles / "alias.txt").symlink_to(articles / "real.txt")
+    status, out, err = _run(["import", "--db", str(seeded_db), "--no-preannotate", str(articles)], capsys)
+    assert status == 0, err
+    assert "1 imported, 1 skipped" in out
+
+
+def _bomb(path: Path, size: int) -> Path:
+    """A .spacy file of ``size`` zero bytes, compressed (about a thousand to one)."""
+    compressor = zlib.compressobj(9)
+    chunk = b"\0" * (16 * 1024 * 1024)
+    with path.open("wb") as handle:
+        for _ in range(size // len(chunk)):
+            handle.write(compressor.compress(chunk))
+        handle.write(compressor.flush())
+    return path
+
+
+def test_a_spacy_decompression_bomb_is_refused_with_bounded_memory(
+    tmp_path: Path, seeded_db: Path
+) -> None:
+    bomb = _bomb(tmp_path / "bomb.spacy", 1024 * 1024 * 1024)
+    assert bomb.stat().st_size < 2 * 1024 * 1024  # a small file...
+    before = fingerprint(seeded_db)
+    script = (
+        "import re, sys\n"
+        "from annotator.cli import main\n"
+        "import annotator.services.annotations_import, annotator.store, spacy\n"
+        "import annotator.formats.spacy_docbin, annotator.formats.tokens\n"
+        "annotator.formats.tokens.blank_nlp('xx')\n"
+        "def kib(field):\n"
+        "    text = open('/proc/self/status').read()\n"
+        "    return int(re.search(field + r':\\s+(\\d+) kB', text).group(1))\n"
+        "open('/proc/self/clear_refs', 'w').write('5')\n"
+        "start = kib('VmRSS')\n"
+        "status = main(sys.argv[1:])\n"
+        "print(kib('VmHWM') - start)\n"
+        "sys.exit(status)\n"
+    )
+    argv = ["import-annotations", "--db", str(seeded_db), "--as", "ana", str(bomb)]
+    result = subprocess.run(
+        [sys.executable, "-c", script, *argv], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"{bomb}: decompresses to more than 256 MiB; not supported" in result.stderr
+    growth_kib = int(result.stdout.strip().splitlines()[-1])
+    # ...that decompresses to a gigabyte: only counted, a megabyte at a time.
+    assert growth_kib < 64 * 1024, f"the command grew the process by {growth_kib} KiB"
+    assert fingerprint(seeded_db) == before
+
+
+def test_an_article_over_a_million_characters_is_pre_annotated_in_pieces(
+    tmp_path: Path, capsys
+) -> None:
+    filler = ("x" * 99_990 + "\n") * 11
+    text = "Tehran hosted the talks.\n" + filler + "Then Washington answered.\n"
+    assert len(text) > 1_000_000  # spaCy's max_length: E088 for one piece
+    path = tmp_path / "long.jsonl"  # the language given: detection would see mostly x's
+    path.write_text(json.dumps({"text": text, "meta": {"lang": "en"}}) + "\n", encoding="utf-8")
+    db = tmp_path / "db.sqlite"
+    status, out, err = _run(["import", "--db", str(db), str(path)], capsys)
+    assert status == 0, err
+    assert "1 imported" in out
+    con = sqlite3.connect(db)
+    try:
+        stored = con.execute("SELECT text FROM document").fetchone()[0]
+        spans = con.execute("SELECT start, \"end\", label FROM span ORDER BY start").fetchall()
+    finally:
+        con.close()
+    assert stored == text
+    found = {stored[start:end]: label for start, end, label in spans}
+    assert found.get("Tehran") == "GPE"
+    assert found.get("Washington") == "GPE"  # after the last cut: offsets shifted exactly
+    assert stored.index("Washington") in {start for start, _, _ in spans}
+
+
+def test_what_the_command_line_prints_cannot_act_on_the_terminal(
+    tmp_path: Path, capsys
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    forged = "a.txt\nimported evil.txt as document 99"
+    (folder / f"\x1b]0;pwned\x07{forged}.txt").write_text("Tehran hosted the talks.\n", encoding="utf-8")
+    (folder / "title.jsonl").write_text(
+        json.dumps({"text": "A second article.", "meta": {"title": "\x1b[2J\u202eevil"}}) + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "db.sqlite"
+    status, out, err = _run(["import", "--db", str(db), "--no-preannotate", str(folder)], capsys)
+    assert status == 0, err
+    assert "\x1b" not in out + err and "\x07" not in out
+    assert "\\x1b]0;pwned\\x07a.txt\\nimported evil.txt as document 99.txt" in out
+    assert not any(line.startswith("imported evil.txt") for line in out.splitlines())
+    # Names from a colleague's file, printed by another command.
+    colleague = tmp_path / "colleague.jsonl"
+    colleague.write_text(
+        json.dumps({"text": "Tehran hosted the talks.\n", "annotator": "ana\x1b[31m\u202e",
+                    "spans": [{"start": 0, "end": 6, "label": "GPE"}]}) + "\n",
+        encoding="utf-8",
+    )
+    status, out, err = _run(["import-annotations", "--db", str(db), str(colleague)], capsys)
+    assert status == 0, err
+    assert "ana\\x1b[31m\\u202e" in out
+    assert "\x1b" not in out + err and "\u202e" not in out + err
+
+
+def test_messages_about_command_line_values_name_no_made_up_file(
+    seeded_db: Path, tmp_path: Path, capsys
+) -> None:
+    for argv, reason in (
+        (["review", str(BAD / "invalid_json.jsonl")],
+         "review needs two or more annotation files (or --db and --annotators)"),
+        (["export", "--db", str(seeded_db), "--split", "3", str(tmp_path / "o.jsonl")],
+         "--split 3.0 must be between 0 and 1 (e.g. 0.8)"),
+        (["export", "--db", str(seeded_db), "--from", "2020-13-01", str(tmp_path / "o.jsonl")],
+         "date from '2020-13-01' is not a date (YYYY-MM-DD)"),
+    ):
+        status, _, err = _run(argv, capsys)
+        assert status == 2
+        assert err == f"annotator: {reason}\n"
+
+
+def test_imported_aliases_that_name_another_actor_do_not_rewrite_the_registry(
+    tmp_path: Path, seeded_db: Path, capsys
+) -> None:
+    text = "Iran and its allies met in Tehran."
+    record = {
+        "format_version": 2, "text": text, "annotator": "colleague",
+        "spans": [{"id": 1, "start": 0, "end": 4, "label": "GPE", "layer": "entity", "actor": "a1"}],
+        "actors": [{"id": "a1", "name": "Iran", "aliases": ["United States", "Israel", "Persia"],
+                    "kind": "state", "country": "IRN"}],
+    }
+    path = tmp_path / "colleague.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    status, out, err = _run(["import-annotations", "--db", str(seeded_db), str(path)], capsys)
+    assert status == 0, err
+    for alias, owner in (("United States", "United States"), ("Israel", "Israel")):
+        assert (
+            f"{path}: actor 'Iran': the alias '{alias}' names '{owner}' in the registry; not added"
+            in out
+        )
+    status, out, _ = _run(
+        ["actors", "--db", str(seeded_db), "propose", "United States", "Israel", "Persia"], capsys
+    )
+    assert status == 0
+    assert out.splitlines()[0].split("\t")[:2] == ["United States", "United States"]
+    assert out.splitlines()[1].split("\t")[:2] == ["Israel", "Israel"]
+    assert out.splitlines()[2].split("\t")[:2] == ["Persia", "Iran"]  # the new alias is kept

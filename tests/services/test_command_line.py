@@ -316,7 +316,12 @@ def test_the_readme_shows_every_command_and_the_parser_takes_each_example(monkey
         shown.add(args.command)
         if args.command == "actors":
             shown.add(f"actors {args.actors_command}")
-    assert shown == {*COMMANDS, "actors list", "actors propose", "actors load"}
+        if args.command == "suggestions":
+            shown.add(f"suggestions {args.suggestions_command}")
+    assert shown == {
+        *COMMANDS, "actors list", "actors propose", "actors load",
+        "suggestions rejected", "suggestions forget",
+    }
     assert [] in examples and ["seeds"] in examples
     # The set-up command of the README is the window importing the sample corpus.
     args = parse(route(["seeds"], cli), cli)

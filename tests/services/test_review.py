@@ -36,8 +36,14 @@ def write_records(path: Path, name: str, records: list[dict[str, object]]) -> Pa
 
 
 def write(path: Path, name: str, docs: list[tuple[str, list[dict[str, object]]]]) -> Path:
+    """Finished records (status done): a record with no spans is the judgment "nothing here"."""
     return write_records(
-        path, name, [{"text": text, "meta": {"lang": "en"}, "spans": spans} for text, spans in docs]
+        path,
+        name,
+        [
+            {"text": text, "meta": {"lang": "en"}, "status": "done", "spans": spans}
+            for text, spans in docs
+        ],
     )
 
 
@@ -69,12 +75,15 @@ def run_json(args: list[str], capsys) -> dict:
 
 TOP_KEYS = {
     "schema", "annotators", "documents", "tokens", "pairs", "pairwise", "krippendorff_alpha",
-    "framing", "differences", "notes",
+    "framing", "differences", "layers", "documents_by_disagreement", "left_out", "notes",
 }
-ALPHA_KEYS = {"token_labels", "frame_dimensions", "primary_frame", "tone", "tone_ordinal"}
+ALPHA_KEYS = {
+    "token_labels", "frame_dimensions", "primary_frame", "tone", "tone_ordinal",
+    "headline_frame", "tone_target", "actor_roles",
+}
 PAIR_KEYS = {
     "a", "b", "documents_compared", "documents_only_in_a", "documents_only_in_b", "strict",
-    "partial", "cohen_kappa", "confusion", "event_category", "actor_links",
+    "partial", "cohen_kappa", "confusion", "event_category", "actor_links", "layers",
 }
 COUNT_KEYS = {"tp", "n_a", "n_b", "precision", "recall", "f1"}
 
@@ -220,10 +229,14 @@ def test_review_from_the_database_matches_the_files(files, tmp_path: Path, capsy
     db = imported_db(tmp_path, files)
     capsys.readouterr()
     data = run_json(["--db", str(db), "--annotators", "alice,bob"], capsys)
-    # T2 has no span in the database, so it is in neither set; T1 is compared, T3 is alice's only.
-    assert data["documents"]["compared"] == 1
+    # T2 has no span, but both finished it (status done): a judgment kept in the database, so it
+    # is compared as from the files; T1 is compared, T3 is alice's only.
+    assert data["documents"]["compared"] == 2
     assert data["documents"]["only_in"] == {"alice": 1, "bob": 0}
     assert round(data["pairs"][0]["strict"]["overall"]["f1"], 3) == 0.333
+    from_files = run_json([str(files[0]), str(files[1])], capsys)
+    for key in ("documents", "tokens", "pairs", "krippendorff_alpha", "left_out", "layers"):
+        assert data[key] == from_files[key], key
     assert main(["review", "--db", str(db), "--annotators", "alice,nobody"]) == 2
     assert "no annotator named 'nobody'" in capsys.readouterr().err
 
@@ -469,13 +482,13 @@ def check_alice_bob(pair: dict) -> None:
     assert events["expected_agreement"] == pytest.approx(0.25)
     assert events["cohen_kappa"] == pytest.approx(1 / 3)
     links = pair["actor_links"]
-    # Span pairs by offsets: Qaani, visited, Damascus, Assad (T5); Iran, Syria (T6) -> 6
-    # (drill and "joint drill" differ).
+    # Entity span pairs by offsets: Qaani, Damascus, Assad (T5); Iran, Syria (T6) -> 5 (drill
+    # and "joint drill" differ; the trigger "visited" is the event layer's, it names no actor).
     # Linked on either side: Qaani (same: bob's "ismail  qaani" is alice's Ismail Qaani by name),
     # Damascus (Syria / Bashar al-Assad: different), Assad (alice only), Iran, Syria (same).
     # agreement = 3/5.
     assert links == {
-        "linked_spans_a": 5, "linked_spans_b": 4, "span_pairs": 6, "linked_pairs": 5,
+        "linked_spans_a": 5, "linked_spans_b": 4, "span_pairs": 5, "linked_pairs": 5,
         "same_actor": 3, "different_actor": 1, "linked_only_in_a": 1, "linked_only_in_b": 0,
         "agreement": pytest.approx(0.6),
     }
@@ -570,7 +583,7 @@ def test_text_report_shows_the_analysis_figures(analysis_files, capsys) -> None:
         "Cohen's kappa 0.333"
     ) in out
     assert (
-        "Actor links of spans with the same offsets: 5 of 6 pairs linked; same actor 3 (agreement 0.600)"
+        "Actor links of spans with the same offsets: 5 of 5 pairs linked; same actor 3 (agreement 0.600)"
     ) in out
     assert "documents framed by two or more:" in out
     assert "  primary frame: 0.000" in out

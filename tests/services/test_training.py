@@ -51,12 +51,18 @@ def test_train_prints_progress_and_held_out_score(trained: tuple[Path, Path, str
     _, out, printed = trained
     assert "LOSS NER" in printed  # spaCy's progress table
     assert "1 record(s) in other languages than 'en' were left out" in printed
-    assert "trained on 3 document(s)" in printed and "(alice)" in printed
-    assert "held-out score on 1 document(s): precision" in printed
-    assert f"model: {out / 'model-best'}" in printed
+    assert "entities: trained on 3 document(s)" in printed and "(alice)" in printed
+    assert "entities: held-out score on 1 document(s): precision" in printed
+    # Alice coded no frames or events: those layers are named and left out, entities trained.
+    assert "frames: 0 document(s) carry frames, at least 50 are needed; not trained" in printed
+    assert "events: 0 document(s) carry events, at least 30 are needed; not trained" in printed
+    assert f"model: {out / 'model-best'} (tok2vec, ner)" in printed
+    assert "Saved pipeline to output directory" not in printed  # a temporary folder: not shown
     meta = json.loads((out / "model-best" / "meta.json").read_text(encoding="utf-8"))
-    assert meta["lang"] == "en" and meta["name"] == "annotator_ner"
-    assert "ner" in meta["pipeline"]
+    assert meta["lang"] == "en" and meta["name"] == "annotator_pipeline"
+    assert meta["pipeline"] == ["tok2vec", "ner"]
+    assert meta["annotator"]["layers"]["entities"]["trained"] is True
+    assert meta["annotator"]["layers"]["frames"]["trained"] is False
 
 
 def test_trained_model_loads_and_predicts(trained: tuple[Path, Path, str]) -> None:
@@ -119,7 +125,7 @@ def test_train_without_annotations_is_refused(seeded_db: Path, tmp_path: Path, c
     out = tmp_path / "m"
     assert main(["train", "--out", str(out), "--db", str(seeded_db), "--max-steps", "5"]) == 2
     err = capsys.readouterr().err
-    assert "no 'en' documents with entity spans by people (human annotators)" in err
+    assert "nothing to train from the 'en' documents annotated by people (human annotators)" in err
     assert not out.exists()
 
 

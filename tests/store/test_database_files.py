@@ -158,3 +158,27 @@ def test_damage_found_after_opening_is_a_store_error(tmp_path: Path) -> None:
             list(opened.records.stream())
         finally:
             opened.close()
+
+
+def test_a_read_only_open_writes_no_seed_actors(tmp_path: Path) -> None:
+    """The seed actors are the registry's, loaded by a writable Store: a database without them
+    (made by the engine alone) is read without them and left byte for byte."""
+    from annotator.store.engine import open_engine
+
+    db = tmp_path / "bare.sqlite"
+    open_engine(db).dispose()
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    store = Store(db, read_only=True)
+    try:
+        assert store.actors.all() == []
+    finally:
+        store.close()
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    store = Store(db)
+    try:
+        assert store.actors.all()  # a writable open loads them
+    finally:
+        store.close()

@@ -82,9 +82,18 @@ def test_v1_file_migrates_keeping_every_row(v1_copy: Path, tmp_path: Path) -> No
     finally:
         store.close()
 
-    assert _version(v1_copy) == SCHEMA_VERSION == 2
-    for table in ("document", "annotator", "span"):
+    assert _version(v1_copy) == SCHEMA_VERSION == 4
+    for table in ("annotator", "span"):
         assert _rows(v1_copy, table) == before[table], table
+    # Version 3 added document columns (author, original file): the old ones keep their values.
+    con = sqlite3.connect(v1_copy)
+    try:
+        names = [r[1] for r in con.execute("PRAGMA table_info(document)")]
+        kept = [n for n in names if n not in ("author", "original_path", "original_sha256")]
+        documents = con.execute(f"SELECT {', '.join(kept)} FROM document ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    assert documents == before["document"]
     backup = engine.backup_path(v1_copy, 1)
     assert backup.exists() and _version(backup) == 1
     assert _rows(backup, "span") == before["span"]
@@ -93,7 +102,7 @@ def test_v1_file_migrates_keeping_every_row(v1_copy: Path, tmp_path: Path) -> No
     fresh = tmp_path / "new.sqlite"
     Store(fresh).close()
     migrated, created = _schema(v1_copy), _schema(fresh)
-    for table in V2_TABLES:
+    for table in (*V2_TABLES, "suggestion_rejection"):
         assert table in migrated
     assert migrated == created
 

@@ -16,6 +16,7 @@ from annotator.cli import main
 from annotator.core.errors import StoreError
 from annotator.core.model import Document, Status
 from annotator.store import Store
+from annotator.store.tables import SCHEMA_VERSION
 from tests.conftest import new_pg_database
 from tests.pg_server import PASSWORD_ROLE, PgServer
 
@@ -44,9 +45,10 @@ def test_db_init_creates_the_schema_on_a_server_and_in_a_file(
 ) -> None:
     url = pg_server.url(_empty_database(pg_server))
     assert main(["db", "init", url]) == 0
-    assert capsys.readouterr().out.strip() == f"{url}: annotator schema 2, 0 documents"
+    assert capsys.readouterr().out.strip() == f"{url}: annotator schema {SCHEMA_VERSION}, 0 documents"
     with psycopg.connect(url) as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        assert version == (str(SCHEMA_VERSION),)
         indexes = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes")}
         assert "ix_document_fts" in indexes
     before = _snapshot(url)
@@ -54,9 +56,9 @@ def test_db_init_creates_the_schema_on_a_server_and_in_a_file(
     assert _snapshot(url) == before
     file = tmp_path / "team.sqlite"
     assert main(["db", "init", str(file)]) == 0
-    assert "annotator schema 2, 0 documents" in capsys.readouterr().out
+    assert f"annotator schema {SCHEMA_VERSION}, 0 documents" in capsys.readouterr().out
     con = sqlite3.connect(file)
-    assert con.execute("PRAGMA user_version").fetchone() == (2,)
+    assert con.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     con.close()
 
 

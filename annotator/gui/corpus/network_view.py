@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.gui.plain import plain_tip
 from annotator.gui.theme import is_dark
+from annotator.gui.wording import count
 from annotator.services.corpus import Network
 
 MAX_LABELS = 40
@@ -89,8 +91,8 @@ class NetworkView(QGraphicsView):
             line.setPen(QPen(color, 1 + 5 * edge.weight / heaviest))
             line.setZValue(0)
             line.setData(NODE_ROLE, ("edge", edge.a, edge.b))
-            line.setToolTip(f"{network.names[edge.a]} — {network.names[edge.b]}: {edge.weight} "
-                            f"{network.unit}{'s' if edge.weight != 1 else ''}")
+            line.setToolTip(plain_tip(f"{network.names[edge.a]} — {network.names[edge.b]}: "
+                                      f"{count(edge.weight, network.unit)}"))
             line.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
             self.edge_items[(edge.a, edge.b)] = line
         most = max(network.nodes.values())
@@ -109,7 +111,7 @@ class NetworkView(QGraphicsView):
             node.setPen(QPen(QColor("#202020") if not dark else QColor("#f0f0f0"), 1.2))
             node.setZValue(2)
             node.setData(NODE_ROLE, ("node", actor))
-            node.setToolTip(f"{network.names[actor]}: {mentions} mention{'s' if mentions != 1 else ''}")
+            node.setToolTip(plain_tip(f"{network.names[actor]}: {count(mentions, 'mention')}"))
             node.setCursor(Qt.CursorShape.PointingHandCursor)
             self.node_items[actor] = node
             if actor in labelled:

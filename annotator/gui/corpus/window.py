@@ -11,6 +11,7 @@ Every chart exports as PNG and SVG, every table as CSV. The figures come from
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,7 +61,9 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.textsearch import context
 from annotator.gui.corpus.export import write_csv, write_png, write_svg
 from annotator.gui.corpus.network_view import KIND_COLORS, NetworkView
+from annotator.gui.plain import plain_tip
 from annotator.gui.theme import contrast, is_dark
+from annotator.gui.wording import count
 from annotator.services import corpus
 from annotator.services.corpus import CorpusData, Passage
 
@@ -143,7 +146,7 @@ class PassageList(QListWidget):
                 body = "(the whole document)"
             item = QListWidgetItem(f"{head}\n    {body}")
             item.setData(PASSAGE_ROLE, p)
-            item.setToolTip(doc.title)
+            item.setToolTip(plain_tip(doc.title))
             self.addItem(item)
         if self.count():
             self.setCurrentRow(0)
@@ -245,6 +248,7 @@ class CorpusWindow(QMainWindow):
         self.passages.openRequested.connect(self.open_passage)
         self.passage_title = QLabel(self.HINT)
         self.passage_title.setObjectName("passageTitle")
+        self.passage_title.setTextFormat(Qt.TextFormat.PlainText)  # outlets, titles, actor names
         self.passage_title.setWordWrap(True)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -421,8 +425,9 @@ class CorpusWindow(QMainWindow):
             return
         d = self.data
         self.summary.setText(
-            f"{len(d.docs)} documents · {len(d.outlets())} outlets · {len(d.mentions)} actor mentions · "
-            f"{len(d.events)} events · {sum(1 for f in d.frames.values() if f.frames or f.primary)} framed"
+            f"{count(len(d.docs), 'document')} · {count(len(d.outlets()), 'outlet')} · "
+            f"{count(len(d.mentions), 'actor mention')} · {count(len(d.events), 'event')} · "
+            f"{sum(1 for f in d.frames.values() if f.frames or f.primary)} framed"
         )
         self._show_framing()
         self._show_tone()
@@ -462,7 +467,8 @@ class CorpusWindow(QMainWindow):
         series.setBarWidth(0.6)
         chart.addSeries(series)
         y = QBarCategoryAxis()
-        y.append([o if len(o) <= 28 else o[:27] + "…" for o in outlets])
+        # Qt Charts draws axis labels as HTML: outlets from files are escaped to show as written.
+        y.append([html.escape(o if len(o) <= 28 else o[:27] + "…") for o in outlets])
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(y)
         x = QValueAxis()
@@ -514,7 +520,7 @@ class CorpusWindow(QMainWindow):
         table = self.framing.primary_docs if primary else self.framing.present_docs
         docs = table.get((outlet, dimension), [])
         what = "primary frame" if primary else "frame"
-        self.passage_title.setText(f"{outlet}: {len(docs)} document{'s' * (len(docs) != 1)} with the "
+        self.passage_title.setText(f"{outlet}: {count(len(docs), 'document')} with the "
                                    f"{what} {self.framing.names[dimension]} (and its passages, where tagged)")
         self.passages.show_passages(self.data, corpus.frame_passages(self.store, self.data, docs, dimension))
 
@@ -523,7 +529,7 @@ class CorpusWindow(QMainWindow):
         docs = [d for d, f in sorted(self.data.frames.items())
                 if d in self.data.docs and self.data.outlet(d) == outlet and f.tone == tone]
         name = self.framing.tone_names[tone]
-        self.passage_title.setText(f"{outlet}: {len(docs)} document(s) of tone {name}")
+        self.passage_title.setText(f"{outlet}: {count(len(docs), 'document')} of tone {name}")
         self.passages.show_passages(self.data, [Passage(d) for d in docs])
 
     # -- tone ---------------------------------------------------------------------------------------
@@ -546,7 +552,7 @@ class CorpusWindow(QMainWindow):
                     item.setBackground(color)
                     black, white = QColor("#000000"), QColor("#ffffff")
                     item.setForeground(black if contrast(black, color) >= contrast(white, color) else white)
-                    item.setToolTip(f"{len(cell.values)} document(s); mean tone {mean:+.2f}")
+                    item.setToolTip(f"{count(len(cell.values), 'document')}; mean tone {mean:+.2f}")
                 item.setData((outlet, actor), PASSAGE_ROLE)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.tone_model.setItem(r, c, item)
@@ -560,7 +566,7 @@ class CorpusWindow(QMainWindow):
         outlet, actor = key
         towards = "" if actor is None else f" towards {self.tone.names[actor]}"
         docs = cell.docs if cell else []
-        self.passage_title.setText(f"{outlet}: {len(docs)} document(s) with a tone{towards}")
+        self.passage_title.setText(f"{outlet}: {count(len(docs), 'document')} with a tone{towards}")
         self.passages.show_passages(self.data, [Passage(d) for d in docs])
 
     # -- actors -------------------------------------------------------------------------------------
@@ -600,7 +606,7 @@ class CorpusWindow(QMainWindow):
     def _node_clicked(self, actor: int) -> None:
         assert self.data is not None
         passages = corpus.actor_passages(self.data, actor)
-        self.passage_title.setText(f"{self.data.actor_name(actor)}: {len(passages)} mention(s)")
+        self.passage_title.setText(f"{self.data.actor_name(actor)}: {count(len(passages), 'mention')}")
         self.passages.show_passages(self.data, passages)
 
     def _edge_clicked(self, a: int, b: int) -> None:
@@ -678,8 +684,11 @@ class CorpusWindow(QMainWindow):
         chart.legend().setVisible(False)
         _style_chart(chart, self.palette())
         self.timeline_view.setChart(chart)
-        self.undated_label.setText(f"   {len(t.undated)} event(s) without a date are listed in the CSV only"
-                                   if t.undated else "")
+        verb = "is" if len(t.undated) == 1 else "are"
+        self.undated_label.setText(
+            f"   {count(len(t.undated), 'event')} without a date {verb} listed in the CSV only"
+            if t.undated else ""
+        )
 
     def _timeline_clicked(self, category: str, point: QPointF) -> None:
         """Open the event's trigger in the main window (and list it below)."""
@@ -724,7 +733,7 @@ class CorpusWindow(QMainWindow):
         assert self.data is not None
         value = item.data(0, PASSAGE_ROLE)
         if isinstance(value, corpus.Story):
-            self.passage_title.setText(f"Story: {value.title} — {len(value.doc_ids)} documents")
+            self.passage_title.setText(f"Story: {value.title} — {count(len(value.doc_ids), 'document')}")
             self.passages.show_passages(self.data, [Passage(d) for d in value.doc_ids])
 
     def _story_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
+from annotator.core.differences import DifferenceKind
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelSet
 from annotator.core.model import Span
@@ -103,6 +104,17 @@ class Decisions:
         if index is not None:
             self.push(self.screen.adj.take(index, annotator))
 
+    def merge(self) -> None:
+        """M: an event difference settled with one event carrying every annotator's roles."""
+        screen = self.screen
+        index = screen.index
+        if index is None:
+            return
+        if screen.adj.differences[index].kind is not DifferenceKind.EVENT:
+            screen.window_.statusBar().showMessage("M merges the roles of differing events.", 4000)
+            return
+        self.push(screen.adj.merge_roles(index))
+
     def take_none(self) -> None:
         index = self.screen.index
         if index is not None:
@@ -116,6 +128,13 @@ class Decisions:
         if screen.index is None:
             return
         diff = screen.adj.differences[screen.index]
+        if diff.kind in (DifferenceKind.EVENT, DifferenceKind.FRAMING):
+            screen.window_.statusBar().showMessage(
+                "Take a version (A/B, 1-9) or none (0); edit the gold event or framing in its "
+                "form afterwards.",
+                5000,
+            )
+            return
         self.editing = True
         target = screen.panes[0]
         start, end = diff.start, diff.end

@@ -17,6 +17,7 @@ PRESENCE_STYLE = QTextCharFormat.UnderlineStyle.DotLine
 LABEL_STYLE = QTextCharFormat.UnderlineStyle.WaveUnderline
 BOUNDARY_STYLE = QTextCharFormat.UnderlineStyle.DashUnderline
 ACTOR_STYLE = QTextCharFormat.UnderlineStyle.DashDotLine
+ANALYSIS_STYLE = QTextCharFormat.UnderlineStyle.DashDotDotLine  # an event, a framing choice
 
 UNDERLINES = {
     DifferenceKind.ONLY_A: PRESENCE_STYLE,
@@ -25,6 +26,8 @@ UNDERLINES = {
     DifferenceKind.LABEL: LABEL_STYLE,
     DifferenceKind.BOUNDARIES: BOUNDARY_STYLE,
     DifferenceKind.ACTOR: ACTOR_STYLE,
+    DifferenceKind.EVENT: ANALYSIS_STYLE,
+    DifferenceKind.FRAMING: ANALYSIS_STYLE,
 }
 
 SYMBOLS = {
@@ -34,6 +37,8 @@ SYMBOLS = {
     DifferenceKind.LABEL: "≠",
     DifferenceKind.BOUNDARIES: "↔",
     DifferenceKind.ACTOR: "⇄",  # the same span, linked to different actors
+    DifferenceKind.EVENT: "⚑",  # the events coded on one trigger differ
+    DifferenceKind.FRAMING: "▤",  # a framing choice of the document differs
 }
 
 LETTERS = "AB"  # the first two annotators have letter keys; every annotator has its digit
@@ -55,7 +60,37 @@ def describe(diff: Difference) -> str:
     if diff.kind is DifferenceKind.LABEL:
         extra = ", boundaries too" if diff.boundaries_differ else ""
         return f"label differs{extra}"
+    if diff.kind is DifferenceKind.EVENT:
+        return f"event differs: {', '.join(diff.differs)}"
+    if diff.kind is DifferenceKind.FRAMING:
+        chosen = ", ".join(f"{name}: {value or 'none'}" for name, value in diff.values)
+        return f"framing: {framing_field(diff.field)} differs ({chosen})"
     if diff.kind is DifferenceKind.ACTOR:
         linked = ", ".join(f"{name}: {diff.actor(name) or 'no actor'}" for name in names)
         return f"linked actor differs ({linked})"
     return "boundaries differ"
+
+
+def framing_field(name: str) -> str:
+    """A framing field as the reviewer reads it: "primary frame", "dimension Political"."""
+    kind, _, what = name.partition(":")
+    if kind == "dimension":
+        return f"dimension {what}"
+    if kind == "role":
+        return "an actor's role"
+    return {"framed": "framed or not", "primary": "primary frame", "headline": "headline frame",
+            "tone_target": "tone target"}.get(kind, kind)
+
+
+def event_text(event: object, differs: tuple[str, ...] = ()) -> str:
+    """One annotator's event in a short line: its category and the fields that differ."""
+    if event is None:
+        return "no event here"
+    parts = [str(getattr(event, "category", ""))]
+    for name in differs:
+        if name in ("mode", "context", "cameo", "factuality", "date"):
+            parts.append(f"{name} {getattr(event, name, '') or '–'}")
+        elif name == "arguments":
+            roles = sorted({a.role for a in getattr(event, "arguments", ())})
+            parts.append("roles " + (", ".join(roles) or "–"))
+    return " · ".join(parts)

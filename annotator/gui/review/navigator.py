@@ -19,7 +19,8 @@ from annotator.services.review import CUSTOM, EXISTING, NONE, Adjudication
 
 LEGEND = (
     "◧ ◨ ∅ only in some sets (dotted underline) · ≠ label differs (wavy) · ↔ boundaries "
-    "differ (dashed) · ⇄ linked actor differs (dash-dot) · grey: settled"
+    "differ (dashed) · ⇄ linked actor differs (dash-dot) · ⚑ event differs · ▤ framing "
+    "choice differs (shown on the headline) · grey: settled"
 )
 EDIT_HINT = (
     "Edit: select the right text in any pane (mouse, Shift+arrows), then press the "

@@ -2,8 +2,10 @@
 
 The figures are computed once, off the GUI thread, with ``services.review.review_database``
 (``AgreementFigures``); the bar shows the headline ones (``figures_text``) and Report… opens the
-full text report (``render_text``), one label-confusion heatmap per pair of annotators and, with
-more than two, the pairwise matrix.
+full text report (``render_text``), each layer's figures per pair (entities, actor links, events
+field by field, framing field by field, evidence passages), one label-confusion heatmap per pair of
+annotators (entity labels only) and, with more than two, the pairwise matrix; and the documents
+with the most disagreement first, a double click (or Enter) away from review.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QPalette
@@ -19,6 +22,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -30,6 +35,7 @@ from PySide6.QtWidgets import (
 from annotator.core.agreement import OUTSIDE, AgreementReport
 from annotator.core.labels import LabelSet
 from annotator.core.tasks import TaskState
+from annotator.gui.plain import plain_tip
 from annotator.gui.theme import blend, ink
 from annotator.gui.workers import Worker
 from annotator.services.review import render_text, review_database
@@ -109,7 +115,7 @@ def confusion_table(labels: list[str], matrix: list[list[int]], a: str, b: str) 
                 font.setBold(True)
                 item.setFont(font)
             plural = "s" if count != 1 else ""
-            item.setToolTip(f"{a}: {headers[i]}, {b}: {headers[j]} — {count} span{plural}")
+            item.setToolTip(plain_tip(f"{a}: {headers[i]}, {b}: {headers[j]} — {count} span{plural}"))
             table.setItem(i, j, item)
     return _sized(table)
 
@@ -142,7 +148,75 @@ def pairwise_table(report: AgreementReport) -> QTableWidget:
     return _sized(table)
 
 
-def captioned(caption: str, table: QTableWidget) -> QWidget:
+def layer_rows(report: AgreementReport) -> list[tuple[str, list[float | None]]]:
+    """Each layer's figures, one row per figure, one value per pair (in report order)."""
+    pairs = [p.to_json()["layers"] for p in report.pairs]
+
+    def get(path: tuple[str, ...]) -> list[float | None]:
+        out: list[float | None] = []
+        for layers in pairs:
+            value: Any = layers
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            out.append(value if isinstance(value, float | int) else None)
+        return out
+
+    rows: list[tuple[str, list[float | None]]] = [
+        ("Entities: strict F1", get(("entities", "strict", "f1"))),
+        ("Entities: partial F1", get(("entities", "partial", "f1"))),
+        ("Entities: Cohen's κ (tokens)", get(("entities", "cohen_kappa"))),
+        ("Actor links: same actor", get(("actor_links", "agreement"))),
+        ("Events: trigger F1", get(("events", "trigger", "f1"))),
+    ]
+    for name in ("category", "mode", "context", "cameo", "factuality", "date"):
+        rows.append((f"Events: {name} κ", get(("events", name, "cohen_kappa"))))
+    roles = sorted({r for layers in pairs for r in ((layers["events"] or {}).get("arguments") or {})})
+    for role in roles:
+        rows.append((f"Events: role {role}, same", get(("events", "arguments", role, "agreement"))))
+    for name in ("primary", "headline", "tone", "tone_target"):
+        rows.append((f"Framing: {name}, same", get(("framing", name, "observed_agreement"))))
+    rows.append(("Framing: actor roles, same", get(("framing", "actor_roles", "observed_agreement"))))
+    for layer in ("frame", "persuasion"):
+        rows.append((f"Evidence ({layer}): strict F1", get(("evidence", layer, "strict", "overall", "f1"))))
+    return rows
+
+
+def layers_table(report: AgreementReport) -> QTableWidget:
+    """Rows: each layer's figures; columns: the pairs of annotators. Cells shaded by the value."""
+    rows = layer_rows(report)
+    table = QTableWidget(len(rows), len(report.pairs))
+    table.setObjectName("layersTable")
+    table.setHorizontalHeaderLabels([f"{p.a} × {p.b}" for p in report.pairs])
+    table.setVerticalHeaderLabels([name for name, _ in rows])
+    base = table.palette().color(QPalette.ColorRole.Base)
+    for i, (_name, values) in enumerate(rows):
+        for j, value in enumerate(values):
+            item = QTableWidgetItem(fmt_figure(value))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            fill = heat(DIAGONAL, max(0.0, value), base) if value is not None else base
+            item.setBackground(fill)
+            item.setForeground(ink(fill))
+            table.setItem(i, j, item)
+    return _sized(table)
+
+
+def disagreement_list(report: AgreementReport) -> QListWidget:
+    """The compared documents where anyone disagrees, the most first; each item's data is the
+    document's key (its text's SHA-256)."""
+    listing = QListWidget()
+    listing.setObjectName("disagreementList")
+    for d in report.disagreement:
+        title = d.title or d.key[:12]
+        item = QListWidgetItem(
+            f"{d.total:>4}   {title}   (spans {d.spans} · events {d.events} · framing {d.framing})"
+        )
+        item.setData(Qt.ItemDataRole.UserRole, d.key)
+        listing.addItem(item)
+    return listing
+
+
+def captioned(caption: str, table: QWidget) -> QWidget:
     page = QWidget()
     layout = QVBoxLayout(page)
     label = QLabel(caption)
@@ -156,7 +230,13 @@ def captioned(caption: str, table: QTableWidget) -> QWidget:
 class ReportDialog(QDialog):
     """The agreement report as text (``render_text``), the confusion heatmaps, the pairwise matrix."""
 
-    def __init__(self, report: AgreementReport, labels: LabelSet, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        report: AgreementReport,
+        labels: LabelSet,
+        parent: QWidget | None = None,
+        open_document: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("reviewReportDialog")
         self.setWindowTitle("Agreement report")
@@ -169,6 +249,24 @@ class ReportDialog(QDialog):
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setPlainText(render_text(report))
         self.tabs.addTab(self.text, "Report")
+        self.layers = layers_table(report)
+        caption = (
+            "Each layer on its own terms, per pair of annotators: entity spans (entity labels only), "
+            "actor links, events (trigger, then each field and role), framing (each choice), evidence "
+            "passages. κ: Cohen's kappa; “same”: share of compared items coded alike."
+        )
+        self.tabs.addTab(captioned(caption, self.layers), "Layers")
+        self.documents = disagreement_list(report)
+        if open_document is not None:
+            def activated(item: QListWidgetItem) -> None:
+                open_document(str(item.data(Qt.ItemDataRole.UserRole)))
+
+            self.documents.itemActivated.connect(activated)
+        caption = (
+            "The documents with the most disagreement first: entity spans without a partner, event "
+            "and framing differences. Double-click (or Enter) to review one."
+        )
+        self.tabs.addTab(captioned(caption, self.documents), "Documents")
         self.confusions: list[QTableWidget] = []
         for pair in report.pairs:
             table = confusion_table(pair.confusion.labels, pair.confusion.matrix(), pair.a, pair.b)

@@ -65,7 +65,8 @@ def start_review(window: ReviewHost) -> ReviewView | None:
     else:
         window.statusBar().showMessage(
             f"Review: {adjudication.total} differences in {len(view.doc_order)} documents; "
-            f"{agreed.count} agreed spans copied to “{adjudication.gold.name}”.",
+            f"{agreed.count} agreed spans, {agreed.layers.events_added} events and the framing of "
+            f"{agreed.layers.framings_changed} documents copied to “{adjudication.gold.name}”.",
             8000,
         )
     return view

@@ -9,9 +9,14 @@ in the strip left of the text (``gui/review/pane.py``), the bar under the panes
 ``gui/review/decisions.py``; this module lays the parts out, shows the current difference and
 binds the keys.
 
+Every layer's differences are walked alike: spans (entities, actor links, evidence passages), then
+the document's events (each annotator's event on the trigger: category and the fields that
+differ) and framing choices (one per field, marked over the headline).
+
 Keys (scoped to the view, so they never reach the main window's reading pane): N/P next/previous
 unsettled difference (across documents), A/B (or 1-9) take that annotator's version, 0 take none,
-E edit (select the text, press a label key), Esc leave.
+E edit (select the text, press a label key; spans only), M merge the roles of differing events,
+Esc leave.
 """
 
 from __future__ import annotations
@@ -25,14 +30,15 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from annotator.core.agreement import AgreementReport
+from annotator.core.differences import DifferenceKind
 from annotator.core.model import Span
 from annotator.gui.review.decisions import Decisions
-from annotator.gui.review.marks import LETTERS, key_of
+from annotator.gui.review.marks import LETTERS, event_text, framing_field, key_of
 from annotator.gui.review.navigator import ReviewBar, difference_at, next_difference
 from annotator.gui.review.pane import PaneColumn, ReviewPane
 from annotator.gui.review.report import ReportDialog, compute_figures, figures_text, wait_for
 from annotator.gui.workers import Worker
-from annotator.services.review import CUSTOM, EXISTING, NONE, Adjudication, Decision
+from annotator.services.review import CUSTOM, EXISTING, MERGED, NONE, Adjudication, Decision
 
 if TYPE_CHECKING:
     from annotator.gui.window_protocols import ReviewHost
@@ -147,6 +153,7 @@ class ReviewView(QWidget):
         for digit in range(10):
             key(str(digit), partial(d.digit, digit), f"digit_{digit}")
         key("E", d.start_edit, "edit")
+        key("M", d.merge, "merge")
         key(Qt.Key.Key_Escape, self.escape, "escape")
 
     def as_widget(self) -> QWidget:
@@ -201,7 +208,13 @@ class ReviewView(QWidget):
         for pane, column in zip(self.panes, self.columns, strict=False):
             version = diff.version(pane.name)
             pane.set_focus(region, version, version.label if version else "none")
-            column.version.setText(self._version_text(version))
+            if diff.kind is DifferenceKind.EVENT:
+                column.version.setText(f"here: {event_text(diff.event(pane.name), diff.differs)}")
+            elif diff.kind is DifferenceKind.FRAMING:
+                value = diff.value(pane.name) or "none"
+                column.version.setText(f"{framing_field(diff.field)}: {value}")
+            else:
+                column.version.setText(self._version_text(version))
         self.focus_gold()
         self._reveal(diff.start)
         self.update_bar()
@@ -219,8 +232,14 @@ class ReviewView(QWidget):
             tag = "none"
         else:
             tag = first.label
+        text = self._decision_text(decision, shown)
+        if diff.kind is DifferenceKind.FRAMING and decision is not None:
+            # A framing choice leaves no span: say what the gold set now holds for the field.
+            value = diff.value(decision.choice) if decision.choice in self.annotators else None
+            tag = value or ("in gold" if decision.choice == EXISTING else "none")
+            text = f"{framing_field(diff.field)}: {tag}"
         self.gold_pane.set_focus((diff.start, diff.end), first, tag)
-        self.gold_column.version.setText(self._decision_text(decision, shown))
+        self.gold_column.version.setText(text)
 
     def _version_text(self, span: Span | None) -> str:
         if span is None:
@@ -233,7 +252,10 @@ class ReviewView(QWidget):
     def _decision_text(self, decision: Decision | None, spans: list[Span]) -> str:
         if decision is None:
             return "here: not settled yet"
-        who = {NONE: "no span", CUSTOM: "your edit", EXISTING: "already in the gold set"}.get(
+        who = {
+            NONE: "no span", CUSTOM: "your edit", EXISTING: "already in the gold set",
+            MERGED: "the events with every role",
+        }.get(
             decision.choice, f"{decision.choice}'s version"
         )
         if not spans:
@@ -318,8 +340,23 @@ class ReviewView(QWidget):
     def show_report(self) -> None:
         if self.report is None:
             return
-        self.report_dialog = ReportDialog(self.report, self.labels, self)
+        self.report_dialog = ReportDialog(self.report, self.labels, self, self.open_document)
         self.report_dialog.show()
+
+    def open_document(self, key: str) -> None:
+        """Review the document whose text has this SHA-256 (from the report's Documents list):
+        its first unsettled difference, or its first difference, or the document itself."""
+        doc_id = self.store.documents.id_by_sha(key)
+        if doc_id is None:
+            return
+        here = self.adj.differences_in(doc_id)
+        if here:
+            open_here = [i for i in here if not self.adj.is_resolved(i)]
+            self.show_difference((open_here or here)[0])
+        else:
+            self.index = None
+            self.load_document(doc_id)
+            self.update_bar()
 
     def shutdown(self) -> None:
         """Let the figures' thread finish before the view or the window goes away."""

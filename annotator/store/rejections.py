@@ -1,0 +1,84 @@
+"""Rejected suggestions: the (text form, label) pairs the analysts of this database said no to.
+
+Pre-annotation and the suggestion list leave out a suggestion whose text form and label are here,
+so a rejection teaches the application at once (``annotator train`` remains the way to improve the
+statistical model). The text form is compared with runs of white space made one space; case and
+accents count ("US" and "us" are different forms). Plain SQLAlchemy Core, no engine-specific SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Connection, Engine, and_, delete, insert, or_, select
+
+from annotator.core.errors import StoreError
+from annotator.core.text import text_form
+from annotator.store.rows import REJECTION
+from annotator.store.tables import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    text: str
+    label: str
+    created_at: str = ""
+
+
+class RejectionRepo:
+    """The rejected suggestions of one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def all(self) -> list[Rejection]:
+        """Every rejection, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(REJECTION.c.text, REJECTION.c.label, REJECTION.c.created_at).order_by(
+                    REJECTION.c.id
+                )
+            ).all()
+        return [Rejection(str(r.text), str(r.label), str(r.created_at)) for r in rows]
+
+    def pairs(self) -> set[tuple[str, str]]:
+        """{(text form, label)} of every rejection: the set suggestions are filtered with."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(REJECTION.c.text, REJECTION.c.label)).all()
+        return {(str(r.text), str(r.label)) for r in rows}
+
+    def add(self, items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Remember (text, label) pairs; return those that were new (what undo must forget)."""
+        wanted = {(text_form(t), label) for t, label in items}
+        if any(not t for t, _label in wanted):
+            raise StoreError("a rejected suggestion needs a text")
+        with self.engine.begin() as conn:
+            known = self._present(conn, wanted)
+            new = sorted(wanted - known)
+            if new:
+                now = utcnow()
+                conn.execute(
+                    insert(REJECTION),
+                    [{"text": t, "label": label, "created_at": now} for t, label in new],
+                )
+        return new
+
+    def forget(self, items: Iterable[tuple[str, str]]) -> int:
+        """Forget (text, label) pairs; return how many were remembered."""
+        wanted = {(text_form(t), label) for t, label in items}
+        if not wanted:
+            return 0
+        with self.engine.begin() as conn:
+            result = conn.execute(delete(REJECTION).where(self._match(wanted)))
+        return int(result.rowcount or 0)
+
+    @staticmethod
+    def _match(pairs: set[tuple[str, str]]) -> ColumnElement[bool]:
+        return or_(*(and_(REJECTION.c.text == t, REJECTION.c.label == label) for t, label in pairs))
+
+    def _present(self, conn: Connection, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        if not pairs:
+            return set()
+        rows = conn.execute(select(REJECTION.c.text, REJECTION.c.label).where(self._match(pairs))).all()
+        return {(str(r.text), str(r.label)) for r in rows}
