@@ -702,7 +702,7 @@ def _settle_agreed(db: Path, names: list[str], gold: str, as_json: bool) -> int:
     finally:
         store.close()
     if as_json:
-        _out(json.dumps(result, ensure_ascii=False, indent=2))
+        _out(printable_json(json.dumps(result, ensure_ascii=False, indent=2)), multiline=True)
         return EXIT_OK
     copied = result["copied"]
     _out(
@@ -762,8 +762,7 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
         if args.suggestions_command == "rejected":
             for rejection in suggestions.rejected(store):
                 # Article text: a control character is shown as its code, never sent to the terminal.
-                text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in rejection.text)
-                _out(f"{text}\t{rejection.label}\t{rejection.created_at}")
+                _out(rejection.text, rejection.label, rejection.created_at, sep="\t")
         elif not suggestions.forget(store, args.text, args.label):
             raise InputError(f"no rejected suggestion “{args.text}” ({args.label})", str(store.path))
         else:
