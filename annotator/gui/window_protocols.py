@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from annotator.gui.background_work import BackgroundWork
     from annotator.gui.dialogs import Dialogs
     from annotator.gui.doclist import DocumentFilterModel, DocumentTableModel
+    from annotator.gui.frame_panel import FramePanel
     from annotator.gui.label_panel import LabelPanel
     from annotator.gui.reading_pane import ReadingPane, ShownSpan
     from annotator.gui.workers import Worker
@@ -207,3 +208,25 @@ class ReviewHost(ReadingHost, Protocol):
     def leave_review(self) -> None: ...
 
     def export_dialog(self, annotator: str | None = None) -> None: ...
+
+
+class FrameSuggestionTarget(Protocol):
+    """The framing dock as a model's suggestion reaches it: its form, loaded on demand."""
+
+    frame_panel: FramePanel
+
+    def sync(self, name: str, only_if_shown: bool = False) -> None: ...
+
+
+class ModelHost(ReadingHost, Protocol):
+    """What the Model menu needs (``gui/model_menu.py``): the settings that remember the chosen
+    model, the document list's languages, and the framing form to suggest frames in."""
+
+    settings: Settings
+    doc_model: DocumentTableModel
+
+    @property
+    def action(self) -> ActionFactory: ...
+
+    @property
+    def analysis(self) -> FrameSuggestionTarget: ...
