@@ -11,6 +11,10 @@
   (loading spaCy and the model there too, never on the GUI thread) and hands them to the framing
   form as a suggestion (``FramePanel.show_suggestion``) if the document is still the open one.
   One computation runs at a time; documents opened meanwhile are skipped but the last one.
+- **Rank by doubt** scores every document of the model's language with the model's doubt
+  (``services/uncertainty.py``) as the window's background job (progress and cancel in the status
+  bar), fills the list's Doubt column (the reason as its tooltip) and sorts the list by it, most
+  doubtful first.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.tasks import TaskState
+from annotator.gui.doclist import DOUBT
 from annotator.gui.workers import Worker
 from annotator.services.trained_models import TrainedModel, find_models, read_model
 from annotator.services.training_layers import LAYERS
@@ -45,6 +50,7 @@ if TYPE_CHECKING:
     from annotator.gui.train_dialog import TrainDialog
     from annotator.gui.window_protocols import ModelHost
     from annotator.services.layer_suggestions import FrameSuggestion
+    from annotator.services.uncertainty import NextReport
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -198,10 +204,12 @@ class ModelMenu(QObject):
         self.act_train = a("&Train…", self.open_train, None, "actionTrain")
         self.act_models = a("&Models…", self.open_models, None, "actionModels")
         self.act_add_folder = a("&Add model folder…", self.add_folder_dialog, None, "actionAddModelFolder")
+        self.act_rank = a("&Rank documents by doubt", self.rank_by_doubt, None, "actionRankByDoubt")
+        self.ranking: NextReport | None = None
 
     @property
     def actions(self) -> list[QAction | None]:
-        return [self.act_train, None, self.act_models, self.act_add_folder]
+        return [self.act_train, None, self.act_models, self.act_add_folder, None, self.act_rank]
 
     # -- which model --------------------------------------------------------------------------
 
@@ -291,6 +299,40 @@ class ModelMenu(QObject):
         self.models_dialog.show()
         self.models_dialog.raise_()
         return self.models_dialog
+
+    # -- which document next ------------------------------------------------------------------
+
+    def rank_by_doubt(self) -> None:
+        """Score every document with the active model's doubt (the window's background job)."""
+        path = self._active
+        if path is None:
+            self.host.dialogs.info("No model chosen", "Choose a trained model in Model > Models… first.")
+            return
+        if self.host.work.running:
+            self.host.dialogs.info("Busy", "Wait for the work in progress to finish, or cancel it.")
+            return
+        store = self.host.store
+
+        def rank(task: TaskState) -> NextReport:
+            from annotator.services.uncertainty import rank_documents
+
+            return rank_documents(store, str(path), task=task)
+
+        self.host.work.start(rank, "Ranking by doubt", self._ranked)
+
+    def _ranked(self, result: object) -> None:
+        from annotator.services.uncertainty import NextReport
+
+        self.host.work.end()
+        assert isinstance(result, NextReport)
+        self.ranking = result
+        self.host.doc_model.set_doubts({d.doc_id: (d.doubt, d.reason()) for d in result.ranked})
+        self.host.doc_view.sortByColumn(DOUBT, Qt.SortOrder.DescendingOrder)
+        left_out = result.other_lang + result.other_status
+        note = f"; {left_out} in other languages left out" if left_out else ""
+        self.host.statusBar().showMessage(
+            f"{len(result.ranked)} document(s) ranked by the doubt of {result.model}{note}", 10000
+        )
 
     # -- suggestions for the open document ----------------------------------------------------
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings, Qt
     from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-    from PySide6.QtWidgets import QDockWidget, QLabel, QStatusBar, QWidget
+    from PySide6.QtWidgets import QDockWidget, QLabel, QStatusBar, QTableView, QWidget
 
     from annotator.core.labels import LabelSet
     from annotator.core.model import Span
@@ -218,12 +218,14 @@ class FrameSuggestionTarget(Protocol):
     def sync(self, name: str, only_if_shown: bool = False) -> None: ...
 
 
-class ModelHost(ReadingHost, Protocol):
+class ModelHost(ReadingHost, WorkHost, Protocol):
     """What the Model menu needs (``gui/model_menu.py``): the settings that remember the chosen
-    model, the document list's languages, and the framing form to suggest frames in."""
+    model, the document list (its languages, its doubt column), the background job, and the
+    framing form to suggest frames in."""
 
     settings: Settings
     doc_model: DocumentTableModel
+    doc_view: QTableView
 
     @property
     def action(self) -> ActionFactory: ...

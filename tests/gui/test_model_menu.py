@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from annotator.cli import main
 from annotator.core.framing import FrameAssessment
-from annotator.core.model import Document
+from annotator.core.model import Document, DocumentMeta
 from annotator.gui.main_window import MainWindow
 from annotator.settings import Settings, data_dir
 from annotator.store import Store
@@ -49,7 +49,7 @@ def db_with_sanctions(trained: tuple[Path, Path], tmp_path: Path) -> tuple[Path,
     db = tmp_path / "c.sqlite"
     shutil.copy(trained[0], db)
     store = Store(db)
-    [doc_id] = store.documents.add([Document(SANCTIONS)])
+    [doc_id] = store.documents.add([Document(SANCTIONS, DocumentMeta(title="Sanctions on Qatar", lang="en"))])
     store.close()
     return db, doc_id
 
@@ -79,7 +79,7 @@ def test_models_lists_trained_models_and_the_choice_is_remembered(
     db, _doc = db_with_sanctions
     window, dialogs = open_window(db, "bob")
     assert [a.text() for a in _model_menu(window).actions()] == [
-        "&Train…", "", "&Models…", "&Add model folder…"]
+        "&Train…", "", "&Models…", "&Add model folder…", "", "&Rank documents by doubt"]
 
     _trigger(window, "&Models…")
     dialog = window.models.models_dialog
@@ -210,3 +210,37 @@ def test_opening_a_document_shows_the_models_frames_and_enter_makes_them_the_ana
     qtbot.waitUntil(lambda: not window.models.busy, timeout=120_000)
     qtbot.wait(50)
     assert panel.ticked() == ["Economic"] and not panel.suggestion_label.isVisible()
+
+
+def test_rank_by_doubt_fills_the_doubt_column_and_sorts_the_list_by_it(
+    open_window, qtbot, db_with_sanctions: tuple[Path, int], trained: tuple[Path, Path]
+) -> None:
+    from annotator.gui.doclist import DOUBT
+
+    settings = Settings.load()
+    settings.active_model = str(trained[1] / NAME / "model-best")  # chosen in an earlier session
+    settings.save()
+    window, dialogs = open_window(db_with_sanctions[0], "bob")
+    assert window.doc_view.isColumnHidden(DOUBT)  # nothing ranked yet
+    qtbot.waitUntil(lambda: not window.models.busy, timeout=120_000)
+    _trigger(window, "&Rank documents by doubt")
+    assert window.work.running  # the window's background job, with its progress bar
+    qtbot.waitUntil(lambda: not window.work.running, timeout=180_000)
+    assert dialogs.errors == []
+    report = window.models.ranking
+    assert report is not None and len(report.ranked) == 61 and report.layers == ["frames"]
+
+    proxy = window.doc_proxy
+    shown = [proxy.index(r, DOUBT).data() for r in range(proxy.rowCount())]
+    values = [float(v) for v in shown]
+    assert values == sorted(values, reverse=True) and values[0] > values[-1]
+    top = proxy.index(0, DOUBT)
+    first = report.ranked[0]
+    assert shown[0] == f"{first.doubt:.2f}"
+    assert top.data(Qt.ItemDataRole.ToolTipRole) == first.reason()
+    assert top.data(Qt.ItemDataRole.ToolTipRole).startswith("frames: ")
+    assert proxy.index(0, 0).data() == (first.title or first.filename)
+    window.resize(1800, 880)
+    window.resizeDocks([window.doc_dock], [700], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: not window.doc_view.isColumnHidden(DOUBT), timeout=3000)
+    window.grab().save("/tmp/model-doubt-column.png")
