@@ -19,11 +19,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -397,8 +398,13 @@ class ModelMenu(QObject):
     def stop(self) -> None:
         """The window is closing: let a running computation end (it cannot be interrupted)."""
         self._pending = None
-        if self._worker is not None and self._worker.running:
-            self._worker.cancel()
-            self._worker.wait(60000)
+        worker = self._worker
+        if worker is not None and worker.running:
+            worker.cancel()
+            # Its thread ends when its result is handed to the GUI thread: let that happen.
+            deadline = time.monotonic() + 60
+            while worker.running and time.monotonic() < deadline:
+                QCoreApplication.processEvents()
+                worker.wait(20)
         if self.train_dialog is not None and self.train_dialog.running():
             self.train_dialog.reject()
