@@ -331,8 +331,10 @@ class ModelMenu(QObject):
         self.host.doc_view.sortByColumn(DOUBT, Qt.SortOrder.DescendingOrder)
         left_out = result.other_lang + result.other_status
         note = f"; {left_out} in other languages left out" if left_out else ""
+        name = Path(result.model)
+        shown = name.parent.name if name.name == "model-best" else name.name
         self.host.statusBar().showMessage(
-            f"{len(result.ranked)} document(s) ranked by the doubt of {result.model}{note}", 10000
+            f"{len(result.ranked)} document(s) ranked by the doubt of {shown}{note}", 10000
         )
 
     # -- suggestions for the open document ----------------------------------------------------

@@ -227,6 +227,7 @@ def test_rank_by_doubt_fills_the_doubt_column_and_sorts_the_list_by_it(
     assert window.work.running  # the window's background job, with its progress bar
     qtbot.waitUntil(lambda: not window.work.running, timeout=180_000)
     assert dialogs.errors == []
+    assert window.statusBar().currentMessage() == f"61 document(s) ranked by the doubt of {NAME}"
     report = window.models.ranking
     assert report is not None and len(report.ranked) == 61 and report.layers == ["frames"]
 
@@ -244,3 +245,21 @@ def test_rank_by_doubt_fills_the_doubt_column_and_sorts_the_list_by_it(
     window.resizeDocks([window.doc_dock], [700], Qt.Orientation.Horizontal)
     qtbot.waitUntil(lambda: not window.doc_view.isColumnHidden(DOUBT), timeout=3000)
     window.grab().save("/tmp/model-doubt-column.png")
+
+
+def test_a_model_that_cannot_be_loaded_is_named_in_the_status_bar(
+    open_window, qtbot, db_with_sanctions: tuple[Path, int], trained: tuple[Path, Path], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(trained[1] / NAME, broken)
+    (broken / "model-best" / "config.cfg").unlink()  # its meta says trained, spaCy cannot load it
+    window, dialogs = open_window(db_with_sanctions[0], "bob", model=[f"en={broken}"])
+    assert window.models.active_path() == broken / "model-best"
+    window.select_document(db_with_sanctions[1])
+    qtbot.waitUntil(lambda: not window.models.busy, timeout=120_000)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("No suggestions: "), timeout=5000)
+    assert "cannot load the model" in window.statusBar().currentMessage()
+    assert dialogs.errors == [] and not window.analysis.frame_panel.suggestion_label.isVisible()
+    # Not tried again for every document opened.
+    window.step_document(-1)
+    assert not window.models.busy
