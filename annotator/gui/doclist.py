@@ -232,6 +232,11 @@ class DocumentTableModel(QAbstractTableModel):
         """The language of every document (for guessing which model to load first)."""
         return [r[3] for r in self._rows]
 
+    def language(self, doc_id: int) -> str:
+        """One document's language ("" when unknown or not listed)."""
+        row = self._row_of.get(doc_id)
+        return self._rows[row][3] if row is not None else ""
+
     def doc_id(self, row: int) -> int:
         return self._rows[row][0]
 

@@ -10,7 +10,8 @@
 - With an active model, opening a document computes the model's frames on a ``Worker`` thread
   (loading spaCy and the model there too, never on the GUI thread) and hands them to the framing
   form as a suggestion (``FramePanel.show_suggestion``) if the document is still the open one.
-  One computation runs at a time; documents opened meanwhile are skipped but the last one.
+  One computation runs at a time; documents opened meanwhile are skipped but the last one, and
+  so are documents in another language than the model's.
 - **Rank by doubt** scores every document of the model's language with the model's doubt
   (``services/uncertainty.py``) as the window's background job (progress and cancel in the status
   bar), fills the list's Doubt column (the reason as its tooltip) and sorts the list by it, most
@@ -343,6 +344,8 @@ class ModelMenu(QObject):
         """Compute the active model's frames for ``doc_id`` off the GUI thread."""
         if self._active is None or self._active in self._broken:
             return
+        if not self._same_language(doc_id):
+            return  # an English model says nothing useful about an Arabic article
         if self._worker is not None and self._worker.running:
             self._pending = doc_id
             return
@@ -365,6 +368,13 @@ class ModelMenu(QObject):
         worker.failed.connect(lambda exc, _tb: self._failed(path, exc))
         self._worker = worker
         worker.start()
+
+    def _same_language(self, doc_id: int) -> bool:
+        """Whether the document's language is the active model's (or either is unknown)."""
+        assert self._active is not None
+        model = read_model(self._active)
+        doc_lang = self.host.doc_model.language(doc_id)
+        return not (model and model.lang and doc_lang) or model.lang == doc_lang
 
     def _computed(self, result: object) -> None:
         assert isinstance(result, tuple)

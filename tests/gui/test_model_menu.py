@@ -204,6 +204,17 @@ def test_opening_a_document_shows_the_models_frames_and_enter_makes_them_the_ana
     finally:
         store.close()
 
+    # A document in another language than the model's gets no suggestion.
+    store = Store(db)
+    try:
+        [arabic] = store.documents.add([Document(
+            "فرضت مصر عقوبات جديدة على قطر.", DocumentMeta(title="عقوبات", lang="ar"))])
+    finally:
+        store.close()
+    window.refresh_documents()
+    window.select_document(arabic)
+    assert not window.models.busy and not panel.suggestion_label.isVisible()
+
     # Reopening the document shows the analyst's framing, no suggestion over it.
     window.select_document(first)
     window.select_document(doc_id)
