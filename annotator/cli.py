@@ -790,7 +790,7 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
     try:
         if args.suggestions_command == "rejected":
             for rejection in suggestions.rejected(store):
-                # Article text: each field made printable by _out, the tabs are the command's own.
+                # Article text: a control character is shown as its code, never sent to the terminal.
                 _out(rejection.text, rejection.label, rejection.created_at, sep="\t")
         elif not suggestions.forget(store, args.text, args.label):
             raise InputError(f"no rejected suggestion “{args.text}” ({args.label})", str(store.path))

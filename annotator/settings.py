@@ -42,6 +42,8 @@ class Settings:
     font_size: int = 12
     show_suggestions: bool = True
     export_dir: str = ""  # the folder last exported to (the Export dialog starts there)
+    active_model: str = ""  # the trained model (folder) whose suggestions the window shows
+    model_folders: list[str] = field(default_factory=list)  # folders searched for trained models
 
     @staticmethod
     def path() -> Path:

@@ -118,7 +118,9 @@ def build_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: 
     name = resolve_annotator(args, settings, dialogs, ask)
     annotator = store.annotators.get_or_create(name, AnnotatorKind.HUMAN)
     session = AnnotationSession(store, annotator)
-    return MainWindow(session, labels, settings, registry, dialogs=dialogs, schema=schema)
+    window = MainWindow(session, labels, settings, registry, dialogs=dialogs, schema=schema)
+    window.models.use_command_line(list(getattr(args, "model", []) or []))  # --model wins
+    return window
 
 
 def take_screenshot(

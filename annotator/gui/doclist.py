@@ -14,7 +14,8 @@ and sorting (persistent indexes are moved), as it does with Qt's proxy.
 distinct values (statuses, outlets), never by reading every row as ``ResizeToContents`` would —
 elides long titles in the middle (the start and the end of a headline both say something), keeps
 the dock wide enough for a readable title and the status whatever is loaded, and shows the other
-columns as the dock's width allows: never a column behind a horizontal scroll bar.
+columns as the dock's width allows: never a column behind a horizontal scroll bar. The Doubt
+column shows only once a model has ranked the documents (``gui/model_menu.py``).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from PySide6.QtWidgets import QDockWidget, QHeaderView, QStyle, QTableView
 
 from annotator.core.model import DocumentSummary, Status
 
-COLUMNS = ("Title", "Outlet", "Lang", "Date", "Status", "Spans", "Sugg.")
+COLUMNS = ("Title", "Outlet", "Lang", "Date", "Status", "Spans", "Sugg.", "Doubt")
 COLUMN_TIPS = (
     "Title (or file name)",
     "Outlet",
@@ -46,7 +47,9 @@ COLUMN_TIPS = (
     "Your status of the document",
     "Your spans in the document",
     "Suggestions of the model not yet accepted or rejected",
+    "How unsure the active model is about the document (1: a coin toss), from Model > Rank by doubt",
 )
+DOUBT = 7  # the doubt column: shown only once the documents were ranked
 TITLE_CHARS = 20  # the title column shows at least this many average characters
 ROOMY_TITLE_CHARS = 28  # other columns show while the title keeps this many
 OUTLET_CHARS = 22  # an outlet column wider than this elides
@@ -98,6 +101,17 @@ class DocumentTableModel(QAbstractTableModel):
         self._fetch_timer.setInterval(0)
         self._fetch_timer.timeout.connect(self._fetch_wanted)
         self._icons = {status.value: _dot(color) for status, color in STATUS_COLORS.items()}
+        self._doubts: dict[int, tuple[float, str]] = {}  # doc id -> (doubt, reason)
+
+    def set_doubts(self, doubts: dict[int, tuple[float, str]]) -> None:
+        """A model's doubt about each document, with its reason (the tooltip); {}: none."""
+        self._doubts = dict(doubts)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, DOUBT), self.index(len(self._rows) - 1, DOUBT))
+        self.layoutChanged.emit()  # the doubt column shows or hides
+
+    def has_doubts(self) -> bool:
+        return bool(self._doubts)
 
     # -- contents ---------------------------------------------------------------------------
 
@@ -218,6 +232,11 @@ class DocumentTableModel(QAbstractTableModel):
         """The language of every document (for guessing which model to load first)."""
         return [r[3] for r in self._rows]
 
+    def language(self, doc_id: int) -> str:
+        """One document's language ("" when unknown or not listed)."""
+        row = self._row_of.get(doc_id)
+        return self._rows[row][3] if row is not None else ""
+
     def doc_id(self, row: int) -> int:
         return self._rows[row][0]
 
@@ -239,6 +258,8 @@ class DocumentTableModel(QAbstractTableModel):
             return [str(r[column + 1]).casefold() for r in rows]
         if column == 4:
             return [_STATUS_RANK[r[5]] for r in rows]
+        if column == DOUBT:
+            return [self._doubts.get(r[0], (-1.0, ""))[0] for r in rows]
         counts = self.all_counts()
         which = 0 if column == 5 else 1
         return [counts.get(r[0], (0, 0))[which] for r in rows]
@@ -280,16 +301,23 @@ class DocumentTableModel(QAbstractTableModel):
                 return r[4] or "—"
             if col == 4:
                 return _STATUS[r[5]].title
+            if col == DOUBT:
+                doubt = self._doubts.get(r[0])
+                return f"{doubt[0]:.2f}" if doubt is not None else ""
             full = self._full.get(r[0])
             if full is None:
                 self._want(row)
                 return PENDING
             return full.n_spans if col == 5 else full.n_suggestions
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == DOUBT:
+                return self._doubts.get(r[0], (0.0, None))[1]
             return f"{r[1]}\n{r[6]}" if col == 0 else None
         if role == Qt.ItemDataRole.UserRole:  # sort key
             if col <= 4:
                 return self.sort_keys_row(row, col)
+            if col == DOUBT:
+                return self._doubts.get(r[0], (-1.0, ""))[0]
             return self.summary(row).n_spans if col == 5 else self.summary(row).n_suggestions
         if role == Qt.ItemDataRole.DecorationRole and col == 4:
             return self._icons[r[5]]
@@ -471,7 +499,7 @@ class DocumentColumns(QObject):
     is wide enough for them beside a readable title, the least needed going first (suggestion
     and span counts, language, outlet, date) — never behind a horizontal scroll bar."""
 
-    HIDE_FIRST = (6, 5, 2, 1, 3)  # Sugg., Spans, Lang, Outlet, Date
+    HIDE_FIRST = (6, 5, 2, 1, 3, DOUBT)  # Sugg., Spans, Lang, Outlet, Date, Doubt (when ranked)
 
     def __init__(self, view: QTableView, dock: QDockWidget) -> None:
         super().__init__(view)
@@ -519,6 +547,7 @@ class DocumentColumns(QObject):
             4: max(metrics.horizontalAdvance(s.title) for s in Status) + icon,
             5: metrics.horizontalAdvance("99999"),
             6: metrics.horizontalAdvance("99999"),
+            DOUBT: metrics.horizontalAdvance("0.00"),
         }
         return {col: max(width + pad, header.sectionSizeFromContents(col).width())
                 for col, width in samples.items()}
@@ -548,7 +577,11 @@ class DocumentColumns(QObject):
             return
         room = self.view.viewport().width() - self.view.fontMetrics().averageCharWidth() * ROOMY_TITLE_CHARS
         shown = {4: self._widths[4]}  # the status always; then the most needed that fit
+        model = self._outlet_model()
+        ranked = model is not None and model.has_doubts()
         for col in reversed(self.HIDE_FIRST):
+            if col == DOUBT and not ranked:
+                continue
             if sum(shown.values()) + self._widths[col] <= room:
                 shown[col] = self._widths[col]
         for col in self._widths:

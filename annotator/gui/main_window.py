@@ -53,6 +53,7 @@ from annotator.gui.documents_dock import DocumentsDock
 from annotator.gui.import_export import ImportExport
 from annotator.gui.label_panel import LabelPanel
 from annotator.gui.live_updates import LiveUpdates
+from annotator.gui.model_menu import ModelMenu
 from annotator.gui.reading_pane import ReadingPane
 from annotator.gui.review.switch import ReviewSwitch
 from annotator.gui.search_panel import SearchPanel
@@ -112,6 +113,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         # Actor, event and framing docks with their keys (gui/analysis_docks.py).
         self.analysis = AnalysisDocks(self, self.schema)
+        # Model > Train…, Models…; the active model's suggestions (gui/model_menu.py).
+        self.models = ModelMenu(self)
         build_menus(self)
         install_drop_import(self, self.start_import)  # files and folders dropped on the window
         self.refresh_documents()
@@ -250,6 +253,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.leave_review()
         self.work.stop()
+        self.models.stop()
         if self.live is not None:
             self.live.stop()
         self.statusline.wait()
@@ -285,6 +289,7 @@ class MainWindow(QMainWindow):
         self.spans.load(doc_id)
         self.label_panel.show_span(None, "")
         self.analysis.document_opened(doc_id)
+        self.models.document_opened(doc_id)
 
     def step_document(self, delta: int) -> None:
         self.doc_dock.step(delta)

@@ -2,7 +2,8 @@
 
 The actions themselves are made where their work is (the window's own in ``main_window.py``,
 the span keys in ``annotation_actions.py``, actors, events and framing in ``analysis_docks.py``);
-this module only arranges them into File, Edit, View, Annotate, Review and Help.
+this module only arranges them into File, Edit, View, Annotate, Review, Model and Help
+(the Model menu's own actions are made in ``model_menu.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from annotator.gui.analysis_docks import AnalysisDocks
     from annotator.gui.annotation_actions import AnnotationActions
     from annotator.gui.documents_dock import DocumentsDock
+    from annotator.gui.model_menu import ModelMenu
 
 
 class MenuHost(Protocol):
@@ -31,6 +33,7 @@ class MenuHost(Protocol):
     annotate: AnnotationActions
     analysis: AnalysisDocks
     doc_dock: DocumentsDock
+    models: ModelMenu
     label_dock: QDockWidget
     search_dock: QDockWidget
     act_import: QAction
@@ -94,4 +97,5 @@ def build_menus(w: MenuHost) -> None:
     )
     w.analysis.fill_menus(view, annotate)
     fill(bar.addMenu("&Review"), [w.act_review, w.act_import_annotations])
+    fill(bar.addMenu("&Model"), w.models.actions)
     fill(bar.addMenu("&Help"), [w.act_shortcuts, w.act_tour, w.act_about])

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings, Qt
     from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-    from PySide6.QtWidgets import QDockWidget, QLabel, QStatusBar, QWidget
+    from PySide6.QtWidgets import QDockWidget, QLabel, QStatusBar, QTableView, QWidget
 
     from annotator.core.labels import LabelSet
     from annotator.core.model import Span
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from annotator.gui.background_work import BackgroundWork
     from annotator.gui.dialogs import Dialogs
     from annotator.gui.doclist import DocumentFilterModel, DocumentTableModel
+    from annotator.gui.frame_panel import FramePanel
     from annotator.gui.label_panel import LabelPanel
     from annotator.gui.reading_pane import ReadingPane, ShownSpan
     from annotator.gui.workers import Worker
@@ -210,3 +211,27 @@ class ReviewHost(ReadingHost, Protocol):
     def leave_review(self) -> None: ...
 
     def export_dialog(self, annotator: str | None = None) -> None: ...
+
+
+class FrameSuggestionTarget(Protocol):
+    """The framing dock as a model's suggestion reaches it: its form, loaded on demand."""
+
+    frame_panel: FramePanel
+
+    def sync(self, name: str, only_if_shown: bool = False) -> None: ...
+
+
+class ModelHost(ReadingHost, WorkHost, Protocol):
+    """What the Model menu needs (``gui/model_menu.py``): the settings that remember the chosen
+    model, the document list (its languages, its doubt column), the background job, and the
+    framing form to suggest frames in."""
+
+    settings: Settings
+    doc_model: DocumentTableModel
+    doc_view: QTableView
+
+    @property
+    def action(self) -> ActionFactory: ...
+
+    @property
+    def analysis(self) -> FrameSuggestionTarget: ...

@@ -1,8 +1,11 @@
 """A first proposal of an event's category from its trigger words ("visited" -> CONSULT).
 
 The event form opens on the proposal instead of the schema's first category; the analyst keeps
-or changes it. The words are data (``resources/event-triggers.json``), a small list, not a
-classifier: a trigger none of them names opens the form with no category.
+or changes it. The words are data, not a classifier: first the trigger lexicon that also suggests
+triggers in the text (``resources/trigger-lexicon.json``, every language), then a short list of
+words too common to suggest in the text but telling once the analyst chose them as a trigger
+(``resources/event-triggers.json``: "said", "hosted"). A trigger none of them names opens the
+form with no category.
 
 Matching is by whole words, case-insensitive: the trigger is split into words (letters, digits
 and apostrophes), and an entry of one or more words matches where those words follow each other
@@ -50,9 +53,32 @@ def read_lexicon(path: Path) -> dict[tuple[str, ...], str]:
     return lexicon
 
 
+LEXICON = "trigger-lexicon.json"
+
+
+def _lexicon_words(path: Path) -> dict[tuple[str, ...], str]:
+    """{words: category} of every phrase of the trigger lexicon, in every language."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["triggers"]
+        table: dict[tuple[str, ...], str] = {}
+        for entry in entries:
+            for key, phrases in entry.items():
+                if key not in ("category", "mode", "cameo"):
+                    for phrase in phrases:
+                        table.setdefault(_words(phrase), str(entry["category"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise AnnotatorError(f"{path}: cannot read the trigger lexicon ({exc})") from exc
+    table.pop((), None)
+    return table
+
+
 @lru_cache(maxsize=1)
 def _built_in() -> dict[tuple[str, ...], str]:
-    return read_lexicon(resource(FILE))
+    table = _lexicon_words(resource(LEXICON))
+    for words, category in read_lexicon(resource(FILE)).items():
+        table.setdefault(words, category)
+    return table
 
 
 def propose_category(

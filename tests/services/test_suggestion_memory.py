@@ -24,7 +24,6 @@ from annotator.services.importing import import_paths
 from annotator.store import Store
 from annotator.store.tables import SCHEMA_VERSION
 
-V2 = Path(__file__).resolve().parent.parent / "data" / "db" / "v2.sqlite"
 EN = "Talks stalled again. Officials from Zorbania met in Geneva on Monday, a Zorbania envoy said.\n"
 
 
@@ -138,7 +137,6 @@ def test_a_rejection_is_remembered_undone_listed_and_forgotten(
     assert main(["suggestions", "rejected", "--db", str(tmp_path / "none.sqlite")]) == 2
     store.rejections.add([("Evil\x1b[2J", "ORG")])  # a control character from an article
     assert main(["suggestions", "rejected", "--db", db]) == 0
-    # Shown as every command line print shows a control character (annotator/terminal.py).
     assert capsys.readouterr().out.splitlines()[-1].split("\t")[0] == "Evil\\x1b[2J"
 
 
@@ -155,21 +153,17 @@ def test_undo_keeps_a_rejection_made_before(store: Store, tmp_path: Path) -> Non
 
 
 def test_a_version_2_database_gains_the_rejection_table_and_keeps_its_rows(tmp_path: Path) -> None:
-    # A real schema-2 file (tests/data/db/v2.sqlite: made before the application id and schema 4),
-    # with one more annotator of its own.
+    """A database of schema 2 (the project's saved one) is migrated to the current schema on its
+    first open for writing: its rows stay, and rejections can be remembered."""
     path = tmp_path / "v2.sqlite"
-    shutil.copy(V2, path)
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "db" / "v2.sqlite", path)
     con = sqlite3.connect(path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 2
-    assert "suggestion_rejection" not in {
-        r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
-    con.execute("INSERT INTO annotator (name, kind, version) VALUES ('bob-v2', 'human', '')")
+    con.execute("INSERT INTO annotator (name, kind, version) VALUES ('bob', 'human', '')")
     con.commit()
     con.close()
     store = Store(path)
     try:
-        assert "bob-v2" in {a.name for a in store.annotators.all()}
+        assert "bob" in {a.name for a in store.annotators.all()}
         assert store.rejections.add([("Tehran  Times", "ORG")]) == [("Tehran Times", "ORG")]
         assert store.rejections.add([("Tehran Times", "ORG")]) == []  # already remembered
     finally:

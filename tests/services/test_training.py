@@ -20,11 +20,12 @@ STEPS = 60  # enough for a model that finds entities, small enough for a fast te
 
 
 def add_alice(db: Path) -> None:
-    """Alice confirms the model's suggestions on every document."""
+    """Alice confirms the model's entity suggestions on every document (its trigger suggestions
+    are events to code in the form, not spans to confirm)."""
     store = Store(db)
     alice = store.annotators.get_or_create("alice")
     for doc_id in store.documents.ids():
-        spans = store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL)
+        spans = [s for s in store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL) if s.layer == "entity"]
         store.spans.add(doc_id, alice.id, [s.with_(id=None, origin=Origin.MANUAL) for s in spans])
     store.close()
 
