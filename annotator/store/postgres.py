@@ -57,6 +57,8 @@ def _store_error(url: str) -> Callable[[ExceptionContext], None]:
         orig = context.original_exception
         if isinstance(orig, psycopg.errors.UniqueViolation) and "uq_document_sha" in str(orig):
             raise DuplicateDocumentError("a document with the same text is already stored") from orig
+        if isinstance(orig, psycopg.errors.ReadOnlySqlTransaction):
+            raise StoreError(f"{masked(url)}: opened for reading only, nothing written") from orig
         if isinstance(orig, psycopg.errors.InsufficientPrivilege):
             raise StoreError(f"{masked(url)}: not allowed ({str(orig).strip()})") from orig
         if isinstance(orig, psycopg.OperationalError) and context.is_disconnect:

@@ -77,6 +77,32 @@ def test_a_newer_schema_is_refused_and_nothing_changes(
     assert not (tmp_path / "out.jsonl").exists()
 
 
+def test_reading_commands_open_a_server_database_read_only(
+    pg_server: PgServer, pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """export, actors list... open the server database in read-only transactions: the server
+    refuses any write, no seed actors are written, and an empty database gets no schema."""
+    store = Store(pg_url)
+    store.documents.add([Document("Talks resumed in Geneva.")])
+    store.close()
+    before = _snapshot(pg_url)
+    reader = Store(pg_url, read_only=True)
+    try:
+        assert reader.documents.count() == 1
+        with pytest.raises(StoreError, match="opened for reading only"):
+            reader.annotators.get_or_create("mallory")
+    finally:
+        reader.close()
+    assert main(["export", str(tmp_path / "out.jsonl"), "--db", pg_url]) == 0
+    assert main(["actors", "list", "--db", pg_url]) == 0
+    capsys.readouterr()
+    assert _snapshot(pg_url) == before
+    empty = pg_server.url(_empty_database(pg_server))
+    assert main(["export", str(tmp_path / "none.jsonl"), "--db", empty]) == 2
+    assert "no annotator database there yet" in capsys.readouterr().err
+    assert _snapshot(empty) == {}
+
+
 def test_a_foreign_database_is_refused_untouched(pg_server: PgServer) -> None:
     url = pg_server.url(_empty_database(pg_server))
     with psycopg.connect(url) as conn:
