@@ -18,3 +18,6 @@ class ReadResult:
     records: list[AnnotationRecord]
     notices: list[str] = field(default_factory=list)
     format: str = ""
+    # The file line of each record (None where a format has no lines), when the reader knows it:
+    # lines the reader skipped (rejected answers, blank tasks) make counting non-blank lines wrong.
+    lines: list[int | None] | None = None

@@ -176,7 +176,11 @@ def record_lines(path: Path, count: int) -> list[int] | None:
     return lines if len(lines) == count else None
 
 
-def record_places(path: Path, fmt: str, count: int) -> list[Where]:
+def record_places(
+    path: Path, fmt: str, count: int, known: list[int | None] | None = None
+) -> list[Where]:
+    if known is not None and len(known) == count:
+        return [Where(str(path), line, i + 1) for i, line in enumerate(known)]
     lines = None
     if fmt in ("jsonl", "prodigy", "doccano") and path.is_file():
         lines = record_lines(path, count)
@@ -321,7 +325,7 @@ def import_annotations(
     report = AnnotationImportReport(
         file=str(path), format=result.format, notices=list(result.notices)
     )
-    places = record_places(path, result.format, len(records))
+    places = record_places(path, result.format, len(records), result.lines)
     name = as_name.strip() if as_name is not None else None
     if as_name is not None and not name:
         raise InputError("--as needs a non-empty annotator name")
@@ -329,8 +333,10 @@ def import_annotations(
     # Validate everything before touching the database.
     errors: list[InputError] = []
     owners: list[str] = []
-    first: dict[tuple[str, str], Where] = {}
-    for where, record in zip(places, records, strict=True):
+    first: dict[tuple[str, str], tuple[Where, AnnotationRecord]] = {}
+    merged: list[tuple[Where, Where]] = []
+    kept: list[int] = []  # indices of the records to import (identical duplicates merged)
+    for index, (where, record) in enumerate(zip(places, records, strict=True)):
         owner = name or (record.annotator or "").strip()
         owners.append(owner)
         if not owner:
@@ -351,13 +357,31 @@ def import_annotations(
                 continue
         key = (record.text_sha256, owner)
         if key in first:
+            earlier, earlier_record = first[key]
+            if _same_annotation(earlier_record, record):
+                merged.append((where, earlier))
+                continue
             errors.append(
-                where.error(f"the same document as {first[key]}, both for annotator {owner!r}")
+                where.error(
+                    f"the same document as {earlier}, both for annotator {owner!r}, "
+                    "with different annotations"
+                )
             )
             continue
-        first[key] = where
+        first[key] = (where, record)
+        kept.append(index)
     if errors:
         raise InputErrors(errors)
+    if merged:
+        shown = "; ".join(f"{w} = {e}" for w, e in merged[:10])
+        more = f"; and {len(merged) - 10} more" if len(merged) > 10 else ""
+        report.notices.append(
+            f"{path}: {len(merged)} record(s) repeat an earlier record exactly and were merged "
+            f"with it ({shown}{more})"
+        )
+    places = [places[i] for i in kept]
+    records = [records[i] for i in kept]
+    owners = [owners[i] for i in kept]
 
     existing = store.documents.existing_shas({r.text_sha256 for r in records})
     candidates = _Candidates(store)
@@ -487,6 +511,20 @@ def _documents_with_spans(
         if doc_id in cache[ann_id]:
             count += 1
     return count
+
+
+def _same_annotation(a: AnnotationRecord, b: AnnotationRecord) -> bool:
+    """Whether two records of one text and annotator say the same thing (spans and status)."""
+
+    def key(r: AnnotationRecord) -> tuple[object, ...]:
+        return (
+            r.status,
+            sorted((s.start, s.end, s.label, s.layer, s.origin.value) for s in r.spans),
+            [repr(e) for e in r.events],
+            repr(r.frames),
+        )
+
+    return key(a) == key(b)
 
 
 def _carry_spans(record: AnnotationRecord, target: str) -> list[Span] | None:

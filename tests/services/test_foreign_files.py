@@ -1,0 +1,98 @@
+"""Colleagues' real files (issue 13): files in the shapes Prodigy, doccano, Label Studio and brat
+document, imported through the CLI into a real database — blank and repeated Prodigy tasks,
+annotator names taken from the file, doccano 1.x numeric labels, single Label Studio tasks, label
+mapping and brat's ``annotation.conf``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+from annotator.core.labels import default_labels
+from annotator.services.importing import import_paths
+from annotator.store import Store
+
+
+@pytest.fixture
+def db(tmp_path: Path, seeds_dir: Path) -> Path:
+    path = tmp_path / "seeds.sqlite"
+    store = Store(path)
+    import_paths(store, [seeds_dir], default_labels(), None)
+    store.close()
+    return path
+
+
+def first_text(db: Path) -> str:
+    store = Store(db)
+    try:
+        return store.documents.get(1).text
+    finally:
+        store.close()
+
+
+def at(text: str, word: str, label: str) -> dict[str, object]:
+    start = text.index(word)
+    return {"start": start, "end": start + len(word), "label": label, "text": word}
+
+
+def write_jsonl(path: Path, objs: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objs), "utf-8")
+    return path
+
+
+def spans_by(db: Path) -> dict[str, set[tuple[int, str, str]]]:
+    """Every annotator's spans as (document id, covered text, label)."""
+    store = Store(db)
+    try:
+        out: dict[str, set[tuple[int, str, str]]] = {}
+        for ann in store.annotators.all():
+            for doc_id in store.documents.ids():
+                text = store.documents.get(doc_id).text
+                for s in store.spans.in_document(doc_id, annotator_id=ann.id):
+                    out.setdefault(ann.name, set()).add((doc_id, text[s.start : s.end], s.label))
+        return out
+    finally:
+        store.close()
+
+
+def prodigy_task(text: str, spans: list[dict[str, object]], **extra: object) -> dict[str, object]:
+    return {"text": text, "spans": spans, "_input_hash": 1, "_task_hash": 2,
+            "_view_id": "ner_manual", "answer": "accept", **extra}
+
+
+def test_prodigy_blank_task_skipped_and_identical_duplicates_merged(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = first_text(db)
+    task = prodigy_task(text, [at(text, "Syria", "GPE")], _annotator_id="news-alice")
+    path = write_jsonl(
+        tmp_path / "ner.jsonl",
+        [task, prodigy_task(" ", [], _annotator_id="news-alice"), dict(task)],
+    )
+    assert main(["import-annotations", str(path), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "1 task(s) whose text is only white space were skipped (line 2)" in out
+    merged = f"1 record(s) repeat an earlier record exactly and were merged with it ({path}:3 = "
+    assert merged + f"{path}:1)" in out
+    assert spans_by(db)["news-alice"] == {(1, "Syria", "GPE")}
+
+
+def test_prodigy_conflicting_duplicates_refused_naming_both_lines(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = first_text(db)
+    path = write_jsonl(
+        tmp_path / "ner.jsonl",
+        [
+            prodigy_task(text, [at(text, "Syria", "GPE")], _annotator_id="news-alice"),
+            prodigy_task(" ", []),
+            prodigy_task(text, [at(text, "Syria", "LOC")], _annotator_id="news-alice"),
+        ],
+    )
+    assert main(["import-annotations", str(path), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:3: the same document as {path}:1, both for annotator 'news-alice'" in err
+    assert "news-alice" not in spans_by(db)
