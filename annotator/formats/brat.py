@@ -169,8 +169,18 @@ def _pairs(path: Path) -> list[tuple[Path, Path]]:
     return [(path.with_suffix(".txt"), path)]
 
 
+def annotator_of_folder(folder: Path) -> str | None:
+    """The annotator a brat folder stands for: its name (percent-escapes undone, as the writer
+    makes them for names that are not safe file names)."""
+    from urllib.parse import unquote
+
+    name = unquote(folder.name).strip()
+    return name or None
+
+
 def read_brat(path: Path) -> ReadResult:
-    """Every ``.txt``/``.ann`` pair named by ``path`` as a record (annotator unknown)."""
+    """Every ``.txt``/``.ann`` pair named by ``path`` as a record, its annotator the name of the
+    folder holding it (brat itself keeps one annotator's work per folder)."""
     records: list[AnnotationRecord] = []
     notices: list[str] = []
     errors: list[InputError] = []
@@ -191,6 +201,7 @@ def read_brat(path: Path) -> ReadResult:
                 continue
             canonical = text.replace("\r\n", "\n").replace("\r", "\n")
             raw.meta = raw.meta.with_(filename=txt.name, title=make_title(canonical))
+            raw.annotator = annotator_of_folder(ann.resolve().parent)
             found, found_notices = finalize([raw], str(ann))
             records.extend(found)
             notices.extend(found_notices)

@@ -122,7 +122,18 @@ def _entity(raw: object, where: str) -> RawSpan:
     return RawSpan(start, end, label, layer=layer, where=where)
 
 
-_KNOWN = {"text", "data", "label", "labels", "entities", "relations", "id", "meta", "annotator",
+def _user_name(value: object) -> str | None:
+    """doccano's ``user``: a name, or a user id (shown as ``user N``)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return f"user {value}"
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+_KNOWN = {"user", "text", "data", "label", "labels", "entities", "relations", "id", "meta", "annotator",
           "status", "Comments", "comments", "cats"}
 
 
@@ -155,6 +166,8 @@ class _Reader:
         if isinstance(obj.get("meta"), dict):
             meta_source.update(obj["meta"])
         annotator = obj.get("annotator")
+        if not (isinstance(annotator, str) and annotator.strip()):
+            annotator = _user_name(obj.get("user"))
         return RawRecord(
             text=text,
             spans=spans,

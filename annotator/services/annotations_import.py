@@ -336,8 +336,13 @@ def import_annotations(
     first: dict[tuple[str, str], tuple[Where, AnnotationRecord]] = {}
     merged: list[tuple[Where, Where]] = []
     kept: list[int] = []  # indices of the records to import (identical duplicates merged)
+    fallback = _name_from_path(path)
+    unnamed = 0
     for index, (where, record) in enumerate(zip(places, records, strict=True)):
         owner = name or (record.annotator or "").strip()
+        if not owner and fallback:
+            owner = fallback
+            unnamed += 1
         owners.append(owner)
         if not owner:
             errors.append(where.error("the record names no annotator; give one with --as NAME"))
@@ -372,6 +377,11 @@ def import_annotations(
         kept.append(index)
     if errors:
         raise InputErrors(errors)
+    if unnamed:
+        report.notices.append(
+            f"{path}: {unnamed} record(s) name no annotator; imported as {fallback!r}, the "
+            "file's name (give another with --as NAME)"
+        )
     if merged:
         shown = "; ".join(f"{w} = {e}" for w, e in merged[:10])
         more = f"; and {len(merged) - 10} more" if len(merged) > 10 else ""
@@ -511,6 +521,12 @@ def _documents_with_spans(
         if doc_id in cache[ann_id]:
             count += 1
     return count
+
+
+def _name_from_path(path: Path) -> str:
+    """The annotator a file stands for when its records name none: its name without suffix
+    (a folder's name for a brat folder)."""
+    return (path.name if path.is_dir() else path.stem).strip()
 
 
 def _same_annotation(a: AnnotationRecord, b: AnnotationRecord) -> bool:

@@ -96,3 +96,47 @@ def test_prodigy_conflicting_duplicates_refused_naming_both_lines(
     err = capsys.readouterr().err
     assert f"{path}:3: the same document as {path}:1, both for annotator 'news-alice'" in err
     assert "news-alice" not in spans_by(db)
+
+
+def test_annotator_names_come_from_the_file(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = first_text(db)
+    syria = at(text, "Syria", "GPE")
+    iran = at(text, "Iran", "GPE")
+    # Prodigy: _session_id when there is no _annotator_id.
+    prodigy = write_jsonl(tmp_path / "p.jsonl", [prodigy_task(text, [syria], _session_id="ner-bob")])
+    # doccano: the line's user.
+    doccano = write_jsonl(
+        tmp_path / "d.jsonl",
+        [{"text": text, "label": [[iran["start"], iran["end"], "GPE"]], "user": "carol"}],
+    )
+    # Label Studio: completed_by (an object with the email, as the full export writes it).
+    ls = tmp_path / "ls.json"
+    ls.write_text(json.dumps([{
+        "id": 7, "data": {"text": text},
+        "annotations": [{"id": 1, "completed_by": {"id": 3, "email": "dan@example.org"},
+                         "result": [{"id": "a", "from_name": "label", "to_name": "text",
+                                     "type": "labels", "value": {"start": syria["start"],
+                                     "end": syria["end"], "text": "Syria", "labels": ["GPE"]}}]}],
+    }]), "utf-8")
+    # brat: the folder's name.
+    folder = tmp_path / "erin"
+    folder.mkdir()
+    (folder / "a.txt").write_text(text, "utf-8")
+    (folder / "a.ann").write_text(f"T1\tGPE {syria['start']} {syria['end']}\tSyria\n", "utf-8")
+    # Nothing in the file: the file's name.
+    anon = write_jsonl(tmp_path / "frank_batch2.jsonl", [prodigy_task(text, [iran])])
+    for path in (prodigy, doccano, ls, folder, anon):
+        assert main(["import-annotations", str(path), "--db", str(db)]) == 0, capsys.readouterr()
+    out = capsys.readouterr().out
+    assert "1 record(s) name no annotator; imported as 'frank_batch2', the file's name" in out
+    got = spans_by(db)
+    assert got["ner-bob"] == {(1, "Syria", "GPE")}
+    assert got["carol"] == {(1, "Iran", "GPE")}
+    assert got["dan@example.org"] == {(1, "Syria", "GPE")}
+    assert got["erin"] == {(1, "Syria", "GPE")}
+    assert got["frank_batch2"] == {(1, "Iran", "GPE")}
+    # --as still wins over what the file says.
+    assert main(["import-annotations", str(prodigy), "--db", str(db), "--as", "grace"]) == 0
+    assert spans_by(db)["grace"] == {(1, "Syria", "GPE")}
