@@ -322,6 +322,20 @@ def build_command_line() -> CommandLine:
         help="the file's format (default: detected)",
     )
     ima.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="rename a label of the file (OLD may be layer:LABEL); may be repeated",
+    )
+    ima.add_argument(
+        "--label-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="doccano's exported label list, naming doccano 1.x's numeric label ids",
+    )
+    ima.add_argument(
         "--allow-new-labels",
         action="store_true",
         help="import spans whose label is outside the label set (entity layer) or the schema "
@@ -594,6 +608,7 @@ def cmd_next(args: argparse.Namespace) -> int:
 
 
 def cmd_import_annotations(args: argparse.Namespace) -> int:
+    from annotator.formats.registry import parse_label_map
     from annotator.services.annotations_import import KnownLabels, import_annotations
     from annotator.store import Store
 
@@ -603,9 +618,18 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         load_schema_for(args.schema, settings),
         allow_new=args.allow_new_labels,
     )
+    label_map = parse_label_map(args.map)
     store = Store(args.db or default_db_path())
     try:
-        report = import_annotations(store, args.file, args.annotator, args.format, known)
+        report = import_annotations(
+            store,
+            args.file,
+            args.annotator,
+            args.format,
+            known,
+            label_map=label_map,
+            label_file=args.label_file,
+        )
     finally:
         store.close()
     for line in report.lines():

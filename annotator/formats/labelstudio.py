@@ -7,8 +7,10 @@ annotations, model ``predictions`` and results that are not text spans (choices,
 text areas) are counted in notices. The ``JSON-MIN`` export (a flat task with a ``label`` list)
 is read too. The writer puts one task per document and one annotation per annotator.
 
-Refused, with the task and annotation named: a file that is one JSON object rather than a list of
-tasks (every export is a list), a task whose text is not ``data.text`` (or, in JSON-MIN, ``text``),
+A file holding one task object (older versions export one file per task) is one task.
+Refused, with the task and annotation named: a file that is one JSON object other than a task,
+an annotation with span fields but no ``result`` (another tool's spans), a task whose text is
+not ``data.text`` (or, in JSON-MIN, ``text``),
 two results of one annotation with the same ``id`` and ``from_name``, and a relation result naming
 a region the annotation does not hold.
 """
@@ -39,6 +41,8 @@ from annotator.formats.foreign import (
 )
 from annotator.formats.lines import parse_json, read_bounded
 from annotator.formats.read_result import ReadResult
+
+_SPAN_LIKE = {"start_offset", "end_offset", "start", "end", "label", "labels", "spans"}
 
 FROM_NAME = "label"
 TO_NAME = "text"
@@ -244,6 +248,12 @@ class _Reader:
             if annotation.get("was_cancelled"):
                 self.cancelled += 1
                 continue
+            if "result" not in annotation and annotation.keys() & _SPAN_LIKE:
+                # A span of another tool (doccano 1.x) would otherwise pass as no spans at all.
+                raise InputError(
+                    f"{awhere}: a span with {', '.join(sorted(annotation.keys() & _SPAN_LIKE))} "
+                    "but no Label Studio 'result' (a doccano 1.x export? use --format doccano)"
+                )
             records.append(
                 RawRecord(
                     text=text,
@@ -284,6 +294,8 @@ def read_labelstudio(path: Path) -> ReadResult:
         data = parse_json(content, file)
     except InputError:
         data = _json_lines(content, file)  # tasks one per line, as Label Studio also imports
+    if isinstance(data, dict) and isinstance(data.get("data"), dict):
+        data = [data]  # one task, as older versions export one file per task
     if not isinstance(data, list):
         if isinstance(data, dict):
             found = "one JSON object (a Label Studio export is a list: put a single task in [ ])"

@@ -313,6 +313,8 @@ def import_annotations(
     as_name: str | None = None,
     fmt: str = "auto",
     known_labels: KnownLabels | None = None,
+    label_map: Mapping[str, str] | None = None,
+    label_file: Path | None = None,
 ) -> AnnotationImportReport:
     """Import every record of ``path`` as an annotation set (``as_name`` or the record's own).
 
@@ -320,7 +322,7 @@ def import_annotations(
     allowed, imported and reported).
     """
     path = Path(path)
-    result = read_annotations(path, fmt)
+    result = read_annotations(path, fmt, dict(label_map or {}), label_file)
     records = result.records
     report = AnnotationImportReport(
         file=str(path), format=result.format, notices=list(result.notices)

@@ -140,3 +140,78 @@ def test_annotator_names_come_from_the_file(
     # --as still wins over what the file says.
     assert main(["import-annotations", str(prodigy), "--db", str(db), "--as", "grace"]) == 0
     assert spans_by(db)["grace"] == {(1, "Syria", "GPE")}
+
+
+def doccano_v1(text: str, *annotations: tuple[str, object, int]) -> dict[str, object]:
+    """A doccano 1.x line: annotations with label ids and the user who made each."""
+    anns = []
+    for word, label, user in annotations:
+        start = text.index(word)
+        anns.append({"label": label, "start_offset": start, "end_offset": start + len(word),
+                     "user": user, "prob": 0.0})
+    return {"id": 11, "text": text, "meta": {}, "annotation_approver": None, "annotations": anns}
+
+
+def test_doccano_1x_label_ids_named_by_the_label_file(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = first_text(db)
+    path = write_jsonl(
+        tmp_path / "project.jsonl",
+        [doccano_v1(text, ("Syria", 2, 1), ("Iran", 2, 1), ("Syria", 2, 4))],
+    )
+    labels = tmp_path / "label_config.json"
+    labels.write_text(json.dumps([
+        {"id": 1, "text": "PERSON", "prefix_key": None, "suffix_key": "p",
+         "background_color": "#209cee", "text_color": "#ffffff"},
+        {"id": 2, "text": "GPE", "prefix_key": None, "suffix_key": "g",
+         "background_color": "#ff3860", "text_color": "#ffffff"},
+    ]), "utf-8")
+    assert main(["import-annotations", str(path), "--db", str(db), "--label-file", str(labels)]) == 0
+    out = capsys.readouterr().out
+    assert "project.jsonl: read as doccano" in out
+    got = spans_by(db)
+    assert got["user 1"] == {(1, "Syria", "GPE"), (1, "Iran", "GPE")}
+    assert got["user 4"] == {(1, "Syria", "GPE")}
+
+
+def test_doccano_1x_label_ids_without_label_file_kept_with_a_warning(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = first_text(db)
+    path = write_jsonl(tmp_path / "project.jsonl", [doccano_v1(text, ("Syria", 2, 1))])
+    args = ["import-annotations", str(path), "--db", str(db), "--allow-new-labels"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "doccano 1.x label ids 2 (1 span(s)) were kept as 'label:ID'" in out
+    assert spans_by(db)["user 1"] == {(1, "Syria", "label:2")}
+
+
+def test_span_like_annotations_never_pass_as_no_spans(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = first_text(db)
+    start = text.index("Syria")
+    path = tmp_path / "odd.json"  # read as Label Studio by its suffix
+    path.write_text(json.dumps([{"data": {"text": text}, "annotations": [
+        {"label": 2, "start_offset": start, "end_offset": start + 5}]}]), "utf-8")
+    assert main(["import-annotations", str(path), "--db", str(db), "--as", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "task 1 annotation 0: a span with end_offset, label, start_offset but no Label Studio" in err
+    assert spans_by(db) .get("x") is None
+
+
+def test_label_studio_single_task_object(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = first_text(db)
+    start = text.index("Syria")
+    path = tmp_path / "task_7.json"
+    path.write_text(json.dumps({
+        "id": 7, "data": {"text": text},
+        "completions": [{"id": 1, "result": [{"id": "a", "from_name": "label", "to_name": "text",
+                         "type": "labels", "value": {"start": start, "end": start + 5,
+                                                     "labels": ["GPE"]}}]}],
+    }), "utf-8")
+    assert main(["import-annotations", str(path), "--db", str(db), "--as", "ana"]) == 0
+    assert spans_by(db)["ana"] == {(1, "Syria", "GPE")}
