@@ -169,6 +169,46 @@ def _pairs(path: Path) -> list[tuple[Path, Path]]:
     return [(path.with_suffix(".txt"), path)]
 
 
+def _conf_labels(conf: Path) -> list[str]:
+    """The entity and event types an ``annotation.conf`` declares (brat's label set).
+
+    Sections are ``[entities]``, ``[events]``, ...; a type is the first word of a line (tabs
+    before it mark brat's type hierarchy, ``!`` an abstract type; ``#`` starts a comment,
+    ``<NAME>=`` a macro). Only ``[entities]`` and ``[events]`` name labels.
+    """
+    file = str(conf)
+    text = decode_text(read_bounded(conf), file)
+    labels: list[str] = []
+    section = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("[") and stripped.endswith("]"):
+            section = stripped[1:-1].strip().lower()
+            continue
+        if section not in ("entities", "events") or stripped.startswith("<"):
+            continue
+        name = stripped.split()[0].lstrip("!")
+        if name and name not in labels:
+            labels.append(name)
+    return labels
+
+
+def _find_conf(ann: Path, root: Path) -> Path | None:
+    """The ``annotation.conf`` brat would use for ``ann``: in its folder or the nearest above,
+    up to the folder read."""
+    folder = ann.parent
+    root = root if root.is_dir() else root.parent
+    while True:
+        conf = folder / "annotation.conf"
+        if conf.is_file():
+            return conf
+        if folder == root or folder.parent == folder or root not in folder.parents:
+            return None
+        folder = folder.parent
+
+
 def annotator_of_folder(folder: Path) -> str | None:
     """The annotator a brat folder stands for: its name (percent-escapes undone, as the writer
     makes them for names that are not safe file names)."""
@@ -186,7 +226,19 @@ def read_brat(path: Path) -> ReadResult:
     errors: list[InputError] = []
     counts: dict[str, int] = {}
     discontinuous: list[str] = []
+    label_set: list[str] | None = None
+    confs: dict[Path, list[str]] = {}
+    undeclared: dict[str, int] = {}
     for txt, ann in _pairs(Path(path)):
+        conf = _find_conf(ann, Path(path))
+        if conf is not None and conf not in confs:
+            try:
+                declared = _conf_labels(conf)
+            except InputError as exc:
+                errors.append(exc.located(str(conf)))
+                continue
+            confs[conf] = declared
+            label_set = (label_set or []) + [x for x in declared if x not in (label_set or [])]
         if not ann.is_file():
             errors.append(InputError("no .ann file beside this text", str(txt)))
             continue
@@ -203,6 +255,12 @@ def read_brat(path: Path) -> ReadResult:
             raw.meta = raw.meta.with_(filename=txt.name, title=make_title(canonical))
             raw.annotator = annotator_of_folder(ann.resolve().parent)
             found, found_notices = finalize([raw], str(ann))
+            if conf is not None:
+                declared_here = set(confs.get(conf, []))
+                for rs in raw.spans:
+                    name = rs.label if rs.layer == "entity" else f"{rs.layer}:{rs.label}"
+                    if name not in declared_here:
+                        undeclared[name] = undeclared.get(name, 0) + 1
             records.extend(found)
             notices.extend(found_notices)
         except InputErrors as exc:
@@ -221,7 +279,14 @@ def read_brat(path: Path) -> ReadResult:
     for kind, count in sorted(counts.items()):
         if count:
             notices.append(f"{where}: {count} {kind} line(s) were not imported")
-    return ReadResult(records=records, notices=notices)
+    if label_set is not None:
+        notices.append(
+            f"{where}: label set from annotation.conf: {', '.join(label_set) or '(none)'}"
+        )
+    if undeclared:
+        shown = ", ".join(f"{name!r} ({n} span(s))" for name, n in sorted(undeclared.items()))
+        notices.append(f"warning: {where}: labels not declared in annotation.conf: {shown}")
+    return ReadResult(records=records, notices=notices, label_set=label_set)
 
 
 def _safe_name(value: str, limit: int = 60) -> str:

@@ -215,3 +215,45 @@ def test_label_studio_single_task_object(
     }), "utf-8")
     assert main(["import-annotations", str(path), "--db", str(db), "--as", "ana"]) == 0
     assert spans_by(db)["ana"] == {(1, "Syria", "GPE")}
+
+
+def test_map_renames_labels_and_brat_conf_is_the_label_set(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = first_text(db)
+    syria, iran = at(text, "Syria", "Country"), at(text, "Iran", "Country")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "annotation.conf").write_text(
+        "# brat's own comment\n[entities]\nCountry\nPER\n!Abstract\n\tORG\n\n[relations]\n"
+        "Located\tArg1:PER, Arg2:Country\n[events]\n[attributes]\n", "utf-8")
+    (folder / "a.txt").write_text(text, "utf-8")
+    (folder / "a.ann").write_text(
+        f"T1\tCountry {syria['start']} {syria['end']}\tSyria\n"
+        f"T2\tCountry {iran['start']} {iran['end']}\tIran\n", "utf-8")
+    args = ["import-annotations", str(folder), "--db", str(db)]
+    assert main(args) == 2  # Country is not one of the project's labels
+    assert "unknown label 'Country'" in capsys.readouterr().err
+    assert main([*args, "--map", "Country=GPE", "--map", "PER=PERSON"]) == 0
+    out = capsys.readouterr().out
+    assert "label set from annotation.conf: Country, PER, Abstract, ORG" in out
+    assert "2 span(s) labelled 'Country' renamed 'GPE' (--map)" in out
+    assert "no span is labelled 'PER'" in out
+    assert spans_by(db)["corpus"] == {(1, "Syria", "GPE"), (1, "Iran", "GPE")}
+    assert main([*args, "--map", "Country"]) == 2
+    assert "--map 'Country': expected OLD=NEW" in capsys.readouterr().err
+
+
+def test_brat_spans_undeclared_in_conf_are_warned(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = first_text(db)
+    syria = at(text, "Syria", "GPE")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "annotation.conf").write_text("[entities]\nPERSON\n", "utf-8")
+    (folder / "a.txt").write_text(text, "utf-8")
+    (folder / "a.ann").write_text(f"T1\tGPE {syria['start']} {syria['end']}\tSyria\n", "utf-8")
+    assert main(["import-annotations", str(folder), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "labels not declared in annotation.conf: 'GPE' (1 span(s))" in out
