@@ -257,3 +257,37 @@ def test_brat_spans_undeclared_in_conf_are_warned(
     assert main(["import-annotations", str(folder), "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "labels not declared in annotation.conf: 'GPE' (1 span(s))" in out
+
+
+def test_brat_export_splits_at_line_breaks_escapes_labels_and_keeps_annotators_apart(
+    tmp_path: Path,
+) -> None:
+    from annotator.core.model import AnnotationRecord, DocumentMeta, Span, Status
+    from annotator.formats.brat import write_brat
+    from annotator.formats.registry import read_annotations
+
+    text = "War\n\nSmoke over Aleppo.\nArmed men left."
+    meta = DocumentMeta(title="War", filename="war.txt", lang="en")
+    names = ["news/alice", "news_alice", "news:alice", "x" * 45 + "1", "x" * 45 + "2"]
+    records = [
+        AnnotationRecord(text, meta, name, Status.DONE, [
+            Span(0, 10, "EVENT"), Span(text.index("Armed"), text.index("Armed") + 9, "Armed group"),
+        ])
+        for name in names
+    ]
+    out = tmp_path / "brat"
+    assert write_brat(out, records) == 5
+    anns = sorted(out.rglob("*.ann"))
+    assert len(anns) == 5  # five annotators, five files: none overwritten
+    first = anns[0].read_text("utf-8").splitlines()
+    # brat's own shape: fragments split at the blank line, a type without white space.
+    assert first[0] == "T1\tEVENT 0 3;5 10\tWar Smoke"
+    assert first[1].startswith("T2\tArmed%20group ")
+    conf = (out / "annotation.conf").read_text("utf-8").splitlines()
+    assert "Armed%20group" in conf
+    result = read_annotations(out)
+    assert sorted(r.annotator or "" for r in result.records) == sorted(names)
+    for record in result.records:
+        assert [(s.start, s.end, s.label) for s in record.spans] == [
+            (0, 10, "EVENT"), (text.index("Armed"), text.index("Armed") + 9, "Armed group")]
+    assert any("5 span(s) written as fragments split at line breaks" in n for n in result.notices)
