@@ -291,3 +291,31 @@ def test_brat_export_splits_at_line_breaks_escapes_labels_and_keeps_annotators_a
         assert [(s.start, s.end, s.label) for s in record.spans] == [
             (0, 10, "EVENT"), (text.index("Armed"), text.index("Armed") + 9, "Armed group")]
     assert any("5 span(s) written as fragments split at line breaks" in n for n in result.notices)
+
+
+def test_label_studio_export_puts_model_suggestions_in_predictions(tmp_path: Path) -> None:
+    from annotator.core.model import AnnotationRecord, DocumentMeta, Origin, Span, Status
+    from annotator.formats.labelstudio import write_labelstudio
+    from annotator.formats.registry import read_annotations
+
+    text = "Qaani visited Damascus."
+    meta = DocumentMeta(title="Visit", lang="en")
+    records = [
+        AnnotationRecord(text, meta, "alice", Status.DONE, [Span(0, 5, "PERSON")]),
+        AnnotationRecord(text, meta, "en_core_web_sm", Status.TODO,
+                         [Span(14, 22, "GPE", Origin.MODEL)]),
+    ]
+    out = tmp_path / "ls.json"
+    write_labelstudio(out, records)
+    [task] = json.loads(out.read_text("utf-8"))
+    [annotation] = task["annotations"]
+    assert annotation["completed_by"] == {"email": "alice"}
+    assert [r["value"]["labels"] for r in annotation["result"]] == [["PERSON"]]
+    [prediction] = task["predictions"]
+    assert prediction["model_version"] == "en_core_web_sm"
+    assert [r["value"]["text"] for r in prediction["result"]] == ["Damascus"]
+    back = {r.annotator: r for r in read_annotations(out).records}
+    assert [(s.start, s.end, s.label, s.origin) for s in back["alice"].spans] == [
+        (0, 5, "PERSON", Origin.MANUAL)]
+    assert [(s.start, s.end, s.label, s.origin) for s in back["en_core_web_sm"].spans] == [
+        (14, 22, "GPE", Origin.MODEL)]
