@@ -278,6 +278,9 @@ def build_command_line() -> CommandLine:
     exp.add_argument("out", type=Path, help="output file (a folder for brat)")
     exp.add_argument("--status", choices=[s.value for s in Status], help="only documents with this status")
     exp.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    exp.add_argument("--align", choices=("strict", "contract", "expand"), default=None,
+                     help="spacy format: how spans meet token edges (spaCy's alignment modes; "
+                          "default contract, white space trimmed); every change is reported")
     _add_export_options(exp)
 
     trn = command(
@@ -540,7 +543,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         with terminal_progress() as task:
             report = export(
                 store, args.out, args.format, filters, args.split, args.seed,
-                overwrite=args.force, task=task,
+                overwrite=args.force, task=task, align=args.align,
             )
     finally:
         store.close()

@@ -319,3 +319,45 @@ def test_label_studio_export_puts_model_suggestions_in_predictions(tmp_path: Pat
         (0, 5, "PERSON", Origin.MANUAL)]
     assert [(s.start, s.end, s.label, s.origin) for s in back["en_core_web_sm"].spans] == [
         (14, 22, "GPE", Origin.MODEL)]
+
+
+def test_spacy_export_aligns_spans_and_reports_every_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spacy.tokens import DocBin
+
+    from annotator.formats.tokens import blank_nlp
+
+    text = "The fava bean  trade in Aleppo grew.\n\nSmoke rose."
+    src = tmp_path / "ann.jsonl"
+    spans = [
+        {"start": 4, "end": 14, "label": "MISC", "text": "fava bean "},  # white space at the end
+        {"start": 24, "end": 28, "label": "GPE", "text": "Alep"},  # edge inside a token
+        {"start": 14, "end": 15, "label": "MISC", "text": " "},  # only white space
+    ]
+    write_jsonl(src, [{"text": text, "spans": spans, "annotator": "alice", "status": "done",
+                       "meta": {"lang": "en"}}])
+    db = tmp_path / "a.sqlite"
+    assert main(["import-annotations", str(src), "--db", str(db), "--allow-new-labels"]) == 0
+    capsys.readouterr()
+    results = {}
+    for mode in ("strict", "contract", "expand"):
+        out = tmp_path / f"{mode}.spacy"
+        assert main(["export", str(out), "--db", str(db), "--format", "spacy",
+                     "--align", mode]) == 0
+        printed = capsys.readouterr().out
+        [doc] = DocBin().from_disk(out).get_docs(blank_nlp("en").vocab)
+        results[mode] = ([(s.text, s.label_) for s in doc.spans.get("entity", [])], printed)
+    assert results["strict"][0] == []
+    assert "3 span(s) dropped (token-boundary)" in results["strict"][1]
+    assert results["contract"][0] == [("fava bean", "MISC")]
+    assert "written as 4-13 'fava bean' (contract alignment); moved to token edges" in (
+        results["contract"][1])
+    assert "'Alep' (entity): it holds no whole token (contract alignment); dropped" in (
+        results["contract"][1])
+    assert "it covers only white space; dropped" in results["contract"][1]
+    assert results["expand"][0] == [("fava bean", "MISC"), ("Aleppo", "GPE")]
+    assert "2 span(s) moved to token edges (aligned)" in results["expand"][1]
+    out = tmp_path / "x.jsonl"
+    assert main(["export", str(out), "--db", str(db), "--format", "prodigy", "--align", "expand"]) == 2
+    assert "--align applies to the spacy format, not prodigy" in capsys.readouterr().err
