@@ -14,7 +14,8 @@ the escapes), one ``.txt``/``.ann`` pair per record in it, and an ``annotation.c
 labels at the top (brat looks for it in the folders above), in a temporary folder renamed to the
 target at the end; an existing target is replaced only when asked. A span crossing a line break
 is written as fragments split at the breaks, as brat's editor does (and read back as one span);
-a label's white space and ``%`` are percent-escaped in the type (``Armed group`` ->
+a model's suggestion carries a note ``model suggestion`` (brat shows it; the reader turns it
+back into the span's origin); a label's white space and ``%`` are percent-escaped in the type (``Armed group`` ->
 ``Armed%20group``), since a brat type ends at white space. File names are made from the
 document's file name or title, cleaned to safe characters: nothing read from a file decides
 where anything is written.
@@ -31,7 +32,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.core.errors import InputError, InputErrors
-from annotator.core.model import AnnotationRecord
+from annotator.core.model import AnnotationRecord, Origin
 from annotator.formats.articles import decode_text, make_title
 from annotator.formats.atomic import OverwriteError
 from annotator.formats.foreign import (
@@ -44,6 +45,9 @@ from annotator.formats.foreign import (
 )
 from annotator.formats.lines import read_bounded
 from annotator.formats.read_result import ReadResult
+
+MODEL_NOTE = "model suggestion"
+"""The note (``#n AnnotatorNotes Tn``) marking a span a model suggested, written and read back."""
 
 _TEXT_BOUND = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
 _OTHER = {"E": "event", "R": "relation", "*": "relation", "A": "attribute", "M": "attribute",
@@ -115,6 +119,7 @@ def _parse_ann(
     errors: list[InputError] = []
     content = decode_text(read_bounded(ann), file)
     defined: dict[str, int] = {}  # id -> line defining it
+    by_id: dict[str, list[RawSpan]] = {}  # T id -> its span (or fragments)
     # (line, id of the line, what, id referred to)
     references: list[tuple[int, str, str, str]] = []
     for number, line in enumerate(content.split("\n"), start=1):
@@ -143,6 +148,7 @@ def _parse_ann(
             layer, label = split_label(label_of_type(label_text))
             parts = [tuple(int(x) for x in part.split(" ")) for part in offsets.split(";")]
             where = f"line {number} ({ident})"
+            first_span = len(raw.spans)
             if len(parts) > 1 and _split_at_breaks(text, parts):
                 # One span brat split at line breaks (as its editor and this writer do).
                 joined.append(f"{ann.name} {ident}")
@@ -156,6 +162,7 @@ def _parse_ann(
                 for start, end in parts:
                     part = RawSpan(start, end, label, None, layer, where=where, group=where)
                     raw.spans.append(part)
+            by_id[ident] = raw.spans[first_span:]
             continue
         kind = line[0]
         fields = line.split("\t")
@@ -164,6 +171,10 @@ def _parse_ann(
             errors.append(InputError(f"{ident}: expected {_SHAPES[kind]}", file, number))
             continue
         references.extend((number, ident, what, target) for what, target in refs)
+        if kind == "#" and len(fields) >= 3 and fields[2] == MODEL_NOTE and refs[0][1] in by_id:
+            for span in by_id[refs[0][1]]:  # this writer's mark of a model suggestion
+                span.origin = Origin.MODEL
+            continue
         counts[_OTHER[kind]] = counts.get(_OTHER[kind], 0) + 1
     for number, ident, what, target in references:
         if target not in defined or not _REF.match(target):
@@ -392,7 +403,14 @@ def _ann_lines(record: AnnotationRecord) -> list[str]:
         offsets = ";".join(f"{a} {b}" for a, b in parts)
         surface = " ".join(record.text[a:b].translate(table) for a, b in parts)
         lines.append(f"T{i}\t{brat_type(qualified_label(span))} {offsets}\t{surface}")
-    return lines
+    notes = [
+        f"#{n}\tAnnotatorNotes T{i}\t{MODEL_NOTE}"
+        for n, i in enumerate(
+            (i for i, span in enumerate(record.spans, start=1) if span.origin is Origin.MODEL),
+            start=1,
+        )
+    ]
+    return lines + notes
 
 
 def write_brat(path: Path, records: Iterable[AnnotationRecord], overwrite: bool = False) -> int:

@@ -5,7 +5,8 @@ write ``{"text", "entities": [{id, label, start_offset, end_offset}], "relations
 older exports call the text ``data`` (and some the spans ``labels``); doccano 1.x writes
 ``{"text", "annotations": [{"label": 2, "start_offset", "end_offset", "user": 1}]}`` with label
 *ids* (named through doccano's label file when given, else kept as ``label:2`` with a warning)
-and one annotation list for all users (one record per user). Any other keys are the
+and one annotation list for all users (one record per user). The writer adds ``span_origins``
+(parallel to ``label``) when a model suggested some spans, and the reader takes it back. Any other keys are the
 document's metadata. A ``label`` list of plain strings is a text-classification export: its
 document labels are not spans and are counted in a notice. Offsets are end exclusive. Relations
 are counted, not imported, but an entity id used twice or a relation naming an entity the line
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.core.errors import InputError
-from annotator.core.model import AnnotationRecord
+from annotator.core.model import AnnotationRecord, Origin
 from annotator.formats.atomic import atomic_write
 from annotator.formats.foreign import (
     DEFAULT_LAYER,
@@ -44,6 +45,9 @@ def record_to_line(record: AnnotationRecord) -> dict[str, Any]:
         "text": record.text,
         "label": [[s.start, s.end, qualified_label(s)] for s in record.spans],
     }
+    if any(s.origin is Origin.MODEL for s in record.spans):
+        # Not doccano's (it keeps extra keys as metadata): which spans a model suggested.
+        obj[ORIGINS_KEY] = [s.origin.value for s in record.spans]
     meta = {k: v for k, v in record.meta.to_dict().items() if v}
     if meta:
         obj["meta"] = meta
@@ -66,6 +70,10 @@ def write_doccano(path: Path, records: Iterable[AnnotationRecord], overwrite: bo
     """Write doccano JSONL (the ``label`` shape) atomically; return the number of lines."""
     with atomic_write(path, overwrite=overwrite) as handle:
         return write_lines(records, handle)
+
+
+ORIGINS_KEY = "span_origins"
+"""Key of the list, parallel to ``label``, saying each span's origin (``model``/``manual``)."""
 
 
 def _triple(raw: object, where: str) -> RawSpan:
@@ -137,7 +145,7 @@ def _user_name(value: object) -> str | None:
     return None
 
 
-_KNOWN = {"user", "annotations", "annotation_approver",
+_KNOWN = {ORIGINS_KEY, "user", "annotations", "annotation_approver",
           "text", "data", "label", "labels", "entities", "relations", "id", "meta", "annotator",
           "status", "Comments", "comments", "cats"}
 
@@ -250,6 +258,11 @@ class _Reader:
                 self.doc_labels += 1  # a text-classification export
             else:
                 spans = [_triple(item, f"{key}[{i}]") for i, item in enumerate(labels)]
+                origins = obj.get(ORIGINS_KEY)
+                if isinstance(origins, list) and len(origins) == len(spans):
+                    for span, origin in zip(spans, origins, strict=True):
+                        if origin == Origin.MODEL.value:
+                            span.origin = Origin.MODEL
         meta_source: dict[str, Any] = {k: v for k, v in obj.items() if k not in _KNOWN}
         if isinstance(obj.get("meta"), dict):
             meta_source.update(obj["meta"])

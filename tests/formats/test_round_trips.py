@@ -48,9 +48,7 @@ def test_seeds_round_trip(fmt: str, seeded_db: Path, tmp_path: Path) -> None:
     assert keyed(got) == keyed(expected)  # brat: one folder per annotator, named after them
     if fmt != "brat":
         assert [r.meta for r in got] == [r.meta for r in expected]
-        assert all(s.origin is Origin.MODEL for r in got for s in r.spans) == (
-            fmt in ("jsonl", "prodigy", "labelstudio", "spacy")
-        )
+    assert all(s.origin is Origin.MODEL for r in got for s in r.spans)  # every format keeps it
 
 
 TEXT = "🇮🇷 Qaani's IRGC met Syrian army chief Abbas in Damascus 👍🏽 on Tuesday."
