@@ -15,8 +15,8 @@ labels at the top (brat looks for it in the folders above), in a temporary folde
 target at the end; an existing target is replaced only when asked. A span crossing a line break
 is written as fragments split at the breaks, as brat's editor does (and read back as one span);
 a model's suggestion carries a note ``model suggestion`` (brat shows it; the reader turns it
-back into the span's origin); a label's white space and ``%`` are percent-escaped in the type (``Armed group`` ->
-``Armed%20group``), since a brat type ends at white space. File names are made from the
+back into the span's origin); a label's white space and ``%`` are percent-escaped in the type
+(``Armed group`` -> ``Armed%20group``), since a brat type ends at white space. File names are made from the
 document's file name or title, cleaned to safe characters: nothing read from a file decides
 where anything is written.
 """

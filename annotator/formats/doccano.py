@@ -6,8 +6,8 @@ older exports call the text ``data`` (and some the spans ``labels``); doccano 1.
 ``{"text", "annotations": [{"label": 2, "start_offset", "end_offset", "user": 1}]}`` with label
 *ids* (named through doccano's label file when given, else kept as ``label:2`` with a warning)
 and one annotation list for all users (one record per user). The writer adds ``span_origins``
-(parallel to ``label``) when a model suggested some spans, and the reader takes it back. Any other keys are the
-document's metadata. A ``label`` list of plain strings is a text-classification export: its
+(parallel to ``label``) when a model suggested some spans, and the reader takes it back. Any
+other keys are the document's metadata. A ``label`` list of plain strings is a text-classification export: its
 document labels are not spans and are counted in a notice. Offsets are end exclusive. Relations
 are counted, not imported, but an entity id used twice or a relation naming an entity the line
 does not hold is refused.
