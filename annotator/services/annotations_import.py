@@ -40,6 +40,11 @@ ENTITY_LAYER = "entity"
 NEAR_SIMILARITY = 90.0
 """Texts at least this similar (rapidfuzz ratio, 0-100, on normalised text) are near copies."""
 
+SUBSTITUTION_MIN = 8
+SUBSTITUTION_SHARE = 100
+"""Texts of one length differing in at most max(8, 1 %) single characters are one document
+whose characters were substituted 1:1 (an encoding's ``\x85`` for ``…``): offsets line up."""
+
 SAME_TITLE_SIMILARITY = 50.0
 """With the same title, texts at least this similar are taken as versions of one article."""
 
@@ -121,6 +126,7 @@ class AnnotationImportReport:
     near_misses: list[NearMiss] = field(default_factory=list)
     spans_added: int = 0
     spans_replaced: int = 0
+    spans_changed: int = 0  # spans whose covered text changed when carried over
     replaced_documents: int = 0  # documents on which an annotator already had spans
     notices: list[str] = field(default_factory=list)
     new_labels: dict[tuple[str, str], int] = field(default_factory=dict)  # (layer, label) -> spans
@@ -157,7 +163,9 @@ class AnnotationImportReport:
         out.append(
             f"{self.imported} records imported as {who}: {len(self.matched)} matched by text, "
             f"{len(self.matched_normalized)} by normalised text, "
-            f"{len(self.created)} for new documents, {self.spans_added} spans; "
+            f"{len(self.created)} for new documents, {self.spans_added} spans"
+            + (f" ({self.spans_changed} changed)" if self.spans_changed else "")
+            + "; "
             f"{len(self.near_misses)} not imported"
         )
         return out
@@ -269,6 +277,7 @@ class _Candidates:
         self.norm_texts: list[str] = []
         self.norm_ids: list[tuple[int, str]] = []  # (document id, title) per norm_texts entry
         self.by_title: dict[str, list[int]] = {}
+        self.by_length: dict[int, list[tuple[int, str]]] = {}  # len(text) -> (id, text)
 
     def load(self) -> None:
         if self._loaded:
@@ -277,9 +286,26 @@ class _Candidates:
         for doc_id, title, text in self.store.documents.iter_texts():
             norm = normalized_for_matching(text)
             self.by_norm.setdefault(norm, _Known(text, document_id=doc_id))
+            self.by_length.setdefault(len(text), []).append((doc_id, text))
             self.by_title.setdefault(_title_key(title), []).append(len(self.norm_texts))
             self.norm_texts.append(norm)
             self.norm_ids.append((doc_id, title))
+
+    def substituted(self, text: str) -> tuple[int, str, list[int]] | None:
+        """(document id, its text, differing positions) of a stored text of the same length
+        differing from ``text`` only in a few single characters (``\x85`` for ``…``): offsets
+        line up."""
+        limit = max(SUBSTITUTION_MIN, len(text) // SUBSTITUTION_SHARE)
+        for doc_id, stored in self.by_length.get(len(text), []):
+            diffs: list[int] = []
+            for i, (a, b) in enumerate(zip(text, stored, strict=True)):
+                if a != b:
+                    diffs.append(i)
+                    if len(diffs) > limit:
+                        break
+            if diffs and len(diffs) <= limit:
+                return doc_id, stored, diffs
+        return None
 
     def near(self, norm: str, title: str) -> tuple[int, str, float, str] | None:
         """(document id, title, similarity, reason) of a stored near copy of ``norm``."""
@@ -379,6 +405,18 @@ def import_annotations(
         kept.append(index)
     if errors:
         raise InputErrors(errors)
+    blank = [
+        (where, span)
+        for where, record in zip(places, records, strict=True)
+        for span in record.spans
+        if not record.text[span.start : span.end].strip()
+    ]
+    if blank:
+        where, span = blank[0]
+        report.notices.append(
+            f"warning: {len(blank)} span(s) cover only white space (first: {where}, "
+            f"{span.start}-{span.end} {span.label}); imported as they are"
+        )
     if unnamed:
         report.notices.append(
             f"{path}: {unnamed} record(s) name no annotator; imported as {fallback!r}, the "
@@ -421,6 +459,20 @@ def import_annotations(
         known = candidates.by_norm.get(norm) or new_by_norm.get(norm)
         if known is not None:
             spans = _carry_spans(record, known.text)
+            if spans is not None:
+                changed = [
+                    (a, b)
+                    for a, b in zip(record.spans, spans, strict=True)
+                    if record.text[a.start : a.end] != known.text[b.start : b.end]
+                ]
+                if changed:
+                    a, b = changed[0]
+                    report.notices.append(
+                        f"{where}: {len(changed)} span(s) changed when carried over to the "
+                        f"stored text (e.g. {record.text[a.start : a.end]!r} -> "
+                        f"{known.text[b.start : b.end]!r}: white space trimmed or normalised)"
+                    )
+                    report.spans_changed += len(changed)
             if spans is None:
                 errors.append(
                     where.error(
@@ -435,6 +487,23 @@ def import_annotations(
                 report.matched_normalized.append((where, owner, known.document_id))
             elif known.new_index is not None:
                 created.append((where, owner, known.new_index))
+            continue
+        substituted = candidates.substituted(record.text)
+        if substituted is not None:
+            doc_id, stored, diffs = substituted
+            sets.append((owner, doc_id, None, list(record.spans)))
+            set_records.append(record)
+            report.matched_normalized.append((where, owner, doc_id))
+            touched = sum(
+                1 for sp in record.spans if any(sp.start <= i < sp.end for i in diffs)
+            )
+            first_diff = diffs[0]
+            report.notices.append(
+                f"{where}: {owner}'s record matches document {doc_id} but for {len(diffs)} "
+                f"character substitution(s) (first at {first_diff}: "
+                f"{record.text[first_diff]!r} for {stored[first_diff]!r}); offsets carried over "
+                f"as they are, {touched} span(s) cover a substituted character"
+            )
             continue
         near = candidates.near(norm, record.meta.title)
         if near is not None:

@@ -361,3 +361,33 @@ def test_spacy_export_aligns_spans_and_reports_every_change(
     out = tmp_path / "x.jsonl"
     assert main(["export", str(out), "--db", str(db), "--format", "prodigy", "--align", "expand"]) == 2
     assert "--align applies to the spacy format, not prodigy" in capsys.readouterr().err
+
+
+def test_substituted_characters_and_trimmed_spans_are_counted(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = first_text(db)
+    cut = text.index("Syria")
+    # A colleague's copy from another encoding: one character replaced 1:1, offsets line up.
+    swapped = text[: cut - 2] + "\x85" + text[cut - 1 :]
+    assert len(swapped) == len(text)
+    # Another copy with doubled spaces: the span's trailing space is trimmed when carried over.
+    spaced = text.replace(" ", "  ", 1)
+    start = spaced.index("Syria")
+    path = write_jsonl(tmp_path / "copies.jsonl", [
+        {"text": swapped, "spans": [at(swapped, "Syria", "GPE")], "annotator": "ann"},
+        {"text": spaced, "spans": [{"start": start, "end": start + 6, "label": "GPE"}],
+         "annotator": "ben"},
+        {"text": text, "spans": [{"start": cut - 1, "end": cut, "label": "GPE"}],
+         "annotator": "cat"},
+    ])
+    assert main(["import-annotations", str(path), "--db", str(db), "--format", "jsonl"]) == 0
+    out = capsys.readouterr().out
+    assert f"{path}:1: ann's record matches document 1 but for 1 character substitution(s)" in out
+    assert "0 span(s) cover a substituted character" in out
+    assert f"{path}:2: 1 span(s) changed when carried over to the stored text" in out
+    assert "(1 changed)" in out
+    assert f"1 span(s) cover only white space (first: {path}:3" in out
+    got = spans_by(db)
+    assert got["ann"] == {(1, "Syria", "GPE")}
+    assert got["ben"] == {(1, "Syria", "GPE")}
