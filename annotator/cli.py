@@ -637,7 +637,9 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         store.close()
     for line in report.lines():
         _out(line)
-    return EXIT_OK
+    # Records refused as near copies of stored documents: the rest is imported, but the run
+    # did not import the whole file, which a script must be able to see.
+    return EXIT_FAILURE if report.near_misses else EXIT_OK
 
 
 def cmd_review(args: argparse.Namespace) -> int:

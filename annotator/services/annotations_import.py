@@ -127,6 +127,8 @@ class AnnotationImportReport:
     spans_added: int = 0
     spans_replaced: int = 0
     spans_changed: int = 0  # spans whose covered text changed when carried over
+    # records matched to a document new in this file once white space is normalised
+    created_normalized: list[Where] = field(default_factory=list)
     replaced_documents: int = 0  # documents on which an annotator already had spans
     notices: list[str] = field(default_factory=list)
     new_labels: dict[tuple[str, str], int] = field(default_factory=dict)  # (layer, label) -> spans
@@ -152,7 +154,14 @@ class AnnotationImportReport:
                 "Unicode forms are normalised; its offsets were carried over"
             )
         for where, name, doc_id in self.created:
-            out.append(f"{where}: new document {doc_id} for {name}'s record")
+            if where in self.created_normalized:
+                out.append(
+                    f"{where}: {name}'s record matches new document {doc_id} (of an earlier "
+                    "record of this file) once white space is normalised; its offsets were "
+                    "carried over"
+                )
+            else:
+                out.append(f"{where}: new document {doc_id} for {name}'s record")
         out += [miss.line() for miss in self.near_misses]
         if self.spans_replaced:
             out.append(
@@ -487,6 +496,7 @@ def import_annotations(
                 report.matched_normalized.append((where, owner, known.document_id))
             elif known.new_index is not None:
                 created.append((where, owner, known.new_index))
+                report.created_normalized.append(where)
             continue
         substituted = candidates.substituted(record.text)
         if substituted is not None:

@@ -116,7 +116,7 @@ def test_slightly_different_text_is_reported_not_imported(db: Path, tmp_path: Pa
             {"text": edited, "annotator": "carol", "spans": [span_json(edited, "Damask", "GPE")]},
         ],
     )
-    assert main(["import-annotations", str(path), "--db", str(db)]) == 0
+    assert main(["import-annotations", str(path), "--db", str(db)]) == 1  # one record refused
     out = capsys.readouterr().out
     assert f"not imported: {path}:2: text differs slightly from document 3" in out
     assert spans_of(db, "carol") == {1: [("Syria", "GPE")]}

@@ -391,3 +391,18 @@ def test_substituted_characters_and_trimmed_spans_are_counted(
     got = spans_by(db)
     assert got["ann"] == {(1, "Syria", "GPE")}
     assert got["ben"] == {(1, "Syria", "GPE")}
+
+
+def test_texts_differing_in_trailing_white_space_say_so(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "Hezbollah fighters crossed into Syria on Monday."
+    path = write_jsonl(tmp_path / "p.jsonl", [
+        prodigy_task(text, [at(text, "Syria", "GPE")], _annotator_id="a"),
+        prodigy_task(text + "  \n", [at(text, "Syria", "GPE")], _annotator_id="b"),
+    ])
+    assert main(["import-annotations", str(path), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert f"{path}:1: new document 6 for a's record" in out
+    assert f"{path}:2: b's record matches new document 6 (of an earlier record" in out
+    assert spans_by(db)["b"] == {(6, "Syria", "GPE")}
