@@ -17,7 +17,7 @@ from annotator.core.errors import InputError
 from annotator.formats.lines import iter_lines
 from annotator.formats.read_result import ReadResult
 
-READ_FORMATS = ("jsonl", "prodigy", "doccano", "labelstudio", "brat", "spacy")
+READ_FORMATS = ("jsonl", "prodigy", "doccano", "labelstudio", "brat", "spacy", "mae")
 """Formats that can be read, as named on the command line (``auto`` detects one of them)."""
 
 WRITE_FORMATS = ("jsonl", "spacy", "prodigy", "doccano", "labelstudio", "brat")
@@ -37,6 +37,7 @@ _READERS: dict[str, str] = {
     "labelstudio": "annotator.formats.labelstudio:read_labelstudio",
     "brat": "annotator.formats.brat:read_brat",
     "spacy": "annotator.formats.spacy_docbin:read_docbin",
+    "mae": "annotator.formats.mae:read_mae",
 }
 
 
@@ -127,6 +128,17 @@ def detect_format(path: Path) -> str:
         return "labelstudio"
     if not path.exists():
         raise InputError("no such file", str(path))
+    if suffix == ".xml":
+        return "mae"
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise InputError(f"cannot open ({exc.strerror})", str(path)) from None
+    from annotator.formats.mae import looks_like_mae
+
+    if looks_like_mae(head):
+        return "mae"
     obj = _first_json_object(path)
     if suffix == ".txt" and path.with_suffix(".ann").exists() and not isinstance(obj, dict):
         return "brat"

@@ -406,3 +406,44 @@ def test_texts_differing_in_trailing_white_space_say_so(
     assert f"{path}:1: new document 6 for a's record" in out
     assert f"{path}:2: b's record matches new document 6 (of an earlier record" in out
     assert spans_by(db)["b"] == {(6, "Syria", "GPE")}
+
+
+MAE = Path(__file__).resolve().parent.parent / "data" / "formats" / "mae"
+
+
+def test_mae_xml_read_with_java_offsets_and_links_counted(tmp_path: Path) -> None:
+    from annotator.formats.registry import detect_format, read_annotations
+
+    assert detect_format(MAE / "visit.xml") == "mae"
+    copy = tmp_path / "visit.txt"  # detected by its content too, not only by the suffix
+    copy.write_bytes((MAE / "visit.xml").read_bytes())
+    assert detect_format(copy) == "mae"
+    result = read_annotations(MAE / "visit.xml")
+    [record] = result.records
+    got = [(record.text[s.start : s.end], s.label) for s in record.spans]
+    assert got == [("Ismail Qaani", "PERSON"), ("Damascus", "GPE"), ("Tuesday", "DATE"),
+                   ("IRGC", "ORG"), ("Syrian", "NORP")]
+    notices = "\n".join(result.notices)
+    assert "offsets count UTF-16 code units" in notices  # MAE is a Java program
+    assert "1 link tag(s) were not imported" in notices
+    assert "1 non-consuming tag(s)" in notices
+    [old] = read_annotations(MAE / "mae1.xml").records  # MAE 1: start and end attributes
+    assert [(old.text[s.start : s.end], s.label) for s in old.spans] == [
+        ("Ismail Qaani", "PERSON"), ("Damascus", "GPE")]
+
+
+def test_mae_bad_files_name_line_and_reason(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text('<?xml version="1.0"?>\n<T>\n<TEXT><![CDATA[Tehran talks.]]></TEXT>\n<TAGS>\n'
+                   '<GPE id="G0" spans="0-6" text="Tehran" />\n'
+                   '<GPE id="G0" spans="0~6" text="Tehran" />\n</TAGS>\n</T>\n', "utf-8")
+    assert main(["import-annotations", str(bad), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:5: spans '0-6' is not 'START~END'" in err
+    assert f"{bad}:6: id 'G0' used twice (first on line 5)" in err
+    broken = tmp_path / "broken.xml"
+    broken.write_text('<?xml version="1.0"?>\n<T>\n<TEXT>x</TEXT>\n<TAGS>\n</T>\n', "utf-8")
+    assert main(["import-annotations", str(broken), "--db", str(db)]) == 2
+    assert f"{broken}:5: not well-formed XML" in capsys.readouterr().err
