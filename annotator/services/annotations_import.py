@@ -302,13 +302,17 @@ class _Candidates:
 
     def substituted(self, text: str) -> tuple[int, str, list[int]] | None:
         """(document id, its text, differing positions) of a stored text of the same length
-        differing from ``text`` only in a few single characters (``\x85`` for ``…``): offsets
-        line up."""
+        differing from ``text`` only in a few single characters, never a letter or digit for
+        another (``\x85`` for ``…``, ``'`` for ``’``): offsets line up."""
         limit = max(SUBSTITUTION_MIN, len(text) // SUBSTITUTION_SHARE)
         for doc_id, stored in self.by_length.get(len(text), []):
             diffs: list[int] = []
             for i, (a, b) in enumerate(zip(text, stored, strict=True)):
                 if a != b:
+                    if a.isalnum() and b.isalnum():
+                        # A changed letter is an edit of the text, not of its encoding.
+                        diffs = []
+                        break
                     diffs.append(i)
                     if len(diffs) > limit:
                         break

@@ -447,3 +447,13 @@ def test_mae_bad_files_name_line_and_reason(
     broken.write_text('<?xml version="1.0"?>\n<T>\n<TEXT>x</TEXT>\n<TAGS>\n</T>\n', "utf-8")
     assert main(["import-annotations", str(broken), "--db", str(db)]) == 2
     assert f"{broken}:5: not well-formed XML" in capsys.readouterr().err
+
+
+def test_a_changed_letter_is_a_near_copy_not_a_substitution(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = first_text(db)
+    edited = text.replace("Syria", "Syrie", 1)
+    path = write_jsonl(tmp_path / "e.jsonl", [{"text": edited, "annotator": "ed", "spans": []}])
+    assert main(["import-annotations", str(path), "--db", str(db), "--format", "jsonl"]) == 1
+    assert f"not imported: {path}:1: text differs slightly from document 1" in capsys.readouterr().out
