@@ -232,10 +232,10 @@ class _Reader:
         spans: list[RawSpan] = []
         if "annotations" in obj:
             records = self._v1(obj, text)
-            meta_source = {k: v for k, v in obj.items() if k not in _KNOWN}
+            v1_meta = {k: v for k, v in obj.items() if k not in _KNOWN}
             if isinstance(obj.get("meta"), dict):
-                meta_source.update(obj["meta"])
-            meta = meta_from_mapping(meta_source)
+                v1_meta.update(obj["meta"])
+            meta = meta_from_mapping(v1_meta)
             for record in records:
                 record.meta = meta
                 record.annotator = record.annotator or _user_name(obj.get("user"))

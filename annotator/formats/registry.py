@@ -132,12 +132,12 @@ def detect_format(path: Path) -> str:
         return "mae"
     try:
         with path.open("rb") as handle:
-            head = handle.read(4096)
+            start = handle.read(4096)
     except OSError as exc:
         raise InputError(f"cannot open ({exc.strerror})", str(path)) from None
     from annotator.formats.mae import looks_like_mae
 
-    if looks_like_mae(head):
+    if looks_like_mae(start):
         return "mae"
     obj = _first_json_object(path)
     if suffix == ".txt" and path.with_suffix(".ann").exists() and not isinstance(obj, dict):
