@@ -35,6 +35,7 @@ from annotator.formats.read_result import ReadResult
 from annotator.formats.tokens import make_doc
 
 ANSWERS = ("accept", "reject", "ignore")
+_SPAN_LIKE = ("entities", "label", "labels", "annotations", "ents", "entity")
 
 
 def _mmh(value: str) -> int:
@@ -190,6 +191,14 @@ class _Reader:
             # Prodigy streams sometimes hold a blank task; it has nothing to annotate.
             self.blank.append(line)
             return None
+        if "spans" not in obj:
+            foreign = sorted(k for k in _SPAN_LIKE if isinstance(obj.get(k), list) and obj[k])
+            if foreign:
+                # Another tool's spans would otherwise pass as an empty judgment.
+                raise InputError(
+                    f"{', '.join(repr(k) for k in foreign)} but no 'spans': not a Prodigy task's "
+                    "spans (another tool's file? give its --format)"
+                )
         raw_spans = obj.get("spans", [])
         if raw_spans is None:
             raw_spans = []

@@ -457,3 +457,14 @@ def test_a_changed_letter_is_a_near_copy_not_a_substitution(
     path = write_jsonl(tmp_path / "e.jsonl", [{"text": edited, "annotator": "ed", "spans": []}])
     assert main(["import-annotations", str(path), "--db", str(db), "--format", "jsonl"]) == 1
     assert f"not imported: {path}:1: text differs slightly from document 1" in capsys.readouterr().out
+
+
+def test_prodigy_task_with_another_tools_spans_is_refused(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = first_text(db)
+    path = write_jsonl(tmp_path / "p.jsonl", [
+        {"text": text, "answer": "accept", "_input_hash": 1, "entities": [[0, 5, "GPE"]]}])
+    args = ["import-annotations", str(path), "--db", str(db), "--as", "x", "--format", "prodigy"]
+    assert main(args) == 2
+    assert f"{path}:1: 'entities' but no 'spans'" in capsys.readouterr().err
