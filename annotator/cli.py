@@ -308,6 +308,9 @@ def build_command_line() -> CommandLine:
     exp.add_argument("out", type=Path, help="output file (a folder for brat)")
     exp.add_argument("--status", choices=[s.value for s in Status], help="only documents with this status")
     exp.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    exp.add_argument("--align", choices=("strict", "contract", "expand"), default=None,
+                     help="spacy format: how spans meet token edges (spaCy's alignment modes; "
+                          "default contract, white space trimmed); every change is reported")
     _add_export_options(exp)
 
     trn = command(
@@ -350,6 +353,20 @@ def build_command_line() -> CommandLine:
         choices=("auto", *READ_FORMATS),
         default="auto",
         help="the file's format (default: detected)",
+    )
+    ima.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="rename a label of the file (OLD may be layer:LABEL); may be repeated",
+    )
+    ima.add_argument(
+        "--label-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="doccano's exported label list, naming doccano 1.x's numeric label ids",
     )
     ima.add_argument(
         "--allow-new-labels",
@@ -604,7 +621,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         with terminal_progress() as task:
             report = export(
                 store, args.out, args.format, filters, args.split, args.seed,
-                overwrite=args.force, task=task,
+                overwrite=args.force, task=task, align=args.align,
             )
     finally:
         store.close()
@@ -672,6 +689,7 @@ def cmd_next(args: argparse.Namespace) -> int:
 
 
 def cmd_import_annotations(args: argparse.Namespace) -> int:
+    from annotator.formats.registry import parse_label_map
     from annotator.services.annotations_import import KnownLabels, import_annotations
     from annotator.store import Store
     from annotator.store.engine import new_database_removed_on_failure
@@ -682,16 +700,27 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         load_schema_for(args.schema, settings),
         allow_new=args.allow_new_labels,
     )
+    label_map = parse_label_map(args.map)
     db = args.db or default_db_path()
     with new_database_removed_on_failure(db):
         store = Store(db)
         try:
-            report = import_annotations(store, args.file, args.annotator, args.format, known)
+            report = import_annotations(
+                store,
+                args.file,
+                args.annotator,
+                args.format,
+                known,
+                label_map=label_map,
+                label_file=args.label_file,
+            )
         finally:
             store.close()
     for line in report.lines():
         _out(line)
-    return EXIT_OK
+    # Records refused as near copies of stored documents: the rest is imported, but the run
+    # did not import the whole file, which a script must be able to see.
+    return EXIT_FAILURE if report.near_misses else EXIT_OK
 
 
 def cmd_review(args: argparse.Namespace) -> int:

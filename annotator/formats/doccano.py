@@ -2,8 +2,12 @@
 
 doccano writes ``{"text", "label": [[start, end, "LABEL"], ...]}``; projects with relations
 write ``{"text", "entities": [{id, label, start_offset, end_offset}], "relations": [...]}``;
-older exports call the text ``data`` (and some the spans ``labels``). Any other keys are the
-document's metadata. A ``label`` list of plain strings is a text-classification export: its
+older exports call the text ``data`` (and some the spans ``labels``); doccano 1.x writes
+``{"text", "annotations": [{"label": 2, "start_offset", "end_offset", "user": 1}]}`` with label
+*ids* (named through doccano's label file when given, else kept as ``label:2`` with a warning)
+and one annotation list for all users (one record per user). The writer adds ``span_origins``
+(parallel to ``label``) when a model suggested some spans, and the reader takes it back. Any
+other keys are the document's metadata. A ``label`` list of plain strings is a text-classification export: its
 document labels are not spans and are counted in a notice. Offsets are end exclusive. Relations
 are counted, not imported, but an entity id used twice or a relation naming an entity the line
 does not hold is refused.
@@ -17,9 +21,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.core.errors import InputError
-from annotator.core.model import AnnotationRecord
+from annotator.core.model import AnnotationRecord, Origin
 from annotator.formats.atomic import atomic_write
 from annotator.formats.foreign import (
+    DEFAULT_LAYER,
     RawRecord,
     RawSpan,
     collect_jsonl,
@@ -40,6 +45,9 @@ def record_to_line(record: AnnotationRecord) -> dict[str, Any]:
         "text": record.text,
         "label": [[s.start, s.end, qualified_label(s)] for s in record.spans],
     }
+    if any(s.origin is Origin.MODEL for s in record.spans):
+        # Not doccano's (it keeps extra keys as metadata): which spans a model suggested.
+        obj[ORIGINS_KEY] = [s.origin.value for s in record.spans]
     meta = {k: v for k, v in record.meta.to_dict().items() if v}
     if meta:
         obj["meta"] = meta
@@ -62,6 +70,10 @@ def write_doccano(path: Path, records: Iterable[AnnotationRecord], overwrite: bo
     """Write doccano JSONL (the ``label`` shape) atomically; return the number of lines."""
     with atomic_write(path, overwrite=overwrite) as handle:
         return write_lines(records, handle)
+
+
+ORIGINS_KEY = "span_origins"
+"""Key of the list, parallel to ``label``, saying each span's origin (``model``/``manual``)."""
 
 
 def _triple(raw: object, where: str) -> RawSpan:
@@ -122,18 +134,113 @@ def _entity(raw: object, where: str) -> RawSpan:
     return RawSpan(start, end, label, layer=layer, where=where)
 
 
-_KNOWN = {"text", "data", "label", "labels", "entities", "relations", "id", "meta", "annotator",
+def _user_name(value: object) -> str | None:
+    """doccano's ``user``: a name, or a user id (shown as ``user N``)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return f"user {value}"
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+_KNOWN = {ORIGINS_KEY, "user", "annotations", "annotation_approver",
+          "text", "data", "label", "labels", "entities", "relations", "id", "meta", "annotator",
           "status", "Comments", "comments", "cats"}
 
 
+def read_label_ids(path: Path) -> dict[int, str]:
+    """doccano's label file (Labels > Export: ``[{"id": 2, "text": "PERSON", ...}]``) as
+    id -> label name; InputError naming the file and entry of anything else."""
+    file = str(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise InputError(f"cannot open ({exc.strerror})", file) from None
+    except ValueError as exc:
+        raise InputError(f"not JSON ({exc})", file) from None
+    if not isinstance(data, list):
+        raise InputError("expected a list of labels [{\"id\": 2, \"text\": \"PERSON\"}]", file)
+    out: dict[int, str] = {}
+    for i, entry in enumerate(data):
+        if not isinstance(entry, dict):
+            raise InputError(f"label {i}: expected an object", file)
+        ident = entry.get("id")
+        name = entry.get("text", entry.get("label"))
+        if isinstance(ident, bool) or not isinstance(ident, int):
+            raise InputError(f"label {i}: 'id' must be an integer", file)
+        if not isinstance(name, str) or not name.strip():
+            raise InputError(f"label {i}: 'text' must be a non-empty string", file)
+        if ident in out:
+            raise InputError(f"label {i}: id {ident} is used twice", file)
+        out[ident] = name.strip()
+    return out
+
+
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, label_ids: dict[int, str] | None = None) -> None:
         self.doc_labels = 0
         self.relations = 0
+        self.label_ids = label_ids
+        self.numeric: dict[int, int] = {}  # label id without a name -> spans
+        self.unknown_ids: dict[int, int] = {}  # label id not in the label file -> spans
 
-    def convert(self, obj: dict[str, Any], line: int) -> RawRecord:
+    def _v1_label(self, value: object, where: str) -> tuple[str, str]:
+        """(layer, label) of a doccano 1.x annotation: a label id, or a name."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            if self.label_ids is None:
+                self.numeric[value] = self.numeric.get(value, 0) + 1
+                return DEFAULT_LAYER, f"label:{value}"
+            if value not in self.label_ids:
+                raise InputError(f"{where}: label id {value} is not in the label file")
+            return split_label(self.label_ids[value])
+        try:
+            return split_label(label_string(value))
+        except InputError as exc:
+            raise InputError(f"{where}: {exc.reason}") from None
+
+    def _v1(self, obj: dict[str, Any], text: str) -> list[RawRecord]:
+        """doccano 1.x: ``annotations: [{label, start_offset, end_offset, user}]``, one record
+        per user."""
+        annotations = obj["annotations"]
+        if not isinstance(annotations, list):
+            raise InputError("'annotations' must be a list")
+        by_user: dict[str | None, list[RawSpan]] = {}
+        for i, item in enumerate(annotations):
+            where = f"annotations[{i}]"
+            if not isinstance(item, dict):
+                raise InputError(f"{where} must be an object")
+            try:
+                start = int_offset(item.get("start_offset"), "start_offset")
+                end = int_offset(item.get("end_offset"), "end_offset")
+            except InputError as exc:
+                raise InputError(f"{where}: {exc.reason}") from None
+            layer, label = self._v1_label(item.get("label"), where)
+            user = _user_name(item.get("user"))
+            by_user.setdefault(user, []).append(
+                RawSpan(start, end, label, layer=layer, where=where)
+            )
+        if not by_user:
+            by_user[None] = []
+        return [
+            RawRecord(text=text, spans=spans, annotator=user) for user, spans in by_user.items()
+        ]
+
+    def convert(self, obj: dict[str, Any], line: int) -> RawRecord | list[RawRecord]:
         text = text_field(obj, "text", "data")
         spans: list[RawSpan] = []
+        if "annotations" in obj:
+            records = self._v1(obj, text)
+            v1_meta = {k: v for k, v in obj.items() if k not in _KNOWN}
+            if isinstance(obj.get("meta"), dict):
+                v1_meta.update(obj["meta"])
+            meta = meta_from_mapping(v1_meta)
+            for record in records:
+                record.meta = meta
+                record.annotator = record.annotator or _user_name(obj.get("user"))
+                record.status = status_from(obj.get("status"))
+            return records
         if "entities" in obj:
             entities = obj["entities"]
             if not isinstance(entities, list):
@@ -151,10 +258,17 @@ class _Reader:
                 self.doc_labels += 1  # a text-classification export
             else:
                 spans = [_triple(item, f"{key}[{i}]") for i, item in enumerate(labels)]
+                origins = obj.get(ORIGINS_KEY)
+                if isinstance(origins, list) and len(origins) == len(spans):
+                    for span, origin in zip(spans, origins, strict=True):
+                        if origin == Origin.MODEL.value:
+                            span.origin = Origin.MODEL
         meta_source: dict[str, Any] = {k: v for k, v in obj.items() if k not in _KNOWN}
         if isinstance(obj.get("meta"), dict):
             meta_source.update(obj["meta"])
         annotator = obj.get("annotator")
+        if not (isinstance(annotator, str) and annotator.strip()):
+            annotator = _user_name(obj.get("user"))
         return RawRecord(
             text=text,
             spans=spans,
@@ -164,12 +278,19 @@ class _Reader:
         )
 
 
-def read_doccano(path: Path) -> ReadResult:
-    """Every line of a doccano JSONL export as a record; InputErrors on bad lines."""
-    reader = _Reader()
+def read_doccano(path: Path, label_ids: dict[int, str] | None = None) -> ReadResult:
+    """Every line of a doccano JSONL export as a record (one per user for doccano 1.x lines);
+    ``label_ids`` names doccano 1.x's numeric labels. InputErrors on bad lines."""
+    reader = _Reader(label_ids)
     raws = collect_jsonl(path, reader.convert)
     records, notices = finalize(raws, str(path))
     file = str(path)
+    if reader.numeric:
+        shown = ", ".join(f"{i} ({n} span(s))" for i, n in sorted(reader.numeric.items()))
+        notices.append(
+            f"warning: {file}: doccano 1.x label ids {shown} were kept as 'label:ID'; give "
+            "doccano's label file (--label-file) to name them, or --map label:ID=NAME"
+        )
     if reader.doc_labels:
         notices.append(
             f"{file}: {reader.doc_labels} line(s) hold document labels (classification), "
@@ -177,4 +298,4 @@ def read_doccano(path: Path) -> ReadResult:
         )
     if reader.relations:
         notices.append(f"{file}: {reader.relations} relation(s) were not imported")
-    return ReadResult(records=records, notices=notices)
+    return ReadResult(records=records, notices=notices, lines=[raw.line for raw in raws])

@@ -355,23 +355,28 @@ def status_from(value: object) -> Status:
 
 
 def collect_jsonl(
-    path: Path, convert: Callable[[dict[str, Any], int], RawRecord | None]
+    path: Path,
+    convert: Callable[[dict[str, Any], int], RawRecord | list[RawRecord] | None],
 ) -> list[RawRecord]:
     """Raw records of a JSON-lines file, one object a line; InputErrors lists every bad line.
 
-    ``convert`` turns one object into a raw record (None to skip it) or raises InputError.
+    ``convert`` turns one object into a raw record, or several (one per annotator), or None to
+    skip it, or raises InputError.
     """
     from annotator.formats.lines import read_json_lines
 
-    def one(obj: object, number: int) -> RawRecord | None:
+    def one(obj: object, number: int) -> list[RawRecord] | None:
         if not isinstance(obj, dict):
             raise InputError("expected a JSON object")
         raw = convert(obj, number)
-        if raw is not None:
-            raw.line = number
-        return raw
+        if raw is None:
+            return None
+        raws = raw if isinstance(raw, list) else [raw]
+        for item in raws:
+            item.line = number
+        return raws
 
-    return read_json_lines(path, one, MAX_ERRORS)
+    return [raw for raws in read_json_lines(path, one, MAX_ERRORS) for raw in raws]
 
 
 def text_field(obj: dict[str, Any], *keys: str) -> str:

@@ -16,6 +16,7 @@ from annotator.core.model import AnnotationRecord, Span
 DROPPED = "dropped"
 KEPT_IN_SPANS = "left out of doc.ents, kept in doc.spans"
 NO_TOKENS = "written without token indices"
+ALIGNED = "moved to token edges"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,7 @@ class SpanIssue:
     layer: str
     surface: str
     reason: str  # e.g. "overlaps 12-20 GPE in doc.ents"
-    action: str  # DROPPED, KEPT_IN_SPANS or NO_TOKENS
+    action: str  # DROPPED, KEPT_IN_SPANS, NO_TOKENS or ALIGNED
     kind: str  # a short key to count by: "overlap", "token-boundary"
 
     def line(self) -> str:

@@ -3,12 +3,16 @@
 A task is ``{"id", "data": {"text", ...}, "annotations": [{"result": [...]}]}``; each result of
 type ``labels`` holds ``value: {start, end, text, labels: [...]}`` (``text`` may be missing).
 Each annotation of a task becomes one record (its annotator is ``completed_by``); cancelled
-annotations, model ``predictions`` and results that are not text spans (choices, relations,
-text areas) are counted in notices. The ``JSON-MIN`` export (a flat task with a ``label`` list)
-is read too. The writer puts one task per document and one annotation per annotator.
+annotations and results that are not text spans (choices, relations, text areas) are counted
+in notices; model ``predictions`` are read as model suggestions (origin model) under their
+``model_version``. The ``JSON-MIN`` export (a flat task with a ``label`` list)
+is read too. The writer puts one task per document, one annotation per annotator
+(``completed_by``) and each set's model suggestions in ``predictions`` (``model_version``).
 
-Refused, with the task and annotation named: a file that is one JSON object rather than a list of
-tasks (every export is a list), a task whose text is not ``data.text`` (or, in JSON-MIN, ``text``),
+A file holding one task object (older versions export one file per task) is one task.
+Refused, with the task and annotation named: a file that is one JSON object other than a task,
+an annotation with span fields but no ``result`` (another tool's spans), a task whose text is
+not ``data.text`` (or, in JSON-MIN, ``text``),
 two results of one annotation with the same ``id`` and ``from_name``, and a relation result naming
 a region the annotation does not hold.
 """
@@ -40,13 +44,19 @@ from annotator.formats.foreign import (
 from annotator.formats.lines import parse_json, read_bounded
 from annotator.formats.read_result import ReadResult
 
+_SPAN_LIKE = {"start_offset", "end_offset", "start", "end", "label", "labels", "spans"}
+
 FROM_NAME = "label"
 TO_NAME = "text"
 
 
-def _result(record: AnnotationRecord, index: int) -> list[dict[str, Any]]:
+def _result(
+    record: AnnotationRecord, index: int, origin: Origin | None = None
+) -> list[dict[str, Any]]:
     results = []
     for j, span in enumerate(record.spans):
+        if origin is not None and span.origin is not origin:
+            continue
         results.append(
             {
                 "id": f"r{index}_{j}",
@@ -66,20 +76,37 @@ def _result(record: AnnotationRecord, index: int) -> list[dict[str, Any]]:
 
 
 def task_of(group: list[AnnotationRecord], task_id: int) -> dict[str, Any]:
+    """One Label Studio task: people's spans in ``annotations`` (``completed_by`` naming the
+    annotator), model suggestions in ``predictions`` (``model_version`` naming the set)."""
     first = group[0]
     data: dict[str, Any] = {"text": first.text}
     data.update({k: v for k, v in first.meta.to_dict().items() if v})
     annotations = []
+    predictions = []
     for i, record in enumerate(group, start=1):
         if record.annotator is None and not record.spans:
             continue  # nobody has annotated this document yet
+        model = [s for s in record.spans if s.origin is Origin.MODEL]
+        if model:
+            predictions.append(
+                {
+                    "id": task_id * 1000 + i,
+                    "model_version": record.annotator or "model",
+                    "result": _result(record, i, Origin.MODEL),
+                    # Not Label Studio's: whose suggestions these are, for the round trip.
+                    "annotator": record.annotator,
+                }
+            )
+        if model and len(model) == len(record.spans):
+            continue
         annotation: dict[str, Any] = {
             "id": task_id * 1000 + i,
-            "result": _result(record, i),
+            "result": _result(record, i, Origin.MANUAL),
             "was_cancelled": False,
             "ground_truth": False,
         }
         if record.annotator:
+            annotation["completed_by"] = {"email": record.annotator}
             annotation["annotator"] = record.annotator
         annotations.append(annotation)
     return {
@@ -87,7 +114,7 @@ def task_of(group: list[AnnotationRecord], task_id: int) -> dict[str, Any]:
         "data": data,
         "meta": {"status": first.status.value},
         "annotations": annotations,
-        "predictions": [],
+        "predictions": predictions,
     }
 
 
@@ -211,8 +238,9 @@ class _Reader:
         meta_source.update(data)
         meta = meta_from_mapping(meta_source)
         status = status_from(meta_source.get("status"))
-        if isinstance(task.get("predictions"), list):
-            self.predictions += len(task["predictions"])
+        predictions = task.get("predictions")
+        if predictions is not None and not isinstance(predictions, list):
+            raise InputError(f"{where}: 'predictions' must be a list")
         annotations = task.get("annotations")
         if annotations is None:
             annotations = task.get("completions")
@@ -244,6 +272,12 @@ class _Reader:
             if annotation.get("was_cancelled"):
                 self.cancelled += 1
                 continue
+            if "result" not in annotation and annotation.keys() & _SPAN_LIKE:
+                # A span of another tool (doccano 1.x) would otherwise pass as no spans at all.
+                raise InputError(
+                    f"{awhere}: a span with {', '.join(sorted(annotation.keys() & _SPAN_LIKE))} "
+                    "but no Label Studio 'result' (a doccano 1.x export? use --format doccano)"
+                )
             records.append(
                 RawRecord(
                     text=text,
@@ -254,6 +288,26 @@ class _Reader:
                     where=awhere,
                 )
             )
+        for k, prediction in enumerate(predictions or []):
+            pwhere = f"{where} prediction {k}"
+            if not isinstance(prediction, dict):
+                raise InputError(f"{pwhere}: expected an object")
+            spans = self._spans(prediction.get("result", []), pwhere)
+            for span in spans:
+                span.origin = Origin.MODEL
+            self.predictions += 1
+            name = prediction.get("annotator") or prediction.get("model_version") or "model"
+            owner = str(name).strip() or "model"
+            same = [r for r in records if r.annotator == owner]
+            if same:  # one annotator's suggestions beside their own work: one record
+                same[0].spans.extend(spans)
+            else:
+                records.append(
+                    RawRecord(
+                        text=text, spans=spans, meta=meta, annotator=owner, status=status,
+                        where=pwhere,
+                    )
+                )
         if not records:
             records.append(RawRecord(text=text, meta=meta, status=status, where=where))
         return records
@@ -263,7 +317,10 @@ class _Reader:
         if self.cancelled:
             out.append(f"{file}: {self.cancelled} cancelled annotation(s) were skipped")
         if self.predictions:
-            out.append(f"{file}: {self.predictions} model prediction(s) were not imported")
+            out.append(
+                f"{file}: {self.predictions} model prediction(s) imported as model suggestions, "
+                "each under its model_version"
+            )
         for kind, count in sorted(self.other_results.items()):
             out.append(f"{file}: {count} result(s) of type {kind!r} were not imported")
         return out
@@ -284,6 +341,8 @@ def read_labelstudio(path: Path) -> ReadResult:
         data = parse_json(content, file)
     except InputError:
         data = _json_lines(content, file)  # tasks one per line, as Label Studio also imports
+    if isinstance(data, dict) and isinstance(data.get("data"), dict):
+        data = [data]  # one task, as older versions export one file per task
     if not isinstance(data, list):
         if isinstance(data, dict):
             found = "one JSON object (a Label Studio export is a list: put a single task in [ ])"

@@ -35,6 +35,7 @@ from annotator.formats.read_result import ReadResult
 from annotator.formats.tokens import make_doc
 
 ANSWERS = ("accept", "reject", "ignore")
+_SPAN_LIKE = ("entities", "label", "labels", "annotations", "ents", "entity")
 
 
 def _mmh(value: str) -> int:
@@ -174,6 +175,7 @@ class _Reader:
         self.skipped = {"reject": 0, "ignore": 0}
         self.relations = 0
         self.choices = 0
+        self.blank: list[int] = []  # lines of tasks whose text is only white space
 
     def convert(self, obj: dict[str, Any], line: int) -> RawRecord | None:
         answer = obj.get("answer", "accept")
@@ -185,6 +187,18 @@ class _Reader:
         text = obj.get("text")
         if not isinstance(text, str):
             raise InputError("missing 'text' (a string)")
+        if not text.strip():
+            # Prodigy streams sometimes hold a blank task; it has nothing to annotate.
+            self.blank.append(line)
+            return None
+        if "spans" not in obj:
+            foreign = sorted(k for k in _SPAN_LIKE if isinstance(obj.get(k), list) and obj[k])
+            if foreign:
+                # Another tool's spans would otherwise pass as an empty judgment.
+                raise InputError(
+                    f"{', '.join(repr(k) for k in foreign)} but no 'spans': not a Prodigy task's "
+                    "spans (another tool's file? give its --format)"
+                )
         raw_spans = obj.get("spans", [])
         if raw_spans is None:
             raw_spans = []
@@ -212,6 +226,13 @@ class _Reader:
         for answer, count in self.skipped.items():
             if count:
                 out.append(f"{file}: {count} task(s) answered '{answer}' were skipped")
+        if self.blank:
+            shown = ", ".join(str(n) for n in self.blank[:10])
+            more = f" and {len(self.blank) - 10} more" if len(self.blank) > 10 else ""
+            out.append(
+                f"{file}: {len(self.blank)} task(s) whose text is only white space were skipped "
+                f"(line {shown}{more})"
+            )
         if self.relations:
             out.append(f"{file}: {self.relations} relation(s) were not imported")
         if self.choices:
@@ -227,4 +248,6 @@ def read_prodigy(path: Path) -> ReadResult:
     if not raws:
         raise InputError("the file holds no accepted task", str(path))
     records, fit_notices = finalize(raws, str(path))
-    return ReadResult(records=records, notices=notices + fit_notices)
+    return ReadResult(
+        records=records, notices=notices + fit_notices, lines=[raw.line for raw in raws]
+    )

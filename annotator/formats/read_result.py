@@ -18,3 +18,8 @@ class ReadResult:
     records: list[AnnotationRecord]
     notices: list[str] = field(default_factory=list)
     format: str = ""
+    # The file line of each record (None where a format has no lines), when the reader knows it:
+    # lines the reader skipped (rejected answers, blank tasks) make counting non-blank lines wrong.
+    lines: list[int | None] | None = None
+    # The labels the file declares (brat's annotation.conf), when it declares them.
+    label_set: list[str] | None = None

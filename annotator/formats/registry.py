@@ -18,7 +18,7 @@ from annotator.formats.folders import walk_files
 from annotator.formats.lines import iter_lines
 from annotator.formats.read_result import ReadResult
 
-READ_FORMATS = ("jsonl", "prodigy", "doccano", "labelstudio", "brat", "spacy")
+READ_FORMATS = ("jsonl", "prodigy", "doccano", "labelstudio", "brat", "spacy", "mae")
 """Formats that can be read, as named on the command line (``auto`` detects one of them)."""
 
 WRITE_FORMATS = ("jsonl", "spacy", "prodigy", "doccano", "labelstudio", "brat")
@@ -38,6 +38,7 @@ _READERS: dict[str, str] = {
     "labelstudio": "annotator.formats.labelstudio:read_labelstudio",
     "brat": "annotator.formats.brat:read_brat",
     "spacy": "annotator.formats.spacy_docbin:read_docbin",
+    "mae": "annotator.formats.mae:read_mae",
 }
 
 
@@ -80,6 +81,13 @@ def _classify_jsonl_object(obj: object) -> str:
     if not isinstance(obj, dict):
         return "jsonl"
     keys = set(obj)
+    annotations = obj.get("annotations")
+    if (
+        isinstance(annotations, list)
+        and isinstance(obj.get("text"), str)
+        and "data" not in keys
+    ):
+        return "doccano"  # doccano 1.x: annotations with start_offset/end_offset
     if isinstance(obj.get("data"), dict) or keys & {"annotations", "completions"}:
         return "labelstudio"
     if (
@@ -121,6 +129,17 @@ def detect_format(path: Path) -> str:
         return "labelstudio"
     if not path.exists():
         raise InputError("no such file", str(path))
+    if suffix == ".xml":
+        return "mae"
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4096)
+    except OSError as exc:
+        raise InputError(f"cannot open ({exc.strerror})", str(path)) from None
+    from annotator.formats.mae import looks_like_mae
+
+    if looks_like_mae(start):
+        return "mae"
     obj = _first_json_object(path)
     if suffix == ".txt" and path.with_suffix(".ann").exists() and not isinstance(obj, dict):
         return "brat"
@@ -136,18 +155,83 @@ def detect_format(path: Path) -> str:
     return _classify_jsonl_object(obj)
 
 
-def read_annotations(path: Path, fmt: str = "auto") -> ReadResult:
+def parse_label_map(items: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """``--map OLD=NEW`` options as a mapping; InputError naming a malformed or doubled one."""
+    out: dict[str, str] = {}
+    for item in items:
+        old, sep, new = item.partition("=")
+        old, new = old.strip(), new.strip()
+        if not sep or not old or not new:
+            raise InputError(f"--map {item!r}: expected OLD=NEW, e.g. PER=PERSON")
+        if old in out and out[old] != new:
+            raise InputError(f"--map {old!r} is given twice ({out[old]!r} and {new!r})")
+        out[old] = new
+    return out
+
+
+def _apply_label_map(result: ReadResult, label_map: dict[str, str], file: str) -> None:
+    """Rename labels as ``label_map`` says (``OLD`` a label or ``layer:LABEL``), counting each."""
+    from annotator.formats.foreign import qualified_label, split_label
+
+    counts = dict.fromkeys(label_map, 0)
+    for record in result.records:
+        renamed = []
+        for span in record.spans:
+            qualified = qualified_label(span)
+            old = qualified if qualified in label_map else span.label
+            if old in label_map:
+                counts[old] += 1
+                layer, label = split_label(label_map[old])
+                if LAYER_MARK not in label_map[old]:
+                    layer = span.layer
+                span = span.with_(label=label, layer=layer)
+            renamed.append(span)
+        record.spans = renamed
+    if result.label_set is not None:
+        result.label_set = [label_map.get(name, name) for name in result.label_set]
+    for old, count in counts.items():
+        if count:
+            result.notices.append(
+                f"{file}: {count} span(s) labelled {old!r} renamed {label_map[old]!r} (--map)"
+            )
+        else:
+            result.notices.append(f"{file}: no span is labelled {old!r} (--map {old}=...)")
+
+
+LAYER_MARK = ":"
+
+
+def read_annotations(
+    path: Path,
+    fmt: str = "auto",
+    label_map: dict[str, str] | None = None,
+    label_file: Path | None = None,
+) -> ReadResult:
     """Read every annotation record of ``path`` in format ``fmt`` (``auto`` detects it).
 
-    Raises InputError / InputErrors naming the file and line (or record) of every bad input.
+    ``label_map`` renames labels (``--map OLD=NEW``); ``label_file`` names doccano 1.x's numeric
+    label ids (doccano's exported label list). Raises InputError / InputErrors naming the file
+    and line (or record) of every bad input.
     """
     path = Path(path)
     if path.exists() and not (path.is_file() or path.is_dir()):
         # A pipe or a device would block the reader or never end.
         raise InputError("not a regular file or folder (a pipe or a device?)", str(path))
     chosen = detect_format(path) if fmt == "auto" else fmt
-    result = _reader(chosen)(path)
+    if label_file is not None:
+        if chosen != "doccano":
+            raise InputError(
+                f"--label-file names doccano 1.x label ids; this file is read as {chosen}",
+                str(label_file),
+            )
+        from annotator.formats.doccano import read_doccano, read_label_ids
+
+        result = read_doccano(path, read_label_ids(Path(label_file)))
+    else:
+        result = _reader(chosen)(path)
     result.format = chosen
+    if label_map:
+        _apply_label_map(result, label_map, str(path))
     if fmt == "auto":
         result.notices.insert(0, f"{path.name}: read as {chosen}")
     return result

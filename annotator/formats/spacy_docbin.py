@@ -8,8 +8,11 @@ Each record becomes one ``Doc`` tokenised by a blank pipeline of the document's 
 - ``doc.cats``: document categories (frames and the primary frame, once documents carry them);
 - ``doc.user_data``: the document's metadata, annotator, status and text hash.
 
-spaCy spans are made of whole tokens: a span whose edges fall inside a token cannot be stored,
-and is reported with its document (never shifted to the nearest token).
+spaCy spans are made of whole tokens. A span is aligned to tokens with spaCy's own
+``char_span`` alignment mode, chosen by ``export --align``: ``strict`` keeps only spans whose
+edges are token edges; ``contract`` (the default) and ``expand`` first trim white space (and
+white-space tokens, which ``spacy debug data`` flags) at the edges, then shrink or grow the span
+to whole tokens. Every span changed or dropped is reported with its document, before and after.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from annotator.formats.foreign import (
     meta_from_mapping,
     status_from,
 )
-from annotator.formats.issues import DROPPED, KEPT_IN_SPANS, SpanIssue, span_issue
+from annotator.formats.issues import ALIGNED, DROPPED, KEPT_IN_SPANS, SpanIssue, span_issue
 from annotator.formats.lines import read_bounded
 from annotator.formats.read_result import ReadResult
 from annotator.formats.tokens import blank_nlp, make_doc
@@ -62,21 +65,67 @@ def _choose_ents(spans: list[Span]) -> tuple[list[Span], list[tuple[Span, Span]]
     return kept, lost
 
 
-def record_to_doc(record: AnnotationRecord, issues: list[SpanIssue] | None = None) -> Any:
+ALIGN_MODES = ("strict", "contract", "expand")
+"""spaCy's ``char_span`` alignment modes, offered by ``export --align``."""
+
+DEFAULT_ALIGN = "contract"
+
+
+def _align(doc: Any, span: Span, mode: str) -> Any:
+    """The spaCy span for ``span`` under ``mode``, white space trimmed at its edges (except in
+    strict mode), or None if it holds no whole token."""
+    text = doc.text
+    start, end = span.start, span.end
+    if mode != "strict":
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            return None
+    char_span = doc.char_span(start, end, label=span.label, alignment_mode=mode)
+    if char_span is None or len(char_span) == 0:
+        return None
+    first, last = char_span.start, char_span.end
+    while first < last and doc[first].is_space:  # white-space tokens at an edge
+        first += 1
+    while last > first and doc[last - 1].is_space:
+        last -= 1
+    if first >= last:
+        return None
     from spacy.tokens import Span as SpacySpan
 
+    return SpacySpan(doc, first, last, label=span.label)
+
+
+def record_to_doc(
+    record: AnnotationRecord,
+    issues: list[SpanIssue] | None = None,
+    align: str = DEFAULT_ALIGN,
+) -> Any:
+    from spacy.tokens import Span as SpacySpan
+
+    if align not in ALIGN_MODES:
+        raise InputError(f"unknown alignment {align!r} (choose from {', '.join(ALIGN_MODES)})")
     doc = make_doc(record.text, record.meta.lang)
     aligned: list[tuple[Span, Any]] = []
     for span in record.spans:
-        char_span = doc.char_span(span.start, span.end, label=span.label)
+        char_span = _align(doc, span, align)
         if char_span is None:
             if issues is not None:
-                issues.append(
-                    span_issue(
-                        record, span, "its edges fall inside a token", DROPPED, "token-boundary"
-                    )
+                reason = (
+                    "its edges fall inside a token"
+                    if align == "strict"
+                    else f"it holds no whole token ({align} alignment)"
                 )
+                if not record.text[span.start : span.end].strip():
+                    reason = "it covers only white space"
+                issues.append(span_issue(record, span, reason, DROPPED, "token-boundary"))
             continue
+        a, b = char_span.start_char, char_span.end_char
+        if (a, b) != (span.start, span.end) and issues is not None:
+            reason = f"written as {a}-{b} {record.text[a:b]!r} ({align} alignment)"
+            issues.append(span_issue(record, span, reason, ALIGNED, "aligned"))
         aligned.append((span, char_span))
     by_span = {id(span): char_span for span, char_span in aligned}
     ents, lost = _choose_ents([s for s, _ in aligned if s.layer in ENT_LAYERS])
@@ -110,6 +159,7 @@ def write_docbin(
     records: Iterable[AnnotationRecord],
     overwrite: bool = True,
     issues: list[SpanIssue] | None = None,
+    align: str = DEFAULT_ALIGN,
 ) -> int:
     """Write a ``.spacy`` file atomically; return the number of documents written."""
     from spacy.tokens import DocBin
@@ -117,7 +167,7 @@ def write_docbin(
     docbin = DocBin(store_user_data=True)
     count = 0
     for record in records:
-        docbin.add(record_to_doc(record, issues))
+        docbin.add(record_to_doc(record, issues, align))
         count += 1
     data = docbin.to_bytes()
     with atomic_write(path, overwrite=overwrite, mode="wb") as handle:

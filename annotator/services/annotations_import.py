@@ -41,6 +41,11 @@ ENTITY_LAYER = "entity"
 NEAR_SIMILARITY = 90.0
 """Texts at least this similar (rapidfuzz ratio, 0-100, on normalised text) are near copies."""
 
+SUBSTITUTION_MIN = 8
+SUBSTITUTION_SHARE = 100
+"""Texts of one length differing in at most max(8, 1 %) single characters are one document
+whose characters were substituted 1:1 (an encoding's ``\x85`` for ``…``): offsets line up."""
+
 SAME_TITLE_SIMILARITY = 50.0
 """With the same title, texts at least this similar are taken as versions of one article."""
 
@@ -122,6 +127,9 @@ class AnnotationImportReport:
     near_misses: list[NearMiss] = field(default_factory=list)
     spans_added: int = 0
     spans_replaced: int = 0
+    spans_changed: int = 0  # spans whose covered text changed when carried over
+    # records matched to a document new in this file once white space is normalised
+    created_normalized: list[Where] = field(default_factory=list)
     replaced_documents: int = 0  # documents on which an annotator already had spans
     notices: list[str] = field(default_factory=list)
     new_labels: dict[tuple[str, str], int] = field(default_factory=dict)  # (layer, label) -> spans
@@ -147,7 +155,14 @@ class AnnotationImportReport:
                 "Unicode forms are normalised; its offsets were carried over"
             )
         for where, name, doc_id in self.created:
-            out.append(f"{where}: new document {doc_id} for {name}'s record")
+            if where in self.created_normalized:
+                out.append(
+                    f"{where}: {name}'s record matches new document {doc_id} (of an earlier "
+                    "record of this file) once white space is normalised; its offsets were "
+                    "carried over"
+                )
+            else:
+                out.append(f"{where}: new document {doc_id} for {name}'s record")
         out += [miss.line() for miss in self.near_misses]
         if self.spans_replaced:
             out.append(
@@ -158,7 +173,9 @@ class AnnotationImportReport:
         out.append(
             f"{self.imported} records imported as {who}: {len(self.matched)} matched by text, "
             f"{len(self.matched_normalized)} by normalised text, "
-            f"{len(self.created)} for new documents, {self.spans_added} spans; "
+            f"{len(self.created)} for new documents, {self.spans_added} spans"
+            + (f" ({self.spans_changed} changed)" if self.spans_changed else "")
+            + "; "
             f"{len(self.near_misses)} not imported"
         )
         return out
@@ -177,7 +194,11 @@ def record_lines(path: Path, count: int) -> list[int] | None:
     return lines if len(lines) == count else None
 
 
-def record_places(path: Path, fmt: str, count: int) -> list[Where]:
+def record_places(
+    path: Path, fmt: str, count: int, known: list[int | None] | None = None
+) -> list[Where]:
+    if known is not None and len(known) == count:
+        return [Where(str(path), line, i + 1) for i, line in enumerate(known)]
     lines = None
     if fmt in ("jsonl", "prodigy", "doccano") and path.is_file():
         lines = record_lines(path, count)
@@ -266,6 +287,7 @@ class _Candidates:
         self.norm_texts: list[str] = []
         self.norm_ids: list[tuple[int, str]] = []  # (document id, title) per norm_texts entry
         self.by_title: dict[str, list[int]] = {}
+        self.by_length: dict[int, list[tuple[int, str]]] = {}  # len(text) -> (id, text)
 
     def load(self) -> None:
         if self._loaded:
@@ -274,9 +296,30 @@ class _Candidates:
         for doc_id, title, text in self.store.documents.iter_texts():
             norm = normalized_for_matching(text)
             self.by_norm.setdefault(norm, _Known(text, document_id=doc_id))
+            self.by_length.setdefault(len(text), []).append((doc_id, text))
             self.by_title.setdefault(_title_key(title), []).append(len(self.norm_texts))
             self.norm_texts.append(norm)
             self.norm_ids.append((doc_id, title))
+
+    def substituted(self, text: str) -> tuple[int, str, list[int]] | None:
+        """(document id, its text, differing positions) of a stored text of the same length
+        differing from ``text`` only in a few single characters, never a letter or digit for
+        another (``\x85`` for ``…``, ``'`` for ``’``): offsets line up."""
+        limit = max(SUBSTITUTION_MIN, len(text) // SUBSTITUTION_SHARE)
+        for doc_id, stored in self.by_length.get(len(text), []):
+            diffs: list[int] = []
+            for i, (a, b) in enumerate(zip(text, stored, strict=True)):
+                if a != b:
+                    if a.isalnum() and b.isalnum():
+                        # A changed letter is an edit of the text, not of its encoding.
+                        diffs = []
+                        break
+                    diffs.append(i)
+                    if len(diffs) > limit:
+                        break
+            if diffs and len(diffs) <= limit:
+                return doc_id, stored, diffs
+        return None
 
     def near(self, norm: str, title: str) -> tuple[int, str, float, str] | None:
         """(document id, title, similarity, reason) of a stored near copy of ``norm``."""
@@ -310,6 +353,8 @@ def import_annotations(
     as_name: str | None = None,
     fmt: str = "auto",
     known_labels: KnownLabels | None = None,
+    label_map: Mapping[str, str] | None = None,
+    label_file: Path | None = None,
 ) -> AnnotationImportReport:
     """Import every record of ``path`` as an annotation set (``as_name`` or the record's own).
 
@@ -317,12 +362,12 @@ def import_annotations(
     allowed, imported and reported).
     """
     path = Path(path)
-    result = read_annotations(path, fmt)
+    result = read_annotations(path, fmt, dict(label_map or {}), label_file)
     records = result.records
     report = AnnotationImportReport(
         file=str(path), format=result.format, notices=list(result.notices)
     )
-    places = record_places(path, result.format, len(records))
+    places = record_places(path, result.format, len(records), result.lines)
     name = as_name.strip() if as_name is not None else None
     if as_name is not None and not name:
         raise InputError("--as needs a non-empty annotator name")
@@ -330,9 +375,16 @@ def import_annotations(
     # Validate everything before touching the database.
     errors: list[InputError] = []
     owners: list[str] = []
-    first: dict[tuple[str, str], Where] = {}
-    for where, record in zip(places, records, strict=True):
+    first: dict[tuple[str, str], tuple[Where, AnnotationRecord]] = {}
+    merged: list[tuple[Where, Where]] = []
+    kept: list[int] = []  # indices of the records to import (identical duplicates merged)
+    fallback = _name_from_path(path)
+    unnamed = 0
+    for index, (where, record) in enumerate(zip(places, records, strict=True)):
         owner = name or (record.annotator or "").strip()
+        if not owner and fallback:
+            owner = fallback
+            unnamed += 1
         owners.append(owner)
         if not owner:
             errors.append(where.error("the record names no annotator; give one with --as NAME"))
@@ -357,13 +409,48 @@ def import_annotations(
                 continue
         key = (record.text_sha256, owner)
         if key in first:
+            earlier, earlier_record = first[key]
+            if _same_annotation(earlier_record, record):
+                merged.append((where, earlier))
+                continue
             errors.append(
-                where.error(f"the same document as {first[key]}, both for annotator {owner!r}")
+                where.error(
+                    f"the same document as {earlier}, both for annotator {owner!r}, "
+                    "with different annotations"
+                )
             )
             continue
-        first[key] = where
+        first[key] = (where, record)
+        kept.append(index)
     if errors:
         raise InputErrors(errors)
+    blank = [
+        (where, span)
+        for where, record in zip(places, records, strict=True)
+        for span in record.spans
+        if not record.text[span.start : span.end].strip()
+    ]
+    if blank:
+        where, span = blank[0]
+        report.notices.append(
+            f"warning: {len(blank)} span(s) cover only white space (first: {where}, "
+            f"{span.start}-{span.end} {span.label}); imported as they are"
+        )
+    if unnamed:
+        report.notices.append(
+            f"{path}: {unnamed} record(s) name no annotator; imported as {fallback!r}, the "
+            "file's name (give another with --as NAME)"
+        )
+    if merged:
+        shown = "; ".join(f"{w} = {e}" for w, e in merged[:10])
+        more = f"; and {len(merged) - 10} more" if len(merged) > 10 else ""
+        report.notices.append(
+            f"{path}: {len(merged)} record(s) repeat an earlier record exactly and were merged "
+            f"with it ({shown}{more})"
+        )
+    places = [places[i] for i in kept]
+    records = [records[i] for i in kept]
+    owners = [owners[i] for i in kept]
 
     existing = store.documents.existing_shas({r.text_sha256 for r in records})
     candidates = _Candidates(store)
@@ -412,6 +499,20 @@ def import_annotations(
         known = candidates.by_norm.get(norm) or new_by_norm.get(norm)
         if known is not None:
             spans = _carry_spans(record, known.text)
+            if spans is not None:
+                changed = [
+                    (a, b)
+                    for a, b in zip(record.spans, spans, strict=True)
+                    if record.text[a.start : a.end] != known.text[b.start : b.end]
+                ]
+                if changed:
+                    a, b = changed[0]
+                    report.notices.append(
+                        f"{where}: {len(changed)} span(s) changed when carried over to the "
+                        f"stored text (e.g. {record.text[a.start : a.end]!r} -> "
+                        f"{known.text[b.start : b.end]!r}: white space trimmed or normalised)"
+                    )
+                    report.spans_changed += len(changed)
             if spans is None:
                 errors.append(
                     where.error(
@@ -428,6 +529,24 @@ def import_annotations(
                 report.matched_normalized.append((where, owner, known.document_id))
             elif known.new_index is not None:
                 created.append((where, owner, known.new_index))
+                report.created_normalized.append(where)
+            continue
+        substituted = candidates.substituted(record.text)
+        if substituted is not None:
+            doc_id, stored, diffs = substituted
+            sets.append((owner, doc_id, None, list(record.spans)))
+            set_records.append(record)
+            report.matched_normalized.append((where, owner, doc_id))
+            touched = sum(
+                1 for sp in record.spans if any(sp.start <= i < sp.end for i in diffs)
+            )
+            first_diff = diffs[0]
+            report.notices.append(
+                f"{where}: {owner}'s record matches document {doc_id} but for {len(diffs)} "
+                f"character substitution(s) (first at {first_diff}: "
+                f"{record.text[first_diff]!r} for {stored[first_diff]!r}); offsets carried over "
+                f"as they are, {touched} span(s) cover a substituted character"
+            )
             continue
         near = candidates.near(norm, record.meta.title)
         if near is not None:
@@ -554,6 +673,26 @@ def _documents_with_spans(
         if doc_id in cache[ann_id]:
             count += 1
     return count
+
+
+def _name_from_path(path: Path) -> str:
+    """The annotator a file stands for when its records name none: its name without suffix
+    (a folder's name for a brat folder)."""
+    return (path.name if path.is_dir() else path.stem).strip()
+
+
+def _same_annotation(a: AnnotationRecord, b: AnnotationRecord) -> bool:
+    """Whether two records of one text and annotator say the same thing (spans and status)."""
+
+    def key(r: AnnotationRecord) -> tuple[object, ...]:
+        return (
+            r.status,
+            sorted((s.start, s.end, s.label, s.layer, s.origin.value) for s in r.spans),
+            [repr(e) for e in r.events],
+            repr(r.frames),
+        )
+
+    return key(a) == key(b)
 
 
 def _carry_spans(record: AnnotationRecord, target: str) -> list[Span] | None:

@@ -169,14 +169,17 @@ def _write(
     records: Iterable[AnnotationRecord],
     overwrite: bool,
     issues: list[SpanIssue],
+    align: str | None = None,
 ) -> int:
     if fmt == "jsonl":
         with atomic_write(path, overwrite=overwrite) as handle, paused_gc():
             return write_records(records, handle)
     if fmt == "spacy":
-        from annotator.formats.spacy_docbin import write_docbin
+        from annotator.formats.spacy_docbin import DEFAULT_ALIGN, write_docbin
 
-        return write_docbin(path, records, overwrite=overwrite, issues=issues)
+        return write_docbin(
+            path, records, overwrite=overwrite, issues=issues, align=align or DEFAULT_ALIGN
+        )
     if fmt == "prodigy":
         from annotator.formats.prodigy import write_prodigy
 
@@ -255,8 +258,12 @@ def export(
     seed: int = 0,
     overwrite: bool = False,
     task: TaskState | None = None,
+    align: str | None = None,
 ) -> ExportReport:
     """Export the filtered records of ``store`` to ``out`` in format ``fmt``.
+
+    ``align`` is spaCy's token alignment for the ``spacy`` format (strict, contract, expand;
+    default contract with white space trimmed); every span it changes or drops is reported.
 
     With ``split``, writes two files (see :func:`split_paths`) and nothing at ``out`` itself.
     Raises OverwriteError before writing anything if a target exists and ``overwrite`` is false.
@@ -264,6 +271,13 @@ def export(
     fmt = fmt or guess_format(out)
     if fmt not in WRITE_FORMATS:
         raise InputError(f"unknown export format {fmt!r} (choose from {', '.join(WRITE_FORMATS)})")
+    if align is not None:
+        from annotator.formats.spacy_docbin import ALIGN_MODES
+
+        if fmt != "spacy":
+            raise InputError(f"--align applies to the spacy format, not {fmt}")
+        if align not in ALIGN_MODES:
+            raise InputError(f"unknown alignment {align!r} (choose from {', '.join(ALIGN_MODES)})")
     filters = filters or ExportFilters()
     task = task or TaskState()
     report = ExportReport(format=fmt)
@@ -281,7 +295,9 @@ def export(
         parts = [train, dev]
     for target, part in zip(targets, parts, strict=True):
         try:
-            count = _write(fmt, target, _counted(part, report, task, total), overwrite, report.issues)
+            count = _write(
+                fmt, target, _counted(part, report, task, total), overwrite, report.issues, align
+            )
         except OSError as exc:  # a folder in the way, a file as parent, no permission, full disk
             raise InputError(f"cannot write the export: {exc.strerror or exc}", str(target)) from exc
         report.files.append(target)

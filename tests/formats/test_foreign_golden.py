@@ -107,18 +107,20 @@ def test_utf16_offsets_are_detected_and_converted(name: str) -> None:
     assert any("UTF-16" in n and "converted to code points" in n for n in result.notices)
 
 
-def test_labelstudio_annotations_per_annotator_cancelled_and_predictions_skipped() -> None:
+def test_labelstudio_annotations_per_annotator_cancelled_skipped_and_predictions_read() -> None:
     result = read_annotations(DATA / "labelstudio/export.json")
     texts = by_text(result.records)
     qaani = {r.annotator: r for r in texts[QAANI]}
-    assert set(qaani) == {"user 1", "bob@example.org"}  # the cancelled one is left out
+    assert set(qaani) == {"user 1", "bob@example.org", "v1"}  # the cancelled one is left out
     assert surfaces(qaani["user 1"]) == {("Ismail Qaani", "PERSON"), ("Damascus", "GPE")}
     assert surfaces(qaani["bob@example.org"]) == {("Tuesday", "DATE")}
     assert qaani["user 1"].meta.source == "Tasnim"
     assert surfaces(texts[EMOJI][0]) == {("IRGC", "ORG"), ("Aleppo", "GPE"), ("today", "DATE")}
     notices = "\n".join(result.notices)
     assert "1 cancelled annotation(s) were skipped" in notices
-    assert "1 model prediction(s) were not imported" in notices
+    assert surfaces(qaani["v1"]) == {("Ismail", "PERSON")}  # the model's suggestion
+    assert {s.origin.value for s in qaani["v1"].spans} == {"model"}
+    assert "1 model prediction(s) imported as model suggestions" in notices
     assert "type 'choices'" in notices
 
 

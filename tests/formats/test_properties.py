@@ -134,6 +134,7 @@ ENTRIES = {
     "labelstudio": ("tasks.json", {}),
     "brat": ("doc.ann", {"doc.txt": "Tehran hosted the talks.\n"}),
     "spacy": ("corpus.spacy", {}),
+    "mae": ("doc.xml", {}),
 }
 FORMATS = ["auto", *[f for f in registry.READ_FORMATS if _available(f)]]
 

@@ -45,14 +45,10 @@ def test_seeds_round_trip(fmt: str, seeded_db: Path, tmp_path: Path) -> None:
     assert result.format == fmt
     got = result.records
     assert sum(len(r.spans) for r in expected) > 300
-    if fmt == "brat":  # brat has no field for the annotator
-        assert keyed(got) == {(sha, None): v for (sha, _), v in keyed(expected).items()}
-    else:
-        assert keyed(got) == keyed(expected)
+    assert keyed(got) == keyed(expected)  # brat: one folder per annotator, named after them
+    if fmt != "brat":
         assert [r.meta for r in got] == [r.meta for r in expected]
-        assert all(s.origin is Origin.MODEL for r in got for s in r.spans) == (
-            fmt in ("jsonl", "prodigy", "labelstudio", "spacy")
-        )
+    assert all(s.origin is Origin.MODEL for r in got for s in r.spans)  # every format keeps it
 
 
 TEXT = "🇮🇷 Qaani's IRGC met Syrian army chief Abbas in Damascus 👍🏽 on Tuesday."
@@ -126,12 +122,8 @@ def test_tricky_records_round_trip(fmt: str, tmp_path: Path) -> None:
         assert [(i.surface, i.action) for i in issues] == [("Tuesda", NO_TOKENS)]
     else:
         assert issues == []
-    if fmt == "brat":  # one .txt/.ann pair per annotator; brat has no field for the name
-        got_sets = sorted(sorted((s.start, s.end, s.label, s.layer) for s in r.spans) for r in got)
-        assert got_sets == sorted(sorted(v) for v in expected.values())
-        assert {r.text_sha256 for r in got} == {sha}
-    else:
-        assert keyed(got) == expected
+    assert keyed(got) == expected  # brat: one folder per annotator, named after them
+    if fmt != "brat":
         assert {r.status for r in got} == {Status.DONE}
         assert got[0].meta == records[0].meta
 
@@ -163,22 +155,13 @@ def test_brat_folder_is_replaced_only_when_asked(tmp_path: Path) -> None:
     out = tmp_path / "brat"
     write_brat(out, tricky_records())
     names = sorted(p.name for p in out.iterdir())
-    assert names == [
-        "00001_v.alice.ann",
-        "00001_v.alice.txt",
-        "00001_v.bob.ann",
-        "00001_v.bob.txt",
-        "annotation.conf",
-    ]
+    assert names == ["alice", "annotation.conf", "bob"]
+    assert sorted(p.name for p in (out / "bob").iterdir()) == ["00001_v.ann", "00001_v.txt"]
     with pytest.raises(OverwriteError):
         write_brat(out, tricky_records()[:1])
     assert sorted(p.name for p in out.iterdir()) == names
     write_brat(out, tricky_records()[:1], overwrite=True)
-    assert sorted(p.name for p in out.iterdir()) == [
-        "00001_v.ann",
-        "00001_v.txt",
-        "annotation.conf",
-    ]
+    assert sorted(p.name for p in out.iterdir()) == ["alice", "annotation.conf"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
     conf = (out / "annotation.conf").read_text(encoding="utf-8")
     assert conf.startswith("[entities]\nDATE\nGPE\nNORP\nORG\nPERSON\nactor:SYR_MIL\n")

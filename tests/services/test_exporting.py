@@ -148,7 +148,7 @@ def test_cli_reports_spans_the_format_cannot_hold(seeded_db: Path, tmp_path: Pat
     ) in printed
     assert (
         f"004_adfaecfff69a847c.txt [alice]: span {start + 1}-{start + 12} ORG 'ohammad Baq' "
-        "(entity): its edges fall inside a token; dropped"
+        "(entity): it holds no whole token (contract alignment); dropped"
     ) in printed
     assert "1 span(s) dropped (token-boundary)" in printed
     assert "1 span(s) left out of doc.ents, kept in doc.spans (overlap)" in printed
