@@ -153,7 +153,7 @@ def _baseline_export(db: Path, out: Path) -> int:
     count = 0
     with out.open("w", encoding="utf-8") as handle:
         for doc in con.execute(
-            "SELECT id, text, text_sha256, title, source, date, lang, url, filename, status"
+            "SELECT id, text, text_sha256, title, source, date, lang, url, filename, author, status"
             " FROM document ORDER BY id"
         ):
             doc_id, text = doc[0], doc[1]
@@ -166,7 +166,7 @@ def _baseline_export(db: Path, out: Path) -> int:
                      "origin": pending[5], "layer": pending[6]}
                 )
                 pending = next(spans, None)
-            meta = dict(zip(("title", "source", "date", "lang", "url", "filename"), doc[3:9],
+            meta = dict(zip(("title", "source", "date", "lang", "url", "filename", "author"), doc[3:10],
                             strict=True))
             records: list[tuple[str | None, list[dict[str, object]]]] = (
                 list(sorted(groups.items())) if groups else [(None, [])]
@@ -174,7 +174,7 @@ def _baseline_export(db: Path, out: Path) -> int:
             for name, group in records:
                 handle.write(json.dumps({
                     "text": text, "text_sha256": doc[2], "meta": meta, "annotator": name,
-                    "status": doc[9], "spans": group, "actors": [], "events": [], "frames": None,
+                    "status": doc[10], "spans": group, "actors": [], "events": [], "frames": None,
                     "format_version": 2,
                 }, ensure_ascii=False))
                 handle.write("\n")

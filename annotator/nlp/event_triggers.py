@@ -19,15 +19,16 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from spacy.matcher import PhraseMatcher
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import SchemaError
 from annotator.core.events import EVENT_LAYER
 from annotator.core.model import Origin, Span
 from annotator.core.schema import Schema
 from annotator.resources import resource
+
+if TYPE_CHECKING:  # spaCy is imported when a matcher is built, not when the window starts
+    from spacy.matcher import PhraseMatcher
 
 APOSTROPHES = ("'", "\u2019")
 SUBJECTS = {"nsubj"}
@@ -108,6 +109,8 @@ class TriggerLexicon:
     def _matcher(self, nlp: Any, lang: str) -> PhraseMatcher:
         found = self._matchers.get((id(nlp.vocab), lang))
         if found is None:
+            from spacy.matcher import PhraseMatcher
+
             found = PhraseMatcher(nlp.vocab, attr="LOWER")
             for phrase in self.phrases.get(lang, {}):
                 variants = {phrase.replace("'", a) for a in APOSTROPHES}
