@@ -37,6 +37,7 @@ from annotator.core.model import Status
 from annotator.core.tasks import TaskState
 from annotator.services.configuration import load_labels, load_schema_for, parse_models
 from annotator.settings import Settings, default_db_path
+from annotator.store.location import is_server_url, parse_location
 from annotator.terminal import printable, printable_json
 
 EXIT_OK = 0
@@ -46,7 +47,8 @@ EXIT_BAD_INPUT = 2
 SCREENSHOT_VIEWS = ("main", "search", "corpus-framing", "corpus-tone", "corpus-actors", "corpus-network",
                     "corpus-timeline", "corpus-stories", "actors", "event", "framing")
 COMMANDS = (
-    "gui", "import", "export", "import-annotations", "review", "train", "next", "actors", "suggestions"
+    "gui", "import", "export", "import-annotations", "review", "train", "next", "actors", "suggestions",
+    "db",
 )
 HELP_OPTIONS = ("-h", "--help", "--version")
 
@@ -104,8 +106,10 @@ class CommonOption:
 COMMON_OPTIONS: dict[str, CommonOption] = {
     "db": CommonOption(
         ("--db",), "db", None,
-        {"type": Path, "metavar": "PATH",
-         "help": "database file (default: $ANNOTATOR_DB or annotations.sqlite in the data directory)"},
+        {"type": parse_location, "metavar": "PATH|URL",
+         "help": "database file, or a team's database as postgresql://USER@HOST[:PORT]/NAME "
+                 "(password from ~/.pgpass or PGPASSWORD; see docs/TEAM.md) (default: "
+                 "$ANNOTATOR_DB or annotations.sqlite in the data directory)"},
     ),
     "annotator": CommonOption(("--annotator",), "annotator", None, {"metavar": "NAME"}),
     "as": CommonOption(("--as", "--annotator"), "annotator", None, {"metavar": "NAME"}),
@@ -390,6 +394,27 @@ def build_command_line() -> CommandLine:
     act_load = action("load", help="add actors from a file in the format of resources/actors-seed.json")
     act_load.add_argument("file", type=Path)
 
+    dbc = command("db", (), help="a team's database: create one, copy a whole database")
+    db_sub = dbc.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_init = db_sub.add_parser(
+        "init", help="create the schema in an empty database (a postgresql:// URL or a file)"
+    )
+    db_init.add_argument("target", type=parse_location, metavar="URL|FILE")
+    db_copy = db_sub.add_parser(
+        "copy", help="copy a whole database (documents, every annotation set, actors, reviews) "
+        "into a new or just-initialised one, SQLite or PostgreSQL, all or nothing"
+    )
+    db_copy.add_argument("source", type=parse_location, metavar="SRC")
+    db_copy.add_argument("destination", type=parse_location, metavar="DST")
+    db_grant = db_sub.add_parser(
+        "grant", help="give a database role the rights of an analyst (writes their own set), a "
+        "reviewer (also the gold set) or an admin (documents, actors, every set)"
+    )
+    cli.add_common(db_grant, ("db",), {"db": "the team's database (postgresql://…)"})
+    db_grant.add_argument("role", help="the analyst's database role (their annotator name)")
+    db_grant.add_argument("level", choices=("analyst", "reviewer", "admin"))
+    for p in (db_init, db_copy, db_grant):
+        p.set_defaults(cli_parser=p)
     sug = command(
         "suggestions", ("db",),
         help="what suggestions learnt: list the rejected ones, forget a rejection",
@@ -519,9 +544,13 @@ def parse(argv: Sequence[str], cli: CommandLine) -> argparse.Namespace:
     return args
 
 
-def existing_db(args: argparse.Namespace) -> Path:
-    """The database the command names (or the default one), which must already exist."""
-    db = Path(args.db or default_db_path())
+def existing_db(args: argparse.Namespace) -> Path | str:
+    """The database the command names (or the default one), which must already exist (a server
+    database is checked when it is opened)."""
+    db = args.db or default_db_path()
+    if is_server_url(db):
+        return db
+    db = Path(db)
     if not db.exists():
         raise InputError("no such database", str(db))
     return db
@@ -754,7 +783,7 @@ def cmd_actors(args: argparse.Namespace) -> int:
 
     schema = load_schema_for(args.schema, Settings.load())
     db = args.db or default_db_path()
-    if args.actors_command != "load" and not Path(db).exists():
+    if args.actors_command != "load" and not is_server_url(db) and not Path(db).exists():
         raise InputError("no such database", str(db))
     with new_database_removed_on_failure(db):
         store = Store(db, read_only=args.actors_command != "load")
@@ -798,6 +827,36 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
             _out(f"“{args.text}” ({args.label}) will be suggested again")
     finally:
         store.close()
+    return EXIT_OK
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from annotator.services.team import copy_between, grant_right, init_database
+
+    if args.db_command == "grant":
+        _out(grant_right(args.db or default_db_path(), args.role, args.level))
+        return EXIT_OK
+    if args.db_command == "init":
+        report = init_database(args.target)
+        _out(f"{report.where}: annotator schema {report.schema}, {_count(report.documents, 'document')}")
+        return EXIT_OK
+    interactive = sys.stderr.isatty()
+
+    def progress(table: str, done: int, total: int) -> None:
+        if interactive:
+            _emit(sys.stderr, f"\r{table:<18} {done:>9}/{total:<9}", end="", flush=True)
+
+    try:
+        copied = copy_between(args.source, args.destination, progress)
+    finally:
+        if interactive:
+            _emit(sys.stderr, "")
+    for table, n in copied.counts.items():
+        if n:
+            _out(f"{table:<18} {n:>9}")
+    from annotator.store.location import display
+
+    _out(f"copied {copied.total} rows into {display(args.destination)}; every table's count matches")
     return EXIT_OK
 
 
@@ -852,6 +911,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "train": cmd_train,
     "next": cmd_next,
     "actors": cmd_actors,
+    "db": cmd_db,
     "suggestions": cmd_suggestions,
 }
 

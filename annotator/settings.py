@@ -14,6 +14,8 @@ from pathlib import Path
 
 import platformdirs
 
+from annotator.store.location import parse_location
+
 APP = "annotator"
 
 
@@ -25,9 +27,10 @@ def data_dir() -> Path:
     return Path(os.environ.get("ANNOTATOR_DATA_DIR") or platformdirs.user_data_dir(APP))
 
 
-def default_db_path() -> Path:
+def default_db_path() -> Path | str:
+    """``ANNOTATOR_DB`` (a file, or a ``postgresql://`` URL), else the default file."""
     env = os.environ.get("ANNOTATOR_DB")
-    return Path(env) if env else data_dir() / "annotations.sqlite"
+    return parse_location(env) if env else data_dir() / "annotations.sqlite"
 
 
 @dataclass

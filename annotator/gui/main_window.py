@@ -52,6 +52,7 @@ from annotator.gui.document_header import DocumentHeader, MetaForm
 from annotator.gui.documents_dock import DocumentsDock
 from annotator.gui.import_export import ImportExport
 from annotator.gui.label_panel import LabelPanel
+from annotator.gui.live_updates import LiveUpdates
 from annotator.gui.model_menu import ModelMenu
 from annotator.gui.reading_pane import ReadingPane
 from annotator.gui.review.switch import ReviewSwitch
@@ -118,6 +119,9 @@ class MainWindow(QMainWindow):
         install_drop_import(self, self.start_import)  # files and folders dropped on the window
         self.refresh_documents()
         self._restore_state()
+        # Colleagues' changes on a team's server database (gui/live_updates.py); None on SQLite.
+        listener = self.store.listen()
+        self.live = LiveUpdates(self, listener, self) if listener is not None else None
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -250,6 +254,8 @@ class MainWindow(QMainWindow):
         self.leave_review()
         self.work.stop()
         self.models.stop()
+        if self.live is not None:
+            self.live.stop()
         self.statusline.wait()
         self.save_state()
         super().closeEvent(event)

@@ -282,7 +282,7 @@ class ModelMenu(QObject):
         langs = sorted(set(self.host.doc_model.languages()) - {""}, key=self.host.doc_model.languages().count,
                        reverse=True)
         folder = default_models_folder()
-        dialog = TrainDialog(store.path, annotators, langs, folder, self.host.window())
+        dialog = TrainDialog(store.location, annotators, langs, folder, self.host.window())
         dialog.out.setText(str(folder / f"model-{datetime.now():%Y%m%d-%H%M}"))
         dialog.finished_training.connect(self._trained)
         self.train_dialog = dialog

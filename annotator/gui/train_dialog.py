@@ -55,12 +55,13 @@ class TrainDialog(QDialog):
 
     finished_training = Signal(bool)  # True when a model was written
 
-    def __init__(self, db: Path, annotators: list[str], langs: list[str], folder: Path,
+    def __init__(self, db: Path | str, annotators: list[str], langs: list[str], folder: Path,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trainDialog")
         self.setWindowTitle("Train a model")
-        self.db = Path(db)
+        # A file, or a server URL as given (Path would fold its '//').
+        self.db: Path | str = db if isinstance(db, str) else Path(db)
         self.process: QProcess | None = None
         self.layers_todo: list[str] = []
         self.layer_index = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from annotator.core.model import DocumentMeta, Status
-from annotator.core.textsearch import Passage, SearchFilters, find_passages, fts_match, opening, parse_query
+from annotator.core.textsearch import Passage, SearchFilters, find_passages, opening, parse_query
 from annotator.store import Store
 from annotator.store.fulltext import Facets, facets, find_documents
 
@@ -51,7 +51,7 @@ def search(
     query = parse_query(query_text)
     if query.is_empty and (query_text.strip() or filters.is_empty):
         return SearchResults()  # nothing asked, or only punctuation typed
-    match = None if query.is_empty else fts_match(query)
+    match = None if query.is_empty else query
     ids = find_documents(store.engine, match, filters, limit=max_documents + 1)
     results = SearchResults(truncated=len(ids) > max_documents)
     for doc_id in ids[:max_documents]:

@@ -8,11 +8,12 @@ the facts the views count.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
+
+from annotator.store.dialect import one_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,16 +73,17 @@ class ActorFacts:
     sector: str
 
 
-def _ids_clause(doc_ids: Sequence[int] | None, column: str, params: dict[str, object]) -> str:
+def _ids_clause(
+    engine: Engine, doc_ids: Sequence[int] | None, column: str, params: dict[str, object]
+) -> str:
     if doc_ids is None:
         return ""
-    params["ids"] = json.dumps(list(doc_ids))
-    return f" AND {column} IN (SELECT value FROM json_each(:ids))"
+    return " AND " + one_of(engine, column, "ids", doc_ids, params)
 
 
 def documents(engine: Engine, doc_ids: Sequence[int] | None = None) -> list[DocFacts]:
     params: dict[str, object] = {}
-    where = _ids_clause(doc_ids, "id", params)
+    where = _ids_clause(engine, doc_ids, "id", params)
     sql = (
         "SELECT id, title, source, date, lang, status, length(text) FROM document WHERE 1=1"
         + where + " ORDER BY id"
@@ -98,7 +100,7 @@ def annotator_id(engine: Engine, name: str) -> int | None:
 
 def mentions(engine: Engine, annotator: int, doc_ids: Sequence[int] | None = None) -> list[MentionFacts]:
     params: dict[str, object] = {"ann": annotator}
-    where = _ids_clause(doc_ids, "s.document_id", params)
+    where = _ids_clause(engine, doc_ids, "s.document_id", params)
     sql = (
         'SELECT s.document_id, s.id, s.start, s."end", m.actor_id FROM actor_mention m'
         " JOIN span s ON s.id = m.span_id WHERE s.annotator_id = :ann" + where
@@ -110,7 +112,7 @@ def mentions(engine: Engine, annotator: int, doc_ids: Sequence[int] | None = Non
 
 def events(engine: Engine, annotator: int, doc_ids: Sequence[int] | None = None) -> list[EventFacts]:
     params: dict[str, object] = {"ann": annotator}
-    where = _ids_clause(doc_ids, "e.document_id", params)
+    where = _ids_clause(engine, doc_ids, "e.document_id", params)
     sql = (
         'SELECT e.id, e.document_id, s.start, s."end", e.category, e.mode, e.context, e.cameo,'
         " e.date, e.factuality FROM event e JOIN span s ON s.id = e.trigger_span_id"
@@ -143,7 +145,7 @@ def events(engine: Engine, annotator: int, doc_ids: Sequence[int] | None = None)
 
 def frames(engine: Engine, annotator: int, doc_ids: Sequence[int] | None = None) -> list[FrameFacts]:
     params: dict[str, object] = {"ann": annotator}
-    where = _ids_clause(doc_ids, "f.document_id", params)
+    where = _ids_clause(engine, doc_ids, "f.document_id", params)
     with engine.connect() as conn:
         rows = conn.execute(text(
             "SELECT f.id, f.document_id, f.primary_frame, f.headline_frame, f.tone,"
@@ -186,7 +188,7 @@ def frame_evidence(
 ) -> list[tuple[int, int, int]]:
     """(document id, start, end) of the analyst's passages tagged with a frame dimension."""
     params: dict[str, object] = {"ann": annotator, "label": dimension}
-    where = _ids_clause(doc_ids, "document_id", params)
+    where = _ids_clause(engine, doc_ids, "document_id", params)
     sql = (
         'SELECT document_id, start, "end" FROM span WHERE annotator_id = :ann AND layer = \'frame\''
         " AND label = :label" + where + " ORDER BY document_id, start"

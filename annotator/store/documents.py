@@ -15,6 +15,7 @@ from sqlalchemy import Engine, insert, select, text, update
 
 from annotator.core.errors import ConflictError, StoreError
 from annotator.core.model import Document, DocumentMeta, DocumentSummary, Span, Status
+from annotator.store.dialect import driver_sql, is_postgres, one_of, raw_cursor
 from annotator.store.rows import (
     DOC,
     SPAN,
@@ -24,6 +25,19 @@ from annotator.store.rows import (
     span_values,
 )
 from annotator.store.tables import utcnow
+
+# The document list's rows with the analyst's counts; {where}: which documents (or all).
+_SUMMARIES = """
+    SELECT d.id, d.title, d.source, d.lang, d.date, d.status, d.filename,
+      (SELECT count(*) FROM span s WHERE s.document_id = d.id
+         AND s.annotator_id = :ann) AS n_spans,
+      (SELECT count(*) FROM span s JOIN annotator a ON a.id = s.annotator_id
+         WHERE s.document_id = d.id AND a.kind = 'model'
+         AND NOT EXISTS (SELECT 1 FROM span h WHERE h.document_id = d.id
+             AND h.annotator_id = :ann AND h.start = s.start AND h."end" = s."end"))
+         AS n_suggestions
+    FROM document d {where} ORDER BY d.id
+"""
 
 
 class DocumentRepo:
@@ -97,12 +111,12 @@ class DocumentRepo:
         # Through SQLAlchemy, so that a duplicate text becomes DuplicateDocumentError (engine.py).
         # Column names come from the table definition; every value is a bound parameter.
         sql = f"INSERT INTO document ({names}) VALUES ({marks})"  # safe-sql: table's own columns
-        conn.exec_driver_sql(sql, rows)
+        conn.exec_driver_sql(driver_sql(conn, sql), rows)
         wanted = {doc.sha256 for doc in documents}
         found = {
             sha: doc_id
             for doc_id, sha in conn.exec_driver_sql(
-                "SELECT id, text_sha256 FROM document WHERE id > ?", (before,)
+                driver_sql(conn, "SELECT id, text_sha256 FROM document WHERE id > ?"), (before,)
             )
             if sha in wanted
         }
@@ -118,13 +132,17 @@ class DocumentRepo:
     def many(self, doc_ids: Sequence[int]) -> list[Document]:
         """The documents with these ids (those that exist), in id order, in one query."""
         with self.engine.connect() as conn:
-            raw = conn.connection.dbapi_connection
-            assert raw is not None
-            cursor = raw.execute(
-                "SELECT * FROM document WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-                (json.dumps(list(doc_ids)),),
-            )
-            # Plain sqlite3 rows: SQLAlchemy's row objects cost more than the query here.
+            if is_postgres(conn):
+                cursor = raw_cursor(
+                    conn, "SELECT * FROM document WHERE id = ANY(?) ORDER BY id", (list(doc_ids),)
+                )
+            else:
+                cursor = raw_cursor(
+                    conn,
+                    "SELECT * FROM document WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                    (json.dumps(list(doc_ids)),),
+                )
+            # Plain driver rows: SQLAlchemy's row objects cost more than the query here.
             names = [d[0] for d in cursor.description]
             rows = [SimpleNamespace(**dict(zip(names, r, strict=True))) for r in cursor.fetchall()]
         return [document_of(r) for r in rows]
@@ -145,10 +163,8 @@ class DocumentRepo:
         the span counts of ``summaries`` are asked for only for the rows on screen.
         """
         with self.engine.connect() as conn:
-            raw = conn.connection.dbapi_connection
-            assert raw is not None
-            return raw.execute(
-                "SELECT id, title, source, lang, date, status, filename FROM document ORDER BY id"
+            return raw_cursor(
+                conn, "SELECT id, title, source, lang, date, status, filename FROM document ORDER BY id"
             ).fetchall()
 
     def summaries(
@@ -156,24 +172,9 @@ class DocumentRepo:
     ) -> list[DocumentSummary]:
         """The document list (or some of its rows), with counts for ``annotator_id``: the
         annotator's spans and the model suggestions still pending for them."""
-        sql = text(
-            """
-            SELECT d.id, d.title, d.source, d.lang, d.date, d.status, d.filename,
-              (SELECT count(*) FROM span s WHERE s.document_id = d.id
-                 AND s.annotator_id = :ann) AS n_spans,
-              (SELECT count(*) FROM span s JOIN annotator a ON a.id = s.annotator_id
-                 WHERE s.document_id = d.id AND a.kind = 'model'
-                 AND NOT EXISTS (SELECT 1 FROM span h WHERE h.document_id = d.id
-                     AND h.annotator_id = :ann AND h.start = s.start AND h."end" = s."end"))
-                 AS n_suggestions
-            FROM document d {where} ORDER BY d.id
-            """.format(
-                where="WHERE d.id IN (SELECT value FROM json_each(:ids))" if doc_ids is not None else ""
-            )
-        )
         params: dict[str, object] = {"ann": annotator_id if annotator_id is not None else -1}
-        if doc_ids is not None:
-            params["ids"] = json.dumps(list(doc_ids))
+        where = "" if doc_ids is None else "WHERE " + one_of(self.engine, "d.id", "ids", doc_ids, params)
+        sql = text(_SUMMARIES.format(where=where))
         with self.engine.connect() as conn:
             rows = conn.execute(sql, params).all()
         return [

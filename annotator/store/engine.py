@@ -24,9 +24,11 @@ from sqlmodel import SQLModel
 from annotator.core.errors import DuplicateDocumentError, StoreError
 from annotator.store import tables
 from annotator.store.fulltext import ensure_fulltext
+from annotator.store.location import is_server_url
 from annotator.store.migration_v2 import migrate_1_to_2
 from annotator.store.migration_v3 import migrate_2_to_3
 from annotator.store.migration_v4 import migrate_3_to_4
+from annotator.store.postgres import open_server_engine
 from annotator.store.recognition import (
     APPLICATION_ID,
     inspect,
@@ -213,7 +215,12 @@ def open_engine(path: Path | str, *, read_only: bool = False) -> Engine:
     is opened with ``mode=ro``, so a read-only file, a full disk or another instance's write lock
     do not stop reading, and nothing is written. Anything that is not annotator's database is
     refused (StoreError) and left byte for byte as it was (see store/recognition.py).
+
+    A ``postgresql://`` URL is a team's server database instead: see ``store/postgres.py``
+    (``read_only`` there: read-only transactions, and no schema created).
     """
+    if is_server_url(path):
+        return open_server_engine(str(path), read_only=read_only)
     if str(path) == ":memory:":
         engine = create_engine("sqlite://", connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _set_pragmas)
@@ -279,7 +286,11 @@ def _create(engine: Engine) -> None:
 def new_database_removed_on_failure(path: Path | str) -> Iterator[None]:
     """Around a command that may create the database at ``path``: if it did not exist and the
     command fails, remove the file it created (and SQLite's files beside it), so that a refused
-    import leaves no new database behind. Used after the command has closed its store."""
+    import leaves no new database behind. Used after the command has closed its store. A server
+    database is left alone (its schema is created in one transaction of its own)."""
+    if is_server_url(path):
+        yield
+        return
     path = Path(path)
     existed = str(path) == ":memory:" or os.path.lexists(path)
     try:

@@ -11,16 +11,24 @@ schema-version bump for the index.
 The table is an external-content FTS5 table (``content='document'``): the text is stored once,
 in ``document``; the index holds only the tokens. The ``unicode61`` tokenizer with
 ``remove_diacritics 2`` makes "Esmail" find "Esmaïl" and "Raissi" find "Raïssi".
+
+On PostgreSQL the same search is PostgreSQL's own text search: a GIN index over one expression,
+``annotator_document_tsv(title, source, text)`` (the ``simple`` configuration, so no stemming,
+over the text with ``unaccent`` applied: case and accents ignored as by ``unicode61``), with the
+title weighted above the outlet and the outlet above the body as in the BM25 weights. The index
+is maintained by the server, so there is nothing to rebuild. The analyst's query is the same
+``core.textsearch.Query``, written as a ``tsquery`` (``<->`` for phrases, ``:*`` for a prefix)
+instead of an FTS5 ``MATCH`` expression.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
 
-from annotator.core.textsearch import SearchFilters
+from annotator.core.textsearch import Query, SearchFilters, Term, fts_match
+from annotator.store.dialect import is_postgres, nocase, one_of
 
 FTS_TABLE = "document_fts"
 
@@ -67,6 +75,65 @@ def _in_step(conn: Connection) -> bool:
     return tuple(docs) == tuple(indexed)
 
 
+# -- PostgreSQL: unaccent, one immutable function of the row, a GIN index over it ------------------
+# unaccent() is only STABLE (its dictionary could change), so an index cannot use it directly;
+# naming the dictionary makes the call immutable, the usual way to index it.
+
+_PG_FOLD = "public.unaccent('public.unaccent'::regdictionary, coalesce({0}, ''))"
+FOLD_TITLE, FOLD_SOURCE, FOLD_BODY, FOLD_QUERY = (
+    _PG_FOLD.format(argument) for argument in ("title", "source", "body", "q")
+)
+_PG_SETUP = (
+    "CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public",
+    f"""
+    CREATE OR REPLACE FUNCTION annotator_document_tsv(title text, source text, body text)
+    RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT setweight(to_tsvector('simple'::regconfig, {FOLD_TITLE}), 'A')
+            || setweight(to_tsvector('simple'::regconfig, {FOLD_SOURCE}), 'B')
+            || setweight(to_tsvector('simple'::regconfig, {FOLD_BODY}), 'C')
+    $$
+    """,
+    f"""
+    CREATE OR REPLACE FUNCTION annotator_tsquery(q text) RETURNS tsquery
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT to_tsquery('simple'::regconfig, {FOLD_QUERY})
+    $$
+    """,
+    "CREATE INDEX IF NOT EXISTS ix_document_fts ON document"
+    " USING gin (annotator_document_tsv(title, source, text))",
+)
+_PG_VECTOR = "annotator_document_tsv(d.title, d.source, d.text)"
+# ts_rank's weights for {D, C, B, A}: body 1, outlet 2, title 4, as the BM25 weights above.
+_PG_WEIGHTS = "'{0.0, 0.25, 0.5, 1.0}'"
+
+
+def ensure_fulltext_pg(conn: Connection) -> None:
+    """Create the text-search function and index if missing (inside the caller's transaction)."""
+    exists = conn.exec_driver_sql(
+        "SELECT 1 FROM pg_indexes WHERE indexname = 'ix_document_fts'"
+        " AND schemaname = current_schema()"
+    ).first()
+    if exists is None:
+        for statement in _PG_SETUP:
+            conn.exec_driver_sql(statement)
+
+
+def _ts_term(term: Term) -> str:
+    # Words are tokens of core.textsearch (letters and digits only), so quoting cannot break.
+    words = [f"'{w}'" for w in term.words]
+    if term.prefix:
+        words[-1] += ":*"
+    inner = " <-> ".join(words)
+    return ("!" if term.negated else "") + (f"({inner})" if len(words) > 1 else inner)
+
+
+def ts_query(query: Query) -> str:
+    """The ``tsquery`` text of a non-empty query (the twin of ``fts_match``)."""
+    return " | ".join(
+        "(" + " & ".join(_ts_term(t) for t in group) + ")" for group in query.groups
+    )
+
+
 def ensure_fulltext(engine: Engine) -> None:
     """Create the index and its triggers if missing; rebuild the index if out of step."""
     with engine.begin() as conn:
@@ -81,20 +148,15 @@ def rebuild(conn: Connection) -> None:
     conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
 
-def _filter_sql(filters: SearchFilters, params: dict[str, object]) -> list[str]:
+def _filter_sql(engine: Engine, filters: SearchFilters, params: dict[str, object]) -> list[str]:
     """SQL conditions on ``d`` (the document table) for the filters, parameters added."""
     where: list[str] = []
-
-    def one_of(column: str, values: tuple[object, ...], name: str) -> None:
-        params[name] = json.dumps(list(values))
-        where.append(f"{column} IN (SELECT value FROM json_each(:{name}))")
-
     if filters.outlets:
-        one_of("d.source", filters.outlets, "outlets")
+        where.append(one_of(engine, "d.source", "outlets", filters.outlets, params))
     if filters.languages:
-        one_of("d.lang", filters.languages, "langs")
+        where.append(one_of(engine, "d.lang", "langs", filters.languages, params))
     if filters.statuses:
-        one_of("d.status", filters.statuses, "statuses")
+        where.append(one_of(engine, "d.status", "statuses", filters.statuses, params))
     if filters.date_from:
         params["date_from"] = filters.date_from
         where.append("d.date != '' AND d.date >= :date_from")
@@ -102,25 +164,31 @@ def _filter_sql(filters: SearchFilters, params: dict[str, object]) -> list[str]:
         params["date_to"] = filters.date_to
         where.append("d.date != '' AND substr(d.date, 1, length(:date_to)) <= :date_to")
     if filters.annotators:
-        params["annotators"] = json.dumps(list(filters.annotators))
+        names = one_of(engine, "a.name", "annotators", filters.annotators, params)
         where.append(
-            "EXISTS (SELECT 1 FROM span s JOIN annotator a ON a.id = s.annotator_id"
-            " WHERE s.document_id = d.id"
-            " AND a.name IN (SELECT value FROM json_each(:annotators)))"
+            "EXISTS (SELECT 1 FROM span s JOIN annotator a ON a.id = s.annotator_id"  # safe-sql: ours
+            f" WHERE s.document_id = d.id AND {names})"
         )
-    where += analysis_filter_sql(filters, params)
+    where += analysis_filter_sql(engine, filters, params)
     return where
 
 
 def find_documents(
-    engine: Engine, match: str | None, filters: SearchFilters, limit: int = 200
+    engine: Engine, query: Query | None, filters: SearchFilters, limit: int = 200
 ) -> list[int]:
-    """Ids of the documents that match (best first by BM25), or that pass the filters alone
-    (newest first) when ``match`` is None."""
+    """Ids of the documents that match the query (best first by BM25 on SQLite, by ts_rank on
+    PostgreSQL), or that pass the filters alone (newest first) when ``query`` is None."""
     params: dict[str, object] = {"limit": limit}
-    where = _filter_sql(filters, params)
-    if match is not None:
-        params["match"] = match
+    where = _filter_sql(engine, filters, params)
+    if query is not None and is_postgres(engine):
+        params["match"] = ts_query(query)
+        sql = (
+            f"SELECT d.id FROM document d, annotator_tsquery(:match) q WHERE {_PG_VECTOR} @@ q"
+            + "".join(f" AND {w}" for w in where)
+            + f" ORDER BY ts_rank({_PG_WEIGHTS}, {_PG_VECTOR}, q) DESC, d.id LIMIT :limit"
+        )
+    elif query is not None:
+        params["match"] = fts_match(query)
         # Title hits weigh more than outlet and body hits.
         sql = (
             f"SELECT d.id FROM {FTS_TABLE} f JOIN document d ON d.id = f.rowid"
@@ -155,14 +223,15 @@ class Facets:
 def facets(engine: Engine) -> Facets:
     with engine.connect() as conn:
         outlets = [r[0] for r in conn.exec_driver_sql(
-            "SELECT DISTINCT source FROM document WHERE source != '' ORDER BY source COLLATE NOCASE"
+            "SELECT source FROM document WHERE source != '' GROUP BY source"  # safe-sql: literal column
+            f" ORDER BY {nocase(conn, 'source')}"
         )]
         langs = [r[0] for r in conn.exec_driver_sql(
             "SELECT DISTINCT lang FROM document WHERE lang != '' ORDER BY lang"
         )]
         annotators = [r[0] for r in conn.exec_driver_sql(
-            "SELECT name FROM annotator a WHERE EXISTS (SELECT 1 FROM span s"
-            " WHERE s.annotator_id = a.id) ORDER BY name COLLATE NOCASE"
+            "SELECT name FROM annotator a WHERE EXISTS (SELECT 1 FROM span s"  # safe-sql: literal column
+            f" WHERE s.annotator_id = a.id) ORDER BY {nocase(conn, 'name')}"
         )]
         first, last = conn.exec_driver_sql(
             "SELECT min(date), max(date) FROM document WHERE date != ''"
@@ -171,28 +240,28 @@ def facets(engine: Engine) -> Facets:
     return Facets(outlets, langs, annotators, first or "", last or "", actors, categories, frames)
 
 
-def analysis_filter_sql(filters: SearchFilters, params: dict[str, object]) -> list[str]:
+def analysis_filter_sql(
+    engine: Engine, filters: SearchFilters, params: dict[str, object]
+) -> list[str]:
     """Conditions for the actor, event-category and frame filters (anyone's annotations)."""
     where: list[str] = []
     if filters.actors:
-        params["actors"] = json.dumps(list(filters.actors))
+        actors = one_of(engine, "m.actor_id", "actors", filters.actors, params)
         where.append(
-            "EXISTS (SELECT 1 FROM actor_mention m JOIN span s ON s.id = m.span_id"
-            " WHERE s.document_id = d.id AND m.actor_id IN (SELECT value FROM json_each(:actors)))"
+            "EXISTS (SELECT 1 FROM actor_mention m JOIN span s ON s.id = m.span_id"  # safe-sql: one_of
+            f" WHERE s.document_id = d.id AND {actors})"
         )
     if filters.event_categories:
-        params["categories"] = json.dumps(list(filters.event_categories))
+        categories = one_of(engine, "e.category", "categories", filters.event_categories, params)
         where.append(
-            "EXISTS (SELECT 1 FROM event e WHERE e.document_id = d.id"
-            " AND e.category IN (SELECT value FROM json_each(:categories)))"
+            f"EXISTS (SELECT 1 FROM event e WHERE e.document_id = d.id AND {categories})"  # safe-sql: ours
         )
     if filters.frames:
-        params["frames"] = json.dumps(list(filters.frames))
+        present = one_of(engine, "p.dimension", "frames", filters.frames, params)
+        primary = one_of(engine, "f.primary_frame", "frames", filters.frames, params)
         where.append(
-            "EXISTS (SELECT 1 FROM frame_assessment f LEFT JOIN frame_present p"
-            " ON p.assessment_id = f.id WHERE f.document_id = d.id"
-            " AND (p.dimension IN (SELECT value FROM json_each(:frames))"
-            " OR f.primary_frame IN (SELECT value FROM json_each(:frames))))"
+            "EXISTS (SELECT 1 FROM frame_assessment f LEFT JOIN frame_present p"  # safe-sql: one_of
+            f" ON p.assessment_id = f.id WHERE f.document_id = d.id AND ({present} OR {primary}))"
         )
     return where
 
@@ -201,8 +270,8 @@ def analysis_facets(engine: Engine) -> tuple[list[tuple[int, str]], list[str], l
     """Actors that have mentions (id, name), event categories used, frames used."""
     with engine.connect() as conn:
         actors = [(int(r[0]), str(r[1])) for r in conn.exec_driver_sql(
-            "SELECT a.id, a.name FROM actor a WHERE EXISTS (SELECT 1 FROM actor_mention m"
-            " WHERE m.actor_id = a.id) ORDER BY a.name COLLATE NOCASE"
+            "SELECT a.id, a.name FROM actor a WHERE EXISTS (SELECT 1 FROM actor_mention m"  # safe-sql: ours
+            f" WHERE m.actor_id = a.id) ORDER BY {nocase(conn, 'a.name')}"
         )]
         categories = [r[0] for r in conn.exec_driver_sql(
             "SELECT DISTINCT category FROM event ORDER BY category"

@@ -9,18 +9,17 @@ annotator's set when they marked something there or finished it (``docs/AGREEMEN
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import Engine, delete, select
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy import Connection, Engine, delete, select
 
 from annotator.core.model import Status
+from annotator.store.dialect import upsert
 from annotator.store.tables import JudgmentRow, utcnow
 
 _JUDGMENT = JudgmentRow.__table__  # type: ignore[attr-defined]
 
 
-def write_judgments(conn: Any, rows: Iterable[tuple[int, int, Status]]) -> None:
+def write_judgments(conn: Connection, rows: Iterable[tuple[int, int, Status]]) -> None:
     """Set (document id, annotator id, status) rows inside the caller's transaction."""
     now = utcnow()
     values = [
@@ -29,7 +28,7 @@ def write_judgments(conn: Any, rows: Iterable[tuple[int, int, Status]]) -> None:
     ]
     if not values:
         return
-    statement = insert(_JUDGMENT).values(values)
+    statement = upsert(conn, _JUDGMENT).values(values)
     conn.execute(
         statement.on_conflict_do_update(
             index_elements=["document_id", "annotator_id"],

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, delete, insert
 from annotator.core.errors import StoreError
 from annotator.core.model import AnnotationRecord, Document, DocumentMeta, Span, Status
 from annotator.store.annotators import AnnotatorRepo, ensure_annotator_id
+from annotator.store.dialect import raw_cursor
 from annotator.store.rows import DOC, ORIGINS, SPAN, meta_columns, span_values
 from annotator.store.tables import utcnow
 
@@ -26,7 +27,7 @@ _span_order = attrgetter("start", "end", "id")
 class RecordRepo:
     """The annotation records of one database."""
 
-    def __init__(self, engine: Engine, path: Path) -> None:
+    def __init__(self, engine: Engine, path: Path | str) -> None:
         self.engine = engine
         self.path = path  # named in messages
         self.annotators = AnnotatorRepo(engine)
@@ -142,9 +143,7 @@ class RecordRepo:
         while True:
             params: tuple[object, ...] = (last_id, status.value, batch) if status else (last_id, batch)
             with self.engine.connect() as conn:
-                raw = conn.connection.dbapi_connection
-                assert raw is not None
-                docs = raw.execute(doc_sql, params).fetchall()
+                docs = raw_cursor(conn, doc_sql, params).fetchall()
                 if not docs:
                     return
                 bounds: tuple[object, ...] = (docs[0][0], docs[-1][0])
@@ -155,7 +154,7 @@ class RecordRepo:
                 group: list[Span] = []
                 name = ""
                 last_doc = last_ann = last_start = -1
-                for r in raw.execute(span_sql, bounds).fetchall():
+                for r in raw_cursor(conn, span_sql, bounds).fetchall():
                     doc, ann, start = r[0], r[1], r[3]
                     if doc != last_doc or ann != last_ann:
                         name = names[ann]
@@ -168,10 +167,10 @@ class RecordRepo:
                 for group in tied:
                     group.sort(key=_span_order)
                 # An annotator may have framed a document without marking any span.
-                for r in raw.execute(frame_sql, bounds).fetchall():
+                for r in raw_cursor(conn, frame_sql, bounds).fetchall():
                     by_doc.setdefault(r[0], {}).setdefault(r[1], [])
                 judged: dict[tuple[int, str], Status] = {}
-                for r in raw.execute(judgment_sql, bounds).fetchall():
+                for r in raw_cursor(conn, judgment_sql, bounds).fetchall():
                     by_doc.setdefault(r[0], {}).setdefault(r[1], [])
                     judged[r[0], r[1]] = statuses[r[2]]
             for d in docs:

@@ -11,10 +11,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, select, text, update
 
 from annotator.core.errors import ConflictError, StoreError
 from annotator.core.model import AnnotatorKind, Span
+from annotator.store.dialect import driver_sql, is_postgres, one_of, raw_cursor
 from annotator.store.rows import ANN, ORIGINS, SPAN, insert_spans, span_of
 
 
@@ -54,7 +55,7 @@ class SpanRepo:
             params += [starting[0], starting[1]]
         sql.append('ORDER BY s.start, s."end", s.id')
         with self.engine.connect() as conn:
-            rows = conn.exec_driver_sql(" ".join(sql), tuple(params)).all()
+            rows = conn.exec_driver_sql(driver_sql(conn, " ".join(sql)), tuple(params)).all()
         origins = ORIGINS
         return [Span(r[1], r[2], r[3], origins[r[4]], r[5], r[0], r[6]) for r in rows]
 
@@ -62,10 +63,11 @@ class SpanRepo:
         """The smallest range ``(start, end)`` that holds the given spans (None if none exist)."""
         if not span_ids:
             return None
+        params: dict[str, object] = {}
+        where = one_of(self.engine, "id", "ids", span_ids, params)
         with self.engine.connect() as conn:
-            row = conn.exec_driver_sql(
-                'SELECT min(start), max("end") FROM span WHERE id IN (SELECT value FROM json_each(?))',
-                (json.dumps(list(span_ids)),),
+            row = conn.execute(
+                text(f'SELECT min(start), max("end") FROM span WHERE {where}'), params  # safe-sql: ours
             ).one()
         return None if row[0] is None else (int(row[0]), int(row[1]))
 
@@ -114,14 +116,16 @@ class SpanRepo:
         out: dict[int, list[Span]] = {}
         with self.engine.connect() as conn:
             name = conn.execute(select(ANN.c.name).where(ANN.c.id == annotator_id)).scalar() or ""
-            raw = conn.connection.dbapi_connection
-            assert raw is not None
-            rows = raw.execute(
-                'SELECT document_id, id, start, "end", label, origin, layer FROM span'
-                " WHERE annotator_id = ? AND document_id IN (SELECT value FROM json_each(?))"
-                ' ORDER BY document_id, start, "end", id',
-                (annotator_id, json.dumps(list(doc_ids))),
-            ).fetchall()
+            columns = 'SELECT document_id, id, start, "end", label, origin, layer FROM span'
+            order = ' ORDER BY document_id, start, "end", id'
+            if is_postgres(conn):
+                sql = columns + " WHERE annotator_id = ? AND document_id = ANY(?)" + order
+                ids: object = list(doc_ids)
+            else:
+                sql = (columns + " WHERE annotator_id = ?"
+                       " AND document_id IN (SELECT value FROM json_each(?))" + order)
+                ids = json.dumps(list(doc_ids))
+            rows = raw_cursor(conn, sql, (annotator_id, ids)).fetchall()
         origins = ORIGINS
         for r in rows:
             out.setdefault(r[0], []).append(Span(r[2], r[3], r[4], origins[r[5]], r[6], r[1], name))

@@ -237,7 +237,9 @@ class JudgmentRow(SQLModel, table=True):
     )
     status: str = "done"
     updated_at: str = Field(default_factory=utcnow)
-# -- rejected suggestions (schema 4: migration_v4.py, migration_rejections.py) -----------------------------------------------
+
+
+# -- rejected suggestions (schema 4: migration_v4.py, migration_rejections.py) -----------------
 # What the analysts of this database rejected: a text form with a label is not suggested again.
 
 

@@ -44,8 +44,8 @@ class World:
 
 
 @pytest.fixture
-def world(seeded_db: Path):
-    w = World(seeded_db)
+def world(seeded_both: Path):
+    w = World(seeded_both)
     yield w
     w.store.close()
 

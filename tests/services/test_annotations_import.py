@@ -16,9 +16,9 @@ from annotator.store import Store
 
 
 @pytest.fixture
-def db(tmp_path: Path, seeds_dir: Path) -> Path:
-    """The five seeds, without model suggestions (no pipeline needed)."""
-    path = tmp_path / "seeds.sqlite"
+def db(store_url: Path | str, seeds_dir: Path) -> Path | str:
+    """The five seeds, without model suggestions (no pipeline needed); on both engines."""
+    path = store_url
     store = Store(path)
     import_paths(store, [seeds_dir], default_labels(), None)
     store.close()

@@ -12,6 +12,12 @@ from annotator.services.annotate import AnnotationSession
 from annotator.store import Store
 
 
+@pytest.fixture
+def seeded_db(seeded_both: Path | str) -> Path | str:
+    """This module's tests run on both engines (see tests/conftest.py)."""
+    return seeded_both
+
+
 def _linked_span(seeded_db: Path):
     store = Store(seeded_db)
     session = AnnotationSession(store, store.annotators.get_or_create("alice"))

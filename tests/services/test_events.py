@@ -19,8 +19,8 @@ DOC = 3  # 002, English, 'to do'
 
 
 @pytest.fixture
-def env(seeded_db: Path):
-    store = Store(seeded_db)
+def env(seeded_both: Path):
+    store = Store(seeded_both)
     session = AnnotationSession(store, store.annotators.get_or_create("alice"))
     actors = {a.name: int(a.id) for a in ActorRegistry(store).actors()}  # type: ignore[arg-type]
     yield store, session, EventCommands(session), actors

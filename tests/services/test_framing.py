@@ -20,8 +20,8 @@ DOC = 3
 
 
 @pytest.fixture
-def env(seeded_db: Path):
-    store = Store(seeded_db)
+def env(seeded_both: Path):
+    store = Store(seeded_both)
     alice = FramingCommands(AnnotationSession(store, store.annotators.get_or_create("alice")))
     bob = FramingCommands(AnnotationSession(store, store.annotators.get_or_create("bob")))
     actors = {a.name: int(a.id) for a in ActorRegistry(store).actors()}  # type: ignore[arg-type]

@@ -247,8 +247,8 @@ T4 = "Ali met Bob in Paris on Monday with Eve."
 
 
 @pytest.fixture
-def adjudication_db(tmp_path: Path) -> Path:
-    db = tmp_path / "adj.sqlite"
+def adjudication_db(tmp_path: Path, store_url: Path | str) -> Path | str:
+    db = store_url  # both engines: a SQLite file, then a PostgreSQL database
     a = write(
         tmp_path / "a.jsonl",
         "alice",

@@ -1,5 +1,6 @@
 """Full-text search on the seeds: the index follows the documents, filters narrow, passages point
-at the words in the text."""
+at the words in the text. Every test but the SQLite index's own runs on both engines (SQLite's
+FTS5, PostgreSQL's text search) with the same queries and expects the same documents."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from annotator.core.errors import InputError
 from annotator.core.model import Document, DocumentMeta, Status
 from annotator.core.textsearch import SearchFilters
 from annotator.services.search import search, search_facets
 from annotator.store import Store
+from tests.pg_server import PgServer
 
 
 def _titles(results) -> list[str]:  # type: ignore[no-untyped-def]
@@ -23,8 +26,8 @@ def _titles(results) -> list[str]:  # type: ignore[no-untyped-def]
     return seen
 
 
-def test_every_passage_is_the_text_at_its_offsets(seeded_db: Path) -> None:
-    store = Store(seeded_db)
+def test_every_passage_is_the_text_at_its_offsets(seeded_both: Path | str) -> None:
+    store = Store(seeded_both)
     results = search(store, "Qaani")
     # The name is in the four reports of the visit, and not in the May meeting (004).
     assert results.documents == 4
@@ -35,8 +38,8 @@ def test_every_passage_is_the_text_at_its_offsets(seeded_db: Path) -> None:
     store.close()
 
 
-def test_accents_and_case_do_not_matter(seeded_db: Path) -> None:
-    store = Store(seeded_db)
+def test_accents_and_case_do_not_matter(seeded_both: Path | str) -> None:
+    store = Store(seeded_both)
     # The French report writes "Esmaïl"; the Israeli and Arab ones "Esmail".
     results = search(store, "esmail")
     matched = {h.passage.match for h in results.hits}
@@ -44,8 +47,8 @@ def test_accents_and_case_do_not_matter(seeded_db: Path) -> None:
     store.close()
 
 
-def test_phrase_prefix_exclusion_and_or(seeded_db: Path) -> None:
-    store = Store(seeded_db)
+def test_phrase_prefix_exclusion_and_or(seeded_both: Path | str) -> None:
+    store = Store(seeded_both)
     phrase = search(store, '"joint military drill"')
     assert phrase.documents >= 2
     assert all(h.passage.match.casefold() == "joint military drill" for h in phrase.hits)
@@ -58,15 +61,15 @@ def test_phrase_prefix_exclusion_and_or(seeded_db: Path) -> None:
     store.close()
 
 
-def test_a_query_of_only_excluded_words_is_refused(seeded_db: Path) -> None:
-    store = Store(seeded_db)
+def test_a_query_of_only_excluded_words_is_refused(seeded_both: Path | str) -> None:
+    store = Store(seeded_both)
     with pytest.raises(InputError, match="excluded"):
         search(store, "-Qaani")
     store.close()
 
 
-def test_quotes_and_fts_operators_in_the_box_are_words(seeded_db: Path) -> None:
-    store = Store(seeded_db)
+def test_quotes_and_fts_operators_in_the_box_are_words(seeded_both: Path | str) -> None:
+    store = Store(seeded_both)
     # FTS5 would read NEAR( and col: as syntax; the box reads them as words.
     assert search(store, 'NEAR( "Qaani').documents >= 1
     assert search(store, "text:Qaani").documents == 0
@@ -74,8 +77,8 @@ def test_quotes_and_fts_operators_in_the_box_are_words(seeded_db: Path) -> None:
     store.close()
 
 
-def test_filters_narrow_and_alone_list_documents(seeded_db: Path) -> None:
-    store = Store(seeded_db)
+def test_filters_narrow_and_alone_list_documents(seeded_both: Path | str) -> None:
+    store = Store(seeded_both)
     ids = store.documents.ids()
     meta = store.documents.get(ids[2]).meta
     store.documents.update_meta(ids[2], meta.with_(source="Alma Center", date="2023-09-24"))
@@ -97,17 +100,15 @@ def test_filters_narrow_and_alone_list_documents(seeded_db: Path) -> None:
     store.close()
 
 
-def test_the_index_follows_inserts_edits_and_deletes(tmp_path: Path) -> None:
-    store = Store(tmp_path / "db.sqlite")
+def test_the_index_follows_inserts_edits_and_deletes(store_url: Path | str) -> None:
+    store = Store(store_url)
     [doc_id] = store.documents.add([Document("Talks in Muscat ended.", DocumentMeta(title="Oman"))])
     assert search(store, "muscat").documents == 1
     store.documents.update_meta(doc_id, DocumentMeta(title="Sultanate", source="Times of Oman"))
     assert search(store, "sultanate").documents == 1
     assert search(store, "oman").hits[0].passage.start == 0  # outlet match: no passage in the text
-    con = sqlite3.connect(store.path)
-    con.execute("DELETE FROM document WHERE id = ?", (doc_id,))
-    con.commit()
-    con.close()
+    with store.engine.begin() as conn:  # behind the store's back, as another program would
+        conn.execute(text("DELETE FROM document WHERE id = :d"), {"d": doc_id})
     assert search(store, "muscat").documents == 0
     store.close()
 
@@ -129,16 +130,16 @@ def test_an_index_out_of_step_is_rebuilt_on_open(seeded_db: Path) -> None:
     store.close()
 
 
-def test_facets(seeded_db: Path) -> None:
-    store = Store(seeded_db)
+def test_facets(seeded_both: Path | str) -> None:
+    store = Store(seeded_both)
     found = search_facets(store)
     assert found.languages == ["en", "fr"]
     assert (found.first_date, found.last_date) == ("2023-05-12", "2023-09-22")
     store.close()
 
 
-def test_filters_by_actor_event_category_and_frame(annotated_db: Path) -> None:
-    store = Store(annotated_db)
+def test_filters_by_actor_event_category_and_frame(annotated_both: Path | str) -> None:
+    store = Store(annotated_both)
     ids = store.documents.ids()
     found = search_facets(store)
     actors = dict((name, actor_id) for actor_id, name in found.actors)
@@ -163,3 +164,33 @@ def test_filters_by_actor_event_category_and_frame(annotated_db: Path) -> None:
     both = search(store, "Qaani", SearchFilters(frames=("Political",), event_categories=("ASSAULT",)))
     assert {h.doc_id for h in both.hits} == {ids[3]}
     store.close()
+
+
+QUERIES = ("Qaani", "esmail", '"joint military drill"', "Hezbol*", "Qaani -Damas", "Baqeri OR Esmaïl",
+           "syria iran", '"Quds Force" OR drone*', "Damas*", "raissi")
+
+
+def test_both_engines_find_the_same_documents_for_the_same_queries(
+    seeded_db: Path, pg_seeded_template: str, pg_server: PgServer
+) -> None:
+    from tests.conftest import new_pg_database
+
+    lite, pg = Store(seeded_db), Store(new_pg_database(pg_server, pg_seeded_template))
+    try:
+        for query in QUERIES:
+            on_lite, on_pg = search(lite, query), search(pg, query)
+            assert {h.doc_id for h in on_lite.hits} == {h.doc_id for h in on_pg.hits}, query
+            assert on_lite.documents == on_pg.documents, query
+            # The passages come from the same texts by the same rules.
+            assert sorted((h.doc_id, h.passage.start, h.passage.end) for h in on_lite.hits) == sorted(
+                (h.doc_id, h.passage.start, h.passage.end) for h in on_pg.hits
+            ), query
+        # Title hits rank first on both engines.
+        for store in (lite, pg):
+            for word in ("Iranian", "Drill", "Quds"):
+                hits = search(store, word).hits
+                titled = [word.casefold() in h.meta.title.casefold() for h in hits]
+                assert any(titled) and titled == sorted(titled, reverse=True), (word, titled)
+    finally:
+        lite.close()
+        pg.close()

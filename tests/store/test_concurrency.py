@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from annotator.core.errors import ConflictError, StoreError
@@ -26,9 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture
-def two(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Two instances on one new database holding one document."""
-    db = tmp_path / "shared.sqlite"
+def two(store_url: Path | str):  # type: ignore[no-untyped-def]
+    """Two instances on one new database holding one document (a SQLite file, then a
+    PostgreSQL database: compare-and-set holds on both engines)."""
+    db = store_url
     first = Store(db)
     [doc_id] = first.documents.add([Document("Tehran hosted the talks on Monday.",
                                              DocumentMeta(title="Talks", source="IRNA"))])
@@ -130,10 +132,16 @@ def test_relabel_and_delete_of_a_span_changed_elsewhere(two) -> None:  # type: i
 
 def test_a_write_waits_for_the_other_instance_instead_of_failing(two) -> None:  # type: ignore[no-untyped-def]
     db, first, _, doc_id = two
-    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
-    holder.execute("BEGIN IMMEDIATE")  # another instance in the middle of a long write
-    holder.execute("UPDATE document SET source = 'held' WHERE id = ?", (doc_id,))
-    threading.Timer(0.8, lambda: holder.execute("COMMIT")).start()
+    # Another instance in the middle of a long write: it holds the database (SQLite) or the
+    # document's row (PostgreSQL) for 0.8 s.
+    if isinstance(db, str):
+        holder = psycopg.connect(db)
+        holder.execute("UPDATE document SET source = 'held' WHERE id = %s", (doc_id,))
+    else:
+        holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")
+        holder.execute("UPDATE document SET source = 'held' WHERE id = ?", (doc_id,))
+    threading.Timer(0.8, holder.commit if isinstance(db, str) else lambda: holder.execute("COMMIT")).start()
     started = time.monotonic()
     first.documents.set_status(doc_id, Status.DONE)
     waited = time.monotonic() - started
@@ -193,13 +201,12 @@ print(retries)
 """
 
 
-def test_two_processes_writing_at_once_lose_no_update(tmp_path: Path) -> None:
-    db = tmp_path / "race.sqlite"
+def _race(db: Path | str, rounds: int) -> None:
+    """Two processes edit one document's title (compare-and-set) and add spans at once."""
     store = Store(db)
     text = "Tehran hosted the talks on Monday, and the envoy left."
     [doc_id] = store.documents.add([Document(text, DocumentMeta(title="0"))])
     store.close()
-    rounds = 150
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", COUNTER_WORKER, str(db), name, str(rounds), str(doc_id)],
@@ -223,6 +230,15 @@ def test_two_processes_writing_at_once_lose_no_update(tmp_path: Path) -> None:
         assert len([s for s in spans if s.annotator == "bob"]) == rounds
     finally:
         store.close()
+
+
+def test_two_processes_on_a_server_database_lose_no_update(pg_url: str) -> None:
+    _race(pg_url, 100)
+
+
+def test_two_processes_writing_at_once_lose_no_update(tmp_path: Path) -> None:
+    db = tmp_path / "race.sqlite"
+    _race(db, 150)
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -1,14 +1,17 @@
-"""The database tells the truth: pragmas, constraints, one transaction per call, ids never reused."""
+"""The database tells the truth: pragmas, constraints, one transaction per call, ids never reused.
+
+All but the pragma test run on both engines (``store_url``: a SQLite file, then a PostgreSQL
+database on the test server)."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from annotator.core.errors import StoreError
+from annotator.core.errors import DuplicateDocumentError, StoreError
 from annotator.core.model import Document, DocumentMeta, Span
 from annotator.store import Store
 
@@ -23,8 +26,8 @@ def test_pragmas_are_set_on_every_connection(tmp_path: Path) -> None:
     store.close()
 
 
-def test_spans_cannot_point_at_missing_documents_or_be_empty(tmp_path: Path) -> None:
-    store = Store(tmp_path / "a.sqlite")
+def test_spans_cannot_point_at_missing_documents_or_be_empty(store_url: Path | str) -> None:
+    store = Store(store_url)
     ann = store.annotators.get_or_create("alice")
     (doc_id,) = store.documents.add([Document("Esmail Qaani visited Syria.")])
     with pytest.raises(StoreError):
@@ -32,16 +35,18 @@ def test_spans_cannot_point_at_missing_documents_or_be_empty(tmp_path: Path) -> 
     with pytest.raises(StoreError, match="ends after the text"):
         store.spans.add(doc_id, ann.id, [Span(0, 600, "PERSON")])
     with store.engine.begin() as conn, pytest.raises(IntegrityError):
-        conn.exec_driver_sql(
-            'INSERT INTO span (document_id, annotator_id, start, "end", label, origin, layer, created_at) '
-            "VALUES (?, ?, 5, 5, 'X', 'manual', 'entity', '')",
-            (doc_id, ann.id),
+        conn.execute(
+            text(
+                'INSERT INTO span (document_id, annotator_id, start, "end", label, origin, layer,'
+                " created_at) VALUES (:d, :a, 5, 5, 'X', 'manual', 'entity', '')"
+            ),
+            {"d": doc_id, "a": ann.id},
         )
     store.close()
 
 
-def test_a_failed_batch_stores_nothing(tmp_path: Path) -> None:
-    store = Store(tmp_path / "a.sqlite")
+def test_a_failed_batch_stores_nothing(store_url: Path | str) -> None:
+    store = Store(store_url)
     ann = store.annotators.get_or_create("alice")
     (doc_id,) = store.documents.add([Document("Esmail Qaani visited Syria.")])
     with pytest.raises(StoreError):
@@ -50,8 +55,10 @@ def test_a_failed_batch_stores_nothing(tmp_path: Path) -> None:
     store.close()
 
 
-def test_deleted_span_comes_back_under_its_own_id_and_ids_are_never_reused(tmp_path: Path) -> None:
-    store = Store(tmp_path / "a.sqlite")
+def test_deleted_span_comes_back_under_its_own_id_and_ids_are_never_reused(
+    store_url: Path | str,
+) -> None:
+    store = Store(store_url)
     ann = store.annotators.get_or_create("alice")
     (doc_id,) = store.documents.add([Document("Esmail Qaani visited Syria.", DocumentMeta(title="t"))])
     (first,) = store.spans.add(doc_id, ann.id, [Span(0, 12, "PERSON")])
@@ -62,26 +69,32 @@ def test_deleted_span_comes_back_under_its_own_id_and_ids_are_never_reused(tmp_p
     assert restored.id == first.id
 
 
-def test_deleting_a_document_removes_its_spans(tmp_path: Path) -> None:
-    path = tmp_path / "a.sqlite"
-    store = Store(path)
+def test_deleting_a_document_removes_its_spans(store_url: Path | str) -> None:
+    store = Store(store_url)
     ann = store.annotators.get_or_create("alice")
     (doc_id,) = store.documents.add([Document("Esmail Qaani visited Syria.")])
     store.spans.add(doc_id, ann.id, [Span(0, 12, "PERSON")])
+    with store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM document WHERE id = :d"), {"d": doc_id})
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM span")).scalar() == 0
     store.close()
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA foreign_keys=ON")
-    con.execute("DELETE FROM document WHERE id = ?", (doc_id,))
-    con.commit()
-    assert con.execute("SELECT count(*) FROM span").fetchone()[0] == 0
-    con.close()
 
 
-def test_summaries_count_own_spans_and_pending_suggestions(seeded_db: Path) -> None:
+def test_a_duplicate_text_is_refused_and_nothing_of_its_batch_is_stored(store_url: Path | str) -> None:
+    store = Store(store_url)
+    store.documents.add([Document("Esmail Qaani visited Syria.")])
+    with pytest.raises(DuplicateDocumentError):
+        store.documents.add([Document("Another text."), Document("Esmail Qaani visited Syria.")])
+    assert store.documents.count() == 1
+    store.close()
+
+
+def test_summaries_count_own_spans_and_pending_suggestions(seeded_both: Path | str) -> None:
     from annotator.core.model import AnnotatorKind
     from annotator.services.annotate import AnnotationSession
 
-    store = Store(seeded_db)
+    store = Store(seeded_both)
     alice = store.annotators.get_or_create("alice")
     session = AnnotationSession(store, alice)
     doc_id = store.documents.ids()[0]

@@ -293,7 +293,7 @@ class ReportDialog(QDialog):
 
 
 def compute_figures(
-    db: Path,
+    db: Path | str,
     names: list[str],
     parent: QObject,
     done: Callable[[object], None],

@@ -324,7 +324,7 @@ class ReviewView(QWidget):
     def compute_figures(self) -> None:
         """The agreement report of the compared sets, off the GUI thread."""
         self._figures_worker = compute_figures(
-            self.store.path, list(self.annotators), self, self._figures_done, self._figures_failed
+            self.store.location, list(self.annotators), self, self._figures_done, self._figures_failed
         )
 
     def _figures_done(self, report: object) -> None:
