@@ -87,7 +87,10 @@ def read_feed(path: Path, notices: list[str] | None = None) -> list[Document]:
         total = None
     else:
         data, total = capped
-    parsed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=True)
+    try:
+        parsed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=True)
+    except ValueError as exc:  # damaged bytes: feedparser's decoders raise (UnicodeDecodeError, NUL)
+        raise InputError(f"not a readable RSS or Atom feed ({exc})", file) from None
     if not parsed.get("version") and not parsed.entries:
         raise InputError("not an RSS or Atom feed", file)
     feed = parsed.get("feed", {})
