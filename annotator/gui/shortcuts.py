@@ -8,6 +8,7 @@ the document list or the label panel. The others are active anywhere in the wind
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -91,9 +92,11 @@ def shortcuts_dialog(parent: QWidget, labels: LabelSet) -> QDialog:
     dialog.setWindowTitle("Keyboard shortcuts")
     layout = QVBoxLayout(dialog)
     browser = QTextBrowser()
-    rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
+    rows = "".join(f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>" for k, v in SHORTCUTS)
+    # A label file is data (``--labels``): its names and descriptions are shown as plain text.
     label_rows = "".join(
-        f"<tr><td><b>{lb.key}</b></td><td>{lb.name}: {lb.description}</td></tr>" for lb in labels
+        f"<tr><td><b>{escape(lb.key)}</b></td><td>{escape(lb.name)}: {escape(lb.description)}</td></tr>"
+        for lb in labels
     )
     browser.setHtml(
         f"<table cellpadding=4>{rows}</table><h4>Labels</h4><table cellpadding=4>{label_rows}</table>"

@@ -63,3 +63,19 @@ def test_an_error_dialog_shows_a_files_value_literally(qtbot) -> None:
     message = f"colleague.jsonl:1: unknown outlet {OUTLET}"
     Dialogs(None).error("Import failed", message)  # type: ignore[arg-type]
     assert seen == [(Qt.TextFormat.PlainText, message)]
+
+
+def test_a_label_files_markup_is_shown_literally_in_the_shortcut_list(qtbot) -> None:
+    """F1 lists the label keys with the label file's names and descriptions: as text, not HTML."""
+    from PySide6.QtWidgets import QTextBrowser, QWidget
+
+    from annotator.core.labels import Label, LabelSet
+    from annotator.gui.shortcuts import shortcuts_dialog
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    labels = LabelSet([Label("WEAPON", "1", "#E69F00", OUTLET)])
+    dialog = shortcuts_dialog(parent, labels)
+    shown = dialog.findChild(QTextBrowser).toPlainText()
+    assert f"WEAPON: {OUTLET}" in shown
+    assert "Undo / redo" in shown  # the window's own keys are there too
