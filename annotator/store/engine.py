@@ -28,6 +28,7 @@ from annotator.store.location import is_server_url
 from annotator.store.migration_v2 import migrate_1_to_2
 from annotator.store.migration_v3 import migrate_2_to_3
 from annotator.store.migration_v4 import migrate_3_to_4
+from annotator.store.migration_v5 import migrate_4_to_5
 from annotator.store.postgres import open_server_engine
 from annotator.store.recognition import (
     APPLICATION_ID,
@@ -45,6 +46,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: migrate_1_to_2,
     2: migrate_2_to_3,
     3: migrate_3_to_4,
+    4: migrate_4_to_5,
 }
 
 

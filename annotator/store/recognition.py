@@ -76,7 +76,15 @@ _V4 = {
     "judgment": "document_id annotator_id status updated_at",
     "suggestion_rejection": "id text label created_at",
 }
-FROZEN_SHAPES: dict[int, Shape] = {1: _shape(_V1), 2: _shape(_V2), 3: _shape(_V3), 4: _shape(_V4)}
+_V5 = {
+    **_V4,
+    "frame_assessment": _V4["frame_assessment"] + " suggested_by",
+    "document_region": "id document_id start end kind marked created_at",
+    "span_attribute": "span_id key value",
+}
+FROZEN_SHAPES: dict[int, Shape] = {
+    1: _shape(_V1), 2: _shape(_V2), 3: _shape(_V3), 4: _shape(_V4), 5: _shape(_V5)
+}
 
 
 def current_shape() -> Shape:

@@ -5,8 +5,9 @@ Three group roles carry the rights; ``grant`` makes a login role a member of one
 
 - ``annotator_analyst`` reads everything; writes only their own annotation set (spans, actor
   links, events and their arguments, frame assessments, their judgments of documents: the rows
-  whose annotator is named as the connected role), rejects suggestions for everyone, registers
-  themself as an annotator, and sets documents' status and details.
+  whose annotator is named as the connected role, and the attributes of their spans), rejects
+  suggestions for everyone, registers themself as an annotator, sets documents' status and
+  details, and marks or unmarks the regions found at import (repeated lines, boilerplate).
 - ``annotator_reviewer`` is an analyst who also writes the sets no person logs in as (the gold
   set of an adjudication), and so settles reviews.
 - ``annotator_admin`` writes everything: imports documents, edits the actor registry, any set.
@@ -28,7 +29,7 @@ GROUP = {level: f"annotator_{level}" for level in LEVELS}
 
 # Tables an analyst's own work lives in (row-level security decides which rows).
 _OWN_WORK = ("span", "actor_mention", "event", "event_argument", "frame_assessment",
-             "frame_present", "frame_actor_role", "judgment")
+             "frame_present", "frame_actor_role", "judgment", "span_attribute")
 # Tables every analyst writes, whoever's rows: the rejected suggestions are the database's own.
 _SHARED_WORK = ("suggestion_rejection",)
 
@@ -56,6 +57,7 @@ _POLICIES = (
     ("event_argument", "(SELECT e.annotator_id FROM event e WHERE e.id = event_id)"),
     ("frame_present", "(SELECT f.annotator_id FROM frame_assessment f WHERE f.id = assessment_id)"),
     ("frame_actor_role", "(SELECT f.annotator_id FROM frame_assessment f WHERE f.id = assessment_id)"),
+    ("span_attribute", "(SELECT s.annotator_id FROM span s WHERE s.id = span_id)"),
 )
 
 
@@ -87,6 +89,8 @@ def ensure_rights(conn: Connection) -> None:
         f"GRANT UPDATE (title, source, date, lang, url, filename, status, updated_at)"  # safe-sql: group name
         f" ON document TO {analyst}"
     )
+    # Regions marked at import belong to the document: an analyst may only unmark or mark them.
+    conn.exec_driver_sql(f"GRANT UPDATE (marked) ON document_region TO {analyst}")  # safe-sql: group name
     conn.exec_driver_sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {admin}")
     conn.exec_driver_sql(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {admin}")
     # An analyst registers themself only; a reviewer or an admin any set (the gold set).

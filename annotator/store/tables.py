@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 4  # 2: actors, events, framing; 3: author and original file; 4: judgments and
-# rejected suggestions
+SCHEMA_VERSION = 5  # 2: actors, events, framing; 3: author and original file; 4: judgments and
+# rejected suggestions; 5: marked regions, span attributes, where a framing was suggested from
 # (engine.MIGRATIONS)
 
 
@@ -198,6 +198,9 @@ class FrameAssessmentRow(SQLModel, table=True):
         default=None, foreign_key="actor.id", ondelete="RESTRICT", index=True
     )
     updated_at: str = Field(default_factory=utcnow)
+    # schema 5: the trained model whose suggestion the annotator confirmed ("" when they coded the
+    # document by hand). The assessment is the annotator's own either way.
+    suggested_by: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class FramePresentRow(SQLModel, table=True):
@@ -257,3 +260,43 @@ class SuggestionRejectionRow(SQLModel, table=True):
     text: str
     label: str
     created_at: str = Field(default_factory=utcnow)
+
+
+# -- schema 5 (migration_v5.py) --------------------------------------------------------------------
+
+
+class DocumentRegionRow(SQLModel, table=True):
+    """A stretch of a document's text found at import to be no part of the article: a line
+    repeated from earlier in the text (a caption printed three times) or a site's boilerplate
+    (a sign-off, "get in touch"). The text itself is never changed; a marked region is greyed in
+    the reading pane and skipped by pre-annotation and agreement. ``marked`` is false once an
+    analyst has unmarked it, so that detection run again does not mark it anew."""
+
+    __tablename__ = "document_region"
+    __table_args__ = (
+        CheckConstraint("start >= 0 AND \"end\" > start", name="ck_region_range"),
+        CheckConstraint("kind IN ('repeated', 'boilerplate')", name="ck_region_kind"),
+        UniqueConstraint("document_id", "start", "end", name="uq_region_extent"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    start: int
+    end: int
+    kind: str
+    marked: bool = True
+    created_at: str = Field(default_factory=utcnow)
+
+
+class SpanAttributeRow(SQLModel, table=True):
+    """A named value carried by a span: another tool's attribute (brat's ``A1 Negated T1``) or
+    note (``#1 AnnotatorNotes T1 ...``, under the key ``note``), kept with the span it
+    describes."""
+
+    __tablename__ = "span_attribute"
+    __table_args__ = (CheckConstraint("length(key) > 0", name="ck_span_attribute_key"),)
+
+    span_id: int = Field(primary_key=True, foreign_key="span.id", ondelete="CASCADE")
+    key: str = Field(primary_key=True)
+    value: str = ""

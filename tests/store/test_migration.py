@@ -82,7 +82,7 @@ def test_v1_file_migrates_keeping_every_row(v1_copy: Path, tmp_path: Path) -> No
     finally:
         store.close()
 
-    assert _version(v1_copy) == SCHEMA_VERSION == 4
+    assert _version(v1_copy) == SCHEMA_VERSION == 5
     for table in ("annotator", "span"):
         assert _rows(v1_copy, table) == before[table], table
     # Version 3 added document columns (author, original file): the old ones keep their values.

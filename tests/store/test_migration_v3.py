@@ -58,7 +58,7 @@ def test_v2_file_migrates_keeping_every_row_and_id(v2_copy: Path, tmp_path: Path
         assert 6 in found and len(found) >= 3
     finally:
         store.close()
-    assert _version(v2_copy) == SCHEMA_VERSION == 4
+    assert _version(v2_copy) == SCHEMA_VERSION == 5
     assert _documents(v2_copy)[:4] == before
     assert _rows(v2_copy, "span") == spans
     backup = engine.backup_path(v2_copy, 2)
