@@ -21,20 +21,36 @@ from annotator.formats.webpage import fragment_text
 MAX_EML_BYTES = 32 * MIB
 
 
+def _raw(message: EmailMessage, name: str) -> str:
+    """A header's value as written, unparsed: the fallback when the parser fails on it (the
+    standard library's address parser raises IndexError on a value cut short, "Desk <")."""
+    for key, value in message.raw_items():
+        if key.lower() == name.lower():
+            return " ".join(str(value).split())
+    return ""
+
+
 def _sender(message: EmailMessage) -> str:
     try:
         header = message["From"]
         addresses: tuple[Address, ...] = header.addresses if header is not None else ()
     except (AttributeError, IndexError, ValueError):
-        return str(message.get("From", "") or "")
+        return _raw(message, "From")
     if not addresses:
         return ""
     first = addresses[0]
     return first.display_name or first.addr_spec
 
 
+def _header(message: EmailMessage, name: str) -> str:
+    try:
+        return str(message.get(name, "") or "")
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return _raw(message, name)
+
+
 def _date(message: EmailMessage) -> str:
-    value = message.get("Date")
+    value = _header(message, "Date")
     if not value:
         return ""
     try:
@@ -62,6 +78,6 @@ def read_eml(path: Path) -> Document:
     else:
         text = join_paragraphs(content.replace("\r\n", "\n").split("\n\n"))
     meta = DocumentMeta(
-        title=str(message.get("Subject", "") or ""), author=_sender(message), date=_date(message)
+        title=_header(message, "Subject"), author=_sender(message), date=_date(message)
     )
     return finish(text, path, meta)

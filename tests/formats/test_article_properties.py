@@ -89,6 +89,9 @@ def test_arbitrary_bytes(data: bytes, suffix: str) -> None:
 )
 # Two damaged feeds hypothesis found in CI: a byte that is not UTF-8 inside the XML declaration,
 # and a NUL there (feedparser's decoders raised UnicodeDecodeError and ValueError).
+# An e-mail cut inside its From header ("Desk <"): the standard library's address parser raised
+# IndexError on the second reading of the header too.
+@example(suffix=".eml", cut=0.052734375, writes=[])
 @example(suffix=".rss", cut=1.0, writes=[(0.021484375, b"\x80")])
 @example(suffix=".rss", cut=1.0, writes=[(0.021484375, b"\x00")])
 def test_damaged_real_files(suffix: str, cut: float, writes: list[tuple[float, bytes]]) -> None:
