@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.actors import Actor, clean_name
 from annotator.core.align import OffsetMap
 from annotator.core.errors import InputError, InputErrors
+from annotator.core.events import Argument
 from annotator.core.model import AnnotationRecord, Document, Span
 from annotator.core.text import normalized_for_matching
 from annotator.formats.articles import decode_text
@@ -31,6 +32,7 @@ from annotator.formats.lines import check_string, iter_lines, short
 from annotator.formats.registry import read_annotations
 from annotator.store import Store
 from annotator.store.judgments import write_judgments
+from annotator.store.span_attributes import write_attributes
 
 if TYPE_CHECKING:
     from annotator.core.labels import LabelSet
@@ -368,6 +370,8 @@ def import_annotations(
         file=str(path), format=result.format, notices=list(result.notices)
     )
     places = record_places(path, result.format, len(records), result.lines)
+    if result.format != "jsonl" and known_labels is not None and known_labels.schema is not None:
+        report.notices += _roles_to_schema(records, known_labels.schema, str(path))
     name = as_name.strip() if as_name is not None else None
     if as_name is not None and not name:
         raise InputError("--as needs a non-empty annotator name")
@@ -579,7 +583,8 @@ def import_annotations(
     # Native records carry actors, events and frames: stored in the same transaction.
     if result.format == "jsonl":
         report.notices += _hold_conflicting_aliases(store, set_records, str(path))
-    store_analysis = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
+    analysed = result.format == "jsonl" or any(r.events or r.attributes for r in set_records)
+    store_analysis = _analysis_importer(store, sets, set_records) if analysed else None
 
     def after(conn: Any, owners: list[tuple[int, int]]) -> None:
         if store_analysis is not None:
@@ -596,6 +601,40 @@ def import_annotations(
     report.created = [(where, owner, new_ids[index]) for where, owner, index in created]
     report.annotators = sorted({owner for owner, *_ in sets})
     return report
+
+
+def _roles_to_schema(records: list[AnnotationRecord], schema: Schema, file: str) -> list[str]:
+    """Name the arguments of another tool's events by the schema's roles: a role matches a
+    schema role's id or name, ignoring case and a trailing number (brat's ``Theme2``). An
+    argument of a role the schema does not know is left out and counted in the returned notice
+    (``--map ROLE=role`` names it), never dropped without a word."""
+    import re
+
+    by_name: dict[str, str] = {}
+    for role in schema.roles:
+        by_name[role.id.casefold()] = role.id
+        by_name[role.name.casefold()] = role.id
+    left: dict[str, int] = {}
+    for record in records:
+        events = []
+        for event in record.events:
+            kept = []
+            for argument in event.arguments:
+                found = by_name.get(re.sub(r"[0-9]+$", "", argument.role).casefold())
+                if found is None:
+                    left[argument.role] = left.get(argument.role, 0) + 1
+                else:
+                    kept.append(Argument(found, argument.ref))
+            events.append(event.with_(arguments=tuple(kept)))
+        record.events = events
+    if not left:
+        return []
+    shown = ", ".join(f"{role!r} ({n})" for role, n in sorted(left.items()))
+    roles = ", ".join(role.id for role in schema.roles)
+    return [
+        f"warning: {file}: {sum(left.values())} event argument(s) of roles the schema does not "
+        f"know were not imported: {shown} (map them with --map ROLE=role; roles: {roles})"
+    ]
 
 
 def _hold_conflicting_aliases(
@@ -653,6 +692,9 @@ def _analysis_importer(
                 if original.id is not None
             }
             repo.store_record(conn, doc_id, annotator_id, record, span_ids)
+            for span_id, values in record.attributes.items():
+                if span_id in span_ids:
+                    write_attributes(conn, span_ids[span_id], values)
 
     return after
 

@@ -280,11 +280,13 @@ def test_brat_export_splits_at_line_breaks_escapes_labels_and_keeps_annotators_a
     anns = sorted(out.rglob("*.ann"))
     assert len(anns) == 5  # five annotators, five files: none overwritten
     first = anns[0].read_text("utf-8").splitlines()
-    # brat's own shape: fragments split at the blank line, a type without white space.
+    # brat's own shape: fragments split at the blank line, a type in brat's storage form
+    # ([A-Za-z0-9_-]), the label itself named in visual.conf (which brat shows).
     assert first[0] == "T1\tEVENT 0 3;5 10\tWar Smoke"
-    assert first[1].startswith("T2\tArmed%20group ")
+    assert first[1].startswith("T2\tArmed_group ")
     conf = (out / "annotation.conf").read_text("utf-8").splitlines()
-    assert "Armed%20group" in conf
+    assert "Armed_group" in conf
+    assert "Armed_group | Armed group" in (out / "visual.conf").read_text("utf-8").splitlines()
     result = read_annotations(out)
     assert sorted(r.annotator or "" for r in result.records) == sorted(names)
     for record in result.records:
