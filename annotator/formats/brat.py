@@ -661,8 +661,8 @@ def _ann_lines(record: AnnotationRecord, types: BratTypes) -> list[str]:
         if t is None:
             continue
         for key, value in sorted(values.items()):
-            if key == NOTE_KEY:
-                notes.append((f"T{t}", value.translate(table)))
+            if key == NOTE_KEY:  # one note a line, as they were read
+                notes += [(f"T{t}", note.translate(table)) for note in value.split("\n")]
                 continue
             n_attr += 1
             tail = f" {_value(value)}" if value else ""
@@ -690,6 +690,7 @@ def write_brat(path: Path, records: Iterable[AnnotationRecord], overwrite: bool 
         for doc_number, group in enumerate(group_by_document(records), start=1):
             first = group[0]
             stem = Path(first.meta.filename).stem if first.meta.filename else first.meta.title
+            stem = re.sub(r"^[0-9]{5}_", "", stem)  # this writer's number, read back: not twice
             base = f"{doc_number:05d}_{_safe_name(stem)}"
             for record in group:
                 folder = tmp / annotator_folder(record.annotator)

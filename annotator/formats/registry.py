@@ -220,9 +220,11 @@ def _map_events(record: AnnotationRecord, label_map: dict[str, str], roles: dict
         trigger = by_id.get(event.trigger.id, event.trigger)
         arguments = []
         for argument in event.arguments:
-            if argument.role in label_map:
-                roles[argument.role] = roles.get(argument.role, 0) + 1
-                argument = Argument(label_map[argument.role], argument.ref)
+            # brat numbers a repeated role (Target, Target2): --map Target=... names both.
+            old = argument.role if argument.role in label_map else argument.role.rstrip("0123456789")
+            if old in label_map:
+                roles[old] = roles.get(old, 0) + 1
+                argument = Argument(label_map[old], argument.ref)
             arguments.append(argument)
         category = trigger.label if trigger.label != event.trigger.label else event.category
         events.append(event.with_(trigger=trigger, category=category, arguments=tuple(arguments)))
