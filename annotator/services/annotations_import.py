@@ -370,8 +370,9 @@ def import_annotations(
         file=str(path), format=result.format, notices=list(result.notices)
     )
     places = record_places(path, result.format, len(records), result.lines)
-    if result.format != "jsonl" and known_labels is not None and known_labels.schema is not None:
-        report.notices += _roles_to_schema(records, known_labels.schema, str(path))
+    if result.format != "jsonl":
+        schema = known_labels.schema if known_labels is not None else None
+        report.notices += _events_to_schema(records, schema, str(path))
     name = as_name.strip() if as_name is not None else None
     if as_name is not None and not name:
         raise InputError("--as needs a non-empty annotator name")
@@ -603,12 +604,51 @@ def import_annotations(
     return report
 
 
-def _roles_to_schema(records: list[AnnotationRecord], schema: Schema, file: str) -> list[str]:
-    """Name the arguments of another tool's events by the schema's roles: a role matches a
-    schema role's id or name, ignoring case and a trailing number (brat's ``Theme2``). An
-    argument of a role the schema does not know is left out and counted in the returned notice
-    (``--map ROLE=role`` names it), never dropped without a word."""
+def _events_to_schema(
+    records: list[AnnotationRecord], schema: Schema | None, file: str
+) -> list[str]:
+    """Fit another tool's events to the schema; return the notices saying what did not fit.
+
+    An event read from links between spans (MAE's link tags) stands on a span of another layer:
+    it is an event when the span's label is an event category of the schema (the span moves to
+    the event layer), and is left out, counted by label, otherwise. Arguments are named by the
+    schema's roles: a role matches a role's id or name, ignoring case and a trailing number
+    (brat's ``Theme2``); an argument of a role the schema does not know is left out and counted
+    (``--map ROLE=role`` names it). Nothing is dropped without a word.
+    """
     import re
+
+    from annotator.core.events import EVENT_LAYER
+
+    notices: list[str] = []
+    not_events: dict[str, int] = {}
+    for record in records:
+        kept_events = []
+        moved: set[int] = set()
+        for event in record.events:
+            trigger = event.trigger
+            if trigger.layer != EVENT_LAYER:
+                if schema is None or schema.category(trigger.label) is None:
+                    not_events[trigger.label] = not_events.get(trigger.label, 0) + 1
+                    continue
+                if trigger.id is not None:
+                    moved.add(trigger.id)
+                event = event.with_(trigger=trigger.with_(layer=EVENT_LAYER))
+            kept_events.append(event)
+        record.events = kept_events
+        if moved:
+            record.spans = [
+                s.with_(layer=EVENT_LAYER) if s.id in moved else s for s in record.spans
+            ]
+    if not_events:
+        shown = ", ".join(f"{label!r} ({n})" for label, n in sorted(not_events.items()))
+        notices.append(
+            f"warning: {file}: {sum(not_events.values())} event(s) read from links start from a "
+            f"span whose label is no event category, not imported: {shown} (map a label to a "
+            "category with --map LABEL=CATEGORY)"
+        )
+    if schema is None:
+        return notices
 
     by_name: dict[str, str] = {}
     for role in schema.roles:
@@ -627,14 +667,14 @@ def _roles_to_schema(records: list[AnnotationRecord], schema: Schema, file: str)
                     kept.append(Argument(found, argument.ref))
             events.append(event.with_(arguments=tuple(kept)))
         record.events = events
-    if not left:
-        return []
-    shown = ", ".join(f"{role!r} ({n})" for role, n in sorted(left.items()))
-    roles = ", ".join(role.id for role in schema.roles)
-    return [
-        f"warning: {file}: {sum(left.values())} event argument(s) of roles the schema does not "
-        f"know were not imported: {shown} (map them with --map ROLE=role; roles: {roles})"
-    ]
+    if left:
+        shown = ", ".join(f"{role!r} ({n})" for role, n in sorted(left.items()))
+        roles = ", ".join(role.id for role in schema.roles)
+        notices.append(
+            f"warning: {file}: {sum(left.values())} event argument(s) of roles the schema does "
+            f"not know were not imported: {shown} (map them with --map ROLE=role; roles: {roles})"
+        )
+    return notices
 
 
 def _hold_conflicting_aliases(

@@ -1,4 +1,4 @@
-"""brat events, relations, attributes and notes (issue 13), in files written by hand from brat's
+"""brat events, relations, attributes and notes, and MAE's link tags (issue 13), in files written by hand from brat's
 documented standoff format, imported into a real database on SQLite and PostgreSQL: events
 become the project's events (trigger + role arguments, categories and roles through ``--map``),
 a relation touching an event becomes an argument, attributes and notes are kept with their
@@ -188,3 +188,50 @@ def test_foreign_visual_conf_renames_nothing(collection: Path) -> None:
     (collection / "visual.conf").write_text("[labels]\nArmed_group | Armed group | AG\n", "utf-8")
     [record] = read_annotations(collection).records
     assert "Armed_group" in {s.label for s in record.spans}
+
+
+MAE = Path(__file__).resolve().parent.parent / "data" / "formats" / "mae"
+
+
+def test_mae_link_tags_become_event_arguments(tmp_path: Path) -> None:
+    """attack.xml, written from MAE's documented XML: extent tags with ``spans`` and DTD
+    attributes, link tags with ``fromID``/``toID`` (MAE 0.9-2) or other ``<arg>ID`` names."""
+    store = Store(tmp_path / "a.sqlite")
+    try:
+        mapping = {"ACTOR": "ORG", "VEHICLE": "MISC", "PLACE": "GPE", "ATTACK": "ASSAULT",
+                   "ATTACKER": "actor", "TARGET": "recipient"}
+        report = import_annotations(store, MAE / "attack.xml", known_labels=known(),
+                                    label_map=mapping)
+        lines = "\n".join(report.lines())
+        assert "4 link tag(s) read as arguments of 2 event(s)" in lines
+        assert "1 link tag(s) not mapped: L4 (ODD): N0 is no extent tag with text" in lines
+        # NEAR starts from the actor's span: no event category, reported by label.
+        assert ("1 event(s) read from links start from a span whose label is no event "
+                "category, not imported: 'ORG' (1)") in lines
+        [annotator] = [a for a in store.annotators.all() if a.name == "attack"]
+        [event] = store.events.in_document(1, annotator.id)
+        spans = {s.id: s for s in store.spans.in_document(1, annotator.id)}
+        text = "Rebels attacked the convoy near Goma on Monday."
+        assert (event.category, event.trigger.layer) == ("ASSAULT", "event")
+        assert sorted(
+            (a.role, text[spans[a.ref.span_id].start : spans[a.ref.span_id].end])
+            for a in event.arguments
+        ) == [("actor", "Rebels"), ("location", "Goma"), ("recipient", "convoy")]
+        attributes = store.span_attributes.for_document(1, annotator.id)
+        assert sorted(attributes.values(), key=str) == [
+            {"certainty": "high"}, {"comment": "confirmed by UN"}]
+    finally:
+        store.close()
+
+
+def test_mae_link_without_a_mapped_category_is_reported(tmp_path: Path) -> None:
+    store = Store(tmp_path / "a.sqlite")
+    try:
+        report = import_annotations(store, MAE / "attack.xml", known_labels=KnownLabels.of(
+            default_labels(), default_schema(), allow_new=True))
+        lines = "\n".join(report.lines())
+        assert ("2 event(s) read from links start from a span whose label is no event category, "
+                "not imported: 'ACTOR' (1), 'ATTACK' (1)") in lines
+        assert store.events.in_document(1, store.annotators.all()[-1].id) == []
+    finally:
+        store.close()
