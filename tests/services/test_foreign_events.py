@@ -1,4 +1,5 @@
-"""brat events, relations, attributes and notes, and MAE's link tags (issue 13), in files written by hand from brat's
+"""brat events, relations, attributes and notes, and MAE link tags (issue 13), in files written
+by hand from brat's
 documented standoff format, imported into a real database on SQLite and PostgreSQL: events
 become the project's events (trigger + role arguments, categories and roles through ``--map``),
 a relation touching an event becomes an argument, attributes and notes are kept with their
