@@ -1,24 +1,34 @@
 """brat standoff: ``.txt`` and ``.ann`` pairs, read from a file or a folder, written as a folder.
 
 An ``.ann`` line ``T1<TAB>LABEL 65 83<TAB>surface`` is a text-bound annotation; a discontinuous
-one lists fragments ``4 7;12 16`` and is kept as one span per fragment (counted in a notice);
-events (``E``), relations (``R``, ``*``), attributes (``A``/``M``), normalisations (``N``) and
-notes (``#``) are counted and not imported, but checked: an id used twice, a reference to an id
-the file does not hold, or a line of no known type is refused with its line. The surface is
-checked against the text, so offsets that count UTF-16 units or CRLF as one character are
-recognised (see ``foreign.py``).
+one lists fragments ``4 7;12 16`` and is kept as one span per fragment (counted in a notice).
+Events (``E``) become the record's events: the trigger span moves to the ``event`` layer, each
+``ROLE:ID`` an argument; a relation (``R``) with one argument an event (or its trigger) becomes an
+argument of that event, any other is reported as not mapped; attributes (``A``/``M``) and notes
+(``#``) are kept as the span's attributes (an event's on its trigger); equivalences (``*``) and
+normalisations (``N``) are counted (docs/EXPORT.md has the table). Every line is checked: an id
+used twice, a reference to an id the file does not hold, or a line of no known type is refused
+with its line. The surface is checked against the text, so offsets that count UTF-16 units or
+CRLF as one character are recognised (see ``foreign.py``).
 
 Writing: one folder per annotator (its name percent-escaped, so names differing only in ``/``,
 ``_`` or ``:`` never share a folder; the reader takes a folder's name as the annotator, undoing
 the escapes), one ``.txt``/``.ann`` pair per record in it, and an ``annotation.conf`` naming the
-labels at the top (brat looks for it in the folders above), in a temporary folder renamed to the
-target at the end; an existing target is replaced only when asked. A span crossing a line break
-is written as fragments split at the breaks, as brat's editor does (and read back as one span);
-a model's suggestion carries a note ``model suggestion`` (brat shows it; the reader turns it
-back into the span's origin); a label's white space and ``%`` are percent-escaped in the type
-(``Armed group`` -> ``Armed%20group``), since a brat type ends at white space. File names are made from the
-document's file name or title, cleaned to safe characters: nothing read from a file decides
-where anything is written.
+entities, events (with their roles) and attributes at the top (brat looks for it in the folders
+above), in a temporary folder renamed to the target at the end; an existing target is replaced
+only when asked. A span crossing a line break is written as fragments split at the breaks, as
+brat's editor does (and read back as one span); a model's suggestion carries a note ``model
+suggestion`` (brat shows it; the reader turns it back into the span's origin). A type is written
+in brat's storage form (``[A-Za-z0-9_-]``, what brat's configuration accepts): other characters
+become ``_`` (``Armed group`` -> ``Armed_group``, ``event:ASSAULT`` -> ``event_ASSAULT``) and a
+``visual.conf`` marked as this writer's names the label of each such type, which brat displays
+and the reader takes back. Events are written as ``E`` lines, span attributes as ``A`` lines and
+notes. File names are made from the document's file name or title, cleaned to safe characters:
+nothing read from a file decides where anything is written.
+
+The format is simple enough that no kept library reads and writes it with these checks (a
+colleague's file is validated line by line with the line named); ``bratly`` checks the exports
+in the tests.
 """
 
 from __future__ import annotations
