@@ -323,9 +323,9 @@ def _parse_ann(
         elif kind == "R":
             links.relations.append((number, ident, label_of_type(fields[1].split(" ")[0]), refs))
         elif kind in "AM":
-            parts = fields[1].split(" ")
-            value = label_of_type(parts[2]) if len(parts) == 3 else ""
-            links.attributes.append((number, ident, label_of_type(parts[0]), refs[0][1], value))
+            words = fields[1].split(" ")
+            value = label_of_type(words[2]) if len(words) == 3 else ""
+            links.attributes.append((number, ident, label_of_type(words[0]), refs[0][1], value))
         elif kind == "#":
             note = "\t".join(fields[2:])
             links.attributes.append((number, ident, NOTE_KEY, refs[0][1], note))

@@ -220,8 +220,8 @@ def _link_events(
             found.append(Argument(name if arg == "to" else arg, Ref(span_id=sid)))
         if found:
             arguments.setdefault(trigger, []).extend(found)
-    for trigger, args in arguments.items():
+    for trigger, kept in arguments.items():
         record.events.append(
-            Event(trigger=spans[trigger], category=spans[trigger].label, arguments=tuple(args))
+            Event(trigger=spans[trigger], category=spans[trigger].label, arguments=tuple(kept))
         )
     return unmapped

@@ -217,7 +217,8 @@ def _map_events(record: AnnotationRecord, label_map: dict[str, str], roles: dict
     by_id = {span.id: span for span in record.spans if span.id is not None}
     events = []
     for event in record.events:
-        trigger = by_id.get(event.trigger.id, event.trigger)
+        ident = event.trigger.id
+        trigger = by_id.get(ident, event.trigger) if ident is not None else event.trigger
         arguments = []
         for argument in event.arguments:
             # brat numbers a repeated role (Target, Target2): --map Target=... names both.
