@@ -126,6 +126,9 @@ class AnnotationRecord:
     mentions: dict[int, int] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     frames: FrameAssessment | None = None
+    # Another tool's attributes and notes of a span (brat ``A``/``M``/``#`` lines): span id ->
+    # {key: value}; a note is under the key ``note``, a flag has the value "".
+    attributes: dict[int, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.text_sha256:

@@ -1,24 +1,34 @@
 """brat standoff: ``.txt`` and ``.ann`` pairs, read from a file or a folder, written as a folder.
 
 An ``.ann`` line ``T1<TAB>LABEL 65 83<TAB>surface`` is a text-bound annotation; a discontinuous
-one lists fragments ``4 7;12 16`` and is kept as one span per fragment (counted in a notice);
-events (``E``), relations (``R``, ``*``), attributes (``A``/``M``), normalisations (``N``) and
-notes (``#``) are counted and not imported, but checked: an id used twice, a reference to an id
-the file does not hold, or a line of no known type is refused with its line. The surface is
-checked against the text, so offsets that count UTF-16 units or CRLF as one character are
-recognised (see ``foreign.py``).
+one lists fragments ``4 7;12 16`` and is kept as one span per fragment (counted in a notice).
+Events (``E``) become the record's events: the trigger span moves to the ``event`` layer, each
+``ROLE:ID`` an argument; a relation (``R``) with one argument an event (or its trigger) becomes an
+argument of that event, any other is reported as not mapped; attributes (``A``/``M``) and notes
+(``#``) are kept as the span's attributes (an event's on its trigger); equivalences (``*``) and
+normalisations (``N``) are counted (docs/EXPORT.md has the table). Every line is checked: an id
+used twice, a reference to an id the file does not hold, or a line of no known type is refused
+with its line. The surface is checked against the text, so offsets that count UTF-16 units or
+CRLF as one character are recognised (see ``foreign.py``).
 
 Writing: one folder per annotator (its name percent-escaped, so names differing only in ``/``,
 ``_`` or ``:`` never share a folder; the reader takes a folder's name as the annotator, undoing
 the escapes), one ``.txt``/``.ann`` pair per record in it, and an ``annotation.conf`` naming the
-labels at the top (brat looks for it in the folders above), in a temporary folder renamed to the
-target at the end; an existing target is replaced only when asked. A span crossing a line break
-is written as fragments split at the breaks, as brat's editor does (and read back as one span);
-a model's suggestion carries a note ``model suggestion`` (brat shows it; the reader turns it
-back into the span's origin); a label's white space and ``%`` are percent-escaped in the type
-(``Armed group`` -> ``Armed%20group``), since a brat type ends at white space. File names are made from the
-document's file name or title, cleaned to safe characters: nothing read from a file decides
-where anything is written.
+entities, events (with their roles) and attributes at the top (brat looks for it in the folders
+above), in a temporary folder renamed to the target at the end; an existing target is replaced
+only when asked. A span crossing a line break is written as fragments split at the breaks, as
+brat's editor does (and read back as one span); a model's suggestion carries a note ``model
+suggestion`` (brat shows it; the reader turns it back into the span's origin). A type is written
+in brat's storage form (``[A-Za-z0-9_-]``, what brat's configuration accepts): other characters
+become ``_`` (``Armed group`` -> ``Armed_group``, ``event:ASSAULT`` -> ``event_ASSAULT``) and a
+``visual.conf`` marked as this writer's names the label of each such type, which brat displays
+and the reader takes back. Events are written as ``E`` lines, span attributes as ``A`` lines and
+notes. File names are made from the document's file name or title, cleaned to safe characters:
+nothing read from a file decides where anything is written.
+
+The format is simple enough that no kept library reads and writes it with these checks (a
+colleague's file is validated line by line with the line named); ``bratly`` checks the exports
+in the tests.
 """
 
 from __future__ import annotations
@@ -29,14 +39,17 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.errors import InputError, InputErrors
+from annotator.core.events import EVENT_LAYER, Argument, Event, Ref
 from annotator.core.model import AnnotationRecord, Origin
 from annotator.formats.articles import decode_text, make_title
 from annotator.formats.atomic import OverwriteError, make_folder, new_file_mode
 from annotator.formats.folders import walk_files
 from annotator.formats.foreign import (
+    DEFAULT_LAYER,
     RawRecord,
     RawSpan,
     finalize,
@@ -55,6 +68,8 @@ MODEL_NOTE = "model suggestion"
 """The note (``#n AnnotatorNotes Tn``) marking a span a model suggested, written and read back."""
 _OTHER = {"E": "event", "R": "relation", "*": "relation", "A": "attribute", "M": "attribute",
           "N": "normalization", "#": "note"}
+NOTE_KEY = "note"
+"""The attribute key under which a span's notes (``#n AnnotatorNotes Tn text``) are kept."""
 _ID = re.compile(r"^(?:[TERAMN#][0-9]+|\*)$")
 _REF = re.compile(r"^[TERAMN#][0-9]+$")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -100,6 +115,118 @@ def _references(kind: str, body: str) -> list[tuple[str, str]] | None:
     return [("target", parts[1])] if len(parts) >= 2 else None
 
 
+@dataclass
+class _Links:
+    """What one ``.ann`` file says beside its text-bound spans, read before the spans are fitted."""
+
+    t_ids: dict[str, int] = field(default_factory=dict)  # T id -> the span's id in the record
+    # E id -> (line, type, [("trigger", T id), (role, id), ...])
+    events: dict[str, tuple[int, str, list[tuple[str, str]]]] = field(default_factory=dict)
+    relations: list[tuple[int, str, str, list[tuple[str, str]]]] = field(default_factory=list)
+    # (line, id, key, target id, value); notes have the key NOTE_KEY
+    attributes: list[tuple[int, str, str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Tally:
+    """Events, arguments and attributes read across the files of a collection, and what did not
+    map, for the summary."""
+
+    events: int = 0
+    arguments: int = 0
+    from_relations: int = 0
+    attributes: int = 0
+    notes: int = 0
+    unmapped: list[str] = field(default_factory=list)
+
+    def notices(self, where: str) -> list[str]:
+        out = []
+        if self.events or self.attributes or self.notes:
+            out.append(
+                f"{where}: {self.events} event(s) with {self.arguments} argument(s) "
+                f"({self.from_relations} from relations), {self.attributes} attribute(s) and "
+                f"{self.notes} note(s) kept with their spans"
+            )
+        if self.unmapped:
+            shown = "; ".join(self.unmapped[:5]) + ("; ..." if len(self.unmapped) > 5 else "")
+            out.append(f"warning: {where}: {len(self.unmapped)} line(s) not mapped: {shown}")
+        return out
+
+
+def _attach(record: AnnotationRecord, raw: RawRecord, links: _Links, name: str, tally: _Tally) -> None:
+    """Turn a file's events, relations, attributes and notes into the record's events and span
+    attributes (see docs/FORMAT.md, "brat"); what has no place is added to ``tally.unmapped``."""
+    spans = {s.id: s for s in record.spans if s.id is not None}
+
+    def of_t(tid: str) -> int | None:
+        sid = links.t_ids.get(tid)
+        sid = raw.id_alias.get(sid, sid) if sid is not None else None
+        return sid if sid in spans else None
+
+    trigger_of: dict[str, int] = {}  # E id -> its trigger's span id
+    arguments: dict[int, list[Argument]] = {}  # trigger span id -> arguments
+    for eid, (_line, _type, refs) in links.events.items():
+        trigger = of_t(refs[0][1])
+        if trigger is None:
+            tally.unmapped.append(f"{name} {eid}: its trigger is no span")
+        elif trigger in arguments:
+            tally.unmapped.append(f"{name} {eid}: its trigger {refs[0][1]} triggers another event")
+        else:
+            trigger_of[eid] = trigger
+            arguments[trigger] = []
+
+    def target(ref: str) -> int | None:
+        if ref.startswith("T"):
+            return of_t(ref)
+        return trigger_of.get(ref)
+
+    def event_at(ref: str) -> int | None:
+        sid = target(ref)
+        return sid if sid in arguments else None
+
+    for eid, (_line, _type, refs) in links.events.items():
+        if eid not in trigger_of:
+            continue
+        for role, ref in refs[1:]:
+            sid = target(ref)
+            if sid is None:
+                tally.unmapped.append(f"{name} {eid}: argument {role}:{ref} is no span or event")
+                continue
+            arguments[trigger_of[eid]].append(Argument(role, Ref(span_id=sid)))
+            tally.arguments += 1
+    for _line, rid, rtype, refs in links.relations:
+        (_, a), (_, b) = refs
+        ea, eb = event_at(a), event_at(b)
+        if (ea is None) == (eb is None):
+            why = "both arguments are events" if ea is not None else "neither argument is an event"
+            tally.unmapped.append(f"{name} {rid} ({rtype} {a} {b}): {why}")
+            continue
+        event, other = (ea, b) if ea is not None else (eb, a)
+        sid = target(other)
+        if sid is None:
+            tally.unmapped.append(f"{name} {rid} ({rtype}): {other} is no span")
+            continue
+        arguments[event].append(Argument(rtype, Ref(span_id=sid)))  # type: ignore[index]
+        tally.arguments += 1
+        tally.from_relations += 1
+    for trigger, args in arguments.items():
+        span = spans[trigger]
+        record.events.append(Event(trigger=span, category=span.label, arguments=tuple(args)))
+        tally.events += 1
+    for _line, aid, key, ref, value in links.attributes:
+        sid = target(ref)
+        if sid is None:
+            tally.unmapped.append(f"{name} {aid} ({key}): {ref} is no span or event")
+            continue
+        values = record.attributes.setdefault(sid, {})
+        if key == NOTE_KEY:
+            values[key] = f"{values[key]}\n{value}" if values.get(key) else value
+            tally.notes += 1
+        else:
+            values[key] = value
+            tally.attributes += 1
+
+
 def _split_at_breaks(text: str, parts: list[tuple[int, ...]]) -> bool:
     """Whether fragments are one span cut at line breaks: in order, and only white space holding
     a line break between each two (read as code points of the file's text)."""
@@ -116,8 +243,11 @@ def _parse_ann(
     counts: dict[str, int],
     discontinuous: list[str],
     joined: list[str],
+    links: _Links | None = None,
+    types: dict[str, str] | None = None,
 ) -> tuple[RawRecord, list[InputError]]:
     file = str(ann)
+    links = links if links is not None else _Links()
     raw = RawRecord(text=text, where="")
     errors: list[InputError] = []
     content = decode_text(read_bounded(ann), file)
@@ -154,7 +284,7 @@ def _parse_ann(
             if any(len(digits) > _MAX_DIGITS for digits in re.split("[ ;]", offsets)):
                 errors.append(InputError(f"{ident}: an offset too large to be one", file, number))
                 continue
-            layer, label = split_label(label_of_type(label_text))
+            layer, label = split_label(label_of_type((types or {}).get(label_text, label_text)))
             parts = [tuple(int(x) for x in part.split(" ")) for part in offsets.split(";")]
             where = f"line {number} ({ident})"
             first_span = len(raw.spans)
@@ -172,6 +302,9 @@ def _parse_ann(
                     part = RawSpan(start, end, label, None, layer, where=where, group=where)
                     raw.spans.append(part)
             by_id[ident] = raw.spans[first_span:]
+            for n, rs in enumerate(by_id[ident]):
+                rs.ident = len(links.t_ids) + 1 if n == 0 else None
+            links.t_ids[ident] = len(links.t_ids) + 1
             continue
         kind = line[0]
         fields = line.split("\t")
@@ -184,7 +317,20 @@ def _parse_ann(
             for span in by_id[refs[0][1]]:  # this writer's mark of a model suggestion
                 span.origin = Origin.MODEL
             continue
-        counts[_OTHER[kind]] = counts.get(_OTHER[kind], 0) + 1
+        if kind == "E":
+            event_type = fields[1].split(" ")[0].partition(":")[0]
+            links.events[ident] = (number, label_of_type(event_type), refs)
+        elif kind == "R":
+            links.relations.append((number, ident, label_of_type(fields[1].split(" ")[0]), refs))
+        elif kind in "AM":
+            words = fields[1].split(" ")
+            value = label_of_type(words[2]) if len(words) == 3 else ""
+            links.attributes.append((number, ident, label_of_type(words[0]), refs[0][1], value))
+        elif kind == "#":
+            note = "\t".join(fields[2:])
+            links.attributes.append((number, ident, NOTE_KEY, refs[0][1], note))
+        else:
+            counts[_OTHER[kind]] = counts.get(_OTHER[kind], 0) + 1
     for number, ident, what, target in references:
         if target not in defined or not _REF.match(target):
             errors.append(
@@ -194,6 +340,10 @@ def _parse_ann(
             errors.append(
                 InputError(f"{ident}: trigger {target!r} is not a text-bound (T) annotation", file, number)
             )
+        elif ident[0] == "E" and what == "trigger":
+            for rs in by_id.get(target, []):  # an event's trigger is a span of the event layer
+                if rs.layer == DEFAULT_LAYER:
+                    rs.layer = EVENT_LAYER
     errors.sort(key=lambda e: e.line or 0)
     return raw, errors
 
@@ -236,13 +386,13 @@ def _conf_labels(conf: Path) -> list[str]:
     return labels
 
 
-def _find_conf(ann: Path, root: Path) -> Path | None:
-    """The ``annotation.conf`` brat would use for ``ann``: in its folder or the nearest above,
-    up to the folder read."""
+def _find_conf(ann: Path, root: Path, name: str = "annotation.conf") -> Path | None:
+    """The ``annotation.conf`` (or other configuration file) brat would use for ``ann``: in its
+    folder or the nearest above, up to the folder read."""
     folder = ann.parent
     root = root if root.is_dir() else root.parent
     while True:
-        conf = folder / "annotation.conf"
+        conf = folder / name
         if conf.is_file():
             return conf
         if folder == root or folder.parent == folder or root not in folder.parents:
@@ -271,6 +421,7 @@ def read_brat(path: Path) -> ReadResult:
     label_set: list[str] | None = None
     confs: dict[Path, list[str]] = {}
     undeclared: dict[str, int] = {}
+    tally = _Tally()
     for txt, ann in _pairs(Path(path)):
         odd = [part for part in (ann, txt) if os.path.lexists(part) and not part.is_file()]
         if odd:
@@ -279,7 +430,8 @@ def read_brat(path: Path) -> ReadResult:
         conf = _find_conf(ann, Path(path))
         if conf is not None and conf not in confs:
             try:
-                declared = _conf_labels(conf)
+                visual = _visual_types(conf, conf.parent)
+                declared = [visual.get(name, name) for name in _conf_labels(conf)]
             except InputError as exc:
                 errors.append(exc.located(str(conf)))
                 continue
@@ -293,7 +445,10 @@ def read_brat(path: Path) -> ReadResult:
             continue
         try:
             text = decode_text(read_bounded(txt), str(txt))
-            raw, line_errors = _parse_ann(ann, text, counts, discontinuous, joined)
+            links = _Links()
+            raw, line_errors = _parse_ann(
+                ann, text, counts, discontinuous, joined, links, _visual_types(ann, Path(path))
+            )
             if line_errors:
                 errors.extend(line_errors)
                 continue
@@ -301,11 +456,13 @@ def read_brat(path: Path) -> ReadResult:
             raw.meta = raw.meta.with_(filename=txt.name, title=make_title(canonical))
             raw.annotator = annotator_of_folder(ann.resolve().parent)
             found, found_notices = finalize([raw], str(ann))
+            _attach(found[0], raw, links, ann.name, tally)
             if conf is not None:
                 declared_here = set(confs.get(conf, []))
                 for rs in raw.spans:
                     name = rs.label if rs.layer == "entity" else f"{rs.layer}:{rs.label}"
-                    if name not in declared_here:
+                    # A trigger's type is declared under [events] by its own name.
+                    if name not in declared_here and rs.label not in declared_here:
                         undeclared[name] = undeclared.get(name, 0) + 1
             records.extend(found)
             notices.extend(found_notices)
@@ -328,6 +485,7 @@ def read_brat(path: Path) -> ReadResult:
             f"{where}: {len(joined)} span(s) written as fragments split at line breaks ({shown}) "
             "were read as one span each"
         )
+    notices.extend(tally.notices(where))
     for kind, count in sorted(counts.items()):
         if count:
             notices.append(f"{where}: {count} {kind} line(s) were not imported")
@@ -366,16 +524,73 @@ def annotator_folder(name: str | None) -> str:
     return folder
 
 
-def brat_type(label: str) -> str:
-    """A label as a brat type: white space (which ends a type in ``.ann`` and ``annotation.conf``)
-    and ``%`` percent-escaped, e.g. ``Armed group`` -> ``Armed%20group``; the reader undoes it."""
-    from urllib.parse import quote
+VISUAL_MARK = "# annotator: display names are the project's labels"
+"""First line of the ``visual.conf`` this writer makes; only such a file renames types on reading."""
 
-    return "".join(quote(ch, safe="") if ch == "%" or ch.isspace() else ch for ch in label)
+
+def storage_form(label: str) -> str:
+    """brat's storage form of a type name: every character outside ``[A-Za-z0-9_-]`` becomes
+    ``_`` (brat's ``projectconfig.normalize_to_storage_form``; its configuration refuses others)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", label) or "_"
+
+
+class BratTypes:
+    """The brat type written for each label: the label itself where brat allows it, else its
+    storage form, made unique with ``-2``, ``-3``...; ``visual_conf`` names the label of each
+    renamed type, which brat shows and the reader takes back."""
+
+    def __init__(self) -> None:
+        self.types: dict[str, str] = {}
+        self._taken: set[str] = set()
+
+    def of(self, label: str) -> str:
+        found = self.types.get(label)
+        if found is not None:
+            return found
+        base = storage_form(label)
+        name, n = base, 1
+        while name in self._taken:
+            n += 1
+            name = f"{base}-{n}"
+        self.types[label] = name
+        self._taken.add(name)
+        return name
+
+    def visual_conf(self) -> str:
+        lines = [VISUAL_MARK, "[labels]"]
+        for label, name in sorted(self.types.items(), key=lambda item: item[1]):
+            if name != label:
+                shown = " ".join(label.split()).replace("|", "/")
+                lines.append(f"{name} | {shown}")
+        return "\n".join(lines) + "\n"
+
+
+def _visual_types(ann: Path, root: Path) -> dict[str, str]:
+    """Types renamed by a ``visual.conf`` this writer made (type -> label), found as brat finds
+    its configuration: beside the file or in the nearest folder above, up to the folder read.
+    Another tool's ``visual.conf`` renames nothing: its display names are for people."""
+    found = _find_conf(ann, root, "visual.conf")
+    if found is None:
+        return {}
+    text = decode_text(read_bounded(found), str(found))
+    if not text.startswith(VISUAL_MARK):
+        return {}
+    types: dict[str, str] = {}
+    section = ""
+    for line in text.splitlines()[1:]:
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            section = stripped[1:-1].strip().lower()
+        elif section == "labels" and "|" in stripped:
+            name, _, label = stripped.partition("|")
+            label = label.split("|")[0].strip()
+            if name.strip() and label:
+                types[name.strip()] = label
+    return types
 
 
 def label_of_type(value: str) -> str:
-    """A brat type read back as a label (percent-escapes undone)."""
+    """A brat type read back as a label (the percent-escapes of earlier exports undone)."""
     from urllib.parse import unquote
 
     return unquote(value) if "%" in value else value
@@ -405,22 +620,65 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out or [(start, end)]
 
 
-def _ann_lines(record: AnnotationRecord) -> list[str]:
+def _value(value: str) -> str:
+    """An attribute value as one brat field: white space and ``%`` percent-escaped."""
+    from urllib.parse import quote
+
+    return "".join(quote(ch, safe="") if ch == "%" or ch.isspace() else ch for ch in value)
+
+
+def _ann_lines(record: AnnotationRecord, types: BratTypes) -> list[str]:
+    """The ``.ann`` lines of a record: a ``T`` line per span, an ``E`` line per event (its
+    arguments' roles numbered ``actor``, ``actor2``... as brat numbers repeated roles), ``A``
+    lines for attributes (a flag when the value is empty), ``#`` notes (the model's mark, the
+    span's note, an actor argument brat cannot point at)."""
     table = str.maketrans("\n\t\r", "   ")
     lines = []
+    t_of: dict[int, int] = {}  # span id -> T number
+    notes: list[tuple[str, str]] = []
     for i, span in enumerate(record.spans, start=1):
         parts = fragments(record.text, span.start, span.end)
         offsets = ";".join(f"{a} {b}" for a, b in parts)
         surface = " ".join(record.text[a:b].translate(table) for a, b in parts)
-        lines.append(f"T{i}\t{brat_type(qualified_label(span))} {offsets}\t{surface}")
-    notes = [
-        f"#{n}\tAnnotatorNotes T{i}\t{MODEL_NOTE}"
-        for n, i in enumerate(
-            (i for i, span in enumerate(record.spans, start=1) if span.origin is Origin.MODEL),
-            start=1,
-        )
-    ]
-    return lines + notes
+        lines.append(f"T{i}\t{types.of(qualified_label(span))} {offsets}\t{surface}")
+        if span.id is not None:
+            t_of[span.id] = i
+        if span.origin is Origin.MODEL:
+            notes.append((f"T{i}", MODEL_NOTE))
+    actors = {a.id: a.name for a in record.actors}
+    n_event = 0
+    for event in record.events:
+        trigger = t_of.get(event.trigger.id) if event.trigger.id is not None else None
+        if trigger is None:
+            continue  # its trigger was left out of the export (by label or layer)
+        n_event += 1
+        args: list[str] = []
+        seen: dict[str, int] = {}
+        for arg in event.arguments:
+            role = storage_form(arg.role)
+            if arg.ref.span_id is not None and arg.ref.span_id in t_of:
+                seen[role] = seen.get(role, 0) + 1
+                suffix = str(seen[role]) if seen[role] > 1 else ""
+                args.append(f" {role}{suffix}:T{t_of[arg.ref.span_id]}")
+            elif arg.ref.actor_id is not None:
+                name = " ".join(actors.get(arg.ref.actor_id, "?").split())
+                notes.append((f"E{n_event}", f"{arg.role}: {name}"))
+        category = types.of(qualified_label(event.trigger.with_(label=event.category)))
+        lines.append(f"E{n_event}\t{category}:T{trigger}{''.join(args)}")
+    n_attr = 0
+    for span_id, values in sorted(record.attributes.items()):
+        t = t_of.get(span_id)
+        if t is None:
+            continue
+        for key, value in sorted(values.items()):
+            if key == NOTE_KEY:  # one note a line, as they were read
+                notes += [(f"T{t}", note.translate(table)) for note in value.split("\n")]
+                continue
+            n_attr += 1
+            tail = f" {_value(value)}" if value else ""
+            lines.append(f"A{n_attr}\t{storage_form(key)} T{t}{tail}")
+    lines += [f"#{n}\tAnnotatorNotes {ref}\t{note}" for n, (ref, note) in enumerate(notes, start=1)]
+    return lines
 
 
 def write_brat(path: Path, records: Iterable[AnnotationRecord], overwrite: bool = False) -> int:
@@ -434,25 +692,49 @@ def write_brat(path: Path, records: Iterable[AnnotationRecord], overwrite: bool 
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
     tmp.chmod(new_file_mode(folder=True))  # mkdtemp makes 0700; honour the umask instead
     count = 0
-    labels: set[str] = set()
+    types = BratTypes()
+    entities: set[str] = set()
+    events: dict[str, set[str]] = {}  # event type -> its roles
+    attributes: dict[str, set[str]] = {}  # attribute -> its values ("" for a flag)
     try:
         for doc_number, group in enumerate(group_by_document(records), start=1):
             first = group[0]
             stem = Path(first.meta.filename).stem if first.meta.filename else first.meta.title
+            stem = re.sub(r"^[0-9]{5}_", "", stem)  # this writer's number, read back: not twice
             base = f"{doc_number:05d}_{_safe_name(stem)}"
             for record in group:
                 folder = tmp / annotator_folder(record.annotator)
                 folder.mkdir(exist_ok=True)
                 (folder / f"{base}.txt").write_text(record.text, encoding="utf-8", newline="\n")
-                lines = _ann_lines(record)
+                lines = _ann_lines(record, types)
                 (folder / f"{base}.ann").write_text(
                     "".join(line + "\n" for line in lines), encoding="utf-8", newline="\n"
                 )
-                labels.update(brat_type(qualified_label(s)) for s in record.spans)
+                for line in lines:
+                    kind, body = line[0], line.split("\t")[1]
+                    if kind == "T":
+                        entities.add(body.split(" ")[0])
+                    elif kind == "E":
+                        head, *args = body.split(" ")
+                        roles = events.setdefault(head.partition(":")[0], set())
+                        roles.update(re.sub("[0-9]+$", "", a.partition(":")[0]) for a in args)
+                    elif kind == "A":
+                        name, _target, *value = body.split(" ")
+                        attributes.setdefault(name, set()).update(value or [""])
                 count += 1
-        conf = ["[entities]", *sorted(labels), "", "[relations]", "", "[events]", "",
-                "[attributes]", ""]
+        entities -= set(events)
+        all_types = "|".join(sorted(entities)) or "<ANY>"
+        conf = ["[entities]", *sorted(entities), "", "[relations]", "", "[events]"]
+        for name, roles in sorted(events.items()):
+            shown = ", ".join(f"{role}*:{all_types}" for role in sorted(roles))
+            conf.append(f"{name}\t{shown}" if shown else name)
+        conf += ["", "[attributes]"]
+        for name, values in sorted(attributes.items()):
+            listed = "|".join(sorted(v for v in values if v))
+            conf.append(f"{name}\tArg:<ANY>" + (f", Value:{listed}" if listed else ""))
+        conf.append("")
         (tmp / "annotation.conf").write_text("\n".join(conf), encoding="utf-8", newline="\n")
+        (tmp / "visual.conf").write_text(types.visual_conf(), encoding="utf-8", newline="\n")
         old: Path | None = None
         if path.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))

@@ -58,6 +58,7 @@ class RawSpan:
     origin: Origin = Origin.MANUAL
     where: str = ""  # e.g. "spans[2]" or "T3": named in errors
     group: str = ""  # fragments of one discontinuous span share a group
+    ident: int | None = None  # the span's id in its record, when events or attributes refer to it
 
 
 @dataclass(slots=True)
@@ -70,6 +71,8 @@ class RawRecord:
     line: int | None = None  # line of the file, for line-based formats
     where: str = ""  # e.g. "task 3" or "doc.ann", for the others
     group_texts: dict[str, str] = field(default_factory=dict)  # group -> surface of all parts
+    # Filled by ``finalize``: the id of a span stated twice -> the id of the one kept.
+    id_alias: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +191,7 @@ def _fit_record(raw: RawRecord, counting: Counting) -> tuple[list[Span] | None, 
             or (end < len(text) and text[end].isalnum() and found[-1].isalnum())
         ):
             misfits += 1
-        spans.append(Span(start, end, rs.label, rs.origin, rs.layer))
+        spans.append(Span(start, end, rs.label, rs.origin, rs.layer, rs.ident))
     for group, expected in raw.group_texts.items():
         found_text = " ".join(pieces.get(group, []))
         if group in pieces and not _surface_equal(found_text, expected):
@@ -285,6 +288,9 @@ def finalize(
             key = (span.start, span.end, span.label, span.layer)
             if key in unique:
                 duplicates += 1
+                kept_id = unique[key].id
+                if span.id is not None and kept_id is not None:
+                    raw.id_alias[span.id] = kept_id
             else:
                 unique[key] = span
         records.append(

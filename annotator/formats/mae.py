@@ -4,9 +4,15 @@ MAE writes ``<TASK><TEXT><![CDATA[...]]></TEXT><TAGS>...</TAGS></TASK>``, the ro
 task's DTD. Inside ``TAGS``, an *extent* tag marks text: MAE 2 writes ``spans="12~20"`` (several
 ``a~b`` joined by ``,`` for a discontinuous extent; ``-1~-1`` or nothing for a non-consuming
 tag), MAE 0.9/1 writes ``start="12" end="20"``, and both state the covered ``text``. The tag's
-name is the label. A *link* tag (``fromID``/``toID``, or the argument names a DTD gives) marks no
-text: links are counted in a notice, as are non-consuming tags. MAE is a Java program, so its
-offsets may count UTF-16 units; ``foreign.finalize`` works out which counting fits.
+name is the label; its other attributes (those its DTD declares, ``comment``...) are kept as the
+span's attributes when not empty. A *link* tag marks no text: its arguments are the attributes
+``<arg>ID`` (MAE 0.9-2 write ``fromID``/``toID``; a MAE 2 DTD may name others). A link becomes an
+argument of an event whose trigger is the span it starts from (``fromID``, else its first
+argument): the role is the link's name for ``toID`` and the argument's name otherwise. Whether
+that span is an event trigger is the schema's call (its label, after ``--map``, is an event
+category; ``services.annotations_import``); links from other spans, or to non-consuming tags,
+are reported as not mapped. Non-consuming tags are counted in a notice. MAE is a Java program, so
+its offsets may count UTF-16 units; ``foreign.finalize`` works out which counting fits.
 
 The XML is parsed with lxml, the parser the project already uses for feeds, with entities,
 DTDs and the network off (a file may come from anyone).
@@ -17,6 +23,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.core.errors import InputError, InputErrors
+from annotator.core.events import Argument, Event, Ref
+from annotator.core.model import AnnotationRecord
 from annotator.formats.articles import make_title
 from annotator.formats.foreign import RawRecord, RawSpan, finalize, split_label
 from annotator.formats.lines import check_string, read_bounded
@@ -82,7 +90,9 @@ def read_mae(path: Path) -> ReadResult:
     tags_el = root.find("TAGS")
     raw = RawRecord(text=text, where="")
     errors: list[InputError] = []
-    links = 0
+    links: list[tuple[str, str, list[tuple[str, str]]]] = []  # (id, name, [(arg, target id)])
+    span_of: dict[str, int] = {}  # extent tag id -> span id in the record
+    attributes: dict[int, dict[str, str]] = {}
     non_consuming = 0
     discontinuous: list[str] = []
     seen: dict[str, int] = {}
@@ -99,28 +109,54 @@ def read_mae(path: Path) -> ReadResult:
                 seen[ident] = line or 0
             extents = _offsets(tag, where)
             if extents is None:
-                links += 1
+                args = [
+                    (key[:-2], value)
+                    for key, value in tag.attrib.items()
+                    if key.endswith("ID") and key != "ID" and value
+                ]
+                links.append((ident or tag.tag, tag.tag, args))
                 continue
             if not extents:
                 non_consuming += 1
                 continue
             layer, label = split_label(tag.tag)
             surface = tag.get("text")
+            span_id = len(span_of) + 1
+            if ident:
+                span_of[ident] = span_id
+            extra = {
+                key: value
+                for key, value in tag.attrib.items()
+                if key not in _EXTENT_KEYS and value.strip() and isinstance(key, str)
+            }
+            for key, value in extra.items():
+                check_string(value, f"attribute {key}")
+            if extra:
+                attributes[span_id] = extra
             if len(extents) == 1:
                 start, end = extents[0]
-                raw.spans.append(RawSpan(start, end, label, surface, layer, where=where))
+                raw.spans.append(
+                    RawSpan(start, end, label, surface, layer, where=where, ident=span_id)
+                )
             else:
                 discontinuous.append(ident or tag.tag)
                 if surface is not None:
                     raw.group_texts[where] = surface
-                for start, end in extents:
-                    raw.spans.append(RawSpan(start, end, label, None, layer, where=where, group=where))
+                for n, (start, end) in enumerate(extents):
+                    raw.spans.append(RawSpan(start, end, label, None, layer, where=where,
+                                             group=where, ident=span_id if n == 0 else None))
         except InputError as exc:
             errors.append(InputError(exc.reason.removeprefix(f"{where}: "), file, line))
     if errors:
         raise InputErrors(errors)
     raw.meta = raw.meta.with_(filename=path.name, title=make_title(text.replace("\r\n", "\n")))
     records, notices = finalize([raw], file)
+    record = records[0]
+    alive = {s.id: s for s in record.spans if s.id is not None}
+    record.attributes = {
+        raw.id_alias.get(k, k): v for k, v in attributes.items() if raw.id_alias.get(k, k) in alive
+    }
+    unmapped = _link_events(record, raw.id_alias, span_of, links)
     if discontinuous:
         notices.append(
             f"{file}: {len(discontinuous)} discontinuous extent(s) ({', '.join(discontinuous[:5])})"
@@ -128,6 +164,64 @@ def read_mae(path: Path) -> ReadResult:
         )
     if non_consuming:
         notices.append(f"{file}: {non_consuming} non-consuming tag(s) (no text) were not imported")
-    if links:
-        notices.append(f"{file}: {links} link tag(s) were not imported")
+    mapped = len(links) - len(unmapped)
+    if mapped:
+        notices.append(
+            f"{file}: {mapped} link tag(s) read as arguments of {len(record.events)} event(s), "
+            "each the event of the span its link starts from"
+        )
+    if unmapped:
+        shown = "; ".join(unmapped[:5]) + ("; ..." if len(unmapped) > 5 else "")
+        notices.append(f"warning: {file}: {len(unmapped)} link tag(s) not mapped: {shown}")
+    if record.attributes:
+        notices.append(
+            f"{file}: attributes of {len(record.attributes)} extent tag(s) kept with their spans"
+        )
     return ReadResult(records=records, notices=notices)
+
+
+_EXTENT_KEYS = frozenset({"id", "spans", "start", "end", "text"})
+
+
+def _link_events(
+    record: AnnotationRecord,
+    alias: dict[int, int],
+    span_of: dict[str, int],
+    links: list[tuple[str, str, list[tuple[str, str]]]],
+) -> list[str]:
+    """Turn link tags into events of the spans they start from; return what did not map."""
+    spans = {s.id: s for s in record.spans if s.id is not None}
+
+    def span(tag_id: str) -> int | None:
+        found = span_of.get(tag_id)
+        found = alias.get(found, found) if found is not None else None
+        return found if found in spans else None
+
+    unmapped: list[str] = []
+    arguments: dict[int, list[Argument]] = {}
+    for ident, name, args in links:
+        if not args:
+            unmapped.append(f"{ident} ({name}): no argument")
+            continue
+        head = next((a for a in args if a[0] == "from"), args[0])
+        trigger = span(head[1])
+        if trigger is None:
+            unmapped.append(f"{ident} ({name}): {head[1]} is no extent tag with text")
+            continue
+        found: list[Argument] = []
+        for arg, target in args:
+            if (arg, target) == head:
+                continue
+            sid = span(target)
+            if sid is None:
+                unmapped.append(f"{ident} ({name}): {target} is no extent tag with text")
+                found = []
+                break
+            found.append(Argument(name if arg == "to" else arg, Ref(span_id=sid)))
+        if found:
+            arguments.setdefault(trigger, []).extend(found)
+    for trigger, kept in arguments.items():
+        record.events.append(
+            Event(trigger=spans[trigger], category=spans[trigger].label, arguments=tuple(kept))
+        )
+    return unmapped

@@ -38,6 +38,7 @@ def record_to_json(record: AnnotationRecord) -> dict[str, Any]:
     span_ids = {s.id: n for n, s in enumerate(spans, start=1) if s.id is not None} if analysed else {}
     actor_uids = {a.id: a.uid for a in record.actors if a.id is not None} if record.actors else {}
     mentions = record.mentions
+    attributes = record.attributes
 
     def span_json(n: int, s: Span) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -52,6 +53,9 @@ def record_to_json(record: AnnotationRecord) -> dict[str, Any]:
         actor = mentions.get(s.id) if mentions and s.id is not None else None
         if actor is not None:
             data["actor"] = actor_uids[actor]
+        values = attributes.get(s.id) if attributes and s.id is not None else None
+        if values:
+            data["attributes"] = dict(values)
         return data
 
     def ref_json(ref: Ref) -> dict[str, Any]:
@@ -270,7 +274,26 @@ def record_from_json(obj: object, known_labels: Callable[[str], bool] | None = N
         spans.append(span)
     record = AnnotationRecord(text=text, meta=meta, annotator=annotator, status=status, spans=spans)
     _analysis_from_json(obj, record)
+    _attributes_from_json(raw_spans, record)
     return record
+
+
+def _attributes_from_json(raw_spans: list[Any], record: AnnotationRecord) -> None:
+    """Each span's ``attributes`` (another tool's attributes and notes): string keys and values."""
+    for i, (raw, span) in enumerate(zip(raw_spans, record.spans, strict=True)):
+        values = raw.get("attributes")
+        if values is None:
+            continue
+        where = f"spans[{i}].attributes"
+        if not isinstance(values, dict):
+            raise InputError(f"{where} must be an object")
+        for key, value in values.items():
+            if not key or not isinstance(value, str):
+                raise InputError(f"{where}: each value must be a string, under a non-empty key")
+            check_string(key, f"{where} key")
+            check_string(value, f"{where}.{short(key, 40)[1:-1]}")
+        if values and span.id is not None:
+            record.attributes[span.id] = dict(values)
 
 
 def _str_field(obj: dict[str, Any], key: str, where: str, required: bool = False) -> str:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.core.errors import InputError
+from annotator.core.events import Argument
+from annotator.core.model import AnnotationRecord
 from annotator.formats.folders import walk_files
 from annotator.formats.lines import iter_lines
 from annotator.formats.read_result import ReadResult
@@ -174,6 +176,7 @@ def _apply_label_map(result: ReadResult, label_map: dict[str, str], file: str) -
     from annotator.formats.foreign import qualified_label, split_label
 
     counts = dict.fromkeys(label_map, 0)
+    roles: dict[str, int] = {}  # --map OLD naming an argument's role -> arguments renamed
     for record in result.records:
         renamed = []
         for span in record.spans:
@@ -187,6 +190,8 @@ def _apply_label_map(result: ReadResult, label_map: dict[str, str], file: str) -
                 span = span.with_(label=label, layer=layer)
             renamed.append(span)
         record.spans = renamed
+        if record.events:
+            _map_events(record, label_map, roles)
     if result.label_set is not None:
         result.label_set = [label_map.get(name, name) for name in result.label_set]
     for old, count in counts.items():
@@ -194,11 +199,37 @@ def _apply_label_map(result: ReadResult, label_map: dict[str, str], file: str) -
             result.notices.append(
                 f"{file}: {count} span(s) labelled {old!r} renamed {label_map[old]!r} (--map)"
             )
-        else:
+        if roles.get(old):
+            result.notices.append(
+                f"{file}: {roles[old]} event argument(s) of role {old!r} renamed "
+                f"{label_map[old]!r} (--map)"
+            )
+        if not count and not roles.get(old):
             result.notices.append(f"{file}: no span is labelled {old!r} (--map {old}=...)")
 
 
 LAYER_MARK = ":"
+
+
+def _map_events(record: AnnotationRecord, label_map: dict[str, str], roles: dict[str, int]) -> None:
+    """Carry renamed spans into the record's events (a trigger's label is its event's category)
+    and rename argument roles ``--map`` names (``Attacker=actor``), counting them in ``roles``."""
+    by_id = {span.id: span for span in record.spans if span.id is not None}
+    events = []
+    for event in record.events:
+        ident = event.trigger.id
+        trigger = by_id.get(ident, event.trigger) if ident is not None else event.trigger
+        arguments = []
+        for argument in event.arguments:
+            # brat numbers a repeated role (Target, Target2): --map Target=... names both.
+            old = argument.role if argument.role in label_map else argument.role.rstrip("0123456789")
+            if old in label_map:
+                roles[old] = roles.get(old, 0) + 1
+                argument = Argument(label_map[old], argument.ref)
+            arguments.append(argument)
+        category = trigger.label if trigger.label != event.trigger.label else event.category
+        events.append(event.with_(trigger=trigger, category=category, arguments=tuple(arguments)))
+    record.events = events
 
 
 def read_annotations(

@@ -42,6 +42,7 @@ from annotator.core.labels import LabelSet
 from annotator.core.model import Span
 from annotator.core.text import snap_to_words
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.plain import plain_tip
 from annotator.gui.theme import mark_color, span_fill
 
 # How much of the text beyond the viewport gets highlights too, so that a scroll of a few lines
@@ -148,6 +149,7 @@ class ReadingPane(QPlainTextEdit):
         self._formats: dict[tuple[str, bool, str, bool, bool], QTextCharFormat] = {}
         self._hidden_layers: set[str] = set()
         self._actor_names: dict[int, str] = {}  # span id -> name of the actor it mentions
+        self._attributes: dict[int, dict[str, str]] = {}  # span id -> another tool's attributes
         self._event_marks: list[tuple[int, int, str]] = []  # (start, end, tag): the selected event
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.set_font_size(12)
@@ -178,6 +180,7 @@ class ReadingPane(QPlainTextEdit):
         self._index = SpanIndex([])
         self._pending = None
         self._actor_names = {}
+        self._attributes = {}
         self._event_marks = []
         self.setExtraSelections([])
         self._set_direction(is_rtl(text, lang))
@@ -712,11 +715,25 @@ class ReadingPane(QPlainTextEdit):
                 lines = [f"{role} of the selected event" for role in roles]
                 for item in hits:
                     lines.append(self.describe(item))
-                QToolTip.showText(event.globalPos(), "\n".join(lines), self)
+                    lines += self.attribute_lines(item)
+                # Labels and attributes come from files: shown as the text they are.
+                QToolTip.showText(event.globalPos(), plain_tip("\n".join(lines)), self)
             else:
                 QToolTip.hideText()
             return True
         return super().event(event)
+
+    def set_span_attributes(self, attributes: dict[int, dict[str, str]]) -> None:
+        """{span id: {key: value}} of the open document's spans: another tool's attributes and
+        notes (brat's, MAE's), shown read-only in the span's tooltip."""
+        self._attributes = attributes
+
+    def attribute_lines(self, item: ShownSpan) -> list[str]:
+        """The tooltip lines of a span's attributes: ``Negated``, ``Confidence: High``, ``note: ...``."""
+        values = self._attributes.get(item.span.id) if item.span.id is not None else None
+        if not values or item.suggestion:
+            return []
+        return [f"    {key}: {value}" if value else f"    {key}" for key, value in values.items()]
 
     def describe(self, item: ShownSpan) -> str:
         """One line about a span, for its tooltip: label, layer, whose, which actor."""

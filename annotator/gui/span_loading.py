@@ -40,6 +40,7 @@ class SpanLoader(QObject):
         """The spans of the first screen now, the others after the first paint, a stretch of
         text per pass of the event loop."""
         self.doc_id = doc_id
+        self.pane.set_span_attributes(self.session.span_attributes(doc_id))
         first = self.pane.first_screen()
         if first[1] >= len(self.pane.text()):
             self.refresh()  # the whole text is on the first screen

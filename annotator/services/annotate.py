@@ -62,6 +62,10 @@ class AnnotationSession:
     def document(self, doc_id: int) -> Document:
         return self.store.documents.get(doc_id)
 
+    def span_attributes(self, doc_id: int) -> dict[int, dict[str, str]]:
+        """{span id: {key: value}}: another tool's attributes and notes of the analyst's spans."""
+        return self.store.span_attributes.for_document(doc_id, self.annotator.id)
+
     def own_spans(self, doc_id: int, starting: tuple[int, int] | None = None) -> list[Span]:
         """The analyst's spans (with ``starting=(a, b)``, only those starting in ``[a, b)``)."""
         return self.store.spans.in_document(doc_id, annotator_id=self.annotator.id, starting=starting)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.actors import Actor, clean_name
 from annotator.core.align import OffsetMap
 from annotator.core.errors import InputError, InputErrors
+from annotator.core.events import Argument
 from annotator.core.model import AnnotationRecord, Document, Span
 from annotator.core.text import normalized_for_matching
 from annotator.formats.articles import decode_text
@@ -31,6 +32,7 @@ from annotator.formats.lines import check_string, iter_lines, short
 from annotator.formats.registry import read_annotations
 from annotator.store import Store
 from annotator.store.judgments import write_judgments
+from annotator.store.span_attributes import write_attributes
 
 if TYPE_CHECKING:
     from annotator.core.labels import LabelSet
@@ -368,6 +370,9 @@ def import_annotations(
         file=str(path), format=result.format, notices=list(result.notices)
     )
     places = record_places(path, result.format, len(records), result.lines)
+    if result.format != "jsonl":
+        schema = known_labels.schema if known_labels is not None else None
+        report.notices += _events_to_schema(records, schema, str(path))
     name = as_name.strip() if as_name is not None else None
     if as_name is not None and not name:
         raise InputError("--as needs a non-empty annotator name")
@@ -579,7 +584,8 @@ def import_annotations(
     # Native records carry actors, events and frames: stored in the same transaction.
     if result.format == "jsonl":
         report.notices += _hold_conflicting_aliases(store, set_records, str(path))
-    store_analysis = _analysis_importer(store, sets, set_records) if result.format == "jsonl" else None
+    analysed = result.format == "jsonl" or any(r.events or r.attributes for r in set_records)
+    store_analysis = _analysis_importer(store, sets, set_records) if analysed else None
 
     def after(conn: Any, owners: list[tuple[int, int]]) -> None:
         if store_analysis is not None:
@@ -596,6 +602,79 @@ def import_annotations(
     report.created = [(where, owner, new_ids[index]) for where, owner, index in created]
     report.annotators = sorted({owner for owner, *_ in sets})
     return report
+
+
+def _events_to_schema(
+    records: list[AnnotationRecord], schema: Schema | None, file: str
+) -> list[str]:
+    """Fit another tool's events to the schema; return the notices saying what did not fit.
+
+    An event read from links between spans (MAE's link tags) stands on a span of another layer:
+    it is an event when the span's label is an event category of the schema (the span moves to
+    the event layer), and is left out, counted by label, otherwise. Arguments are named by the
+    schema's roles: a role matches a role's id or name, ignoring case and a trailing number
+    (brat's ``Theme2``); an argument of a role the schema does not know is left out and counted
+    (``--map ROLE=role`` names it). Nothing is dropped without a word.
+    """
+    import re
+
+    from annotator.core.events import EVENT_LAYER
+
+    notices: list[str] = []
+    not_events: dict[str, int] = {}
+    for record in records:
+        kept_events = []
+        moved: set[int] = set()
+        for event in record.events:
+            trigger = event.trigger
+            if trigger.layer != EVENT_LAYER:
+                if schema is None or schema.category(trigger.label) is None:
+                    not_events[trigger.label] = not_events.get(trigger.label, 0) + 1
+                    continue
+                if trigger.id is not None:
+                    moved.add(trigger.id)
+                event = event.with_(trigger=trigger.with_(layer=EVENT_LAYER))
+            kept_events.append(event)
+        record.events = kept_events
+        if moved:
+            record.spans = [
+                s.with_(layer=EVENT_LAYER) if s.id in moved else s for s in record.spans
+            ]
+    if not_events:
+        shown = ", ".join(f"{label!r} ({n})" for label, n in sorted(not_events.items()))
+        notices.append(
+            f"warning: {file}: {sum(not_events.values())} event(s) read from links start from a "
+            f"span whose label is no event category, not imported: {shown} (map a label to a "
+            "category with --map LABEL=CATEGORY)"
+        )
+    if schema is None:
+        return notices
+
+    by_name: dict[str, str] = {}
+    for role in schema.roles:
+        by_name[role.id.casefold()] = role.id
+        by_name[role.name.casefold()] = role.id
+    left: dict[str, int] = {}
+    for record in records:
+        events = []
+        for event in record.events:
+            kept = []
+            for argument in event.arguments:
+                found = by_name.get(re.sub(r"[0-9]+$", "", argument.role).casefold())
+                if found is None:
+                    left[argument.role] = left.get(argument.role, 0) + 1
+                else:
+                    kept.append(Argument(found, argument.ref))
+            events.append(event.with_(arguments=tuple(kept)))
+        record.events = events
+    if left:
+        shown = ", ".join(f"{role!r} ({n})" for role, n in sorted(left.items()))
+        roles = ", ".join(role.id for role in schema.roles)
+        notices.append(
+            f"warning: {file}: {sum(left.values())} event argument(s) of roles the schema does "
+            f"not know were not imported: {shown} (map them with --map ROLE=role; roles: {roles})"
+        )
+    return notices
 
 
 def _hold_conflicting_aliases(
@@ -653,6 +732,9 @@ def _analysis_importer(
                 if original.id is not None
             }
             repo.store_record(conn, doc_id, annotator_id, record, span_ids)
+            for span_id, values in record.attributes.items():
+                if span_id in span_ids:
+                    write_attributes(conn, span_ids[span_id], values)
 
     return after
 

@@ -23,6 +23,7 @@ from annotator.store.events import insert_event, load_events
 from annotator.store.framing import load_frames, write_frames
 from annotator.store.mentions import set_link
 from annotator.store.rows import EVENT, MENTION, SPAN
+from annotator.store.span_attributes import load_attributes
 
 
 @dataclass
@@ -33,6 +34,7 @@ class RecordAnalysis:
     mentions: dict[int, int] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     frames: FrameAssessment | None = None
+    attributes: dict[int, dict[str, str]] = field(default_factory=dict)  # span id -> values
 
 
 class RecordAnalysisRepo:
@@ -58,6 +60,9 @@ class RecordAnalysisRepo:
                 conn, (EVENT.c.document_id == doc_id) & (EVENT.c.annotator_id == annotator_id)
             )
             frames = load_frames(conn, doc_id, annotator_id)
+            attributes = load_attributes(
+                conn, (SPAN.c.document_id == doc_id) & (SPAN.c.annotator_id == annotator_id)
+            )
             actor_ids = set(mentions.values())
             for event in events:
                 refs = [a.ref for a in event.arguments] + ([event.source] if event.source else [])
@@ -67,7 +72,7 @@ class RecordAnalysisRepo:
                 if frames.tone_target is not None:
                     actor_ids.add(frames.tone_target)
             actors = sorted(load_actors(conn, actor_ids), key=lambda a: a.uid)
-        return RecordAnalysis(actors, mentions, events, frames)
+        return RecordAnalysis(actors, mentions, events, frames, attributes)
 
     def analysed_pairs(self) -> set[tuple[int, int]]:
         """(document id, annotator id) of every set with actor links, events or frames: the
@@ -99,6 +104,8 @@ class RecordAnalysisRepo:
                     " JOIN span s ON s.id = m.span_id"
                     " UNION SELECT document_id, annotator_id FROM event"
                     " UNION SELECT document_id, annotator_id FROM frame_assessment"
+                    " UNION SELECT s.document_id, s.annotator_id FROM span_attribute a"
+                    " JOIN span s ON s.id = a.span_id"
                     ") x JOIN document d ON d.id = x.document_id"
                 )
             }
@@ -114,6 +121,7 @@ class RecordAnalysisRepo:
                 record.mentions = found.mentions
                 record.events = found.events
                 record.frames = found.frames
+                record.attributes = found.attributes
             yield record
 
     @staticmethod

@@ -148,8 +148,19 @@ def test_brat_folder_with_discontinuous_span_and_other_lines() -> None:
     assert surfaces(by_name["doc2.txt"]) == EMOJI_SPANS
     notices = "\n".join(result.notices)
     assert "1 discontinuous span(s) (doc1.ann T5) were kept as one span per fragment" in notices
-    for kind in ("event", "relation", "attribute", "note", "normalization"):
-        assert f"1 {kind} line(s) were not imported" in notices
+    # The event, its attribute and the note are kept; the relation between two persons has no
+    # place among events (reported), the normalisation is counted.
+    assert "1 event(s) with 2 argument(s) (0 from relations), 1 attribute(s) and 1 note(s)" in notices
+    assert "1 line(s) not mapped: doc1.ann R1 (Meets T4 T5): neither argument is an event" in notices
+    assert "1 normalization line(s) were not imported" in notices
+    [event] = doc1.events
+    assert (event.category, event.trigger.layer) == ("Visit", "event")
+    spans = {s.id: s for s in doc1.spans}
+    assert [(a.role, doc1.text[spans[a.ref.span_id].start : spans[a.ref.span_id].end])
+            for a in event.arguments] == [("Agent", "Ismail Qaani"), ("Place", "Damascus")]
+    assert doc1.attributes[event.trigger.id] == {"Negated": ""}
+    qaani = next(s for s in doc1.spans if s.label == "PERSON" and s.start == 0)
+    assert doc1.attributes[qaani.id] == {"note": "Quds Force commander"}
 
 
 def test_brat_crlf_text_counted_as_one_character() -> None:

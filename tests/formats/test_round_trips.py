@@ -155,13 +155,13 @@ def test_brat_folder_is_replaced_only_when_asked(tmp_path: Path) -> None:
     out = tmp_path / "brat"
     write_brat(out, tricky_records())
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["alice", "annotation.conf", "bob"]
+    assert names == ["alice", "annotation.conf", "bob", "visual.conf"]
     assert sorted(p.name for p in (out / "bob").iterdir()) == ["00001_v.ann", "00001_v.txt"]
     with pytest.raises(OverwriteError):
         write_brat(out, tricky_records()[:1])
     assert sorted(p.name for p in out.iterdir()) == names
     write_brat(out, tricky_records()[:1], overwrite=True)
-    assert sorted(p.name for p in out.iterdir()) == ["alice", "annotation.conf"]
+    assert sorted(p.name for p in out.iterdir()) == ["alice", "annotation.conf", "visual.conf"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
     conf = (out / "annotation.conf").read_text(encoding="utf-8")
-    assert conf.startswith("[entities]\nDATE\nGPE\nNORP\nORG\nPERSON\nactor:SYR_MIL\n")
+    assert conf.startswith("[entities]\nDATE\nGPE\nNORP\nORG\nPERSON\nactor_SYR_MIL\n")

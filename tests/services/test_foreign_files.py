@@ -280,11 +280,13 @@ def test_brat_export_splits_at_line_breaks_escapes_labels_and_keeps_annotators_a
     anns = sorted(out.rglob("*.ann"))
     assert len(anns) == 5  # five annotators, five files: none overwritten
     first = anns[0].read_text("utf-8").splitlines()
-    # brat's own shape: fragments split at the blank line, a type without white space.
+    # brat's own shape: fragments split at the blank line, a type in brat's storage form
+    # ([A-Za-z0-9_-]), the label itself named in visual.conf (which brat shows).
     assert first[0] == "T1\tEVENT 0 3;5 10\tWar Smoke"
-    assert first[1].startswith("T2\tArmed%20group ")
+    assert first[1].startswith("T2\tArmed_group ")
     conf = (out / "annotation.conf").read_text("utf-8").splitlines()
-    assert "Armed%20group" in conf
+    assert "Armed_group" in conf
+    assert "Armed_group | Armed group" in (out / "visual.conf").read_text("utf-8").splitlines()
     result = read_annotations(out)
     assert sorted(r.annotator or "" for r in result.records) == sorted(names)
     for record in result.records:
@@ -425,7 +427,9 @@ def test_mae_xml_read_with_java_offsets_and_links_counted(tmp_path: Path) -> Non
                    ("IRGC", "ORG"), ("Syrian", "NORP")]
     notices = "\n".join(result.notices)
     assert "offsets count UTF-16 code units" in notices  # MAE is a Java program
-    assert "1 link tag(s) were not imported" in notices
+    # VISIT links a person to a place: the event of a PERSON span, which is no event category.
+    assert "1 link tag(s) read as arguments of 1 event(s)" in notices
+    assert record.attributes == {}  # comment="" is no attribute
     assert "1 non-consuming tag(s)" in notices
     [old] = read_annotations(MAE / "mae1.xml").records  # MAE 1: start and end attributes
     assert [(old.text[s.start : s.end], s.label) for s in old.spans] == [
