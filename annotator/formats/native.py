@@ -123,6 +123,8 @@ def record_to_json(record: AnnotationRecord) -> dict[str, Any]:
                 for r in sorted(frames.roles, key=lambda r: actor_uids[r.actor_id])
             ],
             "evidence": sorted(span_ids[i] for i in frames.evidence if i in span_ids),
+            # Written only for a framing confirmed from a model's suggestion (optional field).
+            **({"suggested_by": frames.suggested_by} if frames.suggested_by else {}),
         },
         "format_version": FORMAT_VERSION,
     }
@@ -448,6 +450,7 @@ def _analysis_from_json(obj: dict[str, Any], record: AnnotationRecord) -> None:
             span_ref(v, f"frames.evidence[{j}]")
             for j, v in enumerate(_list_field(frames, "evidence", "frames"))
         ),
+        suggested_by=_str_field(frames, "suggested_by", "frames"),
     )
 
 

@@ -112,7 +112,8 @@ class AnnotationActions:
     def delete_current(self) -> None:
         current = self.pane.current
         doc_id = self.host.doc_id
-        if doc_id is None or current is None or current.span.id is None:
+        # A trained model's trigger suggestion is not stored (no id): rejecting it remembers it.
+        if doc_id is None or current is None or (current.span.id is None and not current.suggestion):
             return
         if self.host.analysis.delete_span(current):  # an event trigger: its event goes
             self.pane.set_current(None, reveal=False)
@@ -122,7 +123,7 @@ class AnnotationActions:
         command = (
             session.reject(doc_id, [current.span])
             if current.suggestion
-            else session.delete(doc_id, [current.span.id], "Delete span")
+            else session.delete(doc_id, [int(current.span.id)], "Delete span")  # type: ignore[arg-type]
         )
         if self.host.run_command(command):
             self.pane.set_current(None, reveal=False)

@@ -11,6 +11,9 @@ there, still unsaved, until Enter saves it or Esc reverts it.
 
 A trained model's frames (``show_suggestion``) are pre-ticked with their scores on a document the
 analyst has not framed: an unsaved form like any other, the analyst's own only once Enter saves it.
+The saved framing records the model it was confirmed from (``FrameAssessment.suggested_by``), and
+the form says so above the frames ("suggested by MODEL, confirmed"; ", then edited" once the
+frames differ from the model's, see ``core/framing.py``).
 
 Span level: evidence, a passage tagged with a frame dimension or a persuasion technique. Select
 the passage in the reading pane and press Shift+F; choose the dimension or technique; Enter tags.
@@ -39,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.actors import Actor
 from annotator.core.errors import AnnotatorError
-from annotator.core.framing import FRAME_LAYER, ActorRole, FrameAssessment
+from annotator.core.framing import FRAME_LAYER, ActorRole, FrameAssessment, origin_text
 from annotator.core.problems import ValidationError
 from annotator.gui.form_style import hint_label, problem_style
 from annotator.gui.plain import plain_tip
@@ -84,6 +87,7 @@ class FramePanel(QWidget):
         self.passage: tuple[int, int] | None = None
         self.evidence_ranges: list[tuple[int, int]] = []  # the passages listed
         self.drafts: dict[int, FrameAssessment] = {}  # unsaved forms of documents left, by id
+        self.draft_suggestions: dict[int, FrameSuggestion] = {}  # the suggestion a draft shows
         self._loading = False
         self.dim_names = {d.id: d.name for d in self.schema.dimensions}
 
@@ -152,6 +156,10 @@ class FramePanel(QWidget):
         self.target.currentIndexChanged.connect(self._touched)
         form.addRow("Tone towards", self.target)
         doc_layout.addLayout(form)
+        # Long dimension names do not widen the form past the dock: the combo boxes elide them.
+        for combo in (self.primary, self.headline, self.tone, self.target):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.roles_box = QGroupBox("Roles of the main actors")
         self.roles_box.setObjectName("frameRoles")
         self.roles_form = QFormLayout(self.roles_box)
@@ -184,10 +192,19 @@ class FramePanel(QWidget):
         self.suggestion_label.hide()
         self.suggested: FrameSuggestion | None = None
         doc_layout.insertWidget(1, self.suggestion_label)
+        self.origin_label = QLabel("")
+        self.origin_label.setObjectName("frameOrigin")
+        self.origin_label.setWordWrap(True)
+        self.origin_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.origin_label.setToolTip("Where this framing came from; it is yours either way")
+        self.origin_label.hide()
+        doc_layout.insertWidget(2, self.origin_label)  # above the frames, under their title
         layout.addWidget(self.doc_box)
 
-        self.evidence_box = QGroupBox("Evidence: passages tagged with a frame or a persuasion technique")
+        # A short title (the long one set the dock's least width, clipping the form's lines).
+        self.evidence_box = QGroupBox("Evidence passages")
         self.evidence_box.setObjectName("frameEvidence")
+        self.evidence_box.setToolTip("Passages tagged with a frame or a persuasion technique")
         ev_layout = QVBoxLayout(self.evidence_box)
         self.evidence = QListWidget()
         self.evidence.setObjectName("evidenceList")
@@ -208,6 +225,8 @@ class FramePanel(QWidget):
         self.evidence_label.insertSeparator(self.evidence_label.count())
         for technique in self.schema.techniques:
             self.evidence_label.addItem(technique.id.replace("_", " "), technique.id)
+        self.evidence_label.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.evidence_label.setMinimumContentsLength(12)
         tag_row.addWidget(self.evidence_label, 1)
         self.tag_button = QPushButton("Tag passage (Enter)")
         self.tag_button.setObjectName("evidenceTag")
@@ -242,8 +261,11 @@ class FramePanel(QWidget):
         comes back (still unsaved) when that document is opened again."""
         leaving = self.doc_id
         if leaving and leaving != (doc_id or 0):
+            self.draft_suggestions.pop(leaving, None)
             if self.dirty():
                 self.drafts[leaving] = self.value()
+                if self.suggested is not None:
+                    self.draft_suggestions[leaving] = self.suggested
             else:
                 self.drafts.pop(leaving, None)
         self.doc_id = doc_id or 0
@@ -257,6 +279,9 @@ class FramePanel(QWidget):
         draft = self.drafts.get(self.doc_id)
         if draft is not None:
             self.load(draft)
+            suggestion = self.draft_suggestions.get(self.doc_id)
+            if suggestion is not None:
+                self._show_scores(suggestion)
         # The evidence list reads all the analyst's spans: after the document's first paint.
         doc = self.doc_id
         QTimer.singleShot(0, lambda: self.refresh_evidence() if self.doc_id == doc else None)
@@ -277,6 +302,9 @@ class FramePanel(QWidget):
         """Read the stored assessment (and the evidence) again: after a save, an undo, a new
         document."""
         self.stored = self.commands.assessment(self.doc_id) if self.doc_id else FrameAssessment()
+        origin = origin_text(self.stored)
+        self.origin_label.setText(origin[:1].upper() + origin[1:])
+        self.origin_label.setVisible(bool(origin))
         self.load(self.stored)
         if evidence:
             self.refresh_evidence()
@@ -414,6 +442,11 @@ class FramePanel(QWidget):
         if self.stored.frames or self.dirty():
             return False
         self.load(suggestion.accepted(self.stored.with_(evidence=())))
+        self._show_scores(suggestion)
+        return True
+
+    def _show_scores(self, suggestion: FrameSuggestion) -> None:
+        """The suggestion's scores beside the frames, and the line saying whose it is."""
         self.suggested = suggestion
         for row in range(self.frames.count()):
             item = self.frames.item(row)
@@ -426,7 +459,6 @@ class FramePanel(QWidget):
             "Not saved: Enter makes it yours, Esc drops it."
         )
         self.suggestion_label.show()
-        return True
 
     def _drop_suggestion(self) -> None:
         if self.suggested is None:
@@ -453,9 +485,12 @@ class FramePanel(QWidget):
         if not self.dirty():
             self.done.emit()
             return
+        value, what = self.value(), "Edit framing"
+        if self.suggested is not None:  # confirming the model's frames (as suggested or changed)
+            value = self.suggested.accepted(value, tuple(self.ticked()), value.primary)
+            what = "Accept model frames"
         try:
-            what = "Accept model frames" if self.suggested is not None else "Edit framing"
-            command = self.commands.set_assessment(self.doc_id, self.value(), what)
+            command = self.commands.set_assessment(self.doc_id, value, what)
         except ValidationError as exc:
             self._show_error([str(p) for p in exc.problems])
             return
@@ -464,6 +499,7 @@ class FramePanel(QWidget):
             return
         if self.run(command):
             self.drafts.pop(self.doc_id, None)
+            self.draft_suggestions.pop(self.doc_id, None)
             self.done.emit()
 
     def _show_error(self, lines: list[str]) -> None:
@@ -472,6 +508,7 @@ class FramePanel(QWidget):
 
     def revert(self) -> None:
         self.drafts.pop(self.doc_id, None)
+        self.draft_suggestions.pop(self.doc_id, None)
         self.load(self.stored)
         self.done.emit()
 

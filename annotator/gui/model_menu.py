@@ -7,11 +7,12 @@
   size and held-out scores per layer, read from the ``meta.json`` training writes
   (``services/trained_models.py``). The one chosen is the active model, remembered in the settings;
   a trained model named with ``--model`` on the command line wins for that run.
-- With an active model, opening a document computes the model's frames on a ``Worker`` thread
-  (loading spaCy and the model there too, never on the GUI thread) and hands them to the framing
-  form as a suggestion (``FramePanel.show_suggestion``) if the document is still the open one.
-  One computation runs at a time; documents opened meanwhile are skipped but the last one, and
-  so are documents in another language than the model's.
+- With an active model, opening a document runs the model over it on a ``Worker`` thread
+  (loading spaCy and the model there too, never on the GUI thread): its frames go to the framing
+  form as a suggestion (``FramePanel.show_suggestion``), its event triggers to the reading pane
+  (``SpanLoader.show_model_triggers``, merged with the trigger lexicon's), if the document is
+  still the open one. One computation runs at a time; documents opened meanwhile are skipped but
+  the last one, and so are documents in another language than the model's.
 - **Rank by doubt** scores every document of the model's language with the model's doubt
   (``services/uncertainty.py``) as the window's background job (progress and cancel in the status
   bar), fills the list's Doubt column (the reason as its tooltip) and sorts the list by it, most
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
     from annotator.gui.train_dialog import TrainDialog
     from annotator.gui.window_protocols import ModelHost
-    from annotator.services.layer_suggestions import FrameSuggestion
+    from annotator.services.layer_suggestions import FrameSuggestion, ModelSuggestions, TriggerSuggestion
     from annotator.services.uncertainty import NextReport
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -202,6 +203,7 @@ class ModelMenu(QObject):
         self.train_dialog: TrainDialog | None = None
         self.models_dialog: ModelsDialog | None = None
         self.last_suggestion: FrameSuggestion | None = None
+        self.last_triggers: tuple[TriggerSuggestion, ...] = ()
         a = host.action
         self.act_train = a("&Train…", self.open_train, None, "actionTrain")
         self.act_models = a("&Models…", self.open_models, None, "actionModels")
@@ -262,6 +264,7 @@ class ModelMenu(QObject):
         self.from_command_line = False
         self.host.settings.active_model = str(path) if path is not None else ""
         self.host.settings.save()
+        self.host.spans.show_model_triggers(None)  # the old model's triggers go
         name = path.parent.name if path is not None and path.name == "model-best" else path
         self.host.statusBar().showMessage(
             f"Suggestions from {name}" if path is not None else "No model suggestions", 6000
@@ -351,17 +354,19 @@ class ModelMenu(QObject):
             return
         self._pending = None
         path, text = self._active, self.host.pane.text()
-        name = path.parent.name if path.name == "model-best" else path.name
+        model = read_model(path)
+        name = model.name if model is not None else path.name
+        version = f"{model.trained_at:%Y-%m-%d %H:%M}" if model is not None else ""
 
-        def compute(task: TaskState) -> tuple[int, Path, FrameSuggestion | None]:
-            from annotator.services.layer_suggestions import suggest_frames
+        def compute(task: TaskState) -> tuple[int, Path, str, str, ModelSuggestions]:
+            from annotator.services.layer_suggestions import suggest
             from annotator.services.uncertainty import load_model
 
             nlp = self._nlp.get(path)
             if nlp is None:
                 nlp = self._nlp[path] = load_model(str(path))
             task.check()
-            return doc_id, path, suggest_frames(nlp, text, name)
+            return doc_id, path, text, name, suggest(nlp, text, name, version)
 
         worker = Worker(compute, self)
         worker.finished.connect(self._computed)
@@ -377,14 +382,22 @@ class ModelMenu(QObject):
         return not (model and model.lang and doc_lang) or model.lang == doc_lang
 
     def _computed(self, result: object) -> None:
+        from annotator.services.layer_suggestions import ModelTriggers
+
         assert isinstance(result, tuple)
         doc_id: int = result[0]
         path: Path = result[1]
-        suggestion: FrameSuggestion | None = result[2]
+        text: str = result[2]
+        name: str = result[3]
+        found: ModelSuggestions = result[4]
         self._next()
         if path != self._active or doc_id != self.host.doc_id:
             return
+        suggestion = found.frames
         self.last_suggestion = suggestion
+        self.last_triggers = found.triggers
+        if found.triggers:
+            self.host.spans.show_model_triggers(ModelTriggers(doc_id, name, text, found.triggers))
         if suggestion is None:
             return
         self.host.analysis.sync("frames")  # the form holds the open document, even tabbed away

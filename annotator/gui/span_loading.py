@@ -4,6 +4,10 @@ first paint, and after a change only the stretch it touched; the label panel's c
 A long article with tens of thousands of spans opens as fast as its bare text, and the window
 answers while the rest loads: the spans after the first screen come a stretch of text per pass
 of the event loop (a timer owned by the loader, so it dies with the window).
+
+A trained model's trigger suggestions for the open document (computed off the GUI thread when it
+is opened, ``gui/model_menu.py``) join the stored suggestions here, merged with the trigger
+lexicon's (``services/layer_suggestions.py``).
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ from collections import Counter
 
 from PySide6.QtCore import QObject, QTimer
 
+from annotator.core.model import Span
 from annotator.gui.label_panel import LabelPanel
 from annotator.gui.reading_pane import ReadingPane
 from annotator.services.annotate import AnnotationSession
+from annotator.services.layer_suggestions import ModelTriggers, suggestions_with_model
 
 # Spans of a long document are loaded after its first screen this many characters at a time
 # (a few thousand spans, some tens of milliseconds), one stretch per pass of the event loop.
@@ -31,6 +37,7 @@ class SpanLoader(QObject):
         self.label_panel = label_panel
         self.doc_id: int | None = None
         self.label_counts: Counter[str] = Counter()  # the analyst's spans in the open document
+        self.model_triggers: ModelTriggers | None = None  # the active model's, for one document
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -46,7 +53,7 @@ class SpanLoader(QObject):
             self.refresh()  # the whole text is on the first screen
             return
         own = self.session.own_spans(doc_id, first)
-        suggestions = self.session.suggestions(doc_id, own, first)
+        suggestions = self.suggestions(doc_id, own, first)
 
         def load_rest() -> None:
             if self.doc_id == doc_id:
@@ -65,7 +72,7 @@ class SpanLoader(QObject):
         a = self.pane.loaded_until()
         b = min(len(self.pane.text()), a + SPAN_CHUNK_CHARS)
         own = self.session.own_spans(doc_id, (a, b))
-        suggestions = self.session.suggestions(doc_id, own, (a, b))
+        suggestions = self.suggestions(doc_id, own, (a, b))
         if self.pane.extend_first_spans(b, own, suggestions):
             self.label_counts = Counter(i.span.label for i in self.pane.shown_spans() if not i.suggestion)
             self.label_panel.set_counts(self.label_counts)
@@ -80,15 +87,27 @@ class SpanLoader(QObject):
             return
         if starting is not None and self.pane.spans_complete():
             own = self.session.own_spans(doc_id, starting)
-            suggestions = self.session.suggestions(doc_id, own, starting)
+            suggestions = self.suggestions(doc_id, own, starting)
             removed, added = self.pane.update_spans(starting, own, suggestions)
             self.label_counts.subtract(i.span.label for i in removed if not i.suggestion)
             self.label_counts.update(i.span.label for i in added if not i.suggestion)
             self.label_counts = +self.label_counts  # drop labels counted down to zero
         else:
             own = self.session.own_spans(doc_id)
-            suggestions = self.session.suggestions(doc_id, own)
+            suggestions = self.suggestions(doc_id, own)
             self.pane.set_spans(own, suggestions)
             self.label_counts = Counter(s.label for s in own)
         self.label_panel.set_counts(self.label_counts)
         self.label_panel.show_span(self.pane.current, self.pane.text())
+
+    def suggestions(
+        self, doc_id: int, own: list[Span], starting: tuple[int, int] | None = None
+    ) -> list[Span]:
+        """The stored suggestions, with the model's triggers when it found some in ``doc_id``."""
+        return suggestions_with_model(self.session, doc_id, own, starting, self.model_triggers)
+
+    def show_model_triggers(self, found: ModelTriggers | None) -> None:
+        """The active model's triggers for the open document (None: no model, none shown)."""
+        old, self.model_triggers = self.model_triggers, found
+        if found != old and any(x is not None and x.doc_id == self.doc_id for x in (old, found)):
+            self.refresh()

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from annotator.gui.frame_panel import FramePanel
     from annotator.gui.label_panel import LabelPanel
     from annotator.gui.reading_pane import ReadingPane, ShownSpan
+    from annotator.gui.span_loading import SpanLoader
     from annotator.gui.workers import Worker
     from annotator.nlp.pipelines import PipelineRegistry
     from annotator.services.annotate import AnnotationSession, Command
@@ -229,6 +230,7 @@ class ModelHost(ReadingHost, WorkHost, Protocol):
     settings: Settings
     doc_model: DocumentTableModel
     doc_view: QTableView
+    spans: SpanLoader  # the open document's spans, where the model's triggers join
 
     @property
     def action(self) -> ActionFactory: ...

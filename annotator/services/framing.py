@@ -16,6 +16,7 @@ from annotator.core.framing import (
     PERSUASION_LAYER,
     ActorRole,
     FrameAssessment,
+    carry_origin,
     normalized,
     validate_frames,
 )
@@ -57,7 +58,10 @@ class FramingCommands:
     def set_assessment(
         self, doc_id: int, assessment: FrameAssessment, text: str = "Edit framing"
     ) -> SetFrames:
-        """Replace the whole assessment (frames, primary, headline, tone, target, roles)."""
+        """Replace the whole assessment (frames, primary, headline, tone, target, roles). Its
+        origin (``suggested_by``) is carried over from the stored one, marked edited when the
+        frames change, unless ``assessment`` names the model it confirms (``carry_origin``)."""
+        assessment = carry_origin(self.repo.get(doc_id, self.session.annotator.id), assessment)
         assessment = normalized(assessment.with_(evidence=()), self.schema)
         raise_on_errors(self.validate(assessment))
         return SetFrames(self, doc_id, assessment, text)

@@ -2,7 +2,9 @@
 frame, tone and its target, actor roles) and the evidence passages marked for it.
 
 Evidence is not a table of its own: it is the annotator's spans on the evidence layers
-(``EVIDENCE_LAYERS``), read here with the assessment. Every public method is one short transaction.
+(``EVIDENCE_LAYERS``), read here with the assessment. ``suggested_by`` (schema 5) is stored and read
+back as it is: which model a confirmed framing came from is decided in ``core/framing.py``.
+Every public method is one short transaction.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ def load_frames(conn: Connection, doc_id: int, annotator_id: int) -> FrameAssess
         tone_target=row.tone_target_actor_id,
         roles=roles,
         evidence=evidence,
+        suggested_by=row.suggested_by,
     )
 
 
@@ -91,6 +94,7 @@ def write_frames(
             tone=assessment.tone,
             tone_target_actor_id=assessment.tone_target,
             updated_at=utcnow(),
+            suggested_by=assessment.suggested_by,
         )
     ).inserted_primary_key[0]  # type: ignore[index]
     if assessment.frames:

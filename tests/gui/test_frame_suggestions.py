@@ -133,3 +133,22 @@ def test_a_touched_form_is_not_overwritten_by_a_suggestion(panel_for_bob, qtbot)
     assert mine
     assert not panel.show_suggestion(doc_id, suggest_frames(_load(model), SANCTIONS, "model-best"))
     assert panel.ticked() == mine and not panel.suggestion_label.isVisible()
+
+
+def test_a_suggestion_left_unsaved_comes_back_with_the_document_and_records_its_origin(
+    panel_for_bob, qtbot
+) -> None:
+    panel, commands, doc_id, done, model = panel_for_bob
+    suggestion = suggest_frames(_load(model), SANCTIONS, "model-best")
+    assert suggestion is not None and panel.show_suggestion(doc_id, suggestion)
+    panel.set_document(None, "", [], [])  # the analyst opens another document, nothing saved
+    assert panel.ticked() == [] and not panel.suggestion_label.isVisible()
+    panel.set_document(doc_id, SANCTIONS, [], [])  # and comes back: the draft, still the model's
+    assert panel.ticked() == ["Economic"] and panel.suggestion_label.isVisible()
+    assert panel.state.text() == "● not saved"
+    panel.open_form()
+    press(qtbot, Qt.Key.Key_Return)
+    stored = commands.assessment(doc_id)
+    assert stored.frames == ("Economic",) and stored.suggested_by == "model-best"
+    assert done == ["Accept model frames"]
+    assert panel.origin_label.text() == "Suggested by model-best, confirmed"

@@ -20,6 +20,7 @@ from annotator.cli import main
 from annotator.core.framing import FrameAssessment
 from annotator.core.model import Document, DocumentMeta
 from annotator.gui.main_window import MainWindow
+from annotator.services.trained_models import read_model
 from annotator.settings import Settings, data_dir
 from annotator.store import Store
 from tests.gui.keyboard import focused, press
@@ -195,11 +196,17 @@ def test_opening_a_document_shows_the_models_frames_and_enter_makes_them_the_ana
     assert window.undo_stack.undoText() == "Accept model frames"
     assert not panel.suggestion_label.isVisible()
     # The framing is bob's own, read back from the database file; alice's stays as it was.
+    # The suggestion's origin is recorded with it: the model's name and when it was trained.
+    model = read_model(trained[1] / NAME / "model-best")
+    assert model is not None
+    origin = f"{NAME} (trained {model.trained_at:%Y-%m-%d %H:%M})"
+    assert panel.origin_label.isVisible() and panel.origin_label.text() == f"Suggested by {origin}, confirmed"
     store = Store(db)
     try:
         bob = store.annotators.get_or_create("bob")
         alice = store.annotators.get_or_create("alice")
-        assert framing.repo.get(doc_id, bob.id) == stored
+        mine = framing.repo.get(doc_id, bob.id)
+        assert mine == stored and mine is not None and mine.suggested_by == origin
         assert framing.repo.get(doc_id, alice.id) is None
     finally:
         store.close()

@@ -24,6 +24,7 @@ from annotator.services.framing import FramingCommands
 from annotator.store import Store
 
 DOC = 3  # 002, the Israeli think-tank brief
+MODEL_ORIGIN = "model-20261204-2310 (trained 2026-12-04 23:10)"
 
 
 def annotate_fully(store: Store) -> None:
@@ -126,9 +127,10 @@ def annotate_fully(store: Store) -> None:
     framing.add_evidence(DOC, at, at + len(quote), "Security_and_defense").do()
     framing.add_evidence(DOC, at, at + len(quote), "Loaded_Language").do()
     session.set_status(DOC, Status.DONE).do()
-    # Bob frames the document without marking a single span.
+    # Bob frames the document without marking a single span: he confirms a model's suggestion.
     bob = FramingCommands(AnnotationSession(store, store.annotators.get_or_create("bob")))
-    bob.set_frames(DOC, ["Political"], primary="Political").do()
+    confirmed = FrameAssessment(frames=("Political",), primary="Political", suggested_by=MODEL_ORIGIN)
+    bob.set_assessment(DOC, confirmed, "Accept model frames").do()
 
 
 def test_fully_annotated_seed_round_trips_losslessly(seeded_db: Path, tmp_path: Path) -> None:
@@ -175,6 +177,9 @@ def test_fully_annotated_seed_round_trips_losslessly(seeded_db: Path, tmp_path: 
     assert all(s["actor"] in uids for s in alice["spans"] if "actor" in s)
     bob = by_key[(_sha_of(records1, DOC), "bob")]
     assert bob["spans"] == [] and bob["frames"]["present"] == ["Political"]
+    # Where a framing came from travels with it (written only when a model suggested it).
+    assert bob["frames"]["suggested_by"] == MODEL_ORIGIN
+    assert "suggested_by" not in alice["frames"]
 
     schema = json.loads(resource("annotator-record.schema.json").read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
