@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.regions import Region
 from annotator.core.spans import Origin, Span
 from annotator.core.text import sha256_text
 
@@ -89,6 +90,8 @@ class Document:
     status: Status = Status.TODO
     id: int | None = None
     sha256: str = ""
+    # Repeated lines and boilerplate found at import (core.regions), stored with the document.
+    regions: tuple[Region, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.sha256:
@@ -126,6 +129,7 @@ class AnnotationRecord:
     mentions: dict[int, int] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     frames: FrameAssessment | None = None
+    regions: tuple[Region, ...] = ()  # the document's marked and unmarked regions
 
     def __post_init__(self) -> None:
         if not self.text_sha256:
