@@ -119,7 +119,8 @@ class MainWindow(QMainWindow):
         # Model > Train…, Models…; the active model's suggestions (gui/model_menu.py).
         self.models = ModelMenu(self)
         build_menus(self)
-        install_drop_import(self, self.start_import)  # files and folders dropped on the window
+        # Files and folders dropped on the window: the import dialog, to check them first.
+        install_drop_import(self, self.io.preview_import)
         self.refresh_documents()
         self._restore_state()
         # Colleagues' changes on a team's server database (gui/live_updates.py); None on SQLite.

@@ -93,12 +93,14 @@ def import_paths(
     registry: PipelineRegistry | None,
     task: TaskState | None = None,
     split_articles: bool = False,
+    files: list[tuple[Path, list[Document]]] | None = None,
 ) -> ImportReport:
     """Import articles from files and folders; pre-annotate them when ``registry`` is given.
-    ``split_articles``: a web page of several articles gives one document each."""
+    ``split_articles``: a web page of several articles gives one document each. ``files``:
+    the articles already read (and checked by the analyst: the import dialog's preview)."""
     task = task or TaskState()
     report = ImportReport()
-    files = read_all(paths, report.notices, split_articles)
+    files = read_all(paths, report.notices, split_articles) if files is None else files
     total = sum(len(docs) for _, docs in files)
     seen: dict[str, int] = {}
     repeats: list[tuple[int, str]] = []
