@@ -107,6 +107,10 @@ class ImportDialog(QDialog):
         self._thread: QThread | None = None
         self._reader: _Reader | None = None
         self.worker: Worker | None = None
+        # The analyst's corrections and unticks, by (file, document name): kept when the files
+        # are read again (Split articles), for the documents that are still there.
+        self._edits: dict[tuple[Path, str], dict[str, str]] = {}
+        self._unticked: set[tuple[Path, str]] = set()
         self.imported.connect(done)
 
         layout = QVBoxLayout(self)
@@ -238,9 +242,15 @@ class ImportDialog(QDialog):
                 self.table.setItem(row, column, item)
             cells[TITLE].setToolTip(plain_tip(preview.error))
             return
+        doc = preview.documents[doc_index]
+        key = (preview.path, doc.meta.filename)
+        if key in self._edits:
+            doc.meta = doc.meta.with_(**self._edits[key])
         first.setFlags(fixed | Qt.ItemFlag.ItemIsUserCheckable)
-        first.setCheckState(Qt.CheckState.Checked)
-        meta = preview.documents[doc_index].meta
+        first.setCheckState(
+            Qt.CheckState.Unchecked if key in self._unticked else Qt.CheckState.Checked
+        )
+        meta = doc.meta
         self.table.setItem(row, FILE, first)
         kind = QTableWidgetItem(preview.kind)
         kind.setFlags(fixed)
@@ -274,10 +284,24 @@ class ImportDialog(QDialog):
         file_index, doc_index = key
         return None if doc_index < 0 else self.files[file_index].documents[doc_index]
 
+    def _key(self, row: int) -> tuple[Path, str] | None:
+        file_index, doc_index = self.table.item(row, FILE).data(Qt.ItemDataRole.UserRole)
+        if doc_index < 0:
+            return None
+        preview = self.files[file_index]
+        return preview.path, preview.documents[doc_index].meta.filename
+
     def _cell_changed(self, item: QTableWidgetItem) -> None:
+        key = self._key(item.row())
+        if item.column() == FILE and key is not None:
+            if item.checkState() == Qt.CheckState.Checked:
+                self._unticked.discard(key)
+            else:
+                self._unticked.add(key)
+            return
         field = EDITABLE.get(item.column())
         doc = self.document_at(item.row())
-        if field is None or doc is None:
+        if field is None or doc is None or key is None:
             return
         value = item.text().strip()
         if item.column() == DATE:
@@ -295,6 +319,7 @@ class ImportDialog(QDialog):
                 return
             value = checked
         doc.meta = doc.meta.with_(**{field: value})
+        self._edits.setdefault(key, {})[field] = value
         if item.text() != value:
             self._set_quietly(item, value)
 
