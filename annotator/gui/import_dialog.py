@@ -15,11 +15,12 @@ line is a plain-text label.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -408,6 +409,17 @@ class ImportDialog(QDialog):
             return
         self._stop_reading()
         self.reject()
+
+    def stop(self) -> None:
+        """Cancel an import under way and wait for it, stop reading (the window is closing)."""
+        if self.importing:
+            assert self.worker is not None
+            self.worker.cancel()
+            # The worker's thread quits when its result has reached this thread: let it arrive.
+            deadline = time.monotonic() + 60
+            while self.worker.running and time.monotonic() < deadline:
+                QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        self._stop_reading()
 
     def reject(self) -> None:  # Esc and the window's close button
         if self.importing:

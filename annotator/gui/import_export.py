@@ -56,6 +56,8 @@ class ImportExport:
         if host.work.running or (self.import_dialog is not None and self.import_dialog.isVisible()):
             host.dialogs.error("Busy", "An import is already under way; wait for it or cancel it.")
             return
+        if self.import_dialog is not None:
+            self.import_dialog.deleteLater()  # the last one, closed
         self.import_dialog = ImportDialog(host, paths, self._show_import, host.window())
         self.import_dialog.open()
 
@@ -73,6 +75,11 @@ class ImportExport:
             return import_paths(store, paths, labels, registry, state)
 
         host.work.start(work, "Importing", self._import_done)
+
+    def stop(self) -> None:
+        """The window is closing: an import under way in the dialog stops after its file."""
+        if self.import_dialog is not None:
+            self.import_dialog.stop()
 
     def _import_done(self, report: object) -> None:
         self.host.work.end()

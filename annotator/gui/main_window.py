@@ -257,6 +257,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.leave_review()
         self.work.stop()
+        self.io.stop()
         self.models.stop()
         if self.live is not None:
             self.live.stop()

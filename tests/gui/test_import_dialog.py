@@ -161,3 +161,22 @@ def test_escape_closes_without_importing(open_window, qtbot, tmp_path: Path) -> 
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     assert window.store.documents.count() == 0
+
+
+def test_closing_the_window_mid_import_keeps_whole_files(open_window, qtbot, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(40):
+        lines = [
+            json.dumps({"text": f"Note {i}-{j}: officials met in Damascus on day {j}."}) for j in range(5)
+        ]
+        (folder / f"batch{i:02d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "w.sqlite"
+    window, dialogs = open_window(db)
+    dialog = _open_dialog(window, qtbot, dialogs, [folder])
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.progress.value() >= 5, timeout=60000)
+    window.close()  # waits for the file under way, then stops
+    assert dialog.worker is not None and not dialog.worker.running
+    count = window.store.documents.count()
+    assert count % 5 == 0 and count > 0
