@@ -103,7 +103,7 @@ def _write(path: Path, name: str, labels: dict[str, str], regions: bool) -> Path
     return path
 
 
-def test_agreement_leaves_out_spans_and_tokens_of_marked_regions(tmp_path: Path) -> None:
+def test_agreement_leaves_out_spans_and_tokens_of_marked_regions(tmp_path: Path, capsys) -> None:
     # The annotators agree on the article; they differ only on the reprinted caption (the last
     # occurrence of each name lies in it), where alice calls Bob an ORG.
     def pair(regions: bool) -> tuple[int, Any, tuple[int, int, int]]:
@@ -128,6 +128,16 @@ def test_agreement_leaves_out_spans_and_tokens_of_marked_regions(tmp_path: Path)
     assert counts_all == (5, 6, 6)  # the caption's Bob differs
     assert counts_kept == (3, 3, 3)  # the reprint's three spans are not counted
     assert kappa_kept.n == tokens_kept and kappa_kept.observed == 1.0
+    # From the database the same: the regions came in with the records.
+    db = tmp_path / "review.sqlite"
+    for name in ("a", "b"):
+        args = ["import-annotations", str(tmp_path / f"{name}.jsonl"), "--db", str(db), "--allow-new-labels"]
+        assert main(args) == 0
+    capsys.readouterr()
+    assert main(["review", "--db", str(db), "--annotators", "alice,bob", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    strict = data["pairs"][0]["strict"]["overall"]
+    assert data["tokens"] == tokens_kept and (strict["tp"], strict["n_a"], strict["n_b"]) == counts_kept
 
 
 def test_regions_round_trip_through_export_and_both_imports(tmp_path: Path, seeds_dir: Path, capsys) -> None:
