@@ -51,6 +51,7 @@ from annotator.core.differences import (
 from annotator.core.events import EVENT_LAYER
 from annotator.core.framing import EVIDENCE_LAYERS
 from annotator.core.matching import SpanLike, greedy_pairs, overlap_candidates, strict_matches
+from annotator.core.regions import inside_marked
 from annotator.core.reliability import Kappa, alpha_nominal_of_patterns, kappa_of_pairs
 from annotator.core.span_scores import (
     OUTSIDE,
@@ -123,14 +124,25 @@ class DocumentAnnotations:
     frames: dict[str, FrameAssessment | None] = field(default_factory=dict)
     # annotator -> actor id (as the events and frames refer to it) -> the canonical actor's name
     actor_names: dict[str, dict[int, str]] = field(default_factory=dict)
+    # (start, end) of the marked regions (repeated lines, boilerplate: core.regions): spans
+    # there are left out and their tokens are not counted.
+    marked: list[tuple[int, int]] = field(default_factory=list)
     _token_view: TokenView | None = field(default=None, repr=False, compare=False)
     _entities: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.marked:
+            ranges = self.marked
+            self.spans = {
+                name: [s for s in held if not inside_marked(ranges, s.start, s.end)]
+                for name, held in self.spans.items()
+            }
 
     def token_view(self) -> TokenView:
         """The document's tokens as the token figures need them (computed once): labelled by the
         entity spans only."""
         if self._token_view is None:
-            self._token_view = TokenView.of(self.text, self.entities())
+            self._token_view = TokenView.of(self.text, self.entities(), self.marked)
         return self._token_view
 
     def entities(self) -> dict[str, list[Any]]:
@@ -155,12 +167,18 @@ class TokenView:
     labels: dict[str, list[str]]
 
     @classmethod
-    def of(cls, text: str, spans: Mapping[str, Sequence[SpanLike]]) -> TokenView:
+    def of(
+        cls, text: str, spans: Mapping[str, Sequence[SpanLike]], marked: Sequence[tuple[int, int]] = ()
+    ) -> TokenView:
+        """``marked``: regions whose tokens are not counted (no span lies there)."""
         pattern = pattern_for(text)
         intervals = [(s.start, s.end) for held in spans.values() for s in held]
         touched = tokens_touching(text, intervals, pattern) if intervals else []
         labels = {name: token_labels(touched, held) for name, held in spans.items()}
-        return cls(count_tokens(text, pattern), touched, labels)
+        n = count_tokens(text, pattern)
+        if marked:
+            n -= len(tokens_touching(text, marked, pattern))
+        return cls(n, touched, labels)
 
     @property
     def untouched(self) -> int:

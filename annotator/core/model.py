@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.regions import Region
 from annotator.core.spans import Origin, Span
 from annotator.core.text import sha256_text
 
@@ -89,6 +90,8 @@ class Document:
     status: Status = Status.TODO
     id: int | None = None
     sha256: str = ""
+    # Repeated lines and boilerplate found at import (core.regions), stored with the document.
+    regions: tuple[Region, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.sha256:
@@ -129,6 +132,7 @@ class AnnotationRecord:
     # Another tool's attributes and notes of a span (brat ``A``/``M``/``#`` lines): span id ->
     # {key: value}; a note is under the key ``note``, a flag has the value "".
     attributes: dict[int, dict[str, str]] = field(default_factory=dict)
+    regions: tuple[Region, ...] = ()  # the document's marked and unmarked regions
 
     def __post_init__(self) -> None:
         if not self.text_sha256:

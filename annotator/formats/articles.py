@@ -29,6 +29,7 @@ from annotator.formats.lines import (
     read_json_lines,
     short,
 )
+from annotator.formats.native import regions_from_json
 from annotator.formats.sidecar import is_details_file, with_details
 
 ARTICLE_SUFFIXES = (
@@ -112,9 +113,13 @@ def _article_from_json(obj: object, path: Path, number: int) -> Document:
     meta = _meta_from_json(obj.get("meta"), file, number)
     name = meta.filename or f"{path.name}:{number}"
     try:
-        return article_from_text(text, name, meta)
+        doc = article_from_text(text, name, meta)
+        # A native export's marked regions, kept when the text is stored as it is written.
+        if obj.get("regions") is not None and doc.text == text:
+            doc.regions = regions_from_json(obj["regions"], text)
     except InputError as exc:
         raise InputError(exc.reason, file, number) from None
+    return doc
 
 
 def _json_type(value: object) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,6 +17,7 @@ from annotator.core.errors import InputError
 from annotator.core.events import Argument, Event, Ref
 from annotator.core.framing import ActorRole, FrameAssessment
 from annotator.core.model import AnnotationRecord, DocumentMeta, Origin, Span, Status
+from annotator.core.regions import Region, RegionKind
 from annotator.core.text import normalize_newlines, sha256_text
 from annotator.formats.atomic import atomic_write
 from annotator.formats.lines import check_string, date_part, read_json_lines, short
@@ -127,7 +128,48 @@ def record_to_json(record: AnnotationRecord) -> dict[str, Any]:
             **({"suggested_by": frames.suggested_by} if frames.suggested_by else {}),
         },
         "format_version": FORMAT_VERSION,
-    }
+    } | ({"regions": regions_json(record.regions)} if record.regions else {})
+
+
+def regions_json(regions: Sequence[Region]) -> list[dict[str, Any]]:
+    """The ``regions`` field: stretches marked at import (repeated lines, boilerplate), with
+    ``marked`` false for those an analyst unmarked."""
+    return [
+        {"start": r.start, "end": r.end, "kind": r.kind.value, "marked": r.marked} for r in regions
+    ]
+
+
+def regions_from_json(raw: object, text: str) -> tuple[Region, ...]:
+    """The ``regions`` field read back, each checked against the text."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise InputError("'regions' must be a list")
+    kinds = {k.value: k for k in RegionKind}
+    out: list[Region] = []
+    seen: set[tuple[int, int]] = set()
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise InputError(f"regions[{i}]: expected an object")
+        start, end = item.get("start"), item.get("end")
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in (start, end)):
+            raise InputError(f"regions[{i}]: 'start' and 'end' must be integers")
+        assert isinstance(start, int) and isinstance(end, int)
+        if not 0 <= start < end <= len(text):
+            raise InputError(f"regions[{i}]: {start}-{end} is outside the text ({len(text)} characters)")
+        kind = item.get("kind")
+        if kind not in kinds:
+            raise InputError(
+                f"regions[{i}]: 'kind' must be one of {', '.join(kinds)}, not {short(str(kind))}"
+            )
+        marked = item.get("marked", True)
+        if not isinstance(marked, bool):
+            raise InputError(f"regions[{i}]: 'marked' must be true or false")
+        if (start, end) in seen:
+            raise InputError(f"regions[{i}]: duplicate region {start}-{end}")
+        seen.add((start, end))
+        out.append(Region(start, end, kinds[kind], marked))
+    return tuple(sorted(out, key=lambda r: (r.start, r.end)))
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps makes one per call
@@ -275,6 +317,8 @@ def record_from_json(obj: object, known_labels: Callable[[str], bool] | None = N
         seen.add(key)
         spans.append(span)
     record = AnnotationRecord(text=text, meta=meta, annotator=annotator, status=status, spans=spans)
+    if "regions" in obj:
+        record.regions = regions_from_json(obj["regions"], text)
     _analysis_from_json(obj, record)
     _attributes_from_json(raw_spans, record)
     return record

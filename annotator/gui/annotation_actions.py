@@ -67,6 +67,8 @@ class AnnotationActions:
         selection = self.pane.selection_codepoints()
         if selection is not None:
             start, end = selection
+            if self.host.region_marks.blocks(start, end):  # greyed: repeated text, boilerplate
+                return
             matching = self.pane.spans_matching(start, end)
             existing = [i for i in matching if not i.suggestion and i.span.layer == "entity"]
             if existing:
@@ -181,12 +183,18 @@ class AnnotationActions:
             self.label_panel.show_span(item, self.pane.text())
             self.span_menu(item).popup(global_pos)
             return
-        if self.pane.selection_codepoints() is None:
-            return
         menu = QMenu(self.host.window())
-        sub = menu.addMenu("Label selection as")
-        for act in self.label_actions:
-            sub.addAction(act)
+        menu.setObjectName("textMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if self.pane.selection_codepoints() is not None:
+            sub = menu.addMenu("Label selection as")
+            for act in self.label_actions:
+                sub.addAction(act)
+        # On greyed text (a repeated line, boilerplate): unmark it, or mark it again.
+        self.host.region_marks.add_to_menu(menu, global_pos)
+        if menu.isEmpty():
+            menu.deleteLater()
+            return
         menu.popup(global_pos)
 
     def _pane_cursor_moved(self) -> None:

@@ -18,6 +18,7 @@ from annotator.gui.article_drop import ARTICLE_FILTER
 from annotator.gui.status_bar import WindowStatus
 
 if TYPE_CHECKING:
+    from annotator.gui.import_dialog import ImportDialog
     from annotator.gui.window_protocols import ImportExportHost
     from annotator.services.exporting import ExportReport
 
@@ -30,6 +31,7 @@ class ImportExport:
         self.host = host
         self.statusline = statusline
         self.annotation_import: AnnotationImport | None = None
+        self.import_dialog: ImportDialog | None = None
         self.last_export: ExportReport | None = None
 
     # -- articles -------------------------------------------------------------------------------
@@ -39,12 +41,25 @@ class ImportExport:
             "Import articles", str(Path.home()), ARTICLE_FILTER
         )
         if paths:
-            self.start_import(paths)
+            self.preview_import(paths)
 
     def import_folder_dialog(self) -> None:
         paths = self.host.dialogs.open_paths("Import a folder of articles", str(Path.home()), "", folder=True)
         if paths:
-            self.start_import(paths)
+            self.preview_import(paths)
+
+    def preview_import(self, paths: list[Path]) -> None:
+        """The import dialog (gui/import_dialog.py): the files' details to check, then import."""
+        from annotator.gui.import_dialog import ImportDialog
+
+        host = self.host
+        if host.work.running or (self.import_dialog is not None and self.import_dialog.isVisible()):
+            host.dialogs.error("Busy", "An import is already under way; wait for it or cancel it.")
+            return
+        if self.import_dialog is not None:
+            self.import_dialog.deleteLater()  # the last one, closed
+        self.import_dialog = ImportDialog(host, paths, self._show_import, host.window())
+        self.import_dialog.open()
 
     def start_import(self, paths: list[Path]) -> None:
         """Import (and pre-annotate) in the background, with progress and cancel."""
@@ -61,15 +76,25 @@ class ImportExport:
 
         host.work.start(work, "Importing", self._import_done)
 
+    def stop(self) -> None:
+        """The window is closing: an import under way in the dialog stops after its file."""
+        if self.import_dialog is not None:
+            self.import_dialog.stop()
+
     def _import_done(self, report: object) -> None:
+        self.host.work.end()
+        self._show_import(report)
+
+    def _show_import(self, report: object) -> None:
         from annotator.services.importing import ImportReport
 
         host = self.host
-        host.work.end()
         assert isinstance(report, ImportReport)
         host.refresh_documents()
         self.statusline.show_import(report.models, report.notices)
         summary = f"{len(report.added)} imported, {len(report.skipped)} already there"
+        if report.regions:
+            summary += f", {report.regions} repeated or boilerplate passages greyed"
         if report.cancelled:
             summary += " (cancelled)"
         host.statusBar().showMessage(summary, 8000)

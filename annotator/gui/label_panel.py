@@ -93,6 +93,11 @@ class LabelPanel(QWidget):
             row.addWidget(icon)
             row.addWidget(QLabel(text), 1)
             legend_layout.addLayout(row)
+        # Marked regions (gui/region_marks.py): the grey is the text's own colour, no swatch.
+        greyed = QLabel("greyed text: a repeated line or boilerplate — U unmarks")
+        greyed.setObjectName("legendRegions")
+        greyed.setWordWrap(True)
+        legend_layout.addWidget(greyed)
         layout.addWidget(legend)
 
         card = QGroupBox("Current span")

@@ -55,6 +55,7 @@ from annotator.gui.label_panel import LabelPanel
 from annotator.gui.live_updates import LiveUpdates
 from annotator.gui.model_menu import ModelMenu
 from annotator.gui.reading_pane import ReadingPane
+from annotator.gui.region_marks import RegionMarks
 from annotator.gui.review.switch import ReviewSwitch
 from annotator.gui.search_panel import SearchPanel
 from annotator.gui.shortcuts import ActionMaker, shortcuts_dialog
@@ -109,6 +110,8 @@ class MainWindow(QMainWindow):
         )
         self.io = ImportExport(self, self.statusline)
         self.action = ActionMaker(self, [self.pane, self.doc_view, self.label_panel])
+        # Repeated lines and boilerplate greyed, unmarked with U (gui/region_marks.py).
+        self.region_marks = RegionMarks(self)
         self.annotate = AnnotationActions(self)
         self._build_actions()
         # Actor, event and framing docks with their keys (gui/analysis_docks.py).
@@ -116,7 +119,8 @@ class MainWindow(QMainWindow):
         # Model > Train…, Models…; the active model's suggestions (gui/model_menu.py).
         self.models = ModelMenu(self)
         build_menus(self)
-        install_drop_import(self, self.start_import)  # files and folders dropped on the window
+        # Files and folders dropped on the window: the import dialog, to check them first.
+        install_drop_import(self, self.io.preview_import)
         self.refresh_documents()
         self._restore_state()
         # Colleagues' changes on a team's server database (gui/live_updates.py); None on SQLite.
@@ -253,6 +257,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.leave_review()
         self.work.stop()
+        self.io.stop()
         self.models.stop()
         if self.live is not None:
             self.live.stop()
@@ -285,6 +290,7 @@ class MainWindow(QMainWindow):
         self.doc_id = doc_id
         self.close_meta_form()
         self.pane.set_text(doc.text, doc.meta.lang)
+        self.region_marks.document_opened(doc_id)
         self._show_meta(doc.meta, doc.status, rtl=self.pane.is_rtl())
         self.spans.load(doc_id)
         self.label_panel.show_span(None, "")
@@ -319,6 +325,8 @@ class MainWindow(QMainWindow):
             # Undo/redo of work in another document: show it where it happens.
             self.select_document(change.document_id)
         else:
+            if change.regions:
+                self.region_marks.refresh()
             if change.spans:
                 self.spans.refresh(change.span_range)
             # Actors, events, framing: the panels refresh what the change says (0: no document).

@@ -25,6 +25,7 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+Shift+A", "Accept all suggestions of the document"),
     ("Shift+arrows", "Extend the selection by character (Ctrl+Shift+arrows: by word)"),
     ("Esc", "Clear the selection and the current span"),
+    ("U", "Unmark greyed text (a repeated line, site boilerplate) so it counts again; U again marks it"),
     ("Ctrl+I", "Edit the document's details (title, outlet, author, date, language, URL)"),
     ("Ctrl+D", "Mark the document done (Ctrl+Shift+D: in progress)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QObject, QSettings, Qt
+    from PySide6.QtCore import QObject, QPoint, QSettings, Qt
     from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-    from PySide6.QtWidgets import QDockWidget, QLabel, QStatusBar, QTableView, QWidget
+    from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QStatusBar, QTableView, QWidget
 
     from annotator.core.labels import LabelSet
     from annotator.core.model import Span
@@ -94,6 +94,21 @@ class DocumentHost(ReadingHost, CommandHost, Protocol):
     """The open document and the command runner: what the parts that change it need."""
 
 
+class RegionHost(DocumentHost, Protocol):
+    """What the marked regions of the reading pane need (``gui/region_marks.py``)."""
+
+    @property
+    def action(self) -> ActionFactory: ...
+
+
+class RegionHooks(Protocol):
+    """What the span keys and menus ask of the marked regions (``gui/region_marks.py``)."""
+
+    def blocks(self, start: int, end: int) -> bool: ...
+
+    def add_to_menu(self, menu: QMenu, global_pos: QPoint) -> bool: ...
+
+
 class AnalysisHooks(Protocol):
     """What the span keys ask the actor and event docks (``gui/analysis_docks.py``)."""
 
@@ -114,6 +129,9 @@ class AnnotateHost(DocumentHost, Protocol):
 
     @property
     def analysis(self) -> AnalysisHooks: ...
+
+    @property
+    def region_marks(self) -> RegionHooks: ...
 
     @property
     def meta_form(self) -> QWidget: ...

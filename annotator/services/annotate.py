@@ -12,6 +12,7 @@ from typing import Protocol
 
 from annotator.core.errors import ConflictError
 from annotator.core.model import AnnotatorKind, Document, DocumentMeta, Origin, Span, Status
+from annotator.core.regions import outside_regions
 from annotator.core.text import text_form
 from annotator.store import Annotator, Store
 from annotator.store.span_dependents import SpanDependents
@@ -26,6 +27,7 @@ class Change:
     actors: bool = False  # the actor registry or actor links changed
     events: bool = False
     frames: bool = False  # frame assessment (frames, tone, roles) or evidence
+    regions: bool = False  # a region was marked or unmarked (services.regions)
     # Where the changed spans lie, (first start, last end) in code points: a view of a long
     # document then reloads only the spans starting in that range. None: reload them all.
     span_range: tuple[int, int] | None = None
@@ -94,7 +96,8 @@ class AnnotationSession:
                 continue
             seen.add(key)
             result.append(span)
-        return result
+        # Nothing is suggested inside a marked region (repeated lines, boilerplate).
+        return outside_regions(result, self.store.regions.of_document(doc_id)) if result else result
 
     # Command factories -------------------------------------------------------------------------
 

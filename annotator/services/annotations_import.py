@@ -32,6 +32,7 @@ from annotator.formats.lines import check_string, iter_lines, short
 from annotator.formats.registry import read_annotations
 from annotator.store import Store
 from annotator.store.judgments import write_judgments
+from annotator.store.regions import add_regions_on_same_text
 from annotator.store.span_attributes import write_attributes
 
 if TYPE_CHECKING:
@@ -136,6 +137,7 @@ class AnnotationImportReport:
     notices: list[str] = field(default_factory=list)
     new_labels: dict[tuple[str, str], int] = field(default_factory=dict)  # (layer, label) -> spans
     off_schema: list[Where] = field(default_factory=list)  # events/framing outside the schema
+    regions: int = 0  # marked regions (native ``regions``) stored on documents
 
     @property
     def imported(self) -> int:
@@ -151,6 +153,8 @@ class AnnotationImportReport:
             out.append(f"{self.file}: labels outside the label set and schema, imported: {shown}")
         for where in self.off_schema:
             out.append(f"{where}: events or framing that do not fit the schema, imported")
+        if self.regions:
+            out.append(f"{self.file}: {self.regions} region(s) of repeated lines or boilerplate stored")
         for where, name, doc_id in self.matched_normalized:
             out.append(
                 f"{where}: {name}'s record matches document {doc_id} once white space and "
@@ -594,6 +598,7 @@ def import_annotations(
         # with nothing marked is kept as "nothing here" (store.judgments).
         statuses = {owner: r.status for owner, r in zip(owners, set_records, strict=True)}
         write_judgments(conn, [(doc, ann, status) for (doc, ann), status in statuses.items()])
+        report.regions = _store_regions(conn, owners, set_records)
 
     new_ids, replaced = store.records.import_sets(new_docs, sets, after=after)
     report.spans_replaced = replaced
@@ -675,6 +680,17 @@ def _events_to_schema(
             f"not know were not imported: {shown} (map them with --map ROLE=role; roles: {roles})"
         )
     return notices
+
+
+def _store_regions(
+    conn: Any, owners: list[tuple[int, int]], records: list[AnnotationRecord]
+) -> int:
+    """The records' marked regions (native JSONL ``regions``), on the documents whose text is
+    the record's own (offsets carried to a text that differs in white space would not hold)."""
+    return add_regions_on_same_text(
+        conn,
+        [(doc, r.text_sha256, r.regions) for (doc, _ann), r in zip(owners, records, strict=True)],
+    )
 
 
 def _hold_conflicting_aliases(

@@ -19,6 +19,7 @@ from pathlib import Path
 from annotator.core.errors import DuplicateDocumentError, InputError, InputErrors
 from annotator.core.labels import LabelSet
 from annotator.core.model import AnnotatorKind, Document, Span
+from annotator.core.regions import detect_regions, outside_regions
 from annotator.core.tasks import Cancelled, TaskState
 from annotator.formats.articles import ARTICLE_SUFFIXES, SUFFIX_LIST, iter_article_files, read_articles
 from annotator.nlp.event_triggers import default_lexicon
@@ -38,6 +39,7 @@ class ImportReport:
     notices: list[str] = field(default_factory=list)
     models: dict[str, str] = field(default_factory=dict)  # language -> model used
     cancelled: bool = False
+    regions: int = 0  # repeated lines and boilerplate marked in the documents added
 
     def lines(self) -> list[str]:
         out = [f"imported {name} as document {doc_id}" for name, doc_id in self.added]
@@ -45,6 +47,11 @@ class ImportReport:
             f"skipped {name}: already in the database as document {doc_id}" for name, doc_id in self.skipped
         ]
         out += self.notices
+        if self.regions:
+            out.append(
+                f"marked {self.regions} region{'s' if self.regions != 1 else ''} as repeated lines"
+                " or boilerplate (greyed, skipped by suggestions and agreement; unmark in the window)"
+            )
         if self.cancelled:
             out.append("import cancelled: the files listed above were imported, the rest were not")
         return out
@@ -86,12 +93,14 @@ def import_paths(
     registry: PipelineRegistry | None,
     task: TaskState | None = None,
     split_articles: bool = False,
+    files: list[tuple[Path, list[Document]]] | None = None,
 ) -> ImportReport:
     """Import articles from files and folders; pre-annotate them when ``registry`` is given.
-    ``split_articles``: a web page of several articles gives one document each."""
+    ``split_articles``: a web page of several articles gives one document each. ``files``:
+    the articles already read (and checked by the analyst: the import dialog's preview)."""
     task = task or TaskState()
     report = ImportReport()
-    files = read_all(paths, report.notices, split_articles)
+    files = read_all(paths, report.notices, split_articles) if files is None else files
     total = sum(len(docs) for _, docs in files)
     seen: dict[str, int] = {}
     repeats: list[tuple[int, str]] = []
@@ -116,6 +125,7 @@ def import_paths(
             for doc, doc_id in _store_file(store, fresh, spans_by_index, annotators, report):
                 seen[doc.sha256] = doc_id
                 report.added.append((doc.meta.filename, doc_id))
+                report.regions += sum(r.marked for r in doc.regions)
             done = len(report.added) + len(report.skipped)
             task.progress(done, total, f"stored {path.name}")
     except Cancelled:
@@ -153,6 +163,8 @@ def _fresh_documents(
             seen[doc.sha256] = -1
             if not doc.meta.lang:
                 doc.meta = doc.meta.with_(lang=detect_language(doc.text))
+            if not doc.regions:
+                doc.regions = tuple(detect_regions(doc.text))
             fresh.append(doc)
         fresh_files.append((path, fresh))
     return fresh_files, repeats
@@ -211,7 +223,7 @@ def _suggester(
         spans = next(stream, None)
         if spans is None:  # the stream ends early only when the import is cancelled
             raise Cancelled()
-        return key, spans
+        return key, outside_regions(spans, doc.regions)
 
     return suggest
 

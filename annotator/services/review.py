@@ -50,6 +50,7 @@ from annotator.core.errors import InputError, InputErrors, StoreError
 from annotator.core.events import EVENT_LAYER, Event
 from annotator.core.framing import FrameAssessment
 from annotator.core.model import AnnotationRecord, Origin, Span, Status
+from annotator.core.regions import marked_ranges
 from annotator.core.text import normalized_for_matching
 from annotator.services.annotate import Change
 from annotator.services.gc_pause import paused_gc
@@ -262,7 +263,10 @@ def documents_from_sets(
     docs: list[DocumentAnnotations] = []
     for head, _name, records in by_text.values():
         spans = {name: list(record.spans) for name, record in records.items()}
-        doc = DocumentAnnotations(head.text_sha256, head.text, spans, head.meta.title)
+        doc = DocumentAnnotations(
+            head.text_sha256, head.text, spans, head.meta.title,
+            marked=marked_ranges(head.regions),
+        )
         for name, record in records.items():
             add_analysis(
                 doc,
@@ -389,12 +393,16 @@ def _tally_database(
             for first in range(0, len(doc_ids), READ_BATCH):
                 batch = doc_ids[first : first + READ_BATCH]
                 spans_of = {n: store.spans.by_document(batch, ids[n]) for n in names}
+                marked = store.regions.marked_ranges(batch)
                 for document in store.documents.many(batch):
                     doc_id = document.id
                     assert doc_id is not None
                     present = [n for n in names if doc_id in annotated[n]]
                     spans = {n: spans_of[n].get(doc_id, []) for n in present}
-                    doc = DocumentAnnotations(document.sha256, document.text, spans, document.meta.title)
+                    doc = DocumentAnnotations(
+                        document.sha256, document.text, spans, document.meta.title,
+                        marked=marked.get(doc_id, []),
+                    )
                     if len(present) > 1:  # the analysis is only compared where two sets hold it
                         for n in present:
                             if (doc_id, ids[n]) not in analysed:  # nothing to find: no queries

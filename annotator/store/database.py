@@ -27,6 +27,7 @@ from annotator.store.location import masked, parse_location
 from annotator.store.mentions import MentionRepo
 from annotator.store.record_analysis import RecordAnalysisRepo
 from annotator.store.records import RecordRepo
+from annotator.store.regions import RegionRepo
 from annotator.store.rejections import RejectionRepo
 from annotator.store.span_attributes import SpanAttributeRepo
 from annotator.store.span_dependents import SpanDependentsRepo
@@ -65,6 +66,7 @@ class Store:
         self.record_analysis = RecordAnalysisRepo(self.engine)
         self.rejections = RejectionRepo(self.engine)
         self.span_attributes = SpanAttributeRepo(self.engine)
+        self.regions = RegionRepo(self.engine)
 
     def listen(self) -> ChangeListener | None:
         """A listener for other analysts' changes (a server database), or None (a SQLite file)."""

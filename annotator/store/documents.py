@@ -16,6 +16,7 @@ from sqlalchemy import Engine, insert, select, text, update
 from annotator.core.errors import ConflictError, StoreError
 from annotator.core.model import Document, DocumentMeta, DocumentSummary, Span, Status
 from annotator.store.dialect import driver_sql, is_postgres, one_of, raw_cursor
+from annotator.store.regions import write_regions
 from annotator.store.rows import (
     DOC,
     SPAN,
@@ -83,6 +84,8 @@ class DocumentRepo:
             ]
             if rows:
                 conn.execute(insert(SPAN), rows)
+            # The regions found at import (core.regions), in the same transaction.
+            write_regions(conn, [(i, r) for i, doc in zip(ids, documents, strict=True) for r in doc.regions])
         for doc, new_id in zip(documents, ids, strict=True):
             doc.id = new_id
         return ids

@@ -16,12 +16,18 @@ from sqlalchemy import Engine, delete, insert
 
 from annotator.core.errors import StoreError
 from annotator.core.model import AnnotationRecord, Document, DocumentMeta, Span, Status
+from annotator.core.regions import Region, RegionKind
 from annotator.store.annotators import AnnotatorRepo, ensure_annotator_id
 from annotator.store.dialect import raw_cursor
 from annotator.store.rows import DOC, ORIGINS, SPAN, meta_columns, span_values
 from annotator.store.tables import utcnow
 
 _span_order = attrgetter("start", "end", "id")
+_REGION_SQL = (
+    'SELECT document_id, id, start, "end", kind, marked FROM document_region'
+    ' WHERE document_id BETWEEN ? AND ? ORDER BY document_id, start, "end"'
+)
+_REGION_KINDS = {k.value: k for k in RegionKind}
 
 
 class RecordRepo:
@@ -169,6 +175,11 @@ class RecordRepo:
                 # An annotator may have framed a document without marking any span.
                 for r in raw_cursor(conn, frame_sql, bounds).fetchall():
                     by_doc.setdefault(r[0], {}).setdefault(r[1], [])
+                regions: dict[int, list[Region]] = {}
+                for r in raw_cursor(conn, _REGION_SQL, bounds[:2]).fetchall():
+                    regions.setdefault(r[0], []).append(
+                        Region(r[2], r[3], _REGION_KINDS[r[4]], bool(r[5]), r[1])
+                    )
                 judged: dict[tuple[int, str], Status] = {}
                 for r in raw_cursor(conn, judgment_sql, bounds).fetchall():
                     by_doc.setdefault(r[0], {}).setdefault(r[1], [])
@@ -186,5 +197,6 @@ class RecordRepo:
                         status=judged.get((d[0], name), statuses[d[9]]),
                         spans=spans,
                         text_sha256=d[2],
+                        regions=tuple(regions.get(d[0], ())),
                     )
             last_id = docs[-1][0]

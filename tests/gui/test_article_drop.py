@@ -1,4 +1,4 @@
-"""Files dropped on the window are imported (in the background, with progress); the header shows
+"""Files dropped on the window are imported (through the import dialog, with progress); the header shows
 the outlet and author of the document and, on hover, where it came from; the details form edits
 the author. Driven through real Qt drag-and-drop events and key presses on the real window."""
 
@@ -51,7 +51,12 @@ def test_files_dropped_on_the_reading_pane_are_imported(
     assert window.worker is None or not window.worker.running
 
     assert _drop_on(window.pane.viewport(), _mime([page, folder])) == (True, True)
-    qtbot.waitUntil(lambda: window.worker is not None and not window.worker.running, timeout=60000)
+    # The import dialog lists what was dropped; Import stores it.
+    dialog = window.io.import_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible() and not dialog.reading, timeout=60000)
+    assert dialog.table.rowCount() == 2
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=60000)
     assert dialogs.errors == []
     assert window.store.documents.count() == before + 2
     assert window.doc_proxy.rowCount() == before + 2

@@ -34,12 +34,15 @@ def test_import_runs_in_background_with_progress_then_opens(
     dialogs.open_answers.append([seeds_dir])
     progress_seen: list[tuple[int, int]] = []
     window.import_folder_dialog()
-    assert window.worker is not None
-    window.worker.progress.connect(lambda d, t, _m: progress_seen.append((d, t)))
-    assert window.progress.isVisible() and window.cancel_button.isVisible()
-    qtbot.waitUntil(lambda: not window.worker.running, timeout=60000)
+    dialog = window.io.import_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible() and not dialog.reading, timeout=60000)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker is not None
+    dialog.worker.progress.connect(lambda d, t, _m: progress_seen.append((d, t)))
+    assert dialog.progress.isVisible() and dialog.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.worker.running, timeout=60000)
     qtbot.waitUntil(lambda: window.doc_model.rowCount() == 5, timeout=5000)
-    assert not window.progress.isVisible()
+    assert not dialog.isVisible()
     assert progress_seen and progress_seen[-1][0] == progress_seen[-1][1] == 5
     assert window.doc_id is not None
     assert any(i.suggestion for i in window.pane.shown_spans())  # highlighted on arrival
