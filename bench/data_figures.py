@@ -15,7 +15,6 @@ from pathlib import Path
 from bench import corpus
 from bench.measure import Result, median
 
-
 _BARE_IMPORT = """
 import hashlib, json, sqlite3, sys
 con = sqlite3.connect(sys.argv[1], isolation_level=None)
@@ -225,7 +224,20 @@ def _baseline_export(db: Path, out: Path) -> int:
     return count
 
 
-def figure_export(db: Path, workdir: Path, count: int, repeat: int) -> list[Result]:
+def plain_database(workdir: Path, count: int) -> Path:
+    """``count`` articles of about 800 characters, nobody's annotations (no spans at all)."""
+    db = workdir / f"plain-{count}.sqlite"
+    if not db.exists():
+        articles = corpus.medium_articles(count, random.Random(21))
+        corpus.bulk_database(
+            db, articles, random.Random(22), human_share=0.0, spans_per_doc=0, suggestions_per_doc=0
+        )
+    return db
+
+
+def figure_export(
+    db: Path, workdir: Path, count: int, repeat: int, what: str = "annotated documents"
+) -> list[Result]:
     from annotator.services.exporting import export
     from annotator.store import Store
 
@@ -250,7 +262,7 @@ def figure_export(db: Path, workdir: Path, count: int, repeat: int) -> list[Resu
     m, b = median(ours), median(base)
     return [
         Result(
-            f"export {count:,} annotated documents to native JSONL", m, "/s", ">= 50% of base",
+            f"export {count:,} {what} to native JSONL", m, "/s", ">= 50% of base",
             m >= 0.5 * b, b, m / b, " of base", ours,
             f"documents/s ({records:,} records); baseline: sqlite3 rows + json.dumps to a file",
         )
