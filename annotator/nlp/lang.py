@@ -78,7 +78,7 @@ def detect_language(text: str) -> str:
 
 def detect_languages(texts: Sequence[str]) -> list[str]:
     """``detect_language`` of each text, in order (see the module's docstring)."""
-    return start_detecting(texts)()
+    return start_detecting(texts)(None)
 
 
 def start_detecting(texts: Sequence[str]) -> Callable[[Callable[[], None] | None], list[str]]:
@@ -89,7 +89,11 @@ def start_detecting(texts: Sequence[str]) -> Callable[[Callable[[], None] | None
     texts = list(texts)
     if len(texts) < PARALLEL_MIN:
         found = [detect_language(text) for text in texts]
-        return lambda _check=None: found
+
+        def detected(_check: Callable[[], None] | None = None) -> list[str]:
+            return found
+
+        return detected
     workers = max(1, min(4, os.cpu_count() or 1))
     pool = ThreadPoolExecutor(workers + 1, thread_name_prefix="language")
     loading: list[Future[None]] = []

@@ -102,7 +102,11 @@ class ReadFiles:
         for doc, code in zip(self._unknown, codes, strict=True):
             doc.meta = doc.meta.with_(lang=code)
         self._unknown = []
-        self._languages = lambda _check=None: []
+        self._languages = _none_left
+
+
+def _none_left(_check: Callable[[], None] | None = None) -> list[str]:
+    return []
 
 
 def read_files(paths: list[Path], split_articles: bool = False) -> ReadFiles:

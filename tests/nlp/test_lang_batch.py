@@ -47,4 +47,4 @@ def test_batch_detection_equals_one_by_one(seeds_dir: Path) -> None:
 
 def test_a_short_list_is_detected_on_the_calling_thread() -> None:
     texts = ["Iran's Quds Force commander Esmail Qaani visited Damascus.", "Bonjour à tous."]
-    assert lang.start_detecting(texts)() == [lang.detect_language(t) for t in texts]
+    assert lang.start_detecting(texts)(None) == [lang.detect_language(t) for t in texts]
