@@ -46,7 +46,10 @@ def _run_import(command: list[str], db: Path, env: dict[str, str]) -> float:
     for path in db.parent.glob(db.name + "*"):
         path.unlink()
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, *command], check=True, stdout=subprocess.DEVNULL, env=env)
+    subprocess.run(  # from the checkout's root, as bench.child runs: this checkout's annotator
+        [sys.executable, *command], check=True, stdout=subprocess.DEVNULL, env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     elapsed = time.perf_counter() - t0
     for path in db.parent.glob(db.name + "*"):
         path.unlink()
