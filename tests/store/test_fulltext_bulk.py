@@ -92,3 +92,18 @@ def test_failed_bulk_insert_leaves_documents_index_and_trigger_as_they_were(tmp_
     finally:
         store.close()
     _index_check(tmp_path / "db.sqlite")
+
+
+def test_a_large_insert_is_searchable_on_both_engines(store_url: str | Path) -> None:
+    """SQLite takes the bulk path; PostgreSQL's index is the server's (nothing to do)."""
+    docs = _documents(2 * BULK_INDEX_MIN)
+    store = Store(store_url)
+    try:
+        ids = store.documents.add(docs)
+        assert len(set(ids)) == len(docs)
+        assert store.documents.many(ids[:3])[0].text == docs[0].text
+        wanted = {i for i, d in zip(ids, docs, strict=True) if "qaani" in (d.text + d.meta.title).lower()}
+        found = find_documents(store.engine, parse_query("qaani"), SearchFilters(), limit=10_000)
+        assert wanted and set(found) == wanted
+    finally:
+        store.close()
