@@ -577,21 +577,26 @@ def terminal_progress() -> Iterator[TaskState]:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from annotator.nlp.pipelines import PipelineRegistry
-    from annotator.services.importing import import_paths
-    from annotator.store import Store
-    from annotator.store.engine import new_database_removed_on_failure
+    from annotator.services.importing import import_paths, read_files
 
     settings = Settings.load()
     labels = load_labels(args.labels, settings)
     registry = None if args.no_preannotate else PipelineRegistry(parse_models(args.model, settings))
     db = args.db or default_db_path()
+    # The files are read and checked first (a bad one: nothing opened, nothing written); their
+    # languages are detected on worker threads while the store's modules load and the database
+    # opens (see docs/PERFORMANCE.md, import).
+    read = read_files(list(args.paths), args.split_articles)
+    from annotator.store import Store
+    from annotator.store.engine import new_database_removed_on_failure
+
     with new_database_removed_on_failure(db):
         store = Store(db)
         try:
             with terminal_progress() as task:
                 report = import_paths(
                     store, list(args.paths), labels, registry, task,
-                    split_articles=args.split_articles,
+                    split_articles=args.split_articles, read=read,
                 )
         finally:
             store.close()

@@ -95,6 +95,26 @@ def short_texts(count: int, rng: random.Random) -> list[str]:
     return out
 
 
+def medium_articles(count: int, rng: random.Random, size: int = 800) -> list[tuple[str, str]]:
+    """``count`` distinct articles (title, text) of about ``size`` characters: a seed's title
+    line, then its paragraphs shuffled and varied until the size is reached."""
+    base = seeds()
+    out = []
+    for i in range(count):
+        seed = base[i % len(base)]
+        head, body = seed.paragraphs[0], list(seed.paragraphs[1:])
+        rng.shuffle(body)
+        parts, length = [f"{head} ({i})"], len(head)
+        for para in body:
+            if length >= size:
+                break
+            para = vary(rng, para)[: size - length + 80]
+            parts.append(para)
+            length += len(para) + 1
+        out.append((f"{head} ({i})", "\n".join(parts) + "\n"))
+    return out
+
+
 def article_texts(count: int, rng: random.Random) -> list[tuple[str, str]]:
     """``count`` distinct article-length texts (title, text): a seed's paragraphs reshuffled."""
     base = seeds()

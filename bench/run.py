@@ -35,8 +35,9 @@ class Sizes:
     long_chars: int = 1_000_000
     long_spans: int = 20_000
     preannotate: int = 2_000
-    import_docs: int = 100_000
+    import_docs: int = 10_000  # the whole `annotator import` command, as the issue measures
     export_docs: int = 100_000
+    plain_docs: int = 50_000  # unannotated ~800-character articles exported
     app_docs: int = 100_000
     agreement_docs: int = 10_000
     article_pages: int = 1_000  # saved web pages ...
@@ -49,7 +50,8 @@ class Sizes:
 FULL = Sizes()
 QUICK = Sizes(
     long_chars=1_000_000, long_spans=20_000, preannotate=100, import_docs=10_000,
-    export_docs=10_000, app_docs=10_000, agreement_docs=500, article_pages=100, article_pdfs=10,
+    export_docs=10_000, plain_docs=10_000,
+    app_docs=10_000, agreement_docs=500, article_pages=100, article_pdfs=10,
     repeat=3, heavy_repeat=1,
 )
 
@@ -228,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         if "import" in only:
             from bench.data_figures import figure_import
 
-            report(figure_import(workdir, sizes.import_docs, heavy))
+            report(figure_import(workdir, sizes.import_docs, repeat))
         if "articles" in only:
             from bench.data_figures import figure_import_articles
 
@@ -248,6 +250,12 @@ def main(argv: list[str] | None = None) -> int:
 
             assert big is not None
             report(figure_export(big, workdir, sizes.app_docs, heavy))
+            from bench.data_figures import plain_database
+
+            plain = plain_database(workdir, sizes.plain_docs)
+            report(figure_export(
+                plain, workdir, sizes.plain_docs, heavy, "unannotated ~800-character articles"
+            ))
         if "appopen" in only or "memory" in only:
             assert big is not None
             report(figure_appopen(big, sizes.app_docs, heavy, "memory" in only))

@@ -7,6 +7,14 @@ will read here, at import, and never changed after.
 Every file is read and validated before anything is written: one bad file imports nothing and
 the error names the file, the line and the reason. Each file is then stored in one transaction,
 documents and suggestions together, so a kill never leaves half a file in the database.
+
+The steps, in order, each a place to add one: read and check every file (``read_all``); start
+detecting the languages not given, all files' texts at once (``read_files``: CLD2 on worker
+threads, see ``nlp/lang.py``); drop the texts already stored (``_fresh_documents``); pre-annotate
+(``_suggester``, only with a model); store each file (``_store_file``). What an import without
+a model does not need (spaCy's side, the actor registry, the store's modules until the caller
+opens it) is imported where it is used: ``annotator import`` of 10,000 short texts takes about
+a second, and imports were a third of it (see docs/PERFORMANCE.md, import).
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import DuplicateDocumentError, InputError, InputErrors
 from annotator.core.labels import LabelSet
@@ -22,14 +31,13 @@ from annotator.core.model import AnnotatorKind, Document, Span
 from annotator.core.regions import detect_regions, outside_regions
 from annotator.core.tasks import Cancelled, TaskState
 from annotator.formats.articles import ARTICLE_SUFFIXES, SUFFIX_LIST, iter_article_files, read_articles
-from annotator.nlp.event_triggers import default_lexicon
-from annotator.nlp.lang import detect_language
-from annotator.nlp.pipelines import PipelineRegistry
-from annotator.nlp.preannotate import preannotate
-from annotator.services.suggestions import registry_terms
-from annotator.store import Store
+from annotator.nlp.lang import start_detecting
 
-__all__ = ["ARTICLE_SUFFIXES", "ImportReport", "import_paths", "read_all"]
+if TYPE_CHECKING:  # the store and spaCy's side are imported where they are used (see below)
+    from annotator.nlp.pipelines import PipelineRegistry
+    from annotator.store import Store
+
+__all__ = ["ARTICLE_SUFFIXES", "ImportReport", "ReadFiles", "import_paths", "read_all", "read_files"]
 
 
 @dataclass
@@ -86,6 +94,44 @@ def read_all(
     return files
 
 
+@dataclass
+class ReadFiles:
+    """Every article of the files, read and checked, their languages being detected."""
+
+    files: list[tuple[Path, list[Document]]]
+    notices: list[str]
+    _languages: Callable[[Callable[[], None] | None], list[str]]
+    _unknown: list[Document]
+
+    def finish_languages(self, task: TaskState) -> None:
+        """Wait for the languages (a cancel stops the wait); give each document its own."""
+        codes = self._languages(task.check)
+        for doc, code in zip(self._unknown, codes, strict=True):
+            doc.meta = doc.meta.with_(lang=code)
+        self._unknown = []
+        self._languages = _none_left
+
+
+def _none_left(_check: Callable[[], None] | None = None) -> list[str]:
+    return []
+
+
+def read_files(paths: list[Path], split_articles: bool = False) -> ReadFiles:
+    """Read and check every file (InputErrors naming each bad one), and start detecting the
+    languages the articles do not give, on worker threads (``nlp/lang.py``), so that the caller
+    can open the database meanwhile: ``annotator import`` reads first, then imports and opens
+    the store while CLD2 runs. Texts met again (already stored) are detected for nothing; an
+    import of a file stored before is rare, and detection is the cheap part of it."""
+    notices: list[str] = []
+    return detecting(read_all(paths, notices, split_articles), notices)
+
+
+def detecting(files: list[tuple[Path, list[Document]]], notices: list[str]) -> ReadFiles:
+    """The files' articles, with the languages they do not give being detected."""
+    unknown = [doc for _path, docs in files for doc in docs if not doc.meta.lang]
+    return ReadFiles(files, notices, start_detecting([doc.text for doc in unknown]), unknown)
+
+
 def import_paths(
     store: Store,
     paths: list[Path],
@@ -93,19 +139,26 @@ def import_paths(
     registry: PipelineRegistry | None,
     task: TaskState | None = None,
     split_articles: bool = False,
+    read: ReadFiles | None = None,
     files: list[tuple[Path, list[Document]]] | None = None,
 ) -> ImportReport:
     """Import articles from files and folders; pre-annotate them when ``registry`` is given.
-    ``split_articles``: a web page of several articles gives one document each. ``files``:
-    the articles already read (and checked by the analyst: the import dialog's preview)."""
+    ``split_articles``: a web page of several articles gives one document each. ``read``: the
+    files already read by ``read_files`` (then ``paths`` and ``split_articles`` are not used).
+    ``files``: the articles already read and checked by the analyst (the import dialog's
+    preview); their languages, where not given, are detected here."""
     task = task or TaskState()
     report = ImportReport()
-    files = read_all(paths, report.notices, split_articles) if files is None else files
+    if read is None:
+        read = read_files(paths, split_articles) if files is None else detecting(files, [])
+    report.notices += read.notices
+    files = read.files
     total = sum(len(docs) for _, docs in files)
     seen: dict[str, int] = {}
     repeats: list[tuple[int, str]] = []
     task.progress(0, total, "reading")
     try:
+        read.finish_languages(task)
         fresh_files, repeats = _fresh_documents(store, files, seen, report, task)
         suggest = _suggester(store, fresh_files, labels, registry, report, task, total)
         done = len(report.skipped)
@@ -161,8 +214,6 @@ def _fresh_documents(
                 report.skipped.append((doc.meta.filename, known))
                 continue
             seen[doc.sha256] = -1
-            if not doc.meta.lang:
-                doc.meta = doc.meta.with_(lang=detect_language(doc.text))
             if not doc.regions:
                 doc.regions = tuple(detect_regions(doc.text))
             fresh.append(doc)
@@ -192,6 +243,10 @@ def _suggester(
     """
     if registry is None:
         return lambda _doc: None
+    from annotator.nlp.event_triggers import default_lexicon
+    from annotator.nlp.preannotate import preannotate
+    from annotator.services.suggestions import registry_terms
+
     # What the database has learnt: the registry's names, and the suggestions rejected.
     terms, rejected = registry_terms(store, labels), store.rejections.pairs()
     texts: dict[str, list[str]] = defaultdict(list)

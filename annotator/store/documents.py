@@ -16,6 +16,7 @@ from sqlalchemy import Engine, insert, select, text, update
 from annotator.core.errors import ConflictError, StoreError
 from annotator.core.model import Document, DocumentMeta, DocumentSummary, Span, Status
 from annotator.store.dialect import driver_sql, is_postgres, one_of, raw_cursor
+from annotator.store.fulltext import indexed_in_bulk
 from annotator.store.regions import write_regions
 from annotator.store.rows import (
     DOC,
@@ -26,6 +27,9 @@ from annotator.store.rows import (
     span_values,
 )
 from annotator.store.tables import utcnow
+
+# The metadata columns, in the order ``meta_columns`` gives their values.
+_META_NAMES = list(meta_columns(DocumentMeta()))
 
 # The document list's rows with the analyst's counts; {where}: which documents (or all).
 _SUMMARIES = """
@@ -76,7 +80,8 @@ class DocumentRepo:
         ids: list[int] = []
         with self.engine.begin() as conn:
             if documents:
-                ids = self._insert_documents(conn, documents, now)
+                with indexed_in_bulk(conn, len(documents)):
+                    ids = self._insert_documents(conn, documents, now)
             rows = [
                 span_values(ids[index], annotator_id, span, now)
                 for index, annotator_id, doc_spans in spans
@@ -95,22 +100,22 @@ class DocumentRepo:
         """Insert in one ``executemany`` inside the caller's transaction; return the new ids.
 
         One statement for the lot, not one per document: an import of 100,000 short texts spent
-        most of its time building SQLAlchemy statements (see bench/, "import"). The new ids are
-        read back by text hash (unique), among the rows past the largest id seen before.
+        most of its time building SQLAlchemy statements (see bench/, "import"). Each row is one
+        tuple built in one expression (columns the documents do not give take their default,
+        worked out once). The new ids are read back by text hash (unique), among the rows past
+        the largest id seen before, as plain driver rows.
         """
         before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM document").scalar()
-        columns = [c for c in DOC.columns if c.name != "id"]
-        rows = []
-        for doc in documents:
-            values: dict[str, object] = {
-                "text": doc.text, "text_sha256": doc.sha256, "status": doc.status.value,
-                "created_at": now, "updated_at": now, **meta_columns(doc.meta),
-            }
-            rows.append(tuple(
-                values[c.name] if c.name in values else column_default(c) for c in columns
-            ))
-        names = ", ".join(f'"{c.name}"' for c in columns)
-        marks = ", ".join("?" for _ in columns)
+        given = ["text", "text_sha256", "status", "created_at", "updated_at", *_META_NAMES]
+        others = [c for c in DOC.columns if c.name != "id" and c.name not in given]
+        defaults = tuple(column_default(c) for c in others)
+        rows = [
+            (doc.text, doc.sha256, doc.status.value, now, now,
+             *meta_columns(doc.meta).values(), *defaults)
+            for doc in documents
+        ]
+        names = ", ".join(f'"{name}"' for name in [*given, *(c.name for c in others)])
+        marks = ", ".join("?" for _ in range(len(given) + len(others)))
         # Through SQLAlchemy, so that a duplicate text becomes DuplicateDocumentError (engine.py).
         # Column names come from the table definition; every value is a bound parameter.
         sql = f"INSERT INTO document ({names}) VALUES ({marks})"  # safe-sql: table's own columns
@@ -118,9 +123,9 @@ class DocumentRepo:
         wanted = {doc.sha256 for doc in documents}
         found = {
             sha: doc_id
-            for doc_id, sha in conn.exec_driver_sql(
-                driver_sql(conn, "SELECT id, text_sha256 FROM document WHERE id > ?"), (before,)
-            )
+            for doc_id, sha in raw_cursor(
+                conn, "SELECT id, text_sha256 FROM document WHERE id > ?", (before,)
+            ).fetchall()
             if sha in wanted
         }
         return [found[doc.sha256] for doc in documents]

@@ -109,6 +109,9 @@ class RecordAnalysisRepo:
                     ") x JOIN document d ON d.id = x.document_id"
                 )
             }
+        if not analysed:  # a corpus without any analysis yet: the records as they come
+            yield from records
+            return
         for record in records:
             annotator_id = annotators.get(record.annotator or "")
             if (record.text_sha256, annotator_id) not in analysed:
