@@ -74,6 +74,8 @@ class ActorLinks:
         if target is None:
             self.docks.status("Select a name (or make a span current with N or a click), then press A.")
             return
+        if target.span is None and self.docks.window.region_marks.blocks(target.start, target.end):
+            return  # a new mention inside greyed text: the status bar says why
         self._target = target
         self.docks.bring("actors")
         self.docks.actor_panel.pick_for(target.surface, target.label)

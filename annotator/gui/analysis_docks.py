@@ -386,6 +386,8 @@ class AnalysisDocks:
         if selection is None:
             self.status("Select the passage first (Shift+arrows), then press Shift+F.")
             return
+        if self.window.region_marks.blocks(*selection):  # greyed: no evidence span there
+            return
         self.bring("frames")
         self.frame_panel.tag_for(*selection)
 

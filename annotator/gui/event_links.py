@@ -111,6 +111,8 @@ class EventLinks:
             if event is not None and event.id is not None:
                 self.docks.event_panel.edit_event(event.id)
                 return
+        if self.docks.window.region_marks.blocks(*selection):  # greyed: no new trigger there
+            return
         self.docks.event_panel.new_event(*selection)
 
     def delete_span(self, item: ShownSpan) -> bool:

@@ -148,6 +148,9 @@ class AnalysisHost(ReadingHost, CommandHost, Protocol):
     @property
     def action(self) -> ActionFactory: ...
 
+    @property
+    def region_marks(self) -> RegionHooks: ...
+
     def addDockWidget(self, area: Qt.DockWidgetArea, dockwidget: QDockWidget, /) -> None: ...  # noqa: N802
 
     def tabifyDockWidget(self, first: QDockWidget, second: QDockWidget, /) -> None: ...  # noqa: N802

@@ -216,7 +216,8 @@ class ActorCommands:
 
     def tag_all(self, doc_id: int, actor_id: int, label: str | None = None) -> AcceptAsMentions:
         """Tag every other mention of the actor's names (and a person's surname) in the document:
-        new spans where the analyst has none, links on their unlinked spans at those places."""
+        new spans where the analyst has none (none inside a marked region), links on their unlinked
+        spans at those places."""
         actor = self.repo.get(actor_id)
         text = self.session.document(doc_id).text
         own = self.session.own_spans(doc_id)
@@ -225,9 +226,12 @@ class ActorCommands:
             labels = [s.label for s in own if mentions.get(s.id) == actor_id]  # type: ignore[arg-type]
             label = max(set(labels), key=labels.count) if labels else KIND_LABELS.get(actor.kind, "MISC")
         blocking = [s for s in own if s.layer not in EVIDENCE_LAYERS]
+        marked = [r for r in self.session.store.regions.of_document(doc_id) if r.marked]
         items: list[tuple[Span, int]] = []
         links: list[tuple[int, int]] = []
         for start, end in find_mentions(text, search_terms(actor)):
+            if any(r.overlaps(start, end) for r in marked):
+                continue  # greyed text (a repeated line, boilerplate) gets no new mention
             same = [s for s in blocking if s.start == start and s.end == end and s.layer == MENTION_LAYER]
             if same:
                 span = same[0]

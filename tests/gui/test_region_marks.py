@@ -149,3 +149,38 @@ def test_dark_theme_greys_the_region_too(open_window, qtbot, seeded_db: Path) ->
         apply_theme(app, "light")  # type: ignore[arg-type]
 
 
+
+
+def test_event_actor_and_evidence_keys_make_nothing_in_greyed_text(
+    open_window, qtbot, seeded_db: Path
+) -> None:
+    """E (a new event), A (a new mention), Shift+F (framing evidence) on a selection inside the
+    greyed caption make no span and say why; T (tag every mention) tags the first print of the
+    name and leaves the greyed reprint alone."""
+    window, doc_id, region = _open_on_caption(open_window, seeded_db)
+    pane = window.pane
+    name = region.start + CAPTION.index("Esmail")
+    for key, modifier in (
+        (Qt.Key.Key_E, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_F, Qt.KeyboardModifier.ShiftModifier),
+    ):
+        window.statusBar().clearMessage()
+        pane.setFocus()
+        qtbot.keyClick(pane, Qt.Key.Key_Escape)
+        drag(pane.viewport(), viewport_point(window, name), viewport_point(window, name + 12, end=True))
+        assert pane.selection_codepoints() == (name, name + 12)
+        qtbot.keyClick(pane, key, modifier)
+        assert "marked as a repeated line" in window.statusBar().currentMessage(), key
+        assert _human_spans(window, doc_id) == [], key
+
+    # T tags every mention of the actor: the caption's first print, never its greyed reprint.
+    text = pane.text()
+    first = text.index(CAPTION) + CAPTION.index("Esmail")
+    qaani = next(a for a in window.store.actors.all() if a.name == "Ismail Qaani")
+    assert qaani.id is not None
+    command = window.analysis.actor_commands.tag_all(doc_id, qaani.id)
+    starts = sorted(span.start for span, _actor in command.items)
+    assert first in starts
+    assert not [s for s in starts if region.start <= s < region.end]
+    window.statusBar().clearMessage()
