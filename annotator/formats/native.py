@@ -32,7 +32,7 @@ def record_to_json(record: AnnotationRecord) -> dict[str, Any]:
     record-scoped ids 1..n; actors are named by their uid; events and frames refer to spans and
     actors by those ids."""
     text = record.text
-    if not record.actors and not record.events and record.frames is None:
+    if not record.actors and not record.events and record.frames is None and not record.attributes:
         # Spans and nothing else (most records; an unannotated document's record has not even
         # spans): the same object without the analysis's lookups and sorts (see bench/, export).
         return {
@@ -50,7 +50,7 @@ def record_to_json(record: AnnotationRecord) -> dict[str, Any]:
             "events": [],
             "frames": None,
             "format_version": FORMAT_VERSION,
-        }
+        } | ({"regions": regions_json(record.regions)} if record.regions else {})
     spans = list(record.spans)
     # Most records have spans and nothing else: skip the lookups that only the analysis needs
     # (an export of 100,000 documents pays them per record; see bench/).
