@@ -262,8 +262,8 @@ def open_engine(path: Path | str, *, read_only: bool = False) -> Engine:
     event.listen(engine, "handle_error", _store_error)
     if version == 0:
         _create(engine)
-    elif found is not None and found.application_id == 0:
-        _stamp_on_first_write(engine)
+    elif found is not None and found.application_id == 0 and version >= SCHEMA_VERSION:
+        _stamp_on_first_write(engine)  # (a migration stamps it in its own transaction)
     return _ready(engine)
 
 

@@ -387,3 +387,100 @@ def test_exports_honour_the_umask(seeded_db: Path, tmp_path: Path, capsys) -> No
         os.umask(old)
     assert (tmp_path / "d.jsonl").stat().st_mode & 0o777 == 0o644
     capsys.readouterr()
+
+
+def _database_of_version(version: int, target: Path) -> Path:
+    """An annotator database made by the release of schema ``version``: the version-1 file, or
+    the version-2 file brought to ``version`` by the real migrations (store/engine.py's table),
+    with the application id only from the versions that wrote it. Independent of the current
+    version: every earlier one is made the same way."""
+    from annotator.store.engine import MIGRATIONS
+    from annotator.store.recognition import LAST_VERSION_WITHOUT_ID
+
+    shutil.copy(V1 if version == 1 else V2, target)
+    con = sqlite3.connect(target, isolation_level=None)
+    try:
+        con.execute("PRAGMA foreign_keys=OFF")
+        con.execute("BEGIN")
+        for step in range(2 if version > 1 else 1, version):
+            MIGRATIONS[step](con)
+        con.execute(f"PRAGMA user_version={version}")
+        if version > LAST_VERSION_WITHOUT_ID:
+            con.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        con.execute("COMMIT")
+        if version > 1:  # the app runs in WAL mode (the version-1 file keeps its rollback journal)
+            con.execute("PRAGMA journal_mode=WAL")
+    finally:
+        con.close()  # the last connection: no -wal is left, as a closed database is found
+    if version == SCHEMA_VERSION:
+        Store(target).close()  # as the app leaves it: seed actors and full-text index in place
+    assert _pragma(target, "user_version") == version
+    assert not _sidecars_of(target)
+    return target
+
+
+def _sidecars_of(db: Path) -> list[Path]:
+    return [p for p in db.parent.iterdir() if p.name != db.name and p.name.startswith(db.name)]
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION + 1))
+def test_a_refused_command_leaves_an_earlier_versions_database_byte_for_byte(
+    version: int, tmp_path: Path, capsys
+) -> None:
+    """A writing command migrates an earlier version's database when it opens it; when it then
+    refuses its input, the file is put back byte for byte, with no .vN.bak and nothing else
+    beside it (and a database of the current version is left as it was too)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = _database_of_version(version, folder / f"v{version}.sqlite")
+    before = _state(folder)
+    for argv in (
+        ["import", "--db", str(db), "--no-preannotate", str(BAD / "invalid_json.jsonl")],
+        ["import", "--db", str(db), "--no-preannotate", str(BAD / "folder_one_bad")],
+        ["import-annotations", "--db", str(db), str(BAD / "ann_text_mismatch.jsonl")],
+        ["import-annotations", "--db", str(db), str(BAD / "brat_bad_offsets")],
+        ["actors", "--db", str(db), "load", str(BAD / "invalid_json.jsonl")],
+        # Refused after the open, by what the database holds:
+        ["review", "--db", str(db), "--annotators", "nobody,somebody", "--gold", "gold"],
+        ["suggestions", "--db", str(db), "forget", "Tehran", "GPE"],
+    ):
+        assert main(argv) == 2, argv
+        assert "Traceback" not in capsys.readouterr().err
+        assert _state(folder) == before, argv
+    # A command that succeeds migrates it, with its backup, as before.
+    assert main(["import", "--db", str(db), "--no-preannotate", str(ARTICLE)]) == 0
+    assert _pragma(db, "user_version") == SCHEMA_VERSION
+    assert _pragma(db, "application_id") == APPLICATION_ID
+    assert (folder / f"v{version}.sqlite.v{version}.bak").exists() == (version < SCHEMA_VERSION)
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no copy left behind
+    capsys.readouterr()
+
+
+def test_a_migration_is_kept_when_another_connection_wrote_meanwhile(tmp_path: Path) -> None:
+    """The file is put back only if nothing was committed to it since the open: another
+    instance's write made meanwhile stays, with the migration it needed."""
+    from annotator.store.engine import migration_undone_on_failure
+
+    db = _database_of_version(1, tmp_path / "old.sqlite")
+    with pytest.raises(RuntimeError), migration_undone_on_failure(db) as opened:
+        store = Store(db)
+        opened()
+        try:
+            other = sqlite3.connect(db)
+            other.execute("UPDATE document SET title = 'edited meanwhile' WHERE id = 1")
+            other.commit()
+            other.close()
+        finally:
+            store.close()
+        raise RuntimeError("the command is refused after another instance wrote")
+    assert _pragma(db, "user_version") == SCHEMA_VERSION
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT title FROM document WHERE id = 1").fetchone() == ("edited meanwhile",)
+    con.close()
+    assert engine_backup(db, 1).exists()
+
+
+def engine_backup(db: Path, version: int) -> Path:
+    from annotator.store.engine import backup_path
+
+    return backup_path(db, version)
