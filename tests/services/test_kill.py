@@ -14,6 +14,7 @@ an import or an export, at least 20 times on one database. After each kill:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -27,6 +28,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from annotator.store import Store
 
@@ -314,3 +317,304 @@ def test_sigkill_during_a_migration_leaves_a_usable_database(tmp_path: Path) -> 
         assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         con.close()
     assert outcomes[1] >= 1  # some kills landed before the migration committed
+
+
+# -- kills of the real command line: import-annotations and a review's adjudication --------------
+
+FORKER = WORKER.parent / "cli_forker.py"
+CLI_KILLS = 36  # per command; with the 24 worker kills and 10 migration kills: 106 in all
+RECORDS = 50  # records in each colleague's file
+WORDS_CLI = (
+    "Tehran Damascus Baghdad envoy army drill talks minister visit said Monday the of and militia "
+    "port oil sanctions"
+).split()
+
+
+class Forker:
+    """Drives ``cli_forker.py``: one command-line run at a time, in a child it can kill."""
+
+    def __init__(self, folder: Path) -> None:
+        self.log = folder / "cli.log"
+        self.proc = subprocess.Popen(
+            [sys.executable, str(FORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT,
+        )
+        assert self._line(60) == "ready"
+
+    def _line(self, timeout: float) -> str:
+        assert self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        assert ready, "the forker did not answer"
+        return self.proc.stdout.readline().decode().strip()
+
+    def _send(self, text: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(text.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def start(self, argv: list[str]) -> int:
+        self._send(json.dumps({"argv": argv, "log": str(self.log)}))
+        return int(json.loads(self._line(30))["pid"])
+
+    def ended(self) -> bool:
+        assert self.proc.stdout is not None
+        return bool(select.select([self.proc.stdout], [], [], 0)[0])
+
+    def finish(self) -> tuple[int, float]:
+        """Wait for the run to end; its exit status (-9: killed) and duration. Then the child is
+        collected (its pid could be reused only from now on)."""
+        answer = json.loads(self._line(120))
+        self._send("reap")
+        return int(answer["status"]), float(answer["seconds"])
+
+    def run(self, argv: list[str]) -> tuple[int, float]:
+        self.start(argv)
+        code, seconds = self.finish()
+        assert code in (0, 1), (argv, code, self.log.read_text(encoding="utf-8"))
+        return code, seconds
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def _colleague_file(path: Path, rng: random.Random, tag: str, annotator: str,
+                    texts: list[str] | None = None, keep: list[list[dict[str, Any]]] | None = None,
+                    ) -> list[str]:
+    """A colleague's native JSONL file of RECORDS records (new texts unless given), 8 spans
+    each on whole words (the first ``keep`` spans of each record taken as they are); returns
+    the texts."""
+    out, made = [], []
+    for i in range(RECORDS):
+        text = texts[i] if texts else f"Report {tag} item {i}. " + " ".join(
+            f"{rng.choice(WORDS_CLI)}{rng.randrange(1000)}" for _ in range(rng.randint(50, 90))
+        ) + "."
+        made.append(text)
+        words, pos = [], 0
+        for word in text.split(" "):
+            words.append((pos, pos + len(word)))
+            pos += len(word) + 1
+        spans = list(keep[i]) if keep else []
+        taken = {(s["start"], s["end"]) for s in spans}
+        for k in rng.sample(range(3, len(words) - 1), 12):
+            start, end = words[k]
+            if len(spans) < 8 and (start, end) not in taken:
+                taken.add((start, end))
+                label = rng.choice(LABELS)
+                spans.append({"start": start, "end": end, "label": label, "text": text[start:end]})
+        spans.sort(key=lambda s: (s["start"], s["end"]))
+        out.append(json.dumps({"text": text, "annotator": annotator, "spans": spans}) + "\n")
+    path.write_text("".join(out), encoding="utf-8")
+    return made
+
+
+LABELS = ("PERSON", "ORG", "GPE")
+
+
+def _rows(db: Path) -> tuple[dict[int, str], dict[int, tuple[Any, ...]]]:
+    """Every document (id -> text hash) and every span (id -> document, annotator, offsets, label)."""
+    con = sqlite3.connect(db)
+    try:
+        docs = dict(con.execute("SELECT id, text_sha256 FROM document").fetchall())
+        spans = {
+            row[0]: row[1:]
+            for row in con.execute(
+                'SELECT s.id, s.document_id, a.name, s.start, s."end", s.label '
+                "FROM span s JOIN annotator a ON a.id = s.annotator_id"
+            )
+        }
+        return docs, spans
+    finally:
+        con.close()
+
+
+def _holds_write_lock(probe: sqlite3.Connection) -> bool:
+    """Whether another connection is inside a write transaction (its lock blocks ours)."""
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return True
+    probe.execute("ROLLBACK")
+    return False
+
+
+@dataclass
+class KillPlan:
+    """When to kill: after ``delay`` s from the start ("any"), or after ``delay`` s from the
+    moment the command is seen holding the write lock ("writing")."""
+
+    mode: str
+    delay: float
+
+
+def _kill_during(forker: Forker, db: Path, argv: list[str], plan: KillPlan) -> tuple[int, bool]:
+    """Run ``argv`` and SIGKILL it as planned; (exit status, whether it was seen writing)."""
+    probe = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        pid = forker.start(argv)
+        seen = False
+        if plan.mode == "writing":
+            while not forker.ended():
+                if _holds_write_lock(probe):
+                    seen = True
+                    break
+                time.sleep(0.001)
+        due = time.monotonic() + plan.delay
+        while time.monotonic() < due and not forker.ended():
+            time.sleep(min(0.002, max(0.0, due - time.monotonic())))
+        if not forker.ended():
+            os.kill(pid, signal.SIGKILL)  # not collected yet: the pid is still the child's
+        code, _ = forker.finish()
+    finally:
+        probe.close()
+    return code, seen
+
+
+def _plan(rng: random.Random, round_no: int, whole: float, writing: float) -> KillPlan:
+    if round_no % 2:
+        return KillPlan("writing", rng.uniform(0.0, writing * 1.2))
+    return KillPlan("any", rng.uniform(0.0, whole * 1.1))
+
+
+def _writing_time(forker: Forker, db: Path, argv: list[str]) -> tuple[float, float]:
+    """One run to the end: its duration, and how long it was seen holding the write lock."""
+    probe = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        forker.start(argv)
+        held: list[float] = []
+        while not forker.ended():
+            if _holds_write_lock(probe):
+                held.append(time.monotonic())
+            time.sleep(0.001)
+        code, seconds = forker.finish()
+        assert code == 0, forker.log.read_text(encoding="utf-8")
+        return seconds, max(0.01, held[-1] - held[0] if held else 0.0)
+    finally:
+        probe.close()
+
+
+def _check_kept(before: tuple[dict[int, str], dict[int, Any]],
+                after: tuple[dict[int, str], dict[int, Any]]) -> None:
+    """Nothing committed before the kill was lost or changed."""
+    for old, new in zip(before, after, strict=True):
+        assert {k: new.get(k) for k in old} == old
+
+
+@pytest.mark.slow
+def test_sigkill_during_import_annotations_stores_the_whole_file_or_nothing(tmp_path: Path) -> None:
+    """``annotator import-annotations`` of a colleague's file of 50 records, 400 spans, killed
+    36 times: at random moments of its run, or at random moments after it is seen holding the
+    database's write lock. After each kill the database is whole and holds all of the file or
+    none of it, and everything stored before is still there."""
+    seed = 20261205
+    rng = random.Random(seed)
+    print(f"import-annotations kills: seed {seed}")
+    db = tmp_path / "work.sqlite"
+    forker = Forker(tmp_path)
+    try:
+        # What a run looks like uninterrupted: its duration and its writing time.
+        first = tmp_path / "first.jsonl"
+        _colleague_file(first, rng, "first", "colleague")
+        forker.run(["import-annotations", "--db", str(db), str(first)])
+        second = tmp_path / "second.jsonl"
+        _colleague_file(second, rng, "second", "colleague")
+        whole, writing = _writing_time(forker, db, ["import-annotations", "--db", str(db), str(second)])
+        print(f"an uninterrupted run: {whole:.3f} s, {writing:.3f} s of it writing")
+        outcomes = Counter[str]()
+        for round_no in range(CLI_KILLS):
+            path = tmp_path / f"round{round_no}.jsonl"
+            texts = _colleague_file(path, rng, f"r{round_no}", "colleague")
+            before = _rows(db)
+            plan = _plan(rng, round_no, whole, writing)
+            code, seen = _kill_during(forker, db, ["import-annotations", "--db", str(db), str(path)], plan)
+            check_integrity(db)
+            after = _rows(db)
+            _check_kept(before, after)
+            new_docs = after[0].keys() - before[0].keys()
+            new_spans = after[1].keys() - before[1].keys()
+            outcome = "all" if new_docs else "none"
+            print(f"round {round_no}: {plan.mode} +{plan.delay:.3f} s, exit {code}, "
+                  f"{len(new_docs)} documents and {len(new_spans)} spans stored")
+            if outcome == "all":
+                assert len(new_docs) == RECORDS and len(new_spans) == 8 * RECORDS, (plan, code)
+                assert {after[0][d] for d in new_docs} == {
+                    hashlib.sha256(t.encode()).hexdigest() for t in texts
+                }
+            else:
+                assert not new_spans, (plan, code, len(new_spans))
+                assert code == -signal.SIGKILL, (plan, code)
+            outcomes[f"{outcome}, {'killed' if code == -signal.SIGKILL else 'ended'}"] += 1
+            if seen and code == -signal.SIGKILL:
+                outcomes[f"{outcome} after a kill while writing"] += 1
+            path.unlink()
+    finally:
+        forker.close()
+    print(outcomes)
+    assert outcomes["none, killed"] >= 5 and outcomes["all, ended"] + outcomes["all, killed"] >= 3
+    assert outcomes["none after a kill while writing"] >= 3, outcomes  # rolled back mid-write
+
+
+def _adjudication_db(db: Path, folder: Path, forker: Forker, rng: random.Random) -> None:
+    """Two annotators' sets of RECORDS documents that agree on 5 spans of 8 in each."""
+    alice = folder / "alice.jsonl"
+    texts = _colleague_file(alice, rng, "adj", "alice")
+    lines = [json.loads(line) for line in alice.read_text(encoding="utf-8").splitlines()]
+    keep = [record["spans"][:5] for record in lines]
+    bob = folder / "bob.jsonl"
+    _colleague_file(bob, rng, "adj", "bob", texts=texts, keep=keep)
+    forker.run(["import-annotations", "--db", str(db), str(alice)])
+    forker.run(["import-annotations", "--db", str(db), str(bob)])
+
+
+def _gold(spans: dict[int, tuple[Any, ...]], name: str) -> set[tuple[Any, ...]]:
+    return {(doc, start, end, label) for doc, who, start, end, label in spans.values() if who == name}
+
+
+@pytest.mark.slow
+def test_sigkill_during_an_adjudication_stores_all_of_it_or_nothing(tmp_path: Path) -> None:
+    """``annotator review --db DB --annotators alice,bob --gold NAME`` (the adjudication that
+    copies everything agreed into a gold set) killed 36 times, each into a new gold set: at
+    random moments, or at random moments after it is seen writing. After each kill the
+    database is whole, the new gold set holds every agreed span or none (no gold annotator
+    either), and the earlier gold sets and both annotators' sets are as they were."""
+    seed = 20261206
+    rng = random.Random(seed)
+    print(f"adjudication kills: seed {seed}")
+    db = tmp_path / "review.sqlite"
+    forker = Forker(tmp_path)
+    try:
+        _adjudication_db(db, tmp_path, forker, rng)
+        argv = ["review", "--db", str(db), "--annotators", "alice,bob", "--gold"]
+        whole, writing = _writing_time(forker, db, [*argv, "calibration"])
+        agreed = _gold(_rows(db)[1], "calibration")
+        assert len(agreed) >= 5 * RECORDS  # 5 kept alike in each document, and chance
+        print(f"an uninterrupted run: {whole:.3f} s, {writing:.3f} s of it writing")
+        outcomes = Counter[str]()
+        for round_no in range(CLI_KILLS):
+            gold = f"gold{round_no}"
+            before = _rows(db)
+            plan = _plan(rng, round_no, whole, writing)
+            code, seen = _kill_during(forker, db, [*argv, gold], plan)
+            check_integrity(db)
+            after = _rows(db)
+            _check_kept(before, after)
+            copied = _gold(after[1], gold)
+            print(f"round {round_no}: {plan.mode} +{plan.delay:.3f} s, exit {code}, "
+                  f"{len(copied)} gold spans")
+            con = sqlite3.connect(db)
+            named = con.execute("SELECT count(*) FROM annotator WHERE name = ?", (gold,)).fetchone()[0]
+            con.close()
+            if copied:
+                assert copied == agreed, (plan, code, len(copied))
+                outcome = "all"
+            else:
+                assert code == -signal.SIGKILL and named == 0, (plan, code, named)
+                outcome = "none"
+            outcomes[f"{outcome}, {'killed' if code == -signal.SIGKILL else 'ended'}"] += 1
+            if seen and code == -signal.SIGKILL:
+                outcomes[f"{outcome} after a kill while writing"] += 1
+    finally:
+        forker.close()
+    print(outcomes)
+    assert outcomes["none, killed"] >= 5 and outcomes["all, ended"] + outcomes["all, killed"] >= 3
+    assert outcomes["none after a kill while writing"] >= 3, outcomes  # rolled back mid-write
