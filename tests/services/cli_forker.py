@@ -11,6 +11,9 @@ answers ``{"pid": PID}`` as soon as the child exists (the test may kill that pid
 the child only when the test then sends ``reap``: until then the pid stays the (ended) child's,
 so a signal the test sends late reaches no other process.
 
+A request ``{"worker": [ARGS], "log": PATH}`` runs ``kill_worker.py ARGS`` the same way (its
+main, after the same imports), for test_kill.py's worker kills.
+
 Usage: ``python cli_forker.py``; prints ``ready`` once warmed up. Forking is safe here: the
 process runs no other thread (checked before each fork).
 """
@@ -22,6 +25,8 @@ import os
 import sys
 import threading
 import time
+
+import kill_worker  # beside this file (the script's folder is first on sys.path)
 
 import annotator.services.annotations_import  # noqa: F401 - warmed: imported by the commands
 import annotator.services.review  # noqa: F401
@@ -42,7 +47,11 @@ def serve() -> None:
             os.dup2(out, 2)
             code = 70
             try:
-                code = main(request["argv"])
+                if "worker" in request:
+                    sys.argv = ["kill_worker.py", *request["worker"]]
+                    kill_worker.main()
+                else:
+                    code = main(request["argv"])
             finally:
                 sys.stdout.flush()
                 sys.stderr.flush()
