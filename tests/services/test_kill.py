@@ -449,8 +449,8 @@ def _holds_write_lock(probe: sqlite3.Connection) -> bool:
 
 @dataclass
 class KillPlan:
-    """When to kill: after ``delay`` s from the start ("any"), or after ``delay`` s from the
-    moment the command is seen holding the write lock ("writing")."""
+    """When to kill: after ``delay`` s from the start ("any"), or from the moment the command
+    is seen holding the write lock ("writing")."""
 
     mode: str
     delay: float
@@ -480,9 +480,11 @@ def _kill_during(forker: Forker, db: Path, argv: list[str], plan: KillPlan) -> t
 
 
 def _plan(rng: random.Random, round_no: int, whole: float, writing: float) -> KillPlan:
+    """Half the kills at any moment of the run, half while it writes (a run that ends first is
+    not counted as a kill: the series goes on until CLI_KILLS kills)."""
     if round_no % 2:
-        return KillPlan("writing", rng.uniform(0.0, writing * 1.2))
-    return KillPlan("any", rng.uniform(0.0, whole * 1.1))
+        return KillPlan("writing", rng.uniform(0.0, writing))
+    return KillPlan("any", rng.uniform(0.0, whole))
 
 
 def _writing_time(forker: Forker, db: Path, argv: list[str]) -> tuple[float, float]:
@@ -529,8 +531,12 @@ def _import_annotations_kills(tmp_path: Path) -> None:
         _colleague_file(second, rng, "second", "colleague")
         whole, writing = _writing_time(forker, db, ["import-annotations", "--db", str(db), str(second)])
         print(f"an uninterrupted run: {whole:.3f} s, {writing:.3f} s of it writing")
+        assert len(_rows(db)[0]) == 2 * RECORDS and len(_rows(db)[1]) == 2 * 8 * RECORDS
         outcomes = Counter[str]()
-        for round_no in range(CLI_KILLS):
+        kills = round_no = 0
+        while kills < CLI_KILLS:  # a run that ended before its kill came is no kill
+            round_no += 1
+            assert round_no <= 3 * CLI_KILLS, outcomes
             path = tmp_path / f"round{round_no}.jsonl"
             texts = _colleague_file(path, rng, f"r{round_no}", "colleague")
             before = _rows(db)
@@ -553,14 +559,16 @@ def _import_annotations_kills(tmp_path: Path) -> None:
                 assert not new_spans, (plan, code, len(new_spans))
                 assert code == -signal.SIGKILL, (plan, code)
             outcomes[f"{outcome}, {'killed' if code == -signal.SIGKILL else 'ended'}"] += 1
+            kills += code == -signal.SIGKILL
             if seen and code == -signal.SIGKILL:
                 outcomes[f"{outcome} after a kill while writing"] += 1
             path.unlink()
     finally:
         forker.close()
     print(tmp_path.name, outcomes)
-    assert outcomes["none, killed"] >= 5 and outcomes["all, ended"] + outcomes["all, killed"] >= 3
-    assert outcomes["none after a kill while writing"] >= 3, outcomes  # rolled back mid-write
+    # Kills landed inside the write transaction and were rolled back (an uninterrupted run,
+    # above, stored all of it).
+    assert outcomes["none after a kill while writing"] >= 5, outcomes
 
 
 def _adjudication_db(db: Path, folder: Path, forker: Forker, rng: random.Random) -> None:
@@ -599,7 +607,10 @@ def _adjudication_kills(tmp_path: Path) -> None:
         assert len(agreed) >= 5 * RECORDS  # 5 kept alike in each document, and chance
         print(f"an uninterrupted run: {whole:.3f} s, {writing:.3f} s of it writing")
         outcomes = Counter[str]()
-        for round_no in range(CLI_KILLS):
+        kills = round_no = 0
+        while kills < CLI_KILLS:  # a run that ended before its kill came is no kill
+            round_no += 1
+            assert round_no <= 3 * CLI_KILLS, outcomes
             gold = f"gold{round_no}"
             before = _rows(db)
             plan = _plan(rng, round_no, whole, writing)
@@ -620,13 +631,15 @@ def _adjudication_kills(tmp_path: Path) -> None:
                 assert code == -signal.SIGKILL and named == 0, (plan, code, named)
                 outcome = "none"
             outcomes[f"{outcome}, {'killed' if code == -signal.SIGKILL else 'ended'}"] += 1
+            kills += code == -signal.SIGKILL
             if seen and code == -signal.SIGKILL:
                 outcomes[f"{outcome} after a kill while writing"] += 1
     finally:
         forker.close()
     print(tmp_path.name, outcomes)
-    assert outcomes["none, killed"] >= 5 and outcomes["all, ended"] + outcomes["all, killed"] >= 3
-    assert outcomes["none after a kill while writing"] >= 3, outcomes  # rolled back mid-write
+    # Kills landed inside the write transaction and were rolled back (an uninterrupted run,
+    # above, stored all of it).
+    assert outcomes["none after a kill while writing"] >= 5, outcomes
 
 
 @pytest.mark.slow
