@@ -762,7 +762,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _settle_agreed(db: Path, names: list[str], gold: str, as_json: bool) -> int:
+def _settle_agreed(db: Path | str, names: list[str], gold: str, as_json: bool) -> int:
     """``review --gold``: what all annotators agree on into the gold set; what is left, per layer."""
     import json
 

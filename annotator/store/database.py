@@ -78,7 +78,7 @@ class Store:
         """This store, with every repository call inside one transaction: committed when the
         block ends, rolled back (all of it) if it raises, so that a use case made of many calls
         (an adjudication's copy of everything agreed) is stored entirely or not at all, even
-        under a kill. A call that fails inside the block fails the whole block, even if its
+        under a kill. A write that fails inside the block fails the whole block, even if its
         error is caught. For one command-line use case at a time; the GUI keeps one short
         transaction per action."""
         with self.engine.begin() as conn:
@@ -113,10 +113,15 @@ class _OneTransaction:
 
     @contextlib.contextmanager
     def begin(self) -> Iterator[Connection]:
+        """A repository's write: a failure in it fails the block (some of its statements may
+        have run), even if the caller catches it."""
         try:
             yield self.conn
         except BaseException as exc:
             self.failed = exc
             raise
 
-    connect = begin
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A repository's read: it writes nothing, so a failure in it is only the caller's."""
+        yield self.conn
