@@ -29,7 +29,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError, InputError, InputErrors, SchemaError, StoreError
@@ -39,6 +39,9 @@ from annotator.services.configuration import load_labels, load_schema_for, parse
 from annotator.settings import Settings, default_db_path
 from annotator.store.location import is_server_url, parse_location
 from annotator.terminal import printable, printable_json
+
+if TYPE_CHECKING:
+    from annotator.store import Store
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -557,6 +560,37 @@ def existing_db(args: argparse.Namespace) -> Path | str:
 
 
 @contextlib.contextmanager
+def writing_store(db: Path | str) -> Iterator[Store]:
+    """The database a writing command opens, closed when the command ends: created if missing,
+    migrated if made by an earlier version. If the command fails (a refused input, a refused
+    annotator), a database it created is removed and one it migrated is put back byte for byte
+    without its ``.vN.bak`` (store/engine.py), so that a refused command leaves no trace."""
+    from annotator.store import Store
+    from annotator.store.engine import migration_undone_on_failure, new_database_removed_on_failure
+
+    with new_database_removed_on_failure(db), migration_undone_on_failure(db) as opened:
+        store = Store(db)
+        opened()
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+@contextlib.contextmanager
+def reading_store(db: Path | str) -> Iterator[Store]:
+    """The database a reading command opens read-only (nothing written, not even the seed actors),
+    closed when the command ends."""
+    from annotator.store import Store
+
+    store = Store(db, read_only=True)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextlib.contextmanager
 def terminal_progress() -> Iterator[TaskState]:
     """A TaskState whose progress is one updating line on stderr, when stderr is a terminal."""
     interactive = sys.stderr.isatty()
@@ -587,19 +621,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     # languages are detected on worker threads while the store's modules load and the database
     # opens (see docs/PERFORMANCE.md, import).
     read = read_files(list(args.paths), args.split_articles)
-    from annotator.store import Store
-    from annotator.store.engine import new_database_removed_on_failure
-
-    with new_database_removed_on_failure(db):
-        store = Store(db)
-        try:
-            with terminal_progress() as task:
-                report = import_paths(
-                    store, list(args.paths), labels, registry, task,
-                    split_articles=args.split_articles, read=read,
-                )
-        finally:
-            store.close()
+    with writing_store(db) as store, terminal_progress() as task:
+        report = import_paths(
+            store, list(args.paths), labels, registry, task,
+            split_articles=args.split_articles, read=read,
+        )
     for line in report.lines():
         _out(line)
     _out(f"{len(report.added)} imported, {len(report.skipped)} skipped, into {store.path}")
@@ -696,8 +722,6 @@ def cmd_next(args: argparse.Namespace) -> int:
 def cmd_import_annotations(args: argparse.Namespace) -> int:
     from annotator.formats.registry import parse_label_map
     from annotator.services.annotations_import import KnownLabels, import_annotations
-    from annotator.store import Store
-    from annotator.store.engine import new_database_removed_on_failure
 
     settings = Settings.load()
     known = KnownLabels.of(
@@ -707,20 +731,11 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     )
     label_map = parse_label_map(args.map)
     db = args.db or default_db_path()
-    with new_database_removed_on_failure(db):
-        store = Store(db)
-        try:
-            report = import_annotations(
-                store,
-                args.file,
-                args.annotator,
-                args.format,
-                known,
-                label_map=label_map,
-                label_file=args.label_file,
-            )
-        finally:
-            store.close()
+    with writing_store(db) as store:
+        report = import_annotations(
+            store, args.file, args.annotator, args.format, known,
+            label_map=label_map, label_file=args.label_file,
+        )
     for line in report.lines():
         _out(line)
     # Records refused as near copies of stored documents: the rest is imported, but the run
@@ -752,18 +767,14 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _settle_agreed(db: Path, names: list[str], gold: str, as_json: bool) -> int:
+def _settle_agreed(db: Path | str, names: list[str], gold: str, as_json: bool) -> int:
     """``review --gold``: what all annotators agree on into the gold set; what is left, per layer."""
     import json
 
     from annotator.services.review import settle_agreed
-    from annotator.store import Store
 
-    store = Store(db)
-    try:
+    with writing_store(db) as store:
         result = settle_agreed(store, names, gold)
-    finally:
-        store.close()
     if as_json:
         _out(printable_json(json.dumps(result, ensure_ascii=False, indent=2)), multiline=True)
         return EXIT_OK
@@ -783,45 +794,37 @@ def _settle_agreed(db: Path, names: list[str], gold: str, as_json: bool) -> int:
 
 def cmd_actors(args: argparse.Namespace) -> int:
     from annotator.services.actors import ActorRegistry, load_actor_file
-    from annotator.store import Store
-    from annotator.store.engine import new_database_removed_on_failure
 
     schema = load_schema_for(args.schema, Settings.load())
     db = args.db or default_db_path()
     if args.actors_command != "load" and not is_server_url(db) and not Path(db).exists():
         raise InputError("no such database", str(db))
-    with new_database_removed_on_failure(db):
-        store = Store(db, read_only=args.actors_command != "load")
-        try:
-            registry = ActorRegistry(store, schema)
-            if args.actors_command == "list":
-                for row in registry.summaries(args.search):
-                    a = row.actor
-                    where = "/".join(x for x in (a.country, a.sector) if x) or "-"
-                    aliases = f"  aka {', '.join(a.aliases)}" if a.aliases else ""
-                    counts = f"{_count(row.mentions, 'mention')} in {_count(row.documents, 'document')}"
-                    _out(a.name, f"[{a.kind}, {where}]", f"{counts}{aliases}")
-            elif args.actors_command == "propose":
-                for name in args.names:
-                    proposal = registry.propose(name)
-                    if proposal is None:
-                        _out(name, "-", sep="\t")
-                    else:
-                        _out(name, proposal[0].name, f"{proposal[1]:.0f}", sep="\t")
-            else:
-                added, updated = load_actor_file(store, args.file, schema)
-                _out(f"{added} actors added, {updated} updated with new aliases, in {store.path}")
-        finally:
-            store.close()
+    opener = writing_store if args.actors_command == "load" else reading_store
+    with opener(db) as store:
+        registry = ActorRegistry(store, schema)
+        if args.actors_command == "list":
+            for row in registry.summaries(args.search):
+                a = row.actor
+                where = "/".join(x for x in (a.country, a.sector) if x) or "-"
+                aliases = f"  aka {', '.join(a.aliases)}" if a.aliases else ""
+                counts = f"{_count(row.mentions, 'mention')} in {_count(row.documents, 'document')}"
+                _out(a.name, f"[{a.kind}, {where}]", f"{counts}{aliases}")
+        elif args.actors_command == "propose":
+            for name in args.names:
+                proposal = registry.propose(name)
+                if proposal is None:
+                    _out(name, "-", sep="\t")
+                else:
+                    _out(name, proposal[0].name, f"{proposal[1]:.0f}", sep="\t")
+        else:
+            added, updated = load_actor_file(store, args.file, schema)
+            _out(f"{added} actors added, {updated} updated with new aliases, in {store.path}")
     return EXIT_OK
 
 
 def cmd_suggestions(args: argparse.Namespace) -> int:
     from annotator.services import suggestions
-    from annotator.store import Store
-
-    store = Store(existing_db(args))
-    try:
+    with writing_store(existing_db(args)) as store:
         if args.suggestions_command == "rejected":
             for rejection in suggestions.rejected(store):
                 # Article text: a control character is shown as its code, never sent to the terminal.
@@ -830,8 +833,6 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
             raise InputError(f"no rejected suggestion “{args.text}” ({args.label})", str(store.path))
         else:
             _out(f"“{args.text}” ({args.label}) will be suggested again")
-    finally:
-        store.close()
     return EXIT_OK
 
 

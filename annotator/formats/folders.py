@@ -40,7 +40,7 @@ def walk_files(root: Path, wanted: Callable[[str], bool]) -> list[Path]:
     """Regular files under ``root`` whose name ``wanted`` accepts, sorted by path.
 
     Raises InputError for a folder nested more than MAX_DEPTH levels, a name that is not UTF-8,
-    or a link to a file outside ``root``.
+    a link to a file outside ``root``, or a pipe, device or socket under a wanted name.
     """
     root = Path(root)
     real_root = root.resolve()
@@ -79,6 +79,8 @@ def walk_files(root: Path, wanted: Callable[[str], bool]) -> list[Path]:
                 if not target.is_file():
                     continue
             elif not stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode):
-                continue
+                # A pipe would block the reader, a device never ends: named, not skipped unseen
+                # (a brat folder whose .ann is a pipe was "none found").
+                raise InputError("not a regular file (a pipe, device or socket); not read", str(path))
             found.append(path)
     return sorted(found)

@@ -1104,10 +1104,14 @@ class Decide:
 def settle_agreed(store: Store, annotators: Sequence[str], gold: str = "gold") -> dict[str, Any]:
     """Copy everything ``annotators`` all agree on, in every layer, into the gold set (what is
     there already is not copied again: a second run changes nothing) and count what is left to
-    settle per layer. The use case of ``annotator review --db DB --annotators A,B --gold NAME``."""
-    adjudication = Adjudication(store, annotators, gold)
-    command = adjudication.start()
-    command.do()
+    settle per layer. The use case of ``annotator review --db DB --annotators A,B --gold NAME``.
+    All of it is one transaction (``Store.atomic``): a kill or a failure midway leaves the gold
+    set as it was, never half copied."""
+    with store.atomic() as one:
+        adjudication = Adjudication(one, annotators, gold)
+        command = adjudication.start()
+        command.do()
+        remaining = adjudication.remaining_by_layer()
     return {
         "schema": "annotator.adjudication/1",
         "gold": adjudication.gold.name,
@@ -1118,7 +1122,7 @@ def settle_agreed(store: Store, annotators: Sequence[str], gold: str = "gold") -
             "events": command.layers.events_added,
             "framing": command.layers.framings_changed,
         },
-        "remaining": adjudication.remaining_by_layer(),
+        "remaining": remaining,
     }
 
 

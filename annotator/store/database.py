@@ -10,10 +10,15 @@ had them: that is the registry's business, above the engine, which only opens an
 
 from __future__ import annotations
 
+import contextlib
+import copy
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
+from annotator.core.errors import StoreError
 from annotator.store.actors import ActorRepo, ensure_actor_seed
 from annotator.store.annotators import AnnotatorRepo
 from annotator.store.dialect import is_postgres
@@ -53,20 +58,40 @@ class Store:
             # The built-in seed actors, once per database (new or migrated), so that alias
             # proposals work from the first document; see docs/SCHEMA.md.
             ensure_actor_seed(self.engine)
-        self.documents = DocumentRepo(self.engine)
-        self.annotators = AnnotatorRepo(self.engine)
-        self.spans = SpanRepo(self.engine)
-        self.records = RecordRepo(self.engine, self.path)
-        self.actors = ActorRepo(self.engine)
-        self.mentions = MentionRepo(self.engine)
-        self.events = EventRepo(self.engine)
-        self.framing = FramingRepo(self.engine)
-        self.judgments = JudgmentRepo(self.engine)
-        self.dependents = SpanDependentsRepo(self.engine)
-        self.record_analysis = RecordAnalysisRepo(self.engine)
-        self.rejections = RejectionRepo(self.engine)
-        self.span_attributes = SpanAttributeRepo(self.engine)
-        self.regions = RegionRepo(self.engine)
+        self._bind(self.engine)
+
+    def _bind(self, engine: Engine | _OneTransaction) -> None:
+        bind: Any = engine  # the repositories use only begin(), connect() and dialect
+        self.documents = DocumentRepo(bind)
+        self.annotators = AnnotatorRepo(bind)
+        self.spans = SpanRepo(bind)
+        self.records = RecordRepo(bind, self.path)
+        self.actors = ActorRepo(bind)
+        self.mentions = MentionRepo(bind)
+        self.events = EventRepo(bind)
+        self.framing = FramingRepo(bind)
+        self.judgments = JudgmentRepo(bind)
+        self.dependents = SpanDependentsRepo(bind)
+        self.record_analysis = RecordAnalysisRepo(bind)
+        self.rejections = RejectionRepo(bind)
+        self.span_attributes = SpanAttributeRepo(bind)
+        self.regions = RegionRepo(bind)
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Store]:
+        """This store, with every repository call inside one transaction: committed when the
+        block ends, rolled back (all of it) if it raises, so that a use case made of many calls
+        (an adjudication's copy of everything agreed) is stored entirely or not at all, even
+        under a kill. A write that fails inside the block fails the whole block, even if its
+        error is caught. For one command-line use case at a time; the GUI keeps one short
+        transaction per action."""
+        with self.engine.begin() as conn:
+            one = _OneTransaction(conn)
+            view = copy.copy(self)
+            view._bind(one)
+            yield view
+            if one.failed is not None:  # caught inside the block: still nothing is kept
+                raise StoreError(f"a change failed inside one transaction: {one.failed}")
 
     def listen(self) -> ChangeListener | None:
         """A listener for other analysts' changes (a server database), or None (a SQLite file)."""
@@ -78,3 +103,29 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+class _OneTransaction:
+    """Stands in for the engine inside ``Store.atomic``: every ``begin()`` and ``connect()`` of
+    the repositories is the one connection of the block's transaction (a repository's own
+    ``begin`` neither commits nor rolls back)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.dialect = conn.dialect
+        self.failed: BaseException | None = None
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A repository's write: a failure in it fails the block (some of its statements may
+        have run), even if the caller catches it."""
+        try:
+            yield self.conn
+        except BaseException as exc:
+            self.failed = exc
+            raise
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A repository's read: it writes nothing, so a failure in it is only the caller's."""
+        yield self.conn

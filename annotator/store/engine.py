@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import stat
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -262,8 +264,8 @@ def open_engine(path: Path | str, *, read_only: bool = False) -> Engine:
     event.listen(engine, "handle_error", _store_error)
     if version == 0:
         _create(engine)
-    elif found is not None and found.application_id == 0:
-        _stamp_on_first_write(engine)
+    elif found is not None and found.application_id == 0 and version >= SCHEMA_VERSION:
+        _stamp_on_first_write(engine)  # (a migration stamps it in its own transaction)
     return _ready(engine)
 
 
@@ -303,3 +305,99 @@ def new_database_removed_on_failure(path: Path | str) -> Iterator[None]:
                 with contextlib.suppress(FileNotFoundError, NotADirectoryError):
                     leftover.unlink()
         raise
+
+
+SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def _sidecars(path: Path) -> list[Path]:
+    """SQLite's files beside ``path`` that exist: a connection has it open (or one crashed)."""
+    return [p for p in (Path(f"{path}{end}") for end in SIDECARS) if p.exists()]
+
+
+def _copy_before_migration(path: Path) -> tuple[Path, int] | None:
+    """A byte copy of an earlier version's database (and of an earlier ``.vN.bak``) in a hidden
+    folder beside it, taken under SQLite's write lock; None when there is nothing to migrate,
+    when the file is not annotator's (the open refuses it untouched anyway), or when another
+    connection may have it open (a ``-wal`` or ``-journal`` beside it): then a refused command
+    keeps the migration, as before."""
+    if not path.is_file() or path.stat().st_size == 0 or _sidecars(path):
+        return None
+    try:
+        version = recognise(path, inspect(path, BUSY_TIMEOUT_MS / 1000))
+    except StoreError:
+        return None
+    if version == 0 or version >= SCHEMA_VERSION:
+        return None
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".before-migration",
+                                       dir=path.parent))
+    except OSError:
+        return None
+    try:
+        lock = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            lock.execute("BEGIN IMMEDIATE")  # no other writer while the bytes are copied
+            shutil.copy2(path, folder / "db")
+            backup = backup_path(path, version)
+            if backup.exists():
+                shutil.copy2(backup, folder / "bak")
+            lock.execute("ROLLBACK")
+        finally:
+            lock.close()
+    except (OSError, sqlite3.Error):
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    return folder, version
+
+
+@contextlib.contextmanager
+def migration_undone_on_failure(path: Path | str) -> Iterator[Callable[[], None]]:
+    """Around a command that opens ``path`` for writing, which migrates an earlier version's
+    database: if the command fails, put the file back byte for byte, as if it had never been
+    opened, and remove the migration's ``.vN.bak`` (or put back the one that was there).
+
+    Yields ``opened``, to call once the database is open (and migrated). The file is put back
+    only if no connection committed anything to it since ``opened`` (``PRAGMA data_version``,
+    read on a connection of its own, changes with every other connection's commit: the
+    command's own writes or another instance's) and no other connection has it open once the
+    command has closed its own (no ``-wal``/``-shm`` left): otherwise the migrated file, a
+    consistent database, is kept. A server database, or a file that needs no migration, is
+    left to the command as before.
+    """
+    copy = None if is_server_url(path) or str(path) == ":memory:" else _copy_before_migration(
+        Path(path)
+    )
+    if copy is None:
+        yield lambda: None
+        return
+    path = Path(path)
+    folder, version = copy
+    watcher: sqlite3.Connection | None = None
+    seen: int | None = None
+
+    def opened() -> None:
+        nonlocal watcher, seen
+        watcher = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        seen = int(watcher.execute("PRAGMA data_version").fetchone()[0])
+
+    try:
+        yield opened
+    except BaseException:
+        if watcher is not None:
+            with contextlib.suppress(sqlite3.Error, OSError):
+                unchanged = int(watcher.execute("PRAGMA data_version").fetchone()[0]) == seen
+                watcher.close()  # the last connection: SQLite removes the -wal and -shm
+                watcher = None
+                if unchanged and not _sidecars(path):
+                    os.replace(folder / "db", path)
+                    backup = backup_path(path, version)
+                    if (folder / "bak").exists():
+                        os.replace(folder / "bak", backup)
+                    else:
+                        backup.unlink(missing_ok=True)
+        raise
+    finally:
+        if watcher is not None:
+            watcher.close()
+        shutil.rmtree(folder, ignore_errors=True)

