@@ -583,7 +583,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     settings = Settings.load()
     labels = load_labels(args.labels, settings)
-    registry = None if args.no_preannotate else PipelineRegistry(parse_models(args.model, settings))
+    registry = (
+        None
+        if args.no_preannotate
+        else PipelineRegistry(parse_models(args.model, settings), settings.preannotate_processes)
+    )
     db = args.db or default_db_path()
     with new_database_removed_on_failure(db):
         store = Store(db)
