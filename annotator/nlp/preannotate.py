@@ -293,7 +293,10 @@ class _WorkerStream:
         self.pending.clear()
 
     def __del__(self) -> None:
-        self.close()
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - at interpreter exit the modules may be gone
+            pass
 
 
 PIECE_CHARS = 100_000
