@@ -155,9 +155,6 @@ class WorkerPool:
             self._pump(POLL_SECONDS)
         return self._results.pop(ticket)
 
-    def idle(self) -> bool:
-        return not self._owner
-
     def close(self) -> None:
         """Let idle workers end; terminate those still busy (a cancel, a failure)."""
         if self.closed:
