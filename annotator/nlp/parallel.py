@@ -59,6 +59,10 @@ POLL_SECONDS = 0.1  # how often a wait looks at the cancel flag
 
 # (start, end, label, layer) of one suggestion, in code points of its piece
 SpanTuple = tuple[int, int, str, str]
+# What turns one parsed text into suggestions in a worker: ``preannotate.piece_spans``, passed
+# in (by reference: the worker imports it) so that this module does not import its caller.
+# (nlp, doc, labels, model key, label scheme, trigger lexicon) -> spans
+Convert = Callable[[Any, Any, Any, str, Any, Any], list[Any]]
 
 
 class PreannotationError(AnnotatorError):
@@ -87,7 +91,7 @@ class _Setup:
 class WorkerPool:
     """``count`` worker processes; ``submit`` a batch, ``result`` waits for it."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, convert: Convert) -> None:
         context = multiprocessing.get_context("spawn")
         self.workers: list[tuple[Any, Connection]] = []
         self.stats = PoolStats(count)
@@ -102,7 +106,8 @@ class WorkerPool:
             for _ in range(count):
                 parent_end, child_end = context.Pipe(duplex=True)
                 process = context.Process(
-                    target=_worker_main, args=(child_end,), name="annotator-preannotate", daemon=True
+                    target=_worker_main, args=(child_end, convert), name="annotator-preannotate",
+                    daemon=True,
                 )
                 process.start()
                 child_end.close()  # the worker's end lives in the worker only
@@ -261,12 +266,12 @@ _users = 0
 last_stats: PoolStats | None = None  # the last closed pool's, for reports and the bench
 
 
-def acquire(count: int) -> WorkerPool:
+def acquire(count: int, convert: Convert) -> WorkerPool:
     """The pool of ``count`` workers streams share (started when none is running)."""
     global _shared, _users
     with _lock:
         if _shared is None or _shared.closed or len(_shared.workers) != count:
-            _shared = WorkerPool(count)
+            _shared = WorkerPool(count, convert)
             _users = 0
         _users += 1
         return _shared
@@ -294,7 +299,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def _worker_main(conn: Connection) -> None:
+def _worker_main(conn: Connection, piece_spans: Convert) -> None:
     """Parse batches until told to stop or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -304,7 +309,6 @@ def _worker_main(conn: Connection) -> None:
 
     from annotator.nlp.labelscheme import default_scheme, model_key
     from annotator.nlp.pipelines import load_pipeline
-    from annotator.nlp.preannotate import piece_spans
 
     # A thread takes in the parent's messages while the main thread parses, so the parent's
     # ``send`` never waits on a busy worker (which could wait on the parent's reading: deadlock).

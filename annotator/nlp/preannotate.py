@@ -218,7 +218,7 @@ class _WorkerStream:
         self.ready: deque[list[Span]] = deque()
         self.spans: list[Span] = []  # the text being put together from its pieces
         self.more = True
-        self.pool = parallel.acquire(workers)
+        self.pool = parallel.acquire(workers, piece_spans)
         self.ahead = parallel.AHEAD * workers
         try:
             if triggers is not None:  # without the matchers it built (made again there)
