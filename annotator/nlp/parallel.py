@@ -56,6 +56,11 @@ BATCH_TEXTS = 16
 BATCH_CHARS = 50_000
 AHEAD = 2  # batches given to a worker before its last one comes back, so it never waits
 POLL_SECONDS = 0.1  # how often a wait looks at the cancel flag
+# Workers run at a lower priority than the window, so that the scheduler gives the window's
+# thread a core as soon as it wakes (on an idle machine they still get both cores).
+# Measured with an import of 250 articles in the window on the loaded machine: pauses of the
+# event loop over 60 ms went from 18 (niceness 0) to 3 (10), the import's rate unchanged.
+NICENESS = 10
 
 # (start, end, label, layer) of one suggestion, in code points of its piece
 SpanTuple = tuple[int, int, str, str]
@@ -302,6 +307,10 @@ def _peak_mb() -> float:
 def _worker_main(conn: Connection, piece_spans: Convert) -> None:
     """Parse batches until told to stop or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        os.nice(NICENESS)
+    except (AttributeError, OSError):  # not on this system
+        pass
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")  # one core each: the workers are the parallelism
     import gc
