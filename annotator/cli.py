@@ -615,7 +615,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     settings = Settings.load()
     labels = load_labels(args.labels, settings)
-    registry = None if args.no_preannotate else PipelineRegistry(parse_models(args.model, settings))
+    registry = (
+        None
+        if args.no_preannotate
+        else PipelineRegistry(parse_models(args.model, settings), settings.preannotate_processes)
+    )
     db = args.db or default_db_path()
     # The files are read and checked first (a bad one: nothing opened, nothing written); their
     # languages are detected on worker threads while the store's modules load and the database

@@ -44,6 +44,9 @@ class Settings:
     export_dir: str = ""  # the folder last exported to (the Export dialog starts there)
     active_model: str = ""  # the trained model (folder) whose suggestions the window shows
     model_folders: list[str] = field(default_factory=list)  # folders searched for trained models
+    # Worker processes pre-annotating a large import, at most one a core (nlp/parallel.py);
+    # 1 keeps pre-annotation in the importing process.
+    preannotate_processes: int = 2
 
     @staticmethod
     def path() -> Path:

@@ -49,7 +49,7 @@ class Sizes:
 
 FULL = Sizes()
 QUICK = Sizes(
-    long_chars=1_000_000, long_spans=20_000, preannotate=100, import_docs=10_000,
+    long_chars=1_000_000, long_spans=20_000, preannotate=300, import_docs=10_000,
     export_docs=10_000, plain_docs=10_000,
     app_docs=10_000, agreement_docs=500, article_pages=100, article_pdfs=10,
     repeat=3, heavy_repeat=1,

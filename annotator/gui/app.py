@@ -112,7 +112,9 @@ def build_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: 
     registry = (
         None
         if getattr(args, "no_preannotate", False)
-        else PipelineRegistry(parse_models(getattr(args, "model", []) or [], settings))
+        else PipelineRegistry(
+            parse_models(getattr(args, "model", []) or [], settings), settings.preannotate_processes
+        )
     )
     store = Store(args.db or default_db_path())
     name = resolve_annotator(args, settings, dialogs, ask)

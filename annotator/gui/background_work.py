@@ -75,7 +75,12 @@ class BackgroundWork:
 
     def failed(self, exc: object, tb: str) -> None:
         self.end()
-        title = "Nothing was imported" if self.title == "Importing" else f"{self.title} failed"
+        if self.title == "Importing":
+            # Bad input is found before anything is written; a failure later (a pre-annotation
+            # worker that died, say) stops an import whose files stored so far are kept.
+            title = "Nothing was imported" if isinstance(exc, InputErrors) else "Import stopped"
+        else:
+            title = f"{self.title} failed"
         if isinstance(exc, InputErrors):
             self.dialogs.error(title, exc.message)
         elif isinstance(exc, AnnotatorError):

