@@ -37,7 +37,9 @@ def _capped_xml(path: Path, limit: int) -> tuple[bytes, int] | None:
             load_dtd=False,
         )
         for _event, element in events:
-            if not isinstance(element.tag, str) or etree.QName(element).localname not in _ENTRY_TAGS:
+            # The local name by hand: etree.QName refuses a tag whose prefix is not bound
+            # ("l:nk" in a damaged feed) with a ValueError.
+            if not isinstance(element.tag, str) or element.tag.rpartition("}")[2] not in _ENTRY_TAGS:
                 continue
             count += 1
             if count > limit:
@@ -46,7 +48,7 @@ def _capped_xml(path: Path, limit: int) -> tuple[bytes, int] | None:
                 if parent is not None:
                     parent.remove(element)
         root = events.root
-    except etree.XMLSyntaxError:
+    except (etree.XMLSyntaxError, ValueError):  # not well-formed: feedparser's loose reading
         return None
     if root is None:
         return None
