@@ -407,7 +407,8 @@ def build_command_line() -> CommandLine:
     db_migrate.add_argument("target", type=parse_location, metavar="URL|FILE")
     db_copy = db_sub.add_parser(
         "copy", help="copy a whole database (documents, every annotation set, actors, reviews) "
-        "into a new or just-initialised one, SQLite or PostgreSQL, all or nothing"
+        "into a new or just-initialised one, SQLite or PostgreSQL, all or nothing (an interrupted "
+        "copy leaves the destination as it was: run it again)"
     )
     db_copy.add_argument("source", type=parse_location, metavar="SRC")
     db_copy.add_argument("destination", type=parse_location, metavar="DST")
