@@ -44,6 +44,9 @@ class Settings:
     export_dir: str = ""  # the folder last exported to (the Export dialog starts there)
     active_model: str = ""  # the trained model (folder) whose suggestions the window shows
     model_folders: list[str] = field(default_factory=list)  # folders searched for trained models
+    # The database last chosen in the window (File > Connect to team database…, Open local
+    # database…): a file path or a server URL, never with a password. --db and ANNOTATOR_DB win.
+    database: str = ""
 
     @staticmethod
     def path() -> Path:

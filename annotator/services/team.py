@@ -82,6 +82,32 @@ def migrate_database(location: str | Path) -> MigrateReport:
     return MigrateReport(display(location), before)
 
 
+def probe(url: str) -> str:
+    """Try the server database at ``url`` without changing anything (File > Connect to team
+    database…, "Test connection"): a sentence saying what is there; StoreError when it cannot be
+    reached or is not annotator's."""
+    where = display(url)
+    version = server_schema_version(url)
+    if version == 0:
+        return f"Connected to {where}. The database is empty: connecting creates the annotator schema in it."
+    if version > SCHEMA_VERSION:
+        return (
+            f"Connected to {where}, but it was made by a newer version of annotator (schema "
+            f"{version}); upgrade annotator to open it."
+        )
+    if version < SCHEMA_VERSION:
+        return (
+            f"Connected to {where}: an annotator database of schema {version}, upgraded to "
+            f"schema {SCHEMA_VERSION} when you connect (its owner only)."
+        )
+    store = Store(url, read_only=True)
+    try:
+        count = store.documents.count()
+    finally:
+        store.close()
+    return f"Connected to {where}: an annotator database with {count} document{'s' * (count != 1)}."
+
+
 def copy_between(
     source: str | Path, destination: str | Path, progress: Progress | None = None
 ) -> CopyReport:

@@ -37,6 +37,7 @@ from annotator.store.tables import SCHEMA_VERSION  # its import registers the ta
 VERSION_KEY = "schema_version"
 # pg_advisory_xact_lock key for schema creation: any fixed 64-bit number of our own.
 SCHEMA_LOCK = 0x616E6E6F7461746F  # "annotato"
+CONNECT_TIMEOUT_S = 10
 
 
 def sqlalchemy_url(url: str) -> URL:
@@ -174,6 +175,10 @@ def open_server_engine(url: str, *, read_only: bool = False, check: bool = True)
         # Its own name on the server, so that it can tell its changes from others' (live.py).
         "application_name": new_application_name(),
     }
+    if "connect_timeout" not in url:
+        # libpq waits for an unreachable host as long as the system does (minutes); a clear
+        # "cannot connect" after a few seconds is better, in the app and on the command line.
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
     if read_only:
         connect_args["options"] = "-c default_transaction_read_only=on"
     engine = create_engine(sqlalchemy_url(url), pool_pre_ping=True, connect_args=connect_args)
