@@ -20,11 +20,13 @@ every transaction read-only, creates nothing and refuses an older schema.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import SQLModel
 
 from annotator.core.errors import DuplicateDocumentError, StoreError
@@ -38,6 +40,8 @@ VERSION_KEY = "schema_version"
 # pg_advisory_xact_lock key for schema creation: any fixed 64-bit number of our own.
 SCHEMA_LOCK = 0x616E6E6F7461746F  # "annotato"
 CONNECT_TIMEOUT_S = 10
+PING_AFTER_IDLE_S = 1.0
+_IDLE_SINCE = "annotator_idle_since"
 
 
 def sqlalchemy_url(url: str) -> URL:
@@ -163,6 +167,31 @@ def server_schema_version(url: str) -> int:
         engine.dispose()
 
 
+def _note_idle_start(_dbapi: object, record: ConnectionPoolEntry) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_after_idle(dbapi: object, record: ConnectionPoolEntry, _proxy: object) -> None:
+    """Before handing out a pooled connection that sat idle, make sure the server still has it
+    (a restart, a dropped network link, a server-side idle timeout); if not, SQLAlchemy
+    discards it and connects anew, so the action goes through.
+
+    SQLAlchemy's ``pool_pre_ping`` does this on every checkout, which costs one more round trip
+    for each of the ten or so short transactions of one click (an added span refreshes the
+    document's row, label counts and suggestions); on a busy machine a round trip is a few
+    milliseconds. A connection used within the last second was alive then; only one idle for
+    longer is pinged, with one bare libpq query outside psycopg's transaction handling."""
+    idle_since = record.info.get(_IDLE_SINCE)
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+        return
+    from psycopg import pq
+
+    pgconn = dbapi.pgconn  # type: ignore[attr-defined]
+    result = pgconn.exec_(b"SELECT 1")
+    if result.status != pq.ExecStatus.TUPLES_OK or pgconn.status != pq.ConnStatus.OK:
+        raise DisconnectionError("the server connection was lost while idle")
+
+
 def open_server_engine(url: str, *, read_only: bool = False, check: bool = True) -> Engine:
     """Connect to the server database at ``url``, creating or checking its schema.
 
@@ -181,8 +210,10 @@ def open_server_engine(url: str, *, read_only: bool = False, check: bool = True)
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
     if read_only:
         connect_args["options"] = "-c default_transaction_read_only=on"
-    engine = create_engine(sqlalchemy_url(url), pool_pre_ping=True, connect_args=connect_args)
+    engine = create_engine(sqlalchemy_url(url), connect_args=connect_args)
     event.listen(engine, "handle_error", _store_error(url))
+    event.listen(engine, "checkin", _note_idle_start)
+    event.listen(engine, "checkout", _ping_after_idle)
     try:
         with engine.begin() as conn:
             if read_only:

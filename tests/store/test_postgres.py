@@ -258,3 +258,25 @@ def test_a_server_that_goes_away_is_a_clear_message_and_work_resumes_when_it_is_
         store.close()
     finally:
         server.stop()
+
+
+def test_a_server_restarted_while_the_app_was_idle_is_reconnected_without_an_error() -> None:
+    import time
+
+    from annotator.store.postgres import PING_AFTER_IDLE_S
+    from tests.pg_server import start_server
+
+    server = start_server()  # its own: this test restarts it
+    try:
+        store = Store(server.url())
+        (doc_id,) = store.documents.add([Document("Talks in Muscat resumed.")])
+        server.halt()
+        server.run_server()
+        time.sleep(PING_AFTER_IDLE_S + 0.2)
+        # The pooled connections died with the server; the first action after a pause finds
+        # out before using one (a ping) and goes through on a new connection.
+        store.documents.set_status(doc_id, Status.DONE)
+        assert store.documents.get(doc_id).status is Status.DONE
+        store.close()
+    finally:
+        server.stop()
