@@ -134,11 +134,8 @@ def _next_ids(conn: Connection, highest: dict[str, int]) -> None:
         if name not in autoincrement or value == 0:
             continue
         conn.exec_driver_sql("DELETE FROM sqlite_sequence WHERE name = ?", (name,))
-        conn.exec_driver_sql(
-            "INSERT INTO sqlite_sequence (name, seq) VALUES (?, max(?, (SELECT coalesce(max(id), 0)"
-            f" FROM {name})))",  # safe-sql: a schema table name
-            (name, value),
-        )
+        insert = f"INSERT INTO sqlite_sequence (name, seq) VALUES (?, max(?, (SELECT coalesce(max(id), 0) FROM {name})))"  # noqa: E501  # safe-sql: a schema table name
+        conn.exec_driver_sql(insert, (name, value))
 
 
 def copy_database(

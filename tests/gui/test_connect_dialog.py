@@ -18,9 +18,9 @@ from annotator.cli import main
 from annotator.gui.main_window import MainWindow
 from annotator.settings import Settings
 from tests.conftest import _dropped_after, new_pg_database
-from tests.pg_server import PASSWORD_ROLE, PgServer
+from tests.pg_server import PASSWORD, PASSWORD_ROLE, PgServer
 
-SECRET = "c0nnect-Pa55"
+SECRET = PASSWORD
 
 
 def _type(qtbot, field: QLineEdit | QSpinBox, text: str) -> None:  # type: ignore[no-untyped-def]

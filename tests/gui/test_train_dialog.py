@@ -78,9 +78,9 @@ def test_a_password_in_the_url_reaches_the_child_in_its_environment_not_its_argv
 ) -> None:
     import psycopg
 
-    from tests.pg_server import PASSWORD_ROLE
+    from tests.pg_server import PASSWORD, PASSWORD_ROLE
 
-    secret = "tr4in-Pa55 w/ space"
+    secret = PASSWORD  # the role's one password in the session's shared server
     with psycopg.connect(pg_server.url(), autocommit=True) as conn:
         conn.execute(
             f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PASSWORD_ROLE}')"
@@ -91,9 +91,7 @@ def test_a_password_in_the_url_reaches_the_child_in_its_environment_not_its_argv
         conn.execute(f"CREATE DATABASE {name} OWNER {PASSWORD_ROLE}")
     monkeypatch.delenv("PGPASSWORD", raising=False)
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
-    url = pg_server.url(name, user=PASSWORD_ROLE).replace(
-        f"{PASSWORD_ROLE}@", f"{PASSWORD_ROLE}:{secret.replace(' ', '%20').replace('/', '%2F')}@"
-    )
+    url = pg_server.url(name, user=PASSWORD_ROLE).replace(f"{PASSWORD_ROLE}@", f"{PASSWORD_ROLE}:{secret}@")
     from annotator.store import Store
 
     Store(url).close()  # the schema, made by the role itself
@@ -115,7 +113,7 @@ def test_a_password_in_the_url_reaches_the_child_in_its_environment_not_its_argv
     assert "password authentication failed" not in output, output  # the child connected
     assert "nothing to train from" in output, output  # it read the (empty) database
     argv = seen["argv"].split(b"\0")
-    assert secret.encode() not in seen["argv"] and b"%20" not in seen["argv"]
+    assert secret.encode() not in seen["argv"]
     assert pg_server.url(name, user=PASSWORD_ROLE).encode() in argv
     assert f"PGPASSWORD={secret}".encode() in seen["environ"].split(b"\0")
     with psycopg.connect(pg_server.url(), autocommit=True) as conn:
@@ -128,3 +126,11 @@ def _dialog_at(qtbot, db: str, folder: Path) -> TrainDialog:  # type: ignore[no-
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog
+
+
+def test_the_password_taken_out_of_a_url_is_decoded_and_the_rest_kept() -> None:
+    from annotator.store.location import password_apart
+
+    url = "postgresql://ana:p%40ss%20w%2Fr@db.example.org:5433/corpus?sslmode=require"
+    assert password_apart(url) == ("postgresql://ana@db.example.org:5433/corpus?sslmode=require", "p@ss w/r")
+    assert password_apart("postgresql://ana@db/corpus") == ("postgresql://ana@db/corpus", None)

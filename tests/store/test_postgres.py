@@ -18,9 +18,9 @@ from annotator.core.model import Document, Status
 from annotator.store import Store
 from annotator.store.tables import SCHEMA_VERSION
 from tests.conftest import new_pg_database
-from tests.pg_server import PASSWORD_ROLE, PgServer
+from tests.pg_server import PASSWORD, PASSWORD_ROLE, PgServer
 
-SECRET = "s3cret-Pa55"
+SECRET = PASSWORD
 
 
 def _empty_database(server: PgServer, owner: str = "postgres") -> str:
