@@ -187,8 +187,12 @@ def _ping_after_idle(dbapi: object, record: ConnectionPoolEntry, _proxy: object)
     from psycopg import pq
 
     pgconn = dbapi.pgconn  # type: ignore[attr-defined]
-    result = pgconn.exec_(b"SELECT 1")
-    if result.status != pq.ExecStatus.TUPLES_OK or pgconn.status != pq.ConnStatus.OK:
+    try:
+        result = pgconn.exec_(b"SELECT 1")
+        alive = result.status == pq.ExecStatus.TUPLES_OK and pgconn.status == pq.ConnStatus.OK
+    except Exception:  # noqa: BLE001 - libpq's error on a dead socket: the same answer
+        alive = False
+    if not alive:
         raise DisconnectionError("the server connection was lost while idle")
 
 
