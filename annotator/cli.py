@@ -403,9 +403,15 @@ def build_command_line() -> CommandLine:
         "init", help="create the schema in an empty database (a postgresql:// URL or a file)"
     )
     db_init.add_argument("target", type=parse_location, metavar="URL|FILE")
+    db_migrate = db_sub.add_parser(
+        "migrate", help="bring a database of an earlier annotator to this version's schema "
+        "(a server database in one transaction; a file after a backup beside it)"
+    )
+    db_migrate.add_argument("target", type=parse_location, metavar="URL|FILE")
     db_copy = db_sub.add_parser(
         "copy", help="copy a whole database (documents, every annotation set, actors, reviews) "
-        "into a new or just-initialised one, SQLite or PostgreSQL, all or nothing"
+        "into a new or just-initialised one, SQLite or PostgreSQL, all or nothing (an interrupted "
+        "copy leaves the destination as it was: run it again)"
     )
     db_copy.add_argument("source", type=parse_location, metavar="SRC")
     db_copy.add_argument("destination", type=parse_location, metavar="DST")
@@ -416,7 +422,7 @@ def build_command_line() -> CommandLine:
     cli.add_common(db_grant, ("db",), {"db": "the team's database (postgresql://…)"})
     db_grant.add_argument("role", help="the analyst's database role (their annotator name)")
     db_grant.add_argument("level", choices=("analyst", "reviewer", "admin"))
-    for p in (db_init, db_copy, db_grant):
+    for p in (db_init, db_migrate, db_copy, db_grant):
         p.set_defaults(cli_parser=p)
     sug = command(
         "suggestions", ("db",),
@@ -841,7 +847,7 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from annotator.services.team import copy_between, grant_right, init_database
+    from annotator.services.team import copy_between, grant_right, init_database, migrate_database
 
     if args.db_command == "grant":
         _out(grant_right(args.db or default_db_path(), args.role, args.level))
@@ -849,6 +855,15 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.db_command == "init":
         report = init_database(args.target)
         _out(f"{report.where}: annotator schema {report.schema}, {_count(report.documents, 'document')}")
+        return EXIT_OK
+    if args.db_command == "migrate":
+        moved = migrate_database(args.target)
+        if moved.before == moved.after:
+            _out(f"{moved.where}: already at annotator schema {moved.after}, nothing to do")
+        elif moved.before == 0:
+            _out(f"{moved.where}: was empty; annotator schema {moved.after} created")
+        else:
+            _out(f"{moved.where}: annotator schema {moved.before} upgraded to {moved.after}")
         return EXIT_OK
     interactive = sys.stderr.isatty()
 

@@ -47,6 +47,9 @@ class Settings:
     # Worker processes pre-annotating a large import, at most one a core (nlp/parallel.py);
     # 1 keeps pre-annotation in the importing process.
     preannotate_processes: int = 2
+    # The database last chosen in the window (File > Connect to team database…, Open local
+    # database…): a file path or a server URL, never with a password. --db and ANNOTATOR_DB win.
+    database: str = ""
 
     @staticmethod
     def path() -> Path:

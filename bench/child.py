@@ -137,7 +137,9 @@ def app_open(db: Path, needles: list[str]) -> dict[str, object]:
 
 
 def main() -> None:
-    mode, db = sys.argv[1], Path(sys.argv[2])
+    from annotator.store.location import parse_location
+
+    mode, db = sys.argv[1], parse_location(sys.argv[2])  # a file, or a server URL (--db postgresql)
     if mode == "coldstart":
         result = cold_start(db)
     elif mode == "appopen":

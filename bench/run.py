@@ -3,6 +3,7 @@
     python -m bench            # the full sizes of docs/PERFORMANCE.md (several minutes)
     python -m bench --quick    # small sizes, for CI (well under two minutes)
     python -m bench --only open,edit --repeat 3
+    python -m bench --quick --db postgresql   # also on a throw-away PostgreSQL server
 
 Corpora are generated in a temporary folder from the seeds (repeated and varied, plus synthetic
 spans) and deleted afterwards. The user's settings and database are never touched: the user
@@ -180,6 +181,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--keep", type=Path, help="generate corpora here and keep them")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument(
+        "--db", choices=("sqlite", "postgresql"), default="sqlite",
+        help="postgresql: also measure open, edit, appopen, import and export on a PostgreSQL "
+        "server the bench starts (Debian's server binaries), next to SQLite (bench/postgres_figures.py)",
+    )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     repeat = args.repeat or sizes.repeat
@@ -235,8 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             from bench.data_figures import figure_import_articles
 
             report(figure_import_articles(workdir, sizes.article_pages, sizes.article_pdfs, heavy))
-        big = None
-        if {"export", "appopen", "memory"} & set(only):
+        def big_db() -> Path:
             big = workdir / f"big-{sizes.app_docs}.sqlite"
             if not big.exists():
                 t0 = time.perf_counter()
@@ -245,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
                     big, [(f"Item {i}: {t[:70]}", t) for i, t in enumerate(texts)], random.Random(8)
                 )
                 print(f"  (generated {big.name} in {time.perf_counter() - t0:.0f} s)", flush=True)
+            return big
+
+        big = big_db() if {"export", "appopen", "memory"} & set(only) else None
         if "export" in only:
             from bench.data_figures import figure_export
 
@@ -269,6 +277,10 @@ def main(argv: list[str] | None = None) -> int:
                 articles = corpus.article_texts(5, random.Random(2))
                 corpus.bulk_database(small, articles, random.Random(2))
             report(figure_coldstart(small, repeat))
+        if args.db == "postgresql":
+            from bench import postgres_figures
+
+            postgres_figures.run(workdir, sizes, only, repeat, heavy, big_db, list(results), report)
     finally:
         if tmp is not None:
             try:

@@ -22,6 +22,8 @@ from pathlib import Path
 
 SUPERUSER = "postgres"
 PASSWORD_ROLE = "pw_analyst"
+# The role's password, the same in every test that sets it (the server is shared by the session).
+PASSWORD = "s3cret-Pa55"
 
 
 def find_bin_dir() -> Path:

@@ -11,6 +11,7 @@ import argparse
 import gc
 import getpass
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from annotator.services.annotate import AnnotationSession
 from annotator.services.configuration import load_labels, load_schema_for, parse_models
 from annotator.settings import Settings, config_dir, data_dir, default_db_path
 from annotator.store import Store
+from annotator.store.location import parse_location
 
 log = logging.getLogger("annotator")
 _open_error_boxes: list[QMessageBox] = []
@@ -116,13 +118,55 @@ def build_window(args: argparse.Namespace, dialogs: Dialogs | None = None, ask: 
             parse_models(getattr(args, "model", []) or [], settings), settings.preannotate_processes
         )
     )
-    store = Store(args.db or default_db_path())
+    store = open_store(args, settings, dialogs if ask else None)
     name = resolve_annotator(args, settings, dialogs, ask)
     annotator = store.annotators.get_or_create(name, AnnotatorKind.HUMAN)
     session = AnnotationSession(store, annotator)
     window = MainWindow(session, labels, settings, registry, dialogs=dialogs, schema=schema)
     window.models.use_command_line(list(getattr(args, "model", []) or []))  # --model wins
+    window.databases.chosen.connect(lambda location: reopen(window, args, dialogs, location))
     return window
+
+
+def open_store(args: argparse.Namespace, settings: Settings, dialogs: Dialogs | None) -> Store:
+    """The window's database: --db, else ANNOTATOR_DB, else the one last chosen in the window
+    (``Settings.database``), else the default file. A remembered database that cannot be
+    opened (a server that is down, a password no longer found) is said so, and the default
+    file is opened instead: the app always starts."""
+    if args.db or os.environ.get("ANNOTATOR_DB") or not settings.database:
+        return Store(args.db or default_db_path())
+    try:
+        return Store(parse_location(settings.database))
+    except AnnotatorError as exc:
+        if dialogs is not None:
+            dialogs.error(
+                "Cannot open the team database",
+                f"{exc}\n\nThe local database is open instead; File > Connect to team database… "
+                "tries again.",
+            )
+        return Store(default_db_path())
+
+
+def reopen(
+    window: MainWindow, args: argparse.Namespace, dialogs: Dialogs | None, location: Path | str
+) -> MainWindow | None:
+    """Open a new window on ``location`` (chosen in ``window``'s File menu) and close ``window``;
+    None, and ``window`` stays, when the database cannot be opened."""
+    new_args = argparse.Namespace(**{**vars(args), "db": location})
+    try:
+        new = build_window(new_args, dialogs=dialogs, ask=False)
+    except AnnotatorError as exc:
+        window.dialogs.error("Cannot open the database", str(exc))
+        return None
+    if dialogs is not None:
+        dialogs.parent = new
+    window.close()
+    window.store.close()
+    new.settings.database = window.databases.remembered
+    new.settings.save()
+    new.show()
+    window.databases.successor = new  # also keeps it alive (run_gui holds the first window)
+    return new
 
 
 def take_screenshot(
@@ -214,5 +258,8 @@ def run_gui(args: argparse.Namespace) -> int:
     # First start: the sample corpus for an empty database, and the tour of the keys (once each).
     QTimer.singleShot(0, lambda: first_run(window, offer=not paths))
     code = app.exec()
-    window.store.close()
+    opened: QWidget | None = window
+    while isinstance(opened, MainWindow):  # the first window, and each opened from the one before
+        opened.store.close()
+        opened = opened.databases.successor
     return int(code)

@@ -1,12 +1,14 @@
 """Other analysts' changes shown in an open window, on a team's PostgreSQL database.
 
-The store's listener (``store/live.py``) collects the server's notifications on its own
-connection; a timer reads what has arrived a few times a second — a read of the socket, no query
-— and refreshes only what changed: the document list's rows (or the whole list when documents
-were added, removed or given another status or title), the open document when someone changed
-it, and the actor registry. On a SQLite file there is no listener and nothing runs. If the server
-connection is lost, the status bar says so and live updates stop; every action still saves (or
-fails with its own message) through the store's own connections.
+The store's listener (``store/live.py``) collects the server's notifications on its own connection;
+a timer reads what has arrived a few times a second — a read of the socket, no query — and refreshes
+only what changed: the document list's rows (or the whole list when documents were added, removed or
+given another status or title), the open document when someone changed it, and the actor registry. A
+suggestion a colleague rejected disappears from the open document (and one they let be suggested
+again comes back), and the list's suggestion counts follow; a colleague's judgment of a document
+(their status of it) refreshes that document's row. On a SQLite file there is no listener and
+nothing runs. If the server connection is lost, the status bar says so and live updates stop; every
+action still saves (or fails with its own message) through the store's own connections.
 """
 
 from __future__ import annotations
@@ -70,9 +72,10 @@ class LiveUpdates(QObject):
         if not changes:
             return changes
         w = self.window
-        if w.doc_id is not None and w.doc_id in changes.documents:
+        open_changed = w.doc_id is not None and w.doc_id in changes.documents
+        if open_changed or (changes.rejections and w.doc_id is not None):
             w.reload_from_database()  # the list too
-        elif changes.listing:
+        elif changes.listing or changes.rejections:
             w.refresh_documents()
         else:
             w.doc_model.refresh_rows(sorted(changes.documents))

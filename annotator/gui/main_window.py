@@ -46,6 +46,7 @@ from annotator.gui.annotation_actions import AnnotationActions
 from annotator.gui.article_drop import install_drop_import
 from annotator.gui.background_work import BackgroundWork
 from annotator.gui.command_runner import CommandRunner
+from annotator.gui.database_switch import DatabaseSwitch
 from annotator.gui.dialogs import Dialogs
 from annotator.gui.doclist import DocumentColumns
 from annotator.gui.document_header import DocumentHeader, MetaForm
@@ -118,6 +119,8 @@ class MainWindow(QMainWindow):
         self.analysis = AnalysisDocks(self, self.schema)
         # Model > Train…, Models…; the active model's suggestions (gui/model_menu.py).
         self.models = ModelMenu(self)
+        # File > Connect to team database…, Open local database… (gui/database_switch.py).
+        self.databases = DatabaseSwitch(self, self.store.location)
         build_menus(self)
         # Files and folders dropped on the window: the import dialog, to check them first.
         install_drop_import(self, self.io.preview_import)

@@ -54,8 +54,13 @@ class FieldUndo(QObject):
         if in_field == self.in_field:
             return
         self.in_field = in_field
-        for action, keys in self.keys:
-            action.setShortcuts([] if in_field else keys)
+        try:
+            for action, keys in self.keys:
+                action.setShortcuts([] if in_field else keys)
+        except RuntimeError:  # the window is gone (closed and deleted): stop following the focus
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                app.focusChanged.disconnect(self._focus_changed)
 
 
 def keep_field_undo(window: QWidget, *actions: QAction) -> FieldUndo:

@@ -37,6 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.store.location import is_server_url, password_apart
+
 PEOPLES_SETS = "(people's sets)"
 LAYER_NAMES = {
     "entities": "Entities (ner)", "frames": "Frames (textcat)", "events": "Event triggers (spancat)"
@@ -139,9 +141,25 @@ class TrainDialog(QDialog):
 
     # -- the process ---------------------------------------------------------------------------
 
+    def _db_and_password(self) -> tuple[str, str | None]:
+        """The database as the child is told it, and a password taken out of a server URL."""
+        if isinstance(self.db, str) and is_server_url(self.db):
+            return password_apart(self.db)
+        return str(self.db), None
+
+    def environment(self) -> QProcessEnvironment:
+        """The child's environment: this one's, with a password of the URL as ``PGPASSWORD``
+        (libpq's convention), so that it never appears on a command line."""
+        env = QProcessEnvironment.systemEnvironment()
+        _db, password = self._db_and_password()
+        if password is not None:
+            env.insert("PGPASSWORD", password)
+        return env
+
     def arguments(self) -> list[str]:
-        """The ``annotator train`` command line for the choices made."""
-        args = ["-m", "annotator", "train", "--db", str(self.db), "--out", self.out.text().strip(),
+        """The ``annotator train`` command line for the choices made (no password in it)."""
+        db, _password = self._db_and_password()
+        args = ["-m", "annotator", "train", "--db", db, "--out", self.out.text().strip(),
                 "--lang", str(self.lang.currentData()), "--max-steps", str(self.steps.value()),
                 "--force"]
         if self.annotator.currentData():
@@ -167,7 +185,7 @@ class TrainDialog(QDialog):
         self.progress.setValue(0)
         self.status.setText("Starting…")
         process = QProcess(self)
-        process.setProcessEnvironment(QProcessEnvironment.systemEnvironment())
+        process.setProcessEnvironment(self.environment())
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         process.readyReadStandardOutput.connect(self._read)
         process.finished.connect(self._finished)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from annotator.gui.analysis_docks import AnalysisDocks
     from annotator.gui.annotation_actions import AnnotationActions
+    from annotator.gui.database_switch import DatabaseSwitch
     from annotator.gui.documents_dock import DocumentsDock
     from annotator.gui.model_menu import ModelMenu
 
@@ -34,6 +35,7 @@ class MenuHost(Protocol):
     analysis: AnalysisDocks
     doc_dock: DocumentsDock
     models: ModelMenu
+    databases: DatabaseSwitch
     label_dock: QDockWidget
     search_dock: QDockWidget
     act_import: QAction
@@ -75,7 +77,8 @@ def build_menus(w: MenuHost) -> None:
     bar = w.menuBar()
     fill(
         bar.addMenu("&File"),
-        [w.act_import, w.act_import_folder, w.act_import_annotations, None, w.act_export, None, w.act_quit],
+        [w.act_import, w.act_import_folder, w.act_import_annotations, None, w.act_export, None,
+         w.databases.act_connect, w.databases.act_open_local, None, w.act_quit],
     )
     fill(bar.addMenu("&Edit"), [w.act_undo, w.act_redo, None, w.act_details, w.act_filter, w.act_search])
     view = bar.addMenu("&View")

@@ -152,7 +152,7 @@ class AddSpans:
         self.spans = store.spans.add(self.doc_id, self.session.annotator.id, self.spans)
         status_changed = False
         if self.previous_status is None:
-            self.previous_status = store.documents.get(self.doc_id).status
+            self.previous_status = store.documents.status(self.doc_id)
         if self.previous_status is Status.TODO:
             status_changed = self._move_status(Status.TODO, Status.IN_PROGRESS)
         return Change(
@@ -325,7 +325,7 @@ class SetStatus:
     def do(self) -> Change:
         store = self.session.store
         if self.old is None:
-            self.old = store.documents.get(self.doc_id).status
+            self.old = store.documents.status(self.doc_id)
         store.documents.set_status(self.doc_id, self.status, expected=self.old)
         # The status is also the analyst's own judgment of the document: finished with nothing
         # marked is "nothing here", kept for review (store.judgments).

@@ -6,7 +6,23 @@ inside one transaction of the destination: all of it or nothing. Before the comm
 destination's row count of every table is compared with the source's; any difference rolls the
 copy back. The destination must hold no work yet: a new database, or one that has only had its
 schema and the built-in seed actors made (``annotator db init``), which the copy replaces with
-the source's registry. Ids go on from the largest copied one (the server's sequences are set).
+the source's registry.
+
+Ids go on where the source's would have: past the largest id the source ever gave, not only past
+the largest it still holds (SQLite's ``sqlite_sequence`` for its ``AUTOINCREMENT`` tables, the
+server's sequences), so that an id deleted in the source (a span, an assessment someone removed)
+never comes back for a new row of the copy, where an export or a colleague's notes may still name
+it. The destination's counters are set to match: ``setval`` of each sequence on a server,
+``sqlite_sequence`` in a file.
+
+All or nothing, not resumable: the copy is one transaction of the destination, so a copy that is
+interrupted (a kill, a lost connection, a full disk) leaves the destination as it was before — a
+new SQLite file holds its empty schema, a server database its schema and seed actors — and the
+same command run again starts over and completes. A resumable copy would have to commit batch by
+batch and find where it stopped; a half-copied corpus would then be visible to colleagues (and to
+the app) until it finished, with spans whose reviews or actor links had not arrived yet. A whole
+corpus copies in minutes (a 100,000-document corpus with its annotations in a few), so starting
+over costs little, and a half-copied database can never be mistaken for a whole one.
 
 Rows are read in id order, in batches, and written with one ``executemany`` per batch; the
 source is read in one repeatable-read transaction when it is a server database, so a copy taken
@@ -65,15 +81,61 @@ def _clear_seed(conn: Connection, where: str) -> None:
     conn.execute(meta.delete().where(meta.c.key != VERSION_KEY))
 
 
-def _next_ids(conn: Connection) -> None:
-    """Let the server's id sequences go on after the copied ids."""
-    for table in tables():
-        if "id" not in table.c or not table.c.id.primary_key:
-            continue
-        conn.exec_driver_sql(
-            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'),"  # safe-sql: schema names
-            f" (SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false)"
+def _id_tables() -> list[Table]:
+    return [t for t in tables() if "id" in t.c and t.c.id.primary_key]
+
+
+def _highest_ids(conn: Connection) -> dict[str, int]:
+    """The largest id each table of the source ever gave (deleted rows included, where the
+    engine remembers: ``sqlite_sequence``, a sequence's last value), else the largest it holds."""
+    highest = {
+        t.name: int(conn.execute(select(func.max(t.c.id))).scalar() or 0) for t in _id_tables()
+    }
+    if is_postgres(conn):
+        for name in highest:
+            row = conn.exec_driver_sql(
+                "SELECT s.last_value FROM pg_sequences s"
+                " WHERE s.schemaname = current_schema() AND s.sequencename ="
+                " split_part(pg_get_serial_sequence(%(t)s, 'id'), '.', 2)",
+                {"t": name},
+            ).first()
+            if row is not None and row[0] is not None:  # None: never used, or not ours to read
+                highest[name] = max(highest[name], int(row[0]))
+    else:
+        has_sequence = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
+        ).first()
+        if has_sequence is not None:
+            for name, seq in conn.exec_driver_sql("SELECT name, seq FROM sqlite_sequence"):
+                if name in highest and seq is not None:
+                    highest[name] = max(highest[name], int(seq))
+    return highest
+
+
+def _next_ids(conn: Connection, highest: dict[str, int]) -> None:
+    """Let the destination's ids go on after ``highest`` (and after every copied id)."""
+    if is_postgres(conn):
+        for name, value in highest.items():
+            # setval(seq, n, true): the next id is n + 1; a table that never had a row starts at 1.
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'),"  # safe-sql: schema names
+                f" greatest(%(v)s, (SELECT coalesce(max(id), 0) FROM {name}), 1),"
+                f" greatest(%(v)s, (SELECT coalesce(max(id), 0) FROM {name})) > 0)",
+                {"v": value},
+            )
+        return
+    # SQLite: only the AUTOINCREMENT tables consult sqlite_sequence (the others take max + 1).
+    autoincrement = {
+        str(r[0]) for r in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%'"
         )
+    }
+    for name, value in highest.items():
+        if name not in autoincrement or value == 0:
+            continue
+        conn.exec_driver_sql("DELETE FROM sqlite_sequence WHERE name = ?", (name,))
+        insert = f"INSERT INTO sqlite_sequence (name, seq) VALUES (?, max(?, (SELECT coalesce(max(id), 0) FROM {name})))"  # noqa: E501  # safe-sql: a schema table name
+        conn.exec_driver_sql(insert, (name, value))
 
 
 def copy_database(
@@ -85,6 +147,7 @@ def copy_database(
     )
     with source.connect().execution_options(**src_options) as src, destination.begin() as dst:
         expected = _counts(src)
+        highest = _highest_ids(src)
         _clear_seed(dst, where)
         for table in tables():
             total = expected[table.name]
@@ -102,8 +165,7 @@ def copy_database(
                 done += len(batch)
                 if progress is not None:
                     progress(table.name, done, total)
-        if is_postgres(destination):
-            _next_ids(dst)
+        _next_ids(dst, highest)
         copied = _counts(dst)
         # The source's meta holds its schema version on a server; the destination keeps its own.
         mismatched = {

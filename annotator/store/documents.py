@@ -137,6 +137,15 @@ class DocumentRepo:
             raise StoreError(f"no document with id {doc_id}")
         return document_of(row)
 
+    def status(self, doc_id: int) -> Status:
+        """A document's status alone (``get`` reads its whole text, a megabyte for a long
+        article: over a server connection that is felt on every click that asks)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(DOC.c.status).where(DOC.c.id == doc_id)).scalar()
+        if found is None:
+            raise StoreError(f"no document with id {doc_id}")
+        return Status(found)
+
     def many(self, doc_ids: Sequence[int]) -> list[Document]:
         """The documents with these ids (those that exist), in id order, in one query."""
         with self.engine.connect() as conn:

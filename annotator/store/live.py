@@ -1,15 +1,17 @@
 """Other analysts' changes, as they happen, on a team's PostgreSQL database (LISTEN/NOTIFY).
 
 Triggers on the tables a window shows send one notification per changed row on the channel
-``annotator_changes``, with the document it concerns (none for the actor registry) and the
-``application_name`` of the connection that made it. PostgreSQL delivers them when the change
-commits, and folds identical notifications of one transaction into one: an import of a thousand
-spans into one document is one notification. Every ``Store`` connects under a name of its own
-(``annotator-<random>``), so a window can tell its own changes from other people's.
+``annotator_changes``, with the document it concerns (none for the actor registry and the rejected
+suggestions, which concern every document) and the ``application_name`` of the connection that made
+it. PostgreSQL delivers them when the change commits, and folds identical notifications of one
+transaction into one: an import of a thousand spans into one document is one notification. Every
+``Store`` connects under a name of its own (``annotator-<random>``), so a window can tell its own
+changes from other people's. The tables: documents, spans, events, frame assessments, judgments (an
+analyst's status of a document), the actor registry and links, and the rejected suggestions.
 
 ``ChangeListener`` holds one extra connection that only listens; ``take`` reads what has arrived
-without waiting (a socket read, no query), so the window can ask a few times a second at no cost
-and never polls the corpus. SQLite has no such channel: a SQLite store has no listener, and two
+without waiting (a socket read, no query), so the window can ask a few times a second at no cost and
+never polls the corpus. SQLite has no such channel: a SQLite store has no listener, and two
 instances on one file see each other's work when they next read (compare-and-set keeps either from
 overwriting the other).
 """
@@ -31,11 +33,14 @@ _FUNCTIONS = {
     "annotator_notify_document": "r.id",
     "annotator_notify_by_document": "r.document_id",
     "annotator_notify_registry": "NULL",
+    "annotator_notify_rejection": "NULL",
 }
 _TABLES = {
     "annotator_notify_document": ("document",),
-    "annotator_notify_by_document": ("span", "event", "frame_assessment"),
+    "annotator_notify_by_document": ("span", "event", "frame_assessment", "judgment"),
     "annotator_notify_registry": ("actor", "actor_alias", "actor_mention"),
+    # A rejected suggestion (or one suggested again) is hidden (shown) in every document.
+    "annotator_notify_rejection": ("suggestion_rejection",),
 }
 
 
@@ -57,7 +62,9 @@ def new_application_name() -> str:
 
 def ensure_notify_triggers(conn: Connection) -> None:
     """Create the notifying triggers if missing (inside the caller's transaction); an analyst
-    opening a database that has them changes nothing (they own none of it)."""
+    opening a database that has them changes nothing (they own none of it), nor one made by an
+    earlier release that lacks some (only the owner may add a trigger: their next opening, or
+    ``annotator db migrate``, does)."""
     present = {
         str(r[0]) for r in conn.exec_driver_sql(
             "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'annotator_notify_%%'"
@@ -65,6 +72,12 @@ def ensure_notify_triggers(conn: Connection) -> None:
     }
     wanted = {f"annotator_notify_{t}" for tables in _TABLES.values() for t in tables}
     if wanted <= present:
+        return
+    owner = conn.exec_driver_sql(
+        "SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables"
+        " WHERE schemaname = current_schema() AND tablename = 'document'"
+    ).scalar()
+    if not owner:
         return
     for function, doc in _FUNCTIONS.items():
         # Names and expressions from the module's constants above, nothing from outside.
@@ -85,9 +98,10 @@ class RemoteChanges:
     documents: set[int] = field(default_factory=set)  # documents whose rows or annotations changed
     listing: bool = False  # documents added, removed, renamed or given another status
     registry: bool = False  # the actor registry or actor links
+    rejections: bool = False  # suggestions rejected (hidden everywhere) or suggested again
 
     def __bool__(self) -> bool:
-        return bool(self.documents) or self.listing or self.registry
+        return bool(self.documents) or self.listing or self.registry or self.rejections
 
 
 class ChangeListener:
@@ -125,6 +139,8 @@ class ChangeListener:
                 changes.listing = True
             if table in ("actor", "actor_alias", "actor_mention"):
                 changes.registry = True
+            if table == "suggestion_rejection":
+                changes.rejections = True
             if doc is not None:
                 changes.documents.add(int(doc))
         return changes

@@ -3,13 +3,15 @@
 Kept free of heavy imports: the command line and the settings read a ``--db`` value or
 ``ANNOTATOR_DB`` with it before anything opens. A server URL stays a string (``Path`` would fold
 its ``//``); anything else is a file path. A password written into a URL is never shown:
-``masked`` is the only form of a URL that messages and windows print.
+``masked`` is the only form of a URL that messages and windows print, and ``password_apart``
+takes it out of a URL handed to another process (which gets it in ``PGPASSWORD``, as libpq reads
+it, never on its command line, where any user of the machine could read it).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 
@@ -38,6 +40,18 @@ def masked(url: str) -> str:
     if not colon:
         return url
     return urlunsplit(parts._replace(netloc=f"{user}:***@{hostport}"))
+
+
+def password_apart(url: str) -> tuple[str, str | None]:
+    """The URL without a password written into it, and that password (None when it has none)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    if not colon:
+        return url, None
+    return urlunsplit(parts._replace(netloc=f"{user}@{hostport}")), unquote(password)
 
 
 def display(location: str | Path) -> str:

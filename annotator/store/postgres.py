@@ -11,29 +11,37 @@ The schema version lives in the ``meta`` table (key ``schema_version``; SQLite k
 ``PRAGMA user_version``). Opening takes a transaction-scoped advisory lock, so that two analysts
 opening a new database at the same moment create the schema once; a database of a newer schema,
 or one that is not an annotator database, is refused inside that transaction, before anything is
-written. A new server database is created at the current schema version; no migration step exists
-for the server, so an older server schema is refused with a sentence saying so. A read-only opening
-(``Store(url, read_only=True)``) runs every transaction read-only and creates nothing.
+written. A new server database is created at the current schema version; an older one is
+migrated in that same transaction by the first opening that writes, as a SQLite file is
+(``postgres_migration.py``; or on purpose with ``annotator db migrate URL``), so a failed or
+refused migration leaves it as it was. A read-only opening (``Store(url, read_only=True)``) runs
+every transaction read-only, creates nothing and refuses an older schema.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import SQLModel
 
 from annotator.core.errors import DuplicateDocumentError, StoreError
 from annotator.store.fulltext import ensure_fulltext_pg
 from annotator.store.live import ensure_notify_triggers, new_application_name
 from annotator.store.location import masked
+from annotator.store.postgres_migration import migrate_server
 from annotator.store.tables import SCHEMA_VERSION  # its import registers the tables
 
 VERSION_KEY = "schema_version"
 # pg_advisory_xact_lock key for schema creation: any fixed 64-bit number of our own.
 SCHEMA_LOCK = 0x616E6E6F7461746F  # "annotato"
+CONNECT_TIMEOUT_S = 10
+PING_AFTER_IDLE_S = 1.0
+_IDLE_SINCE = "annotator_idle_since"
 
 
 def sqlalchemy_url(url: str) -> URL:
@@ -104,27 +112,38 @@ def prepare_schema(conn: Connection, where: str) -> int:
     transaction, under the schema lock); return the version found (0: new)."""
     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
     version = _schema_version(conn, where, _tables(conn))
-    _refuse_other_version(version, where)
+    _refuse_newer(version, where)
     if version == 0:
         SQLModel.metadata.create_all(conn)
         conn.exec_driver_sql(
             "INSERT INTO meta (key, value) VALUES (%(k)s, %(v)s)",
             {"k": VERSION_KEY, "v": str(SCHEMA_VERSION)},
         )
+    elif version < SCHEMA_VERSION:
+        migrate_server(conn, version, SCHEMA_VERSION, where)
+        conn.exec_driver_sql(
+            "UPDATE meta SET value = %(v)s WHERE key = %(k)s",
+            {"k": VERSION_KEY, "v": str(SCHEMA_VERSION)},
+        )
     return version
 
 
-def _refuse_other_version(version: int, where: str) -> None:
-    """StoreError for a schema older or newer than SCHEMA_VERSION (0, a new database, passes)."""
+def _refuse_newer(version: int, where: str) -> None:
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"{where}: made by a newer version of annotator (schema {version}, this one reads "
             f"up to {SCHEMA_VERSION}); upgrade annotator to open it"
         )
+
+
+def _refuse_other_version(version: int, where: str) -> None:
+    """StoreError for a schema older or newer than SCHEMA_VERSION (0, a new database, passes):
+    a reading opening migrates nothing."""
+    _refuse_newer(version, where)
     if 0 < version < SCHEMA_VERSION:
         raise StoreError(
-            f"{where}: schema {version} on the server, and this annotator has no migration from "
-            f"it to schema {SCHEMA_VERSION}; copy it through SQLite (annotator db copy)"
+            f"{where}: made by an earlier version of annotator (schema {version}); open it once "
+            "with a command that writes (annotator db migrate URL, or the app) to upgrade it"
         )
 
 
@@ -137,26 +156,73 @@ def check_schema_read_only(conn: Connection, where: str) -> None:
     _refuse_other_version(version, where)
 
 
-def open_server_engine(url: str, *, read_only: bool = False) -> Engine:
+def server_schema_version(url: str) -> int:
+    """The schema version of the server database at ``url`` (0: empty), read without writing;
+    StoreError for one that is not annotator's or cannot be reached."""
+    engine = open_server_engine(url, read_only=True, check=False)
+    try:
+        with engine.connect() as conn:
+            return _schema_version(conn, masked(url), _tables(conn))
+    finally:
+        engine.dispose()
+
+
+def _note_idle_start(_dbapi: object, record: ConnectionPoolEntry) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_after_idle(dbapi: object, record: ConnectionPoolEntry, _proxy: object) -> None:
+    """Before handing out a pooled connection that sat idle, make sure the server still has it
+    (a restart, a dropped network link, a server-side idle timeout); if not, SQLAlchemy
+    discards it and connects anew, so the action goes through.
+
+    SQLAlchemy's ``pool_pre_ping`` does this on every checkout, which costs one more round trip
+    for each of the ten or so short transactions of one click (an added span refreshes the
+    document's row, label counts and suggestions); on a busy machine a round trip is a few
+    milliseconds. A connection used within the last second was alive then; only one idle for
+    longer is pinged, with one bare libpq query outside psycopg's transaction handling."""
+    idle_since = record.info.get(_IDLE_SINCE)
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+        return
+    from psycopg import pq
+
+    pgconn = dbapi.pgconn  # type: ignore[attr-defined]
+    try:
+        result = pgconn.exec_(b"SELECT 1")
+        alive = result.status == pq.ExecStatus.TUPLES_OK and pgconn.status == pq.ConnStatus.OK
+    except Exception:  # noqa: BLE001 - libpq's error on a dead socket: the same answer
+        alive = False
+    if not alive:
+        raise DisconnectionError("the server connection was lost while idle")
+
+
+def open_server_engine(url: str, *, read_only: bool = False, check: bool = True) -> Engine:
     """Connect to the server database at ``url``, creating or checking its schema.
 
     ``read_only``: every transaction of the engine is a read-only one (the server's
     ``default_transaction_read_only``, so any write fails there), and nothing is created:
-    the schema must exist already at this version.
+    the schema must exist already at this version (``check=False``: not even checked).
     """
     where = masked(url)
     connect_args: dict[str, object] = {
         # Its own name on the server, so that it can tell its changes from others' (live.py).
         "application_name": new_application_name(),
     }
+    if "connect_timeout" not in url:
+        # libpq waits for an unreachable host as long as the system does (minutes); a clear
+        # "cannot connect" after a few seconds is better, in the app and on the command line.
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
     if read_only:
         connect_args["options"] = "-c default_transaction_read_only=on"
-    engine = create_engine(sqlalchemy_url(url), pool_pre_ping=True, connect_args=connect_args)
+    engine = create_engine(sqlalchemy_url(url), connect_args=connect_args)
     event.listen(engine, "handle_error", _store_error(url))
+    event.listen(engine, "checkin", _note_idle_start)
+    event.listen(engine, "checkout", _ping_after_idle)
     try:
         with engine.begin() as conn:
             if read_only:
-                check_schema_read_only(conn, where)
+                if check:
+                    check_schema_read_only(conn, where)
             else:
                 prepare_schema(conn, where)
                 ensure_fulltext_pg(conn)

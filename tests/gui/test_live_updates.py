@@ -63,3 +63,31 @@ def test_a_colleagues_changes_appear_within_a_second(
 def test_a_sqlite_window_has_no_live_channel(open_window, seeded_db: Path) -> None:  # type: ignore[no-untyped-def]
     window, _ = open_window(seeded_db, annotator="alice")
     assert window.live is None
+
+
+def _suggested(window) -> set[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
+    return {(s.span.start, s.span.end, s.span.label) for s in window.pane.shown_spans() if s.suggestion}
+
+
+def test_a_colleagues_rejected_suggestion_leaves_the_open_document(
+    open_window, qtbot, pg_server: PgServer, pg_seeded_template: str  # type: ignore[no-untyped-def]
+) -> None:
+    url = new_pg_database(pg_server, pg_seeded_template)
+    window, _ = open_window(url, annotator="alice")
+    colleague = Store(url)
+    try:
+        doc_id = window.doc_id
+        text = colleague.documents.get(doc_id).text
+        first = min(_suggested(window))
+        start, end, label = first
+        form = text[start:end]
+        others = {s for s in _suggested(window) if text[s[0] : s[1]] != form or s[2] != label}
+        # A colleague rejects that text form with its label: gone here too, within a second.
+        colleague.rejections.add([(form, label)])
+        qtbot.waitUntil(lambda: first not in _suggested(window), timeout=1500)
+        assert _suggested(window) == others
+        # ... and suggested again once they forget the rejection.
+        colleague.rejections.forget([(form, label)])
+        qtbot.waitUntil(lambda: first in _suggested(window), timeout=1500)
+    finally:
+        colleague.close()

@@ -71,3 +71,66 @@ def test_cancel_ends_the_training_and_writes_no_model(qtbot, corpus_db: Path, tm
     assert dialog.status.text() == "Training cancelled; no model was written."
     assert not (tmp_path / "model").exists()
     assert dialog.train_button.isEnabled()
+
+
+def test_a_password_in_the_url_reaches_the_child_in_its_environment_not_its_argv(
+    qtbot, pg_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    import psycopg
+
+    from tests.pg_server import PASSWORD, PASSWORD_ROLE
+
+    secret = PASSWORD  # the role's one password in the session's shared server
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        conn.execute(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PASSWORD_ROLE}')"
+            f" THEN CREATE ROLE {PASSWORD_ROLE} LOGIN; END IF; END $$"
+        )
+        conn.execute(f"ALTER ROLE {PASSWORD_ROLE} PASSWORD '{secret}'")
+        name = f"train_pw_{id(tmp_path)}"
+        conn.execute(f"CREATE DATABASE {name} OWNER {PASSWORD_ROLE}")
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    url = pg_server.url(name, user=PASSWORD_ROLE).replace(f"{PASSWORD_ROLE}@", f"{PASSWORD_ROLE}:{secret}@")
+    from annotator.store import Store
+
+    Store(url).close()  # the schema, made by the role itself
+    dialog = _dialog_at(qtbot, url, tmp_path)
+    from PySide6.QtCore import QProcess
+
+    qtbot.mouseClick(dialog.train_button, Qt.MouseButton.LeftButton)
+    # Running: the child has replaced itself with Python (QProcess reports it after the exec).
+    qtbot.waitUntil(lambda: dialog.process.state() == QProcess.ProcessState.Running, timeout=10_000)
+    pid = int(dialog.process.processId())
+    seen = {
+        "argv": Path(f"/proc/{pid}/cmdline").read_bytes(),
+        "environ": Path(f"/proc/{pid}/environ").read_bytes(),
+    }
+    with qtbot.waitSignal(dialog.finished_training, timeout=120_000) as blocker:
+        pass
+    assert blocker.args == [False]  # a database with no annotations: nothing to train on
+    output = dialog.scores.toPlainText() + dialog.status.text()
+    assert "password authentication failed" not in output, output  # the child connected
+    assert "nothing to train from" in output, output  # it read the (empty) database
+    argv = seen["argv"].split(b"\0")
+    assert secret.encode() not in seen["argv"]
+    assert pg_server.url(name, user=PASSWORD_ROLE).encode() in argv
+    assert f"PGPASSWORD={secret}".encode() in seen["environ"].split(b"\0")
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def _dialog_at(qtbot, db: str, folder: Path) -> TrainDialog:  # type: ignore[no-untyped-def]
+    dialog = TrainDialog(db, ["alice"], ["en"], folder)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_the_password_taken_out_of_a_url_is_decoded_and_the_rest_kept() -> None:
+    from annotator.store.location import password_apart
+
+    url = "postgresql://ana:p%40ss%20w%2Fr@db.example.org:5433/corpus?sslmode=require"
+    assert password_apart(url) == ("postgresql://ana@db.example.org:5433/corpus?sslmode=require", "p@ss w/r")
+    assert password_apart("postgresql://ana@db/corpus") == ("postgresql://ana@db/corpus", None)

@@ -45,3 +45,31 @@ def test_a_sqlite_store_has_no_listener(tmp_path: Path) -> None:
     store = Store(tmp_path / "a.sqlite")
     assert store.listen() is None
     store.close()
+
+
+def test_a_colleagues_judgment_and_rejection_arrive(pg_url: str) -> None:
+    mine, theirs = Store(pg_url), Store(pg_url)
+    listener = mine.listen()
+    assert listener is not None
+    try:
+        (doc_id,) = theirs.documents.add([Document("Esmail Qaani visited Damascus on Monday.")])
+        listener.take(wait=2.0)
+        bob = theirs.annotators.get_or_create("bob")
+        listener.take(wait=0.3)
+        # Bob finishes the document with nothing marked: his judgment, that document's news.
+        theirs.judgments.set(doc_id, bob.id, Status.DONE)
+        changes = listener.take(wait=2.0)
+        assert changes.documents == {doc_id} and not changes.rejections and not changes.listing
+        # Bob rejects a suggestion: news for every document (no document of its own).
+        theirs.rejections.add([("Monday", "DATE")])
+        changes = listener.take(wait=2.0)
+        assert changes.rejections and not changes.documents and not changes.registry
+        theirs.rejections.forget([("Monday", "DATE")])
+        assert listener.take(wait=2.0).rejections
+        # My own rejection is not news to me.
+        mine.rejections.add([("Damascus", "GPE")])
+        assert not listener.take(wait=0.3)
+    finally:
+        listener.close()
+        mine.close()
+        theirs.close()

@@ -18,9 +18,9 @@ from annotator.core.model import Document, Status
 from annotator.store import Store
 from annotator.store.tables import SCHEMA_VERSION
 from tests.conftest import new_pg_database
-from tests.pg_server import PASSWORD_ROLE, PgServer
+from tests.pg_server import PASSWORD, PASSWORD_ROLE, PgServer
 
-SECRET = "s3cret-Pa55"
+SECRET = PASSWORD
 
 
 def _empty_database(server: PgServer, owner: str = "postgres") -> str:
@@ -254,6 +254,28 @@ def test_a_server_that_goes_away_is_a_clear_message_and_work_resumes_when_it_is_
         server.run_server()
         assert store.documents.get(doc_id).status is Status.TODO  # nothing half-saved
         store.documents.set_status(doc_id, Status.DONE)  # and the store reconnected
+        assert store.documents.get(doc_id).status is Status.DONE
+        store.close()
+    finally:
+        server.stop()
+
+
+def test_a_server_restarted_while_the_app_was_idle_is_reconnected_without_an_error() -> None:
+    import time
+
+    from annotator.store.postgres import PING_AFTER_IDLE_S
+    from tests.pg_server import start_server
+
+    server = start_server()  # its own: this test restarts it
+    try:
+        store = Store(server.url())
+        (doc_id,) = store.documents.add([Document("Talks in Muscat resumed.")])
+        server.halt()
+        server.run_server()
+        time.sleep(PING_AFTER_IDLE_S + 0.2)
+        # The pooled connections died with the server; the first action after a pause finds
+        # out before using one (a ping) and goes through on a new connection.
+        store.documents.set_status(doc_id, Status.DONE)
         assert store.documents.get(doc_id).status is Status.DONE
         store.close()
     finally:
