@@ -406,12 +406,21 @@ def _line_start(handle: Any, at: int, size: int) -> int:
     return size
 
 
+# A worker process starts a new interpreter and imports what it needs before it reads a line
+# (about a fifth of a part's time for two 56 MB files, measured): the first part, read here,
+# takes that much more of each file.
+HEAD_START = 0.2
+
+
 def _ranges(path: Path, parts: int) -> list[tuple[int, int]]:
+    """``parts`` byte ranges of ``path`` cut at line starts, the first ``HEAD_START`` longer."""
     size = path.stat().st_size
+    total = parts + HEAD_START
     cuts = [0]
     with path.open("rb") as handle:
         for k in range(1, parts):
-            cuts.append(max(cuts[-1], _line_start(handle, size * k // parts, size)))
+            at = int(size * (k + HEAD_START) / total)
+            cuts.append(max(cuts[-1], _line_start(handle, at, size)))
     cuts.append(size)
     return list(zip(cuts, cuts[1:], strict=False))
 

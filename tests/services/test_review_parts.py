@@ -157,3 +157,24 @@ def test_a_file_of_several_annotators_is_named_as_by_one_process(tmp_path: Path)
     alone = review_files(paths, workers=1).to_json()
     assert [a["name"] for a in alone["annotators"]] == ["alice", "bob", "third"]
     assert review_files(paths, workers=2).to_json() == alone
+
+
+def test_the_disagreement_of_a_document_counts_spans_without_a_strict_partner(tmp_path: Path) -> None:
+    text = "Ali met Bob in Paris."
+
+    def span(word: str, label: str) -> dict[str, object]:
+        start = text.index(word)
+        return {"start": start, "end": start + len(word), "label": label}
+
+    paths = []
+    for name, spans in (
+        ("alice", [span("Ali", "PER"), span("Bob", "PER"), span("Paris", "LOC")]),
+        ("bob", [span("Ali", "PER"), span("Bob", "PER"), span("Paris", "ORG")]),
+    ):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(json.dumps({"text": text, "annotator": name, "spans": spans}) + "\n")
+        paths.append(path)
+    for workers in (1, 2):
+        rows = review_files(paths, workers=workers).to_json()["documents_by_disagreement"]
+        # Ali and Bob match; each Paris lacks a partner: two spans.
+        assert [(r["spans"], r["total"]) for r in rows] == [(2, 2)]
