@@ -184,11 +184,13 @@ class Figure:
     def peer_rate(self) -> float:
         return self.count / statistics.median(self.peer_s)
 
-    def row(self, peer: str) -> str:
+    def row(self) -> str:
         ratio = self.annotator_rate / self.peer_rate
+        spread = "–".join(f"{self.count / s:,.0f}" for s in (max(self.annotator_s), min(self.annotator_s)))
+        peer_spread = "–".join(f"{self.count / s:,.0f}" for s in (max(self.peer_s), min(self.peer_s)))
         return (
-            f"| {self.step} | {self.annotator_rate:,.0f} docs/s | {self.peer_rate:,.0f} docs/s"
-            f" | {ratio:.2f}x ({'ahead' if ratio >= 1 else 'behind'}) | {peer} |"
+            f"| {self.step} | {self.annotator_rate:,.0f} docs/s ({spread}) | {self.peer_rate:,.0f}"
+            f" docs/s ({peer_spread}) | {ratio:.2f}x ({'ahead' if ratio >= 1 else 'behind'}) |"
         )
 
 
@@ -255,10 +257,11 @@ def main(argv: list[str] | None = None) -> int:
     data = peer_data(args.count)
     with tempfile.TemporaryDirectory(prefix="annotator-peer-") as tmp:
         figures = run_labelstudio(ls, data, Path(tmp), args.repeat)
-    print(f"| step | annotator | {peer} | ratio | peer |")
-    print("|---|---|---|---|---|")
+    print(f"medians of {args.repeat} alternating runs (range in brackets)")
+    print(f"| step | annotator | {peer} | ratio |")
+    print("|---|---|---|---|")
     for figure in figures:
-        print(figure.row(peer))
+        print(figure.row())
     if args.json:
         args.json.write_text(json.dumps([asdict(f) for f in figures], indent=2), encoding="utf-8")
     return 0
