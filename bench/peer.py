@@ -35,7 +35,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -194,14 +194,11 @@ class Figure:
         )
 
 
-def _timed(step: Callable[[], object]) -> float:
+def _annotator(*args: str) -> float:
+    """Run an ``annotator`` command in a new process; the seconds it took."""
     t0 = time.perf_counter()
-    step()
-    return time.perf_counter() - t0
-
-
-def _annotator(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "annotator", *args], check=True, capture_output=True)
+    return time.perf_counter() - t0
 
 
 def run_labelstudio(ls: LabelStudio, data: PeerData, workdir: Path, repeat: int) -> list[Figure]:
@@ -215,11 +212,14 @@ def run_labelstudio(ls: LabelStudio, data: PeerData, workdir: Path, repeat: int)
     try:
         for k in range(repeat):
             db = workdir / f"import-{k}.sqlite"
-            command = ("import", str(texts_file), "--db", str(db), "--no-preannotate")
-            imports.annotator_s.append(_timed(lambda command=command: _annotator(*command)))
+            imports.annotator_s.append(
+                _annotator("import", str(texts_file), "--db", str(db), "--no-preannotate")
+            )
             project = ls.create_project(f"bench import {k}")
             projects.append(project)
-            imports.peer_s.append(_timed(lambda p=project: ls.import_tasks(p, plain_tasks)))
+            t0 = time.perf_counter()
+            ls.import_tasks(project, plain_tasks)
+            imports.peer_s.append(time.perf_counter() - t0)
         db = workdir / "export.sqlite"
         _annotator("import-annotations", str(records_file), "--db", str(db))
         project = ls.create_project("bench export")
@@ -227,8 +227,9 @@ def run_labelstudio(ls: LabelStudio, data: PeerData, workdir: Path, repeat: int)
         ls.import_tasks(project, marked_tasks)
         for k in range(repeat):
             out = workdir / f"export-{k}.jsonl"
-            command = ("export", str(out), "--db", str(db), "--format", "jsonl", "--force")
-            exports.annotator_s.append(_timed(lambda command=command: _annotator(*command)))
+            exports.annotator_s.append(
+                _annotator("export", str(out), "--db", str(db), "--format", "jsonl", "--force")
+            )
             t0 = time.perf_counter()
             exported = ls.export(project)
             exports.peer_s.append(time.perf_counter() - t0)
