@@ -233,6 +233,7 @@ def agreement_database(workdir: Path, count: int, short: bool = False) -> Path:
 
 def figure_agreement(workdir: Path, count: int, repeat: int) -> list[Result]:
     try:
+        from annotator.services.annotation_sets import PARALLEL_MIN_BYTES
         from annotator.services.exporting import ExportFilters, export
         from annotator.services.review import review_database, review_files
         from annotator.store import Store
@@ -293,9 +294,10 @@ def figure_agreement(workdir: Path, count: int, repeat: int) -> list[Result]:
             Result(
                 f"  same, from the two exported files ({size:,.0f} MB of JSON lines)", m,
                 "s", "< 3 s", m < 3, base, m / base, "x base", times,
-                "read, checked and counted in parts (this process and a worker process per"
-                " further CPU); baseline: the same in one process; the same report as from the"
-                " database",
+                ("read, checked and counted in parts (this process and a worker process per"
+                 " further CPU)" if size * 1e6 >= PARALLEL_MIN_BYTES else
+                 f"read, checked and counted in one process (under {PARALLEL_MIN_BYTES >> 20} MiB)")
+                + "; baseline: the same in one process; the same report as from the database",
             )
         )
     return out
