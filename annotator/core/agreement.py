@@ -205,12 +205,12 @@ class PairAgreement:
         entities = doc.entities()
         spans_a, spans_b = entities[a], entities[b]
         entity_strict = strict_scores(spans_a, spans_b)
-        self.strict = self.strict + entity_strict
+        _add_into(self.strict, entity_strict)
         # Partial matching and the confusion matrix pair the same candidates (partial only
         # those with the same label), found once.
         candidates = overlap_candidates(spans_a, spans_b)
         same_label = greedy_pairs([c for c in candidates if c[0][1] == 0])
-        self.partial = self.partial + scores_of_pairs(spans_a, spans_b, same_label)
+        _add_into(self.partial, scores_of_pairs(spans_a, spans_b, same_label))
         self.confusion.add(confusion_counts(spans_a, spans_b, candidates))
         view = doc.token_view()
         self.token_pairs.update(zip(view.labels[a], view.labels[b], strict=True))
@@ -254,6 +254,8 @@ class PairAgreement:
 
     def finish(self) -> PairAgreement:
         self.kappa = kappa_of_pairs(self.token_pairs)
+        for scores in (self.strict, self.partial):  # labels in order, as a sum of SpanScores has them
+            scores.per_label = dict(sorted(scores.per_label.items()))
         return self
 
     @property
@@ -310,6 +312,16 @@ class PairAgreement:
                 for layer, (strict, partial) in self.evidence.items()
             },
         }
+
+
+def _add_into(total: SpanScores, part: SpanScores) -> None:
+    """Add ``part`` to ``total`` in place (``total + part`` builds a new, sorted SpanScores per
+    document: a tenth of counting 10,000 articles; ``finish`` sorts the labels once)."""
+    total.overall = total.overall + part.overall
+    per_label = total.per_label
+    for label, counts in part.per_label.items():
+        mine = per_label.get(label)
+        per_label[label] = counts if mine is None else mine + counts
 
 
 def compare_pair(docs: Sequence[DocumentAnnotations], a: str, b: str) -> PairAgreement:

@@ -287,7 +287,14 @@ def record_from_json(obj: object, known_labels: Callable[[str], bool] | None = N
     seen: set[tuple[int, int, str, str]] = set()
     idents: set[int] = set()
     for i, raw in enumerate(raw_spans):
-        span = span_from_json(raw, text, i, _span_id(raw, i, idents))
+        # A span's id (format 2) or its position (format 1), as _span_id finds it, without a call
+        # for an id that is a new positive integer; _span_id names what is wrong otherwise.
+        ident = raw.get("id", i + 1) if type(raw) is dict else None
+        if type(ident) is int and ident >= 1 and ident not in idents:
+            idents.add(ident)
+        else:
+            ident = _span_id(raw, i, idents)
+        span = span_from_json(raw, text, i, ident)
         if known_labels is not None and not known_labels(span.label):
             raise InputError(f"spans[{i}]: unknown label {span.label!r}")
         key = (span.start, span.end, span.label, span.layer)
