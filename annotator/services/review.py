@@ -1,6 +1,7 @@
 """Review colleagues' work: the agreement report, and adjudication into a gold set.
 
-The report compares two or more annotation sets, read from files (one set per file) or from the
+The report compares two or more annotation sets, read from files (one set per file, read and
+matched in ``services.annotation_sets``) or from the
 database (one set per annotator), over the documents they share, layer by layer: entity spans and
 token labels, actor links, events, framing, evidence passages. One rule on both routes: a
 document is in a set when it is the annotator's judgment (something marked, or finished:
@@ -18,16 +19,14 @@ at the start (``services.gold``), also without the GUI (``settle_agreed``, ``rev
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from annotator.core.actors import Actor
 from annotator.core.agreement import (
     OUTSIDE,
-    ActorIdentity,
     AgreementReport,
     Counts,
     DocumentAnnotations,
@@ -35,9 +34,7 @@ from annotator.core.agreement import (
     PairAgreement,
     SpanScores,
     Tally,
-    compare,
 )
-from annotator.core.align import OffsetMap
 from annotator.core.differences import (
     EVENT_FIELDS,
     Difference,
@@ -46,13 +43,16 @@ from annotator.core.differences import (
     FrameDifference,
     document_differences,
 )
-from annotator.core.errors import InputError, InputErrors, StoreError
+from annotator.core.errors import InputError, StoreError
 from annotator.core.events import EVENT_LAYER, Event
 from annotator.core.framing import FrameAssessment
-from annotator.core.model import AnnotationRecord, Origin, Span, Status
-from annotator.core.regions import marked_ranges
-from annotator.core.text import normalized_for_matching
+from annotator.core.model import Origin, Span, Status
 from annotator.services.annotate import Change
+from annotator.services.annotation_sets import (
+    NOT_FINISHED,
+    add_analysis,
+    tally_files,
+)
 from annotator.services.gc_pause import paused_gc
 from annotator.services.gold import (
     LAYERS,
@@ -66,82 +66,10 @@ from annotator.services.gold import (
     load_analysis,
     with_choice,
 )
+from annotator.services.process_parts import MAX_WORKERS, cpus, in_processes
 from annotator.store import Store
 
 READ_BATCH = 500  # documents read from the database at once by review_database
-
-# -- reading annotation sets ------------------------------------------------------------------
-
-
-@dataclass
-class AnnotationSet:
-    """One annotator's records, from one file or from the database."""
-
-    name: str
-    source: str
-    records: list[AnnotationRecord] = field(default_factory=list)
-
-
-def _read_set(path: Path, fmt: str) -> tuple[list[AnnotationRecord], list[str]]:
-    from annotator.formats.registry import read_annotations
-    from annotator.services.annotations_import import record_places
-
-    result = read_annotations(path, fmt)
-    places = record_places(path, result.format, len(result.records))
-    seen: dict[str, str] = {}
-    errors: list[InputError] = []
-    for where, record in zip(places, result.records, strict=True):
-        # Documents are matched by normalised text: two copies differing in white space only
-        # are the same document, twice in one set.
-        key = normalized_for_matching(record.text)
-        if key in seen:
-            errors.append(
-                where.error(
-                    f"the same document as {seen[key]}: a file given to review "
-                    "holds one annotation set (export one with `annotator export --annotator NAME`)"
-                )
-            )
-        else:
-            seen[key] = str(where)
-    if errors:
-        raise InputErrors(errors)
-    return result.records, [n for n in result.notices if not n.endswith(f"read as {result.format}")]
-
-
-def _unique_name(wanted: str, stem: str, taken: set[str]) -> str:
-    for candidate in (wanted, stem):
-        if candidate and candidate not in taken:
-            return candidate
-    n = 2
-    while f"{stem} ({n})" in taken:
-        n += 1
-    return f"{stem} ({n})"
-
-
-def load_sets(paths: Sequence[Path], fmt: str = "auto") -> tuple[list[AnnotationSet], list[str]]:
-    """Read each file as one annotation set; every bad line of every file is reported."""
-    sets: list[AnnotationSet] = []
-    notices: list[str] = []
-    errors: list[InputError] = []
-    taken: set[str] = set()
-    for path in paths:
-        try:
-            records, file_notices = _read_set(Path(path), fmt)
-        except InputErrors as exc:
-            errors += exc.errors
-            continue
-        except InputError as exc:
-            errors.append(exc.located(str(path)))
-            continue
-        notices += file_notices
-        names = {r.annotator for r in records if r.annotator}
-        wanted = names.pop() if len(names) == 1 else ""
-        name = _unique_name(wanted, Path(path).stem, taken)
-        taken.add(name)
-        sets.append(AnnotationSet(name, str(path), records))
-    if errors:
-        raise InputErrors(errors)
-    return sets, notices
 
 
 def tone_scale() -> tuple[str, ...]:
@@ -151,149 +79,18 @@ def tone_scale() -> tuple[str, ...]:
     return tuple(t.id for t in sorted(default_schema().tone, key=lambda t: t.value))
 
 
-def add_analysis(
-    doc: DocumentAnnotations,
-    name: str,
-    actors: Sequence[Actor],
-    mentions: dict[int, int],
-    events: Sequence[Event],
-    frames: FrameAssessment | None,
-    actor_name: Callable[[Actor], str],
-) -> None:
-    """Put one annotator's actor links, events and framing of ``doc`` where agreement reads them.
-
-    ``mentions`` maps span ids to the ids of ``actors``; ``actor_name`` gives the name that stands
-    for an actor in every set (the same real-world actor, the same name).
-    """
-    names = {actor.id: actor_name(actor) for actor in actors if actor.id is not None}
-    doc.actor_names[name] = names
-    doc.links[name] = {span: names[actor] for span, actor in mentions.items() if actor in names}
-    doc.events[name] = list(events)
-    doc.frames[name] = frames
-
-
-NOT_FINISHED = "nothing marked and not finished (status {status})"
-NOT_CARRIED = (
-    "the text matches {name}'s once white space is normalised, but a mark cannot be carried over"
-)
-
-
-def holds(record: AnnotationRecord) -> bool:
-    """Whether a record is its annotator's judgment of the document: something marked (a span, an
-    event, a frame assessment) or the document finished (status done; a Prodigy "accept" is
-    done). The same rule decides for a stored set (``review_database``)."""
-    return bool(
-        record.spans or record.events or record.frames is not None
-        or record.status is Status.DONE
-    )
-
-
-def _carried(record: AnnotationRecord, target: str) -> AnnotationRecord | None:
-    """``record`` with its spans and event triggers moved onto ``target``, a copy of its text
-    differing only in white space or form (None if a mark cannot be carried over)."""
-    if record.text == target:
-        return record
-    try:
-        mapping = OffsetMap(record.text, target)
-    except ValueError:
-        return None
-    moved: dict[tuple[int, int], tuple[int, int]] = {}
-    marks = [*record.spans, *(e.trigger for e in record.events)]
-    for span in marks:
-        if (span.start, span.end) not in moved:
-            to = mapping.span(span.start, span.end)
-            if to is None:
-                return None
-            moved[span.start, span.end] = to
-
-    def move(span: Span) -> Span:
-        start, end = moved[span.start, span.end]
-        return span.with_(start=start, end=end)
-
-    return replace(
-        record,
-        text=target,
-        text_sha256="",
-        spans=[move(s) for s in record.spans],
-        events=[e.with_(trigger=move(e.trigger)) for e in record.events],
-    )
-
-
-def documents_from_sets(
-    sets: Sequence[AnnotationSet], left_out: list[LeftOut] | None = None
-) -> list[DocumentAnnotations]:
-    """One entry per document, in first-seen order, tokenized once.
-
-    Documents are matched by their white-space-normalised text (``normalized_for_matching``, the
-    rule ``import-annotations`` uses to find a stored document): the first record of a text gives
-    the text and the key (its ``text_sha256``), later copies have their marks carried over to it
-    (``core.align.OffsetMap``). A record that is no judgment (``holds``) or whose marks cannot be
-    carried over is left out, and listed in ``left_out`` with the reason.
-
-    Actors are told apart across files by ``ActorIdentity`` (same uid, or same name ignoring
-    case): the first file to name an actor gives the name that stands for it.
-    """
-    identity = ActorIdentity()
-    for annotation_set in sets:
-        for record in annotation_set.records:
-            for actor in record.actors:
-                identity.add(actor)
-    by_text: dict[str, tuple[AnnotationRecord, str, dict[str, AnnotationRecord]]] = {}
-    for annotation_set in sets:
-        name = annotation_set.name
-        for record in annotation_set.records:
-            norm = normalized_for_matching(record.text)
-            first = by_text.get(norm)
-            if not holds(record):
-                if left_out is not None:
-                    key = first[0].text_sha256 if first else record.text_sha256
-                    reason = NOT_FINISHED.format(status=record.status.value)
-                    left_out.append(LeftOut(key, record.meta.title, name, reason))
-                continue
-            if first is None:
-                by_text[norm] = (record, name, {name: record})
-                continue
-            carried = _carried(record, first[0].text)
-            if carried is None:
-                if left_out is not None:
-                    reason = NOT_CARRIED.format(name=first[1])
-                    left_out.append(LeftOut(first[0].text_sha256, record.meta.title, name, reason))
-                continue
-            first[2][name] = carried
-    docs: list[DocumentAnnotations] = []
-    for head, _name, records in by_text.values():
-        spans = {name: list(record.spans) for name, record in records.items()}
-        doc = DocumentAnnotations(
-            head.text_sha256, head.text, spans, head.meta.title,
-            marked=marked_ranges(head.regions),
-        )
-        for name, record in records.items():
-            add_analysis(
-                doc,
-                name,
-                record.actors,
-                record.mentions,
-                record.events,
-                record.frames,
-                identity.name,
-            )
-        docs.append(doc)
-    return docs
-
-
-def review_files(paths: Sequence[Path], fmt: str = "auto") -> AgreementReport:
-    """The agreement report of two or more annotation files (one annotation set per file)."""
+def review_files(
+    paths: Sequence[Path], fmt: str = "auto", workers: int | None = None
+) -> AgreementReport:
+    """The agreement report of two or more annotation files (one annotation set per file).
+    ``workers``: how many parts read and count large native JSON-lines files at once
+    (``services.annotation_sets``; default: one per CPU for large files, up to four)."""
     if len(paths) < 2:
         raise InputError("review needs two or more annotation files")
-    with paused_gc():
-        sets, notices = load_sets(paths, fmt)
-        left_out: list[LeftOut] = []
-        docs = documents_from_sets(sets, left_out)
-        report = compare(
-            docs, [s.name for s in sets], {s.name: s.source for s in sets}, tone_scale()
-        )
-    report.notes = notices + report.notes
-    report.left_out = _in_order(left_out + report.left_out, report.annotators)
+    found = tally_files(paths, fmt, workers)
+    report = found.tally.report(found.sources, tone_scale())
+    report.notes = found.notices + report.notes
+    report.left_out = _in_order(found.left_out + report.left_out, report.annotators)
     return report
 
 
@@ -322,42 +119,11 @@ def _actor_name(actor: Actor) -> str:
 # Below this many documents a worker process costs more (about half a second to start) than
 # it saves; above it the documents are counted in parts, one per CPU, and the tallies merged.
 PARALLEL_MIN_DOCUMENTS = 2_000
-MAX_WORKERS = 4
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        return os.cpu_count() or 1
 
 
 def _in_parts(function: Callable[..., Tally], arguments: Sequence[tuple[Any, ...]]) -> Tally:
-    """``function(*args)`` for each part, the first here and the others in worker processes at
-    the same time; their tallies merged in order. A part whose worker could not run (no process
-    could be started, or it died) is counted here instead."""
-    if len(arguments) == 1:
-        return function(*arguments[0])
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        # spawn, not fork: the window's threads (Qt, the spaCy worker) must not be copied.
-        pool = ProcessPoolExecutor(
-            len(arguments) - 1, mp_context=multiprocessing.get_context("spawn")
-        )
-        futures = [pool.submit(function, *args) for args in arguments[1:]]
-    except (OSError, RuntimeError):
-        return _merged([function(*args) for args in arguments])
-    with pool:
-        tallies = [function(*arguments[0])]
-        for future, args in zip(futures, arguments[1:], strict=True):
-            try:
-                tallies.append(future.result())
-            except (BrokenProcessPool, OSError):
-                tallies.append(function(*args))
-    return _merged(tallies)
+    """``function(*args)`` for each part (``services.process_parts``), their tallies merged."""
+    return _merged(in_processes(function, arguments))
 
 
 def _merged(tallies: Sequence[Tally]) -> Tally:
@@ -370,7 +136,7 @@ def _merged(tallies: Sequence[Tally]) -> Tally:
 def _parts(doc_ids: Sequence[int], workers: int | None) -> list[list[int]]:
     if workers is None:
         many = len(doc_ids) >= PARALLEL_MIN_DOCUMENTS
-        workers = min(_cpus(), MAX_WORKERS) if many else 1
+        workers = min(cpus(), MAX_WORKERS) if many else 1
     workers = max(1, min(workers, len(doc_ids)))
     size = -(-len(doc_ids) // workers) if doc_ids else 1
     return [list(doc_ids[i : i + size]) for i in range(0, len(doc_ids), size)] or [[]]
