@@ -39,7 +39,7 @@ def _ids(window) -> list[int]:  # type: ignore[no-untyped-def]
 
 def test_framing_bars_count_documents_and_click_through(open_window, qtbot, annotated_db: Path) -> None:
     window, _d, corpus = _open(open_window, qtbot, annotated_db)
-    assert corpus.summary.text().startswith("5 documents · 5 outlets · 195 actor mentions · 10 events")
+    assert corpus.summary.text().startswith("5 documents · 5 outlets · 183 actor mentions · 10 events")
     chart = corpus.present_view.chart()
     [series] = chart.series()
     sets = {s.label(): [s.at(i) for i in range(s.count())] for s in series.barSets()}
@@ -82,11 +82,11 @@ def test_actor_table_counts_and_mentions_open_selected(open_window, qtbot, annot
     row = next(r for r in range(model.rowCount()) if model.item(r, 0).text() == "Ismail Qaani")
     display = Qt.ItemDataRole.DisplayRole
     values = {headers[c]: model.item(row, c).data(display) for c in range(3, len(headers))}
-    assert values == {"Mentions": 17, "Documents": 4, "Asharq Al-Awsat": 7, "Iranian media": 2,
+    assert values == {"Mentions": 14, "Documents": 4, "Asharq Al-Awsat": 4, "Iranian media": 2,
                       "Iranian media (FR)": 2, "Islam Times": 0, ISRAELI: 6}
     rect = corpus.actor_table.visualRect(model.index(row, 0))
     _click(corpus.actor_table.viewport(), rect.center().toPointF())
-    assert corpus.passages.count() == 17
+    assert corpus.passages.count() == 14
     corpus.passages.setCurrentRow(3)
     passage = corpus.passages.item(3).data(PASSAGE_ROLE)
     qtbot.keyClick(corpus.passages, Qt.Key.Key_Return)
@@ -168,7 +168,7 @@ def test_every_view_exports_png_svg_and_csv(
     assert len(rows) >= 2
     if view == "actors":
         assert rows[0].startswith("actor,kind,country,mentions,documents")
-        assert "Ismail Qaani,person,IRN,17,4" in rows[3]
+        assert "Ismail Qaani,person,IRN,14,4" in rows[3]
 
 
 def test_corpus_charts_follow_the_dark_palette(open_window, qtbot, qapp, annotated_db: Path) -> None:

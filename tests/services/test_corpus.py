@@ -63,14 +63,17 @@ def test_actor_mentions_per_outlet_match_hand_counts(data) -> None:  # type: ign
     _store, d = data
     counts = {r.name: r for r in corpus.actor_counts(d).rows_}
     qaani = counts["Ismail Qaani"]
-    assert qaani.by_outlet == {IRAN_EN: 2, IRAN_FR: 2, ISRAELI: 6, ASHARQ: 7}
-    assert (qaani.mentions, qaani.documents) == (17, 4)
-    assert counts["Quds Force"].by_outlet == {IRAN_EN: 2, IRAN_FR: 1, ISRAELI: 3, ASHARQ: 9}
-    assert counts["Syria"].by_outlet == {IRAN_EN: 13, IRAN_FR: 10, ISRAELI: 12, ASHARQ: 13, ISLAM_TIMES: 24}
+    # Asharq Al-Awsat reprints a caption naming Qaani and the Quds Force three times: marked
+    # regions, which "tag every mention" leaves alone (4 and 5 mentions outside them, by hand;
+    # one "Syria" of its reprinted title too).
+    assert qaani.by_outlet == {IRAN_EN: 2, IRAN_FR: 2, ISRAELI: 6, ASHARQ: 4}
+    assert (qaani.mentions, qaani.documents) == (14, 4)
+    assert counts["Quds Force"].by_outlet == {IRAN_EN: 2, IRAN_FR: 1, ISRAELI: 3, ASHARQ: 5}
+    assert counts["Syria"].by_outlet == {IRAN_EN: 13, IRAN_FR: 10, ISRAELI: 12, ASHARQ: 12, ISLAM_TIMES: 24}
     assert counts["Israel"].by_outlet == {ISLAM_TIMES: 5, ISRAELI: 1}
     assert corpus.actor_counts(d).rows_[0].name == "Syria"  # the most mentioned first
     passages = corpus.actor_passages(d, qaani.actor_id)
-    assert len(passages) == 17
+    assert len(passages) == 14
     assert all(d.texts[p.doc_id][p.start : p.end].endswith("Qaani") for p in passages)
 
 
@@ -136,7 +139,9 @@ def test_story_clusters_group_the_four_reports_of_the_visit(data) -> None:  # ty
     assert visit.doc_ids[0] in (ids[0], ids[1])  # oldest first: 22 September
     assert (visit.first_date, visit.last_date) == ("2023-09-22", "2023-09-24")
     assert set(visit.outlets) == {IRAN_EN, IRAN_FR, ISRAELI, ASHARQ}
-    assert "Ismail Qaani" in visit.title and "Syria" not in visit.title.split(" · ")[0].split(", ")[:1]
+    # Named by its most mentioned actors (Asharq Al-Awsat's reprinted captions of Qaani are
+    # marked regions, which "tag every mention" leaves alone).
+    assert visit.title.split(" · ")[0].split(", ")[:2] == ["Syria", "Ismail Qaani"]
     assert visit.categories == ("ASSAULT", "CONSULT", "COOPERATE")
 
 
