@@ -45,9 +45,11 @@ def type_text(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
     interval, like an analyst pausing: waiting longer is always safe, so this is deterministic.
     Text fields get one key event per letter (their typing does not depend on timing)."""
     widget = focused()
-    pause = QApplication.keyboardInputInterval() / 1000 - (time.monotonic() - _last_typed[0])
-    if pause > 0:
-        qtbot.wait(int(pause * 1000) + 20)
+    # Qt's search restarts only once more than the interval has passed since the last search, by
+    # the monotonic clock; a QTimer (qtbot.wait) may fire up to 5 % early, so the clock decides.
+    interval = QApplication.keyboardInputInterval() / 1000 + 0.05
+    while time.monotonic() - _last_typed[0] < interval:
+        qtbot.wait(10)
     if isinstance(widget, QAbstractItemView) or (isinstance(widget, QComboBox) and not widget.isEditable()):
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             event = QKeyEvent(kind, Qt.Key.Key_unknown, NO_MOD, text)
