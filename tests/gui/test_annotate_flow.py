@@ -229,11 +229,16 @@ def test_cancelled_import_keeps_whole_files_only(open_window, qtbot, tmp_path: P
     assert 0 < count < 500  # cancelled before the end
 
 
-def test_export_dialog_writes_spacy_split_and_reports(open_window, qtbot, seeded_db: Path, tmp_path: Path) -> None:
+def test_export_dialog_writes_spacy_split_and_reports(
+    open_window, qtbot, seeded_db: Path, tmp_path: Path
+) -> None:
     window, dialogs = open_window(seeded_db)
-    qtbot.keyClick(window.pane, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.pane, Qt.Key.Key_A, ctrl_shift)
     target = tmp_path / "train" / "seeds.spacy"
-    dialogs.export_answers.append(ExportOptions(path=target, fmt="spacy", annotator="alice", split=0.5, seed=1))
+    dialogs.export_answers.append(
+        ExportOptions(path=target, fmt="spacy", annotator="alice", split=0.5, seed=1)
+    )
     window.export_dialog()
     assert window.progress.isVisible()
     qtbot.waitUntil(lambda: not window.worker.running, timeout=60000)
@@ -243,7 +248,9 @@ def test_export_dialog_writes_spacy_split_and_reports(open_window, qtbot, seeded
     assert not dialogs.opened_folders  # the scripted answer to "open the folder?" was no
     # Exporting again over the same files asks first; answering no leaves them alone.
     before = [p.stat().st_mtime_ns for p in report.files]
-    dialogs.export_answers.append(ExportOptions(path=target, fmt="spacy", annotator="alice", split=0.5, seed=1))
+    dialogs.export_answers.append(
+        ExportOptions(path=target, fmt="spacy", annotator="alice", split=0.5, seed=1)
+    )
     dialogs.confirm_answers.append(False)
     window.export_dialog()
     assert [p.stat().st_mtime_ns for p in report.files] == before
@@ -268,7 +275,8 @@ def test_export_dialog_filters_by_label_and_date(open_window, qtbot, seeded_db: 
 
     window, dialogs = open_window(seeded_db)
     for _ in range(5):  # accept every suggestion of every document
-        qtbot.keyClick(window.pane, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        qtbot.keyClick(window.pane, Qt.Key.Key_A, ctrl_shift)
         qtbot.keyClick(window.pane, Qt.Key.Key_J)
 
     dialog = ExportDialog(["alice"], "alice", tmp_path)

@@ -15,7 +15,11 @@ def _forms(window, doc_id: int) -> set[tuple[str, str]]:
     """(text, label) of the suggestions the window shows for a document."""
     window.select_document(doc_id)
     text = window.pane.text()
-    return {(text[i.span.start : i.span.end], i.span.label) for i in window.pane.shown_spans() if i.suggestion}
+    return {
+        (text[i.span.start : i.span.end], i.span.label)
+        for i in window.pane.shown_spans()
+        if i.suggestion
+    }
 
 
 def _shared_form(db: Path, first: int) -> tuple[str, str, int]:

@@ -9,7 +9,9 @@ from annotator.cli import main
 from annotator.store import Store
 
 
-def test_cli_import_then_export_gives_five_consistent_records(tmp_path: Path, seeds_dir: Path, capsys) -> None:
+def test_cli_import_then_export_gives_five_consistent_records(
+    tmp_path: Path, seeds_dir: Path, capsys
+) -> None:
     db = tmp_path / "t.db"
     assert main(["import", str(seeds_dir), "--db", str(db)]) == 0
     out = capsys.readouterr().out
@@ -45,7 +47,9 @@ def test_export_refuses_to_overwrite_without_force(seeded_db: Path, tmp_path: Pa
     assert len(target.read_text(encoding="utf-8").splitlines()) == 5
 
 
-def test_bad_file_is_reported_with_name_and_leaves_db_unchanged(tmp_path: Path, seeds_dir: Path, capsys) -> None:
+def test_bad_file_is_reported_with_name_and_leaves_db_unchanged(
+    tmp_path: Path, seeds_dir: Path, capsys
+) -> None:
     db = tmp_path / "t.db"
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "fine"}\n{"text": 3}\nnot json\n', encoding="utf-8")
