@@ -121,9 +121,15 @@ def pg_server() -> Iterator[PgServer]:
 _pg_counter = itertools.count()
 
 
+def unique_pg_name(prefix: str) -> str:
+    """A database name no other test of this run has used (a counter, not an object's id: ids
+    of freed objects come back, and a name reused made CREATE DATABASE fail)."""
+    return f"{prefix}{os.getpid()}_{next(_pg_counter)}"
+
+
 def new_pg_database(server: PgServer, template: str = PG_TEMPLATE) -> str:
     """A new database on the test server, copied from ``template``; its URL."""
-    name = f"t{os.getpid()}_{next(_pg_counter)}"
+    name = unique_pg_name("t")
     with psycopg.connect(server.url(), autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
     return server.url(name)

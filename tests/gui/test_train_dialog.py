@@ -78,6 +78,7 @@ def test_a_password_in_the_url_reaches_the_child_in_its_environment_not_its_argv
 ) -> None:
     import psycopg
 
+    from tests.conftest import unique_pg_name
     from tests.pg_server import PASSWORD, PASSWORD_ROLE
 
     secret = PASSWORD  # the role's one password in the session's shared server
@@ -87,7 +88,7 @@ def test_a_password_in_the_url_reaches_the_child_in_its_environment_not_its_argv
             f" THEN CREATE ROLE {PASSWORD_ROLE} LOGIN; END IF; END $$"
         )
         conn.execute(f"ALTER ROLE {PASSWORD_ROLE} PASSWORD '{secret}'")
-        name = f"train_pw_{id(tmp_path)}"
+        name = unique_pg_name("train_pw_")
         conn.execute(f"CREATE DATABASE {name} OWNER {PASSWORD_ROLE}")
     monkeypatch.delenv("PGPASSWORD", raising=False)
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))

@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _empty_database(server: PgServer, request: pytest.FixtureRequest) -> str:
-    from tests.conftest import _dropped_after
+    from tests.conftest import _dropped_after, unique_pg_name
 
-    name = f"copy_{os.getpid()}_{time.monotonic_ns()}"
+    name = unique_pg_name("copy_")
     with psycopg.connect(server.url(), autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     return _dropped_after(request, server, server.url(name))

@@ -17,14 +17,14 @@ from annotator.core.errors import StoreError
 from annotator.core.model import Document, Status
 from annotator.store import Store
 from annotator.store.tables import SCHEMA_VERSION
-from tests.conftest import new_pg_database
+from tests.conftest import new_pg_database, unique_pg_name
 from tests.pg_server import PASSWORD, PASSWORD_ROLE, PgServer
 
 SECRET = PASSWORD
 
 
 def _empty_database(server: PgServer, owner: str = "postgres") -> str:
-    name = f"empty_{os.getpid()}_{id(object())}"
+    name = unique_pg_name("empty_")
     with psycopg.connect(server.url(), autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name} OWNER {owner}")
     return name
