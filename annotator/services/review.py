@@ -772,7 +772,9 @@ class Adjudication:
 
 class AcceptAgreed:
     """Put what every annotator agrees on into the gold set, in one command: spans (with their
-    actor links), then events and framing fields (``services.gold``)."""
+    actor links), then events and framing fields (``services.gold``). The copy and its undo are
+    each one transaction (``Store.atomic``): a failure or a kill midway leaves the gold set as it
+    was, never half copied with nothing on the undo stack to take it back."""
 
     def __init__(self, adjudication: Adjudication) -> None:
         self.adjudication = adjudication
@@ -784,7 +786,32 @@ class AcceptAgreed:
             adjudication.analysis_layers,
         )
 
+    def _in_one_transaction(self, step: Callable[[], Change]) -> Change:
+        """Run ``step`` with the adjudication's store bound to one transaction; if it fails,
+        what this command remembers is put back as it was before the step (nothing of it was
+        kept in the database)."""
+        adj, layers = self.adjudication, self.layers
+        store = adj.store
+        before = (dict(adj.links), self.added, layers.events, layers.spans, layers.frames)
+        try:
+            with store.atomic() as one:
+                adj.store = layers.store = one
+                return step()
+        except BaseException:
+            links, self.added, layers.events, layers.spans, layers.frames = before
+            adj.links.clear()
+            adj.links.update(links)
+            raise
+        finally:
+            adj.store = layers.store = store
+
     def do(self) -> Change:
+        return self._in_one_transaction(self._copy)
+
+    def undo(self) -> Change:
+        return self._in_one_transaction(self._remove)
+
+    def _copy(self) -> Change:
         adj = self.adjudication
         self.added = {}
         for doc_id, agreed in adj.agreed.items():
@@ -803,7 +830,7 @@ class AcceptAgreed:
         ids = tuple(sorted(set(self.added) | set(self.layers.do())))
         return BulkChange(ids[0] if ids else 0, spans=True, document_ids=ids)
 
-    def undo(self) -> Change:
+    def _remove(self) -> Change:
         adj = self.adjudication
         ids = tuple(sorted(set(self.added) | set(self.layers.undo())))
         for doc_id, spans in self.added.items():

@@ -61,6 +61,7 @@ class Store:
         self._bind(self.engine)
 
     def _bind(self, engine: Engine | _OneTransaction) -> None:
+        self._transaction = engine if isinstance(engine, _OneTransaction) else None
         bind: Any = engine  # the repositories use only begin(), connect() and dialect
         self.documents = DocumentRepo(bind)
         self.annotators = AnnotatorRepo(bind)
@@ -84,7 +85,11 @@ class Store:
         (an adjudication's copy of everything agreed) is stored entirely or not at all, even
         under a kill. A write that fails inside the block fails the whole block, even if its
         error is caught. For one command-line use case at a time; the GUI keeps one short
-        transaction per action."""
+        transaction per action, or one for an action made of many calls. Inside a block, a
+        further ``atomic()`` is the same transaction."""
+        if self._transaction is not None:
+            yield self
+            return
         with self.engine.begin() as conn:
             one = _OneTransaction(conn)
             view = copy.copy(self)

@@ -82,6 +82,8 @@ def _store_error(context: ExceptionContext) -> None:
     message = str(orig)
     if isinstance(orig, sqlite3.IntegrityError) and "document.text_sha256" in message:
         raise DuplicateDocumentError("a document with the same text is already stored") from orig
+    if isinstance(orig, sqlite3.IntegrityError):  # a constraint or a trigger of the schema
+        raise StoreError(f"the database refused the change ({message}); nothing of it was saved") from orig
     if isinstance(orig, sqlite3.OperationalError) and ("locked" in message or "busy" in message):
         raise StoreError(
             f"the database is busy: another instance kept it locked for more than "

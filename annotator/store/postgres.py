@@ -65,6 +65,10 @@ def _store_error(url: str) -> Callable[[ExceptionContext], None]:
         orig = context.original_exception
         if isinstance(orig, psycopg.errors.UniqueViolation) and "uq_document_sha" in str(orig):
             raise DuplicateDocumentError("a document with the same text is already stored") from orig
+        if isinstance(orig, psycopg.IntegrityError):  # a constraint or a trigger of the schema
+            raise StoreError(
+                f"the database refused the change ({first_line(orig)}); nothing of it was saved"
+            ) from orig
         if isinstance(orig, psycopg.errors.ReadOnlySqlTransaction):
             raise StoreError(f"{masked(url)}: opened for reading only, nothing written") from orig
         if isinstance(orig, psycopg.errors.InsufficientPrivilege):

@@ -14,6 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from annotator.cli import main
 
 
@@ -170,3 +172,62 @@ def test_review_of_the_two_files_reports_each_layer(annotated_db: Path, tmp_path
     assert (entities["strict"]["n_a"], entities["strict"]["n_b"]) == (183, 182)
     assert not {"CONSULT", "AID", "COOPERATE"} & set(entities["labels"])
     assert not {"CONSULT", "AID"} & set(pair["confusion"]["labels"])
+
+
+def test_accepting_the_agreed_work_is_all_or_nothing(annotated_db: Path, tmp_path: Path, capsys) -> None:
+    """Review mode's first step (and its undo) is one transaction: when the database refuses a
+    write midway (here the framing, written after every span and event), the gold set keeps
+    nothing of it; once the write goes through, undo takes all of it back."""
+    import sqlite3
+
+    from annotator.core.errors import AnnotatorError
+    from annotator.services.review import Adjudication
+    from annotator.store import Store
+
+    export(annotated_db, "alice", tmp_path / "alice.jsonl")
+    args = ["import-annotations", str(tmp_path / "alice.jsonl"), "--as", "bob", "--db", str(annotated_db)]
+    assert main(args) == 0
+
+    def gold_rows() -> tuple[int, int, int]:
+        con = sqlite3.connect(annotated_db)
+        try:
+            return tuple(  # type: ignore[return-value]
+                con.execute(
+                    f"SELECT count(*) FROM {table} JOIN annotator ON annotator.id = annotator_id"
+                    " WHERE annotator.name = 'gold'"
+                ).fetchone()[0]
+                for table in ("span", "event", "frame_assessment")
+            )
+        finally:
+            con.close()
+
+    con = sqlite3.connect(annotated_db)
+    con.execute(
+        "CREATE TRIGGER refuse_framing BEFORE INSERT ON frame_assessment"
+        " BEGIN SELECT RAISE(ABORT, 'the disk refused the framing'); END"
+    )
+    con.commit()
+    con.close()
+    store = Store(annotated_db)
+    try:
+        adjudication = Adjudication(store, ["alice", "bob"], "gold")
+        command = adjudication.start()
+        with pytest.raises(AnnotatorError, match="refused the framing"):
+            command.do()
+        assert gold_rows() == (0, 0, 0)
+        assert command.count == 0 and command.layers.events_added == 0
+
+        con = sqlite3.connect(annotated_db)
+        con.execute("DROP TRIGGER refuse_framing")
+        con.commit()
+        con.close()
+        command.do()  # the same command, tried again
+        spans, events, frames = gold_rows()
+        assert (command.count, events, frames) == (183, 10, 5)
+        assert spans == 183 + 10  # the agreed entity spans and the events' triggers
+        command.undo()
+        assert gold_rows() == (0, 0, 0)
+        command.do()  # redo
+        assert gold_rows() == (spans, events, frames)
+    finally:
+        store.close()
