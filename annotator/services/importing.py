@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from annotator.core.errors import DuplicateDocumentError, InputError, InputErrors
 from annotator.core.labels import LabelSet
 from annotator.core.model import AnnotatorKind, Document, Span
-from annotator.core.regions import detect_regions, outside_regions
+from annotator.core.regions import detect_regions
 from annotator.core.tasks import Cancelled, TaskState
 from annotator.formats.articles import ARTICLE_SUFFIXES, SUFFIX_LIST, iter_article_files, read_articles
 from annotator.nlp.lang import start_detecting
@@ -278,7 +278,10 @@ def _suggester(
         spans = next(stream, None)
         if spans is None:  # the stream ends early only when the import is cancelled
             raise Cancelled()
-        return key, outside_regions(spans, doc.regions)
+        # Every suggestion is stored, those inside marked regions too: the reading pane leaves
+        # them out while the region is marked (``AnnotationSession.suggestions``) and shows
+        # them when the analyst unmarks it.
+        return key, spans
 
     return suggest
 

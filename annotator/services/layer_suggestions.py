@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.events import EVENT_LAYER
 from annotator.core.framing import FrameAssessment, mark_edited
 from annotator.core.model import Origin, Span
+from annotator.core.regions import outside_regions
 from annotator.core.text import text_form
 from annotator.services.training_layers import (
     COMPONENT,
@@ -264,4 +265,6 @@ def suggestions_with_model(
     stored = session.suggestions(doc_id, own, starting)
     if found is None or found.doc_id != doc_id or not found.triggers:
         return stored
-    return merge_triggers(stored, found, own, session.store.rejections.pairs(), starting)
+    merged = merge_triggers(stored, found, own, session.store.rejections.pairs(), starting)
+    # Nothing is suggested inside a marked region, by the trained model neither.
+    return outside_regions(merged, session.store.regions.of_document(doc_id))

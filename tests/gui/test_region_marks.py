@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QTextCursor
 from PySide6.QtWidgets import QApplication, QMenu
 
-from annotator.core.model import AnnotatorKind
 from tests.gui.conftest import drag, viewport_point
 
 CAPTION = "Iran's Quds Force commander Esmail Qaani. (AFP file photo)"
@@ -101,19 +100,31 @@ def test_greyed_caption_refuses_spans_until_unmarked(open_window, qtbot, seeded_
 def test_u_key_toggles_the_region_under_the_cursor_with_undo(open_window, qtbot, seeded_db: Path) -> None:
     window, doc_id, region = _open_on_caption(open_window, seeded_db)
     pane = window.pane
-    model = window.store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL)
-    assert not [s for s in model if region.start <= s.start < region.end]  # nothing suggested there
-    # A click puts the text cursor in the greyed caption; U unmarks it.
+    qtbot.waitUntil(pane.spans_complete)
+
+    def suggested_there() -> list[tuple[str, str]]:
+        return [
+            (pane.text()[i.span.start : i.span.end], i.span.label) for i in pane.shown_spans()
+            if i.suggestion and region.start <= i.span.start < region.end
+        ]
+
+    assert suggested_there() == []  # the model's spans there are stored, and not shown
+    # A click puts the text cursor in the greyed caption; U unmarks it: the model's suggestions
+    # in the caption appear.
     qtbot.mouseClick(pane.viewport(), Qt.MouseButton.LeftButton, pos=viewport_point(window, region.start + 3))
     qtbot.keyClick(pane, Qt.Key.Key_U)
     assert not window.store.regions.of_document(doc_id)[0].marked
     assert "unmarked" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: ("Esmail Qaani", "PERSON") in suggested_there())
     qtbot.keyClick(pane, Qt.Key.Key_U)
     assert window.store.regions.of_document(doc_id)[0].marked
+    qtbot.waitUntil(lambda: suggested_there() == [])
     qtbot.keyClick(pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert not window.store.regions.of_document(doc_id)[0].marked
+    qtbot.waitUntil(lambda: ("Esmail Qaani", "PERSON") in suggested_there())
     qtbot.keyClick(pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.store.regions.of_document(doc_id)[0].marked
+    qtbot.waitUntil(lambda: suggested_there() == [])
     # U outside any region says so and changes nothing.
     cursor = QTextCursor(pane.document())
     cursor.setPosition(pane.offsets.to_utf16(pane.text().index("The head of the Iranian")))

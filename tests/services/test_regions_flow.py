@@ -1,6 +1,7 @@
 """Marked regions through the use cases: ``annotator import`` marks and counts them, the real
-pre-annotation suggests nothing inside them, agreement neither counts spans there nor their
-tokens, and the native JSONL export carries them back into ``import`` and ``import-annotations``."""
+pre-annotation suggests nothing inside them (until the analyst unmarks one), agreement neither
+counts spans there nor their tokens, and the native JSONL export carries them back into
+``import`` and ``import-annotations``."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def _overlaps(span: Span, regions: list[Region]) -> bool:
 def test_import_marks_regions_and_the_model_suggests_nothing_there(
     tmp_path: Path, seeds_dir: Path, capsys
 ) -> None:
+    """The model's spans are all stored; none inside a marked region is suggested, and
+    unmarking the region shows them (the caption reprinted is text the model tags)."""
     db = tmp_path / "t.db"
     assert main(["import", str(seeds_dir), "--db", str(db)]) == 0
     out = capsys.readouterr().out
@@ -36,16 +39,24 @@ def test_import_marks_regions_and_the_model_suggests_nothing_there(
         text = store.documents.get(doc_id).text
         regions = store.regions.of_document(doc_id)
         assert len(regions) == 4
-        model = store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL)
-        assert model, "the English model pre-annotated the article"
-        assert not [s for s in model if _overlaps(s, regions)]
+        session = AnnotationSession(store, store.annotators.get_or_create("alice", AnnotatorKind.HUMAN))
+        shown = session.suggestions(doc_id)
+        assert shown, "the English model pre-annotated the article"
+        assert not [s for s in shown if _overlaps(s, regions)]
         # The caption's first print is not marked: the name in it is suggested once there.
         caption = text.index("Iran's Quds Force commander Esmail Qaani. (AFP")
-        assert any(caption <= s.start < caption + 60 for s in model)
-        # Without the filter the same model would have suggested in the reprints (the caption is
-        # the same words): the marked regions did hold text the model tags.
+        assert any(caption <= s.start < caption + 60 for s in shown)
+        # The reprint is the same words: the model tagged them, and they are stored, hidden.
         reprint = regions[0]
         assert "Esmail Qaani" in text[reprint.start : reprint.end]
+        model = store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL)
+        inside = [s for s in model if reprint.overlaps(s.start, s.end)]
+        assert [text[s.start : s.end] for s in inside if s.label == "PERSON"] == ["Esmail Qaani"]
+        SetRegionMarked(store, doc_id, reprint, marked=False).do()
+        now = session.suggestions(doc_id)
+        assert {(s.start, s.end, s.label) for s in now} - {(s.start, s.end, s.label) for s in shown} == {
+            (s.start, s.end, s.label) for s in inside
+        }
     finally:
         store.close()
 
