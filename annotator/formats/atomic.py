@@ -11,7 +11,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from annotator.core.errors import AnnotatorError
 
@@ -39,7 +39,7 @@ def atomic_write(path: Path, overwrite: bool = True, mode: str = "w") -> Iterato
     try:
         if hasattr(os, "fchmod"):  # mkstemp makes 0600; keep the target's mode, else the umask's
             os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else new_file_mode())
-        kwargs = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
+        kwargs: dict[str, Any] = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
             handle.flush()

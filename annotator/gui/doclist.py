@@ -565,8 +565,9 @@ class DocumentColumns(QObject):
         holder = self.dock.widget()
         if holder is not None:
             around = 2 * self.view.frameWidth() + scroll + 2
-            if holder.layout() is not None:
-                margins = holder.layout().contentsMargins()
+            layout = holder.layout()
+            if layout is not None:
+                margins = layout.contentsMargins()
                 around += margins.left() + margins.right()
             holder.setMinimumWidth(self.title_width() + self._widths[4] + around)
         self.show_what_fits()

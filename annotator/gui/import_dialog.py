@@ -280,13 +280,18 @@ class ImportDialog(QDialog):
 
     # -- corrections ----------------------------------------------------------------------------
 
+    def _first(self, row: int) -> QTableWidgetItem:
+        """The row's first cell: its tick and which file's which article it is."""
+        item = self.table.item(row, FILE)
+        assert item is not None, row  # every row is filled when the table is built
+        return item
+
     def document_at(self, row: int) -> Document | None:
-        key = self.table.item(row, FILE).data(Qt.ItemDataRole.UserRole)
-        file_index, doc_index = key
+        file_index, doc_index = self._first(row).data(Qt.ItemDataRole.UserRole)
         return None if doc_index < 0 else self.files[file_index].documents[doc_index]
 
     def _key(self, row: int) -> tuple[Path, str] | None:
-        file_index, doc_index = self.table.item(row, FILE).data(Qt.ItemDataRole.UserRole)
+        file_index, doc_index = self._first(row).data(Qt.ItemDataRole.UserRole)
         if doc_index < 0:
             return None
         preview = self.files[file_index]
@@ -337,7 +342,7 @@ class ImportDialog(QDialog):
         """The ticked articles, by file, with the analyst's corrections."""
         ticked: dict[int, list[Document]] = {}
         for row in range(self.table.rowCount()):
-            first = self.table.item(row, FILE)
+            first = self._first(row)
             if first.checkState() != Qt.CheckState.Checked:
                 continue
             file_index, doc_index = first.data(Qt.ItemDataRole.UserRole)

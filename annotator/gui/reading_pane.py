@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -586,8 +586,9 @@ class ReadingPane(QPlainTextEdit):
                 s, e = max(u_start, l_start), min(u_end, l_end)
                 if s >= e:
                     continue
-                x1, _ = line.cursorToX(s - block.position())
-                x2, _ = line.cursorToX(e - block.position())
+                # PySide6 returns (x, position) where its stubs say ``object``.
+                x1 = cast(tuple[float, int], line.cursorToX(s - block.position()))[0]
+                x2 = cast(tuple[float, int], line.cursorToX(e - block.position()))[0]
                 r = line.rect()
                 rects.append(
                     QRect(
