@@ -14,9 +14,10 @@ import pytest
 
 from annotator.core.errors import InputErrors
 from annotator.core.labels import default_labels
+from annotator.core.model import AnnotatorKind
 from annotator.core.schema import default_schema
 from annotator.services.annotations_import import KnownLabels, import_annotations
-from annotator.services.exporting import export
+from annotator.services.exporting import ExportFilters, export
 from annotator.store import Store
 
 FORMATS = {"labelstudio": "tasks.json", "doccano": "lines.jsonl"}
@@ -39,7 +40,7 @@ def every_event(store: Store) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
                 continue
             spans = {s.id: s for s in store.spans.in_document(doc_id, annotator.id)}
 
-            def ref(r: Any) -> tuple[Any, ...] | None:
+            def ref(r: Any, spans: dict[Any, Any] = spans) -> tuple[Any, ...] | None:
                 if r is None:
                     return None
                 if r.actor_id is not None:
@@ -191,11 +192,6 @@ def test_doccano_file_takes_the_relation_shape_when_a_document_has_events(
         assert sorted(r["id"] for r in line["relations"]) == list(range(len(line["relations"])))
     store = Store(annotated_db)
     try:  # only the models' suggestions: no event, the label shape
-        alice = store.annotators.id_of("alice")
-        assert alice is not None
-        from annotator.services.exporting import ExportFilters
-        from annotator.core.model import AnnotatorKind
-
         export(store, tmp_path / "models.jsonl", "doccano", ExportFilters(kind=AnnotatorKind.MODEL))
     finally:
         store.close()
