@@ -9,8 +9,12 @@ and one annotation list for all users (one record per user). The writer adds ``s
 (parallel to ``label``) when a model suggested some spans, and the reader takes it back. Any
 other keys are the document's metadata. A ``label`` list of plain strings is a text-classification export: its
 document labels are not spans and are counted in a notice. Offsets are end exclusive. Relations
-are counted, not imported, but an entity id used twice or a relation naming an entity the line
-does not hold is refused.
+are kept on the record as links, which the import maps onto events
+(``services.annotations_import``); an entity id used twice or a relation naming an entity the
+line does not hold is refused. When a record has events, the writer writes the whole file in the
+``entities``/``relations`` shape: each event drawn as relations from its trigger to its
+arguments, its details under the extra keys ``events`` and ``actors`` (``formats.event_links``),
+which the reader restores.
 """
 
 from __future__ import annotations
@@ -254,7 +258,6 @@ def read_label_ids(path: Path) -> dict[int, str]:
 class _Reader:
     def __init__(self, label_ids: dict[int, str] | None = None) -> None:
         self.doc_labels = 0
-        self.relations = 0
         self.label_ids = label_ids
         self.numeric: dict[int, int] = {}  # label id without a name -> spans
         self.unknown_ids: dict[int, int] = {}  # label id not in the label file -> spans
@@ -329,7 +332,6 @@ class _Reader:
                     ids[entity["id"]] = span.ident
                     region_ids[str(entity["id"])] = span.ident
             links = _relations(obj.get("relations"), ids, line)
-            self.relations += len(links)
             self._origins(obj, spans)
         else:
             key = "label" if "label" in obj else "labels"

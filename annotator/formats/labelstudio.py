@@ -2,19 +2,23 @@
 
 A task is ``{"id", "data": {"text", ...}, "annotations": [{"result": [...]}]}``; each result of
 type ``labels`` holds ``value: {start, end, text, labels: [...]}`` (``text`` may be missing).
-Each annotation of a task becomes one record (its annotator is ``completed_by``); cancelled
-annotations and results that are not text spans (choices, relations, text areas) are counted
-in notices; model ``predictions`` are read as model suggestions (origin model) under their
-``model_version``. The ``JSON-MIN`` export (a flat task with a ``label`` list)
-is read too. The writer puts one task per document, one annotation per annotator
-(``completed_by``) and each set's model suggestions in ``predictions`` (``model_version``).
+Each annotation of a task becomes one record (its annotator is ``completed_by``); ``relation``
+results between text spans are kept on the record as links, which the import maps onto events
+(``services.annotations_import``); cancelled annotations and other results (choices, text areas,
+relations of regions that are no text spans) are counted in notices; model ``predictions`` are
+read as model suggestions (origin model) under their ``model_version``. The ``JSON-MIN`` export
+(a flat task with a ``label`` list) is read too. The writer puts one task per document, one
+annotation per annotator (``completed_by``), each set's model suggestions in ``predictions``
+(``model_version``), and a person's events as relation results from each trigger to its
+arguments with their details in the task's ``meta.events`` (``formats.event_links``), which the
+reader restores.
 
 A file holding one task object (older versions export one file per task) is one task.
 Refused, with the task and annotation named: a file that is one JSON object other than a task,
 an annotation with span fields but no ``result`` (another tool's spans), a task whose text is
 not ``data.text`` (or, in JSON-MIN, ``text``),
-two results of one annotation with the same ``id`` and ``from_name``, and a relation result naming
-a region the annotation does not hold.
+two results of one annotation with the same ``id`` and ``from_name``, a relation result naming
+a region the annotation does not hold, and event details naming a region it does not hold.
 """
 
 from __future__ import annotations
