@@ -13,8 +13,8 @@ are kept on the record as links, which the import maps onto events
 (``services.annotations_import``); an entity id used twice or a relation naming an entity the
 line does not hold is refused. When a record has events, the writer writes the whole file in the
 ``entities``/``relations`` shape: each event drawn as relations from its trigger to its
-arguments, its details under the extra keys ``events`` and ``actors`` (``formats.event_links``),
-which the reader restores.
+arguments, its details under the extra key ``annotator_events`` (``formats.event_links``), which
+the reader restores.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import IO, Any
 from annotator.core.errors import InputError
 from annotator.core.model import AnnotationRecord, Origin
 from annotator.formats.atomic import atomic_write
-from annotator.formats.event_links import EVENT_KEYS, event_relations, restore_events
+from annotator.formats.event_links import DETAILS_KEY, event_relations, restore_events
 from annotator.formats.foreign import (
     DEFAULT_LAYER,
     RawRecord,
@@ -78,7 +78,7 @@ def record_to_line(record: AnnotationRecord, entities: bool = False) -> dict[str
     obj["status"] = record.status.value
     if details is not None:
         # Not doccano's either, kept as metadata: the events' details for this app's import.
-        obj.update(details)
+        obj[DETAILS_KEY] = details
     return obj
 
 
@@ -222,7 +222,7 @@ def _user_name(value: object) -> str | None:
     return None
 
 
-_KNOWN = {ORIGINS_KEY, *EVENT_KEYS, "user", "annotations", "annotation_approver",
+_KNOWN = {ORIGINS_KEY, DETAILS_KEY, "user", "annotations", "annotation_approver",
           "text", "data", "label", "labels", "entities", "relations", "id", "meta", "annotator",
           "status", "Comments", "comments", "cats"}
 
@@ -351,7 +351,7 @@ class _Reader:
         annotator = obj.get("annotator")
         if not (isinstance(annotator, str) and annotator.strip()):
             annotator = _user_name(obj.get("user"))
-        details = {key: obj[key] for key in EVENT_KEYS if key in obj} if "events" in obj else None
+        details = obj.get(DETAILS_KEY)
         return RawRecord(
             text=text,
             spans=spans,
@@ -380,7 +380,7 @@ def read_doccano(path: Path, label_ids: dict[int, str] | None = None) -> ReadRes
     raws = collect_jsonl(path, reader.convert)
     records, notices = finalize(raws, str(path))
     file = str(path)
-    notices += restore_events(records, raws, file).notices(file, "the 'events' key")
+    notices += restore_events(records, raws, file).notices(file, f"the {DETAILS_KEY!r} key")
     if reader.numeric:
         shown = ", ".join(f"{i} ({n} span(s))" for i, n in sorted(reader.numeric.items()))
         notices.append(

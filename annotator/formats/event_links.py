@@ -6,10 +6,10 @@ with the argument's role, which is what a relation-extraction model learns from.
 pointing at an actor of the registry is drawn to the actor's mention nearest the trigger, when the
 record has one. Everything else an event holds (its category beyond the trigger's label, mode,
 context, CAMEO code, date, factuality, source, the actor behind an argument, arguments no relation
-can show) is written as *details* where each tool keeps extra data: a JSON object ``{"events":
-[...], "actors": [...]}`` naming spans by the file's own region ids, the actors as the native
-format writes them (docs/EXPORT.md shows both). The tools keep it and ignore it; this app's
-import restores the events exactly from it.
+can show) is written as *details* where each tool keeps extra data (under ``annotator_events``):
+a JSON object ``{"events": [...], "actors": [...]}`` naming spans by the file's own region ids,
+the actors as the native format writes them (docs/EXPORT.md shows both). The tools keep it and
+ignore it; this app's import restores the events exactly from it.
 
 Reading: :func:`restore_events` turns this app's details back into events, each argument drawn as
 a relation taken only while that relation is still in the file (one removed in the tool removes
@@ -34,8 +34,11 @@ from annotator.formats.native import actor_from_json, actor_json, str_field
 
 R = TypeVar("R", bound=Hashable)
 
-EVENT_KEYS = ("events", "actors")
-"""The keys of the details object (doccano writes them on the line itself)."""
+DETAILS_KEY = "annotator_events"
+"""Where the details are written: a key of Label Studio's task ``meta`` (a list, one entry per
+annotator), of a doccano line (the details object). Named after this app, so that a project's
+own ``events`` metadata is never taken for ours: a file is read as holding our details only
+under this key, and refused when what is there does not fit."""
 
 Drawn = Callable[[Span, Span], bool]
 """Whether a format can draw a relation between two spans (Label Studio: both in one annotation,

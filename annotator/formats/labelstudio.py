@@ -10,7 +10,7 @@ read as model suggestions (origin model) under their ``model_version``. The ``JS
 (a flat task with a ``label`` list) is read too. The writer puts one task per document, one
 annotation per annotator (``completed_by``), each set's model suggestions in ``predictions``
 (``model_version``), and a person's events as relation results from each trigger to its
-arguments with their details in the task's ``meta.events`` (``formats.event_links``), which the
+arguments with their details in the task's ``meta.annotator_events`` (``formats.event_links``), which the
 reader restores.
 
 A file holding one task object (older versions export one file per task) is one task.
@@ -32,7 +32,7 @@ from annotator.core.errors import InputError, InputErrors
 from annotator.core.model import AnnotationRecord, Origin, Span
 from annotator.formats.articles import decode_text
 from annotator.formats.atomic import atomic_write
-from annotator.formats.event_links import event_relations, restore_events
+from annotator.formats.event_links import DETAILS_KEY, event_relations, restore_events
 from annotator.formats.foreign import (
     MAX_ERRORS,
     RawRecord,
@@ -51,7 +51,7 @@ from annotator.formats.read_result import ReadResult
 
 _SPAN_LIKE = {"start_offset", "end_offset", "start", "end", "label", "labels", "spans"}
 
-EVENTS_KEY = "events"
+EVENTS_KEY = DETAILS_KEY
 """Key of the task's ``meta`` holding this app's event details, one entry per annotator."""
 
 FROM_NAME = "label"
@@ -106,7 +106,7 @@ def _relations(record: AnnotationRecord, index: int) -> tuple[list[dict[str, Any
 def task_of(group: list[AnnotationRecord], task_id: int) -> dict[str, Any]:
     """One Label Studio task: people's spans in ``annotations`` (``completed_by`` naming the
     annotator), model suggestions in ``predictions`` (``model_version`` naming the set); events
-    as relation results in their annotation, their details in ``meta.events``."""
+    as relation results in their annotation, their details in ``meta.annotator_events``."""
     first = group[0]
     data: dict[str, Any] = {"text": first.text}
     data.update({k: v for k, v in first.meta.to_dict().items() if v})
@@ -176,6 +176,7 @@ class _Reader:
         self.predictions = 0
         self.other_results: dict[str, int] = {}
         self.idents = 0  # span idents given to regions, for relations and event details
+        self.orphan_details = 0  # event details of annotators with no record in their task
 
     def _annotator(self, annotation: dict[str, Any]) -> str | None:
         name = annotation.get("annotator")
@@ -345,7 +346,6 @@ class _Reader:
                 where=awhere,
             )
             record.spans = self._spans(annotation.get("result", []), awhere, record)
-            record.details = details.get(record.annotator) if record.annotator else None
             records.append(record)
         for k, prediction in enumerate(predictions or []):
             pwhere = f"{where} prediction {k}"
@@ -367,6 +367,10 @@ class _Reader:
                 records.append(record)
         if not records:
             records.append(RawRecord(text=text, meta=meta, status=status, where=where))
+        for record in records:  # each annotator's details, to the first record of that name
+            if record.annotator in details:
+                record.details = details.pop(record.annotator)
+        self.orphan_details += len(details)
         return records
 
     @staticmethod
@@ -394,6 +398,11 @@ class _Reader:
             out.append(
                 f"{file}: {self.predictions} model prediction(s) imported as model suggestions, "
                 "each under its model_version"
+            )
+        if self.orphan_details:
+            out.append(
+                f"warning: {file}: the event details ({EVENTS_KEY}) of {self.orphan_details} "
+                "annotator(s) with no annotation in their task were not imported"
             )
         for kind, count in sorted(self.other_results.items()):
             out.append(f"{file}: {count} result(s) of type {kind!r} were not imported")

@@ -116,7 +116,7 @@ def test_label_studio_relations_are_drawn_from_trigger_to_argument(
         ("visited", ["actor"], "Ismail Qaani", "right"),
         ("visited", ["recipient"], "Syria", "right"),
     ]
-    [details] = task["meta"]["events"]
+    [details] = task["meta"]["annotator_events"]
     assert details["annotator"] == "alice"
     visit = next(e for e in details["events"] if e["category"] == "CONSULT")
     assert (visit["mode"], visit["context"], visit["cameo"], visit["date"], visit["factuality"]) \
@@ -183,7 +183,7 @@ def test_doccano_file_takes_the_relation_shape_when_a_document_has_events(
     assert all("entities" in line and "relations" in line and "label" not in line for line in lines)
     # Lines without events (the models' suggestions come first) are in the shape too.
     assert any(not line["relations"] for line in lines)
-    with_events = [line for line in lines if line.get("events")]
+    with_events = [line for line in lines if line.get("annotator_events")]
     assert len(with_events) == 5
     for line in with_events:
         ids = {e["id"] for e in line["entities"]}
@@ -342,9 +342,9 @@ def test_event_details_naming_a_missing_region_refuse_the_file(
     finally:
         store.close()
     lines = (tmp_path / "lines.jsonl").read_text("utf-8").splitlines()
-    number = next(i for i, x in enumerate(lines) if '"events"' in x)
+    number = next(i for i, x in enumerate(lines) if '"annotator_events"' in x)
     obj = json.loads(lines[number])
-    obj["events"][0]["trigger"] = 999
+    obj["annotator_events"]["events"][0]["trigger"] = 999
     lines[number] = json.dumps(obj)
     (tmp_path / "bad.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
     fresh = Store(tmp_path / "fresh.sqlite")
