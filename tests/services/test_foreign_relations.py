@@ -213,7 +213,8 @@ def labelstudio_task(relations: list[dict[str, Any]]) -> list[dict[str, Any]]:
         region("con", 20, 26, "Vehicle"), region("gom", 32, 36, "Place"),
         region("off", 48, 57, "Person"),
     ] + relations
-    return [{"id": 7, "data": {"text": TEXT},
+    # The project's own task metadata, named "events" too: not this app's details.
+    return [{"id": 7, "data": {"text": TEXT}, "meta": {"events": ["raid"], "source": "wire"},
              "annotations": [{"id": 70, "completed_by": {"email": "carol@example.org"},
                               "result": result}]}]
 
@@ -357,3 +358,62 @@ def test_event_details_naming_a_missing_region_refuse_the_file(
         assert fresh.documents.ids() == []
     finally:
         fresh.close()
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_what_no_relation_can_show_comes_back_from_the_details(fmt: str, tmp_path: Path) -> None:
+    """An argument pointing at a model's suggestion (Label Studio keeps those in ``predictions``,
+    where no relation of the annotation can reach), an actor argument with no mention, a span as
+    the source, an event without arguments: written by the real writer, read by the real reader,
+    the same events."""
+    from annotator.core.actors import Actor
+    from annotator.core.events import Argument, Event, Ref
+    from annotator.core.model import AnnotationRecord, DocumentMeta, Origin, Span, Status
+    from annotator.formats.registry import read_annotations
+    from annotator.services.exporting import _write
+
+    text = "Tasnim said rebels attacked the convoy; officials met."
+    rebels = Span(12, 18, "ORG", Origin.MODEL, "entity", 1)
+    trigger = Span(19, 27, "ASSAULT", Origin.MANUAL, "event", 2)
+    convoy = Span(32, 38, "MISC", Origin.MANUAL, "entity", 3)
+    tasnim = Span(0, 6, "ORG", Origin.MANUAL, "entity", 4)
+    met = Span(50, 53, "CONSULT", Origin.MANUAL, "event", 5)
+    hamas = Actor("Hamas", ("Harakat al-Muqawama",), "armed_group", "PSE", "REB", "Q38799", "", 7,
+                  "seed:hamas")
+    events = [
+        Event(trigger, "ASSAULT", mode="", context="military", cameo="190",
+              arguments=(Argument("actor", Ref(span_id=1)), Argument("recipient", Ref(span_id=3)),
+                         Argument("actor", Ref(actor_id=7))),
+              date="2024", factuality="reported", source=Ref(span_id=4)),
+        Event(met, "CONSULT"),
+    ]
+    record = AnnotationRecord(text, DocumentMeta(title="t"), "erin", Status.DONE,
+                              [tasnim, rebels, trigger, convoy, met], actors=[hamas],
+                              events=events)
+    out = tmp_path / FORMATS[fmt]
+    _write(fmt, out, [record], True, [])
+    [back] = read_annotations(out, fmt).records
+
+    def plain(r: AnnotationRecord) -> list[tuple[Any, ...]]:
+        spans = {s.id: (s.start, s.end, s.label, s.layer, s.origin.value) for s in r.spans}
+        actors = {a.id: (a.uid, a.name, a.aliases, a.kind, a.country, a.sector, a.wikidata)
+                  for a in r.actors}
+
+        def ref(x: Any) -> Any:
+            if x is None:
+                return None
+            return actors[x.actor_id] if x.actor_id is not None else spans[x.span_id]
+
+        return sorted(
+            (spans[e.trigger.id], e.category, e.mode, e.context, e.cameo, e.date, e.factuality,
+             ref(e.source), tuple((a.role, ref(a.ref)) for a in e.arguments))
+            for e in r.events
+        )
+
+    assert plain(back) == plain(record)
+    assert back.links == []
+    drawn = json.loads(out.read_text("utf-8")) if fmt == "labelstudio" else None
+    if drawn is not None:  # only the convoy is drawn: the rebels are a model's suggestion
+        [annotation] = drawn[0]["annotations"]
+        assert [r["labels"] for r in annotation["result"] if r["type"] == "relation"] \
+            == [["recipient"]]
