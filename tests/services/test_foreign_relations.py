@@ -27,6 +27,14 @@ def known() -> KnownLabels:
     return KnownLabels.of(default_labels(), default_schema())
 
 
+def exported(db: Path, out: Path, fmt: str) -> None:
+    store = Store(db)
+    try:
+        export(store, out, fmt)
+    finally:
+        store.close()
+
+
 def every_event(store: Store) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
     """Every event of every set, by (document text hash, annotator), each with everything it
     says: trigger offsets, label and layer, category, mode, context, CAMEO, date, factuality,
@@ -92,11 +100,7 @@ def test_label_studio_relations_are_drawn_from_trigger_to_argument(
 ) -> None:
     """The relation results of an event, checked against the text by hand: the seeds' first
     event is Qaani's visit to Syria (CONSULT, visit, CAMEO 042)."""
-    store = Store(annotated_db)
-    try:
-        export(store, tmp_path / "tasks.json", "labelstudio")
-    finally:
-        store.close()
+    exported(annotated_db, tmp_path / "tasks.json", "labelstudio")
     tasks = json.loads((tmp_path / "tasks.json").read_text("utf-8"))
     task = tasks[0]
     [annotation] = task["annotations"]
@@ -134,11 +138,7 @@ def test_label_studio_sdk_validates_the_relations(annotated_db: Path, tmp_path: 
     from label_studio_converter import Converter
     from label_studio_sdk.label_interface import LabelInterface
 
-    store = Store(annotated_db)
-    try:
-        export(store, tmp_path / "tasks.json", "labelstudio")
-    finally:
-        store.close()
+    exported(annotated_db, tmp_path / "tasks.json", "labelstudio")
     tasks = json.loads((tmp_path / "tasks.json").read_text("utf-8"))
     results = [r for t in tasks for a in t["annotations"] + t["predictions"] for r in a["result"]]
     labels = sorted({x for r in results if r["type"] == "labels" for x in r["value"]["labels"]})
@@ -174,11 +174,7 @@ def test_label_studio_sdk_validates_the_relations(annotated_db: Path, tmp_path: 
 def test_doccano_file_takes_the_relation_shape_when_a_document_has_events(
     annotated_db: Path, tmp_path: Path
 ) -> None:
-    store = Store(annotated_db)
-    try:
-        export(store, tmp_path / "all.jsonl", "doccano")
-    finally:
-        store.close()
+    exported(annotated_db, tmp_path / "all.jsonl", "doccano")
     lines = [json.loads(x) for x in (tmp_path / "all.jsonl").read_text("utf-8").splitlines()]
     assert all("entities" in line and "relations" in line and "label" not in line for line in lines)
     # Lines without events (the models' suggestions come first) are in the shape too.
@@ -313,11 +309,7 @@ def test_colleague_doccano_relations_become_events(tmp_path: Path) -> None:
 def test_a_relation_removed_in_the_tool_removes_the_argument(
     annotated_db: Path, tmp_path: Path
 ) -> None:
-    store = Store(annotated_db)
-    try:
-        export(store, tmp_path / "tasks.json", "labelstudio")
-    finally:
-        store.close()
+    exported(annotated_db, tmp_path / "tasks.json", "labelstudio")
     tasks = json.loads((tmp_path / "tasks.json").read_text("utf-8"))
     result = tasks[0]["annotations"][0]["result"]
     removed = next(r for r in result if r["type"] == "relation" and r["labels"] == ["recipient"])
@@ -337,11 +329,7 @@ def test_a_relation_removed_in_the_tool_removes_the_argument(
 def test_event_details_naming_a_missing_region_refuse_the_file(
     annotated_db: Path, tmp_path: Path
 ) -> None:
-    store = Store(annotated_db)
-    try:
-        export(store, tmp_path / "lines.jsonl", "doccano")
-    finally:
-        store.close()
+    exported(annotated_db, tmp_path / "lines.jsonl", "doccano")
     lines = (tmp_path / "lines.jsonl").read_text("utf-8").splitlines()
     number = next(i for i, x in enumerate(lines) if '"annotator_events"' in x)
     obj = json.loads(lines[number])
