@@ -10,8 +10,8 @@ read as model suggestions (origin model) under their ``model_version``. The ``JS
 (a flat task with a ``label`` list) is read too. The writer puts one task per document, one
 annotation per annotator (``completed_by``), each set's model suggestions in ``predictions``
 (``model_version``), and a person's events as relation results from each trigger to its
-arguments with their details in the task's ``meta.annotator_events`` (``formats.event_links``), which the
-reader restores.
+arguments, with their details in the task's ``meta.annotator_events`` (``formats.event_links``),
+which the reader restores.
 
 A file holding one task object (older versions export one file per task) is one task.
 Refused, with the task and annotation named: a file that is one JSON object other than a task,

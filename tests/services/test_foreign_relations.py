@@ -224,7 +224,9 @@ MAP = {"Armed group": "ORG", "Vehicle": "MISC", "Place": "GPE", "Person": "PERSO
        "Attack": "ASSAULT", "Attacker": "actor", "Target": "recipient", "Where": "location"}
 
 
-def test_colleague_label_studio_relations_become_events(tmp_path: Path) -> None:
+def test_colleague_label_studio_relations_become_events(
+    tmp_path: Path, store_url: Path | str
+) -> None:
     path = tmp_path / "carol.json"
     path.write_text(json.dumps(labelstudio_task([
         relation("att", "reb", "Attacker"),
@@ -233,7 +235,7 @@ def test_colleague_label_studio_relations_become_events(tmp_path: Path) -> None:
         relation("reb", "gom", "Near"),  # two entities: no event at either end
         relation("att", "off"),  # no label: no role
     ])), encoding="utf-8")
-    store = Store(tmp_path / "a.sqlite")
+    store = Store(store_url)
     try:
         report = import_annotations(store, path, known_labels=known(), label_map=MAP)
         lines = "\n".join(report.lines())
