@@ -43,6 +43,19 @@ class Argument:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A relation another tool's file draws between two spans of a record (a Label Studio
+    ``relation`` result, a doccano ``relations`` entry), by the spans' record-scoped ids. It is
+    not yet an event argument: the import decides, with the schema, whether one end is an event
+    (``services.annotations_import``); ``where`` names it in the file for the summary."""
+
+    from_span: int
+    to_span: int
+    label: str
+    where: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     trigger: Span  # layer "event", labelled with the category; carries its id once stored
     category: str

@@ -18,7 +18,7 @@ from annotator.core.text import sha256_text
 
 if TYPE_CHECKING:  # annotations only: importing this module need not load the schema
     from annotator.core.actors import Actor
-    from annotator.core.events import Event
+    from annotator.core.events import Event, Link
     from annotator.core.framing import FrameAssessment
 
 __all__ = [
@@ -133,6 +133,9 @@ class AnnotationRecord:
     # {key: value}; a note is under the key ``note``, a flag has the value "".
     attributes: dict[int, dict[str, str]] = field(default_factory=dict)
     regions: tuple[Region, ...] = ()  # the document's marked and unmarked regions
+    # Relations between spans read from another tool's file, not yet events (``core.events.Link``):
+    # the import turns those with an event at one end into arguments, and names the others.
+    links: list[Link] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.text_sha256:

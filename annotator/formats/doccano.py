@@ -9,13 +9,19 @@ and one annotation list for all users (one record per user). The writer adds ``s
 (parallel to ``label``) when a model suggested some spans, and the reader takes it back. Any
 other keys are the document's metadata. A ``label`` list of plain strings is a text-classification export: its
 document labels are not spans and are counted in a notice. Offsets are end exclusive. Relations
-are counted, not imported, but an entity id used twice or a relation naming an entity the line
-does not hold is refused.
+are kept on the record as links, which the import maps onto events
+(``services.annotations_import``); an entity id used twice or a relation naming an entity the
+line does not hold is refused. When a record has events, the writer writes the whole file in the
+``entities``/``relations`` shape: each event drawn as relations from its trigger to its
+arguments, its details under the extra key ``annotator_events`` (``formats.event_links``), which
+the reader restores.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -23,6 +29,7 @@ from typing import IO, Any
 from annotator.core.errors import InputError
 from annotator.core.model import AnnotationRecord, Origin
 from annotator.formats.atomic import atomic_write
+from annotator.formats.event_links import DETAILS_KEY, event_relations, restore_events
 from annotator.formats.foreign import (
     DEFAULT_LAYER,
     RawRecord,
@@ -37,14 +44,29 @@ from annotator.formats.foreign import (
     status_from,
     text_field,
 )
+from annotator.formats.lines import check_string
 from annotator.formats.read_result import ReadResult
 
 
-def record_to_line(record: AnnotationRecord) -> dict[str, Any]:
-    obj: dict[str, Any] = {
-        "text": record.text,
-        "label": [[s.start, s.end, qualified_label(s)] for s in record.spans],
-    }
+def record_to_line(record: AnnotationRecord, entities: bool = False) -> dict[str, Any]:
+    """One doccano line: the ``label`` triples, or with ``entities`` the relation project's
+    shape, whose ``relations`` draw the record's events (trigger -> argument, typed with the
+    role) and whose ``events``/``actors`` keys hold what relations cannot say."""
+    obj: dict[str, Any] = {"text": record.text}
+    details: dict[str, Any] | None = None
+    if entities:
+        obj["entities"] = [
+            {"id": j, "label": qualified_label(s), "start_offset": s.start, "end_offset": s.end}
+            for j, s in enumerate(record.spans)
+        ]
+        region_of = {s.id: j for j, s in enumerate(record.spans) if s.id is not None}
+        relations, details = event_relations(record, region_of) if record.events else ([], None)
+        obj["relations"] = [
+            {"id": k, "from_id": a, "to_id": b, "type": role}
+            for k, (a, b, role) in enumerate(relations)
+        ]
+    else:
+        obj["label"] = [[s.start, s.end, qualified_label(s)] for s in record.spans]
     if any(s.origin is Origin.MODEL for s in record.spans):
         # Not doccano's (it keeps extra keys as metadata): which spans a model suggested.
         obj[ORIGINS_KEY] = [s.origin.value for s in record.spans]
@@ -54,20 +76,61 @@ def record_to_line(record: AnnotationRecord) -> dict[str, Any]:
     if record.annotator:
         obj["annotator"] = record.annotator
     obj["status"] = record.status.value
+    if details is not None:
+        # Not doccano's either, kept as metadata: the events' details for this app's import.
+        obj[DETAILS_KEY] = details
     return obj
 
 
+def _as_entities(obj: dict[str, Any]) -> dict[str, Any]:
+    """A line written in the ``label`` shape, in the ``entities`` shape (no relations)."""
+    out: dict[str, Any] = {"text": obj.pop("text")}
+    out["entities"] = [
+        {"id": j, "label": label, "start_offset": start, "end_offset": end}
+        for j, (start, end, label) in enumerate(obj.pop("label"))
+    ]
+    out["relations"] = []
+    out.update(obj)
+    return out
+
+
+SPOOL_BYTES = 16 * 1024 * 1024
+"""Lines written before the first event are kept in memory up to this size, then on disk."""
+
+
 def write_lines(records: Iterable[AnnotationRecord], handle: IO[str]) -> int:
+    """Write the records as doccano lines; return how many. The ``label`` shape, unless a record
+    has events: then every line of the file is in the ``entities``/``relations`` shape (doccano
+    reads one shape per project), the lines before it rewritten. Those are held in a spooled
+    file until then, so the records are read once, as a stream."""
     count = 0
-    for record in records:
-        handle.write(json.dumps(record_to_line(record), ensure_ascii=False))
-        handle.write("\n")
-        count += 1
+    before = tempfile.SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="utf-8", newline="\n")
+    target: IO[str] = before  # type: ignore[assignment]
+    entities = False
+    try:
+        for record in records:
+            if not entities and record.events:
+                entities = True
+                before.seek(0)
+                for line in before:
+                    handle.write(_ENCODE(_as_entities(json.loads(line))) + "\n")
+                target = handle
+            target.write(_ENCODE(record_to_line(record, entities)) + "\n")
+            count += 1
+        if not entities:
+            before.seek(0)
+            shutil.copyfileobj(before, handle)  # type: ignore[misc]
+    finally:
+        before.close()
     return count
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def write_doccano(path: Path, records: Iterable[AnnotationRecord], overwrite: bool = True) -> int:
-    """Write doccano JSONL (the ``label`` shape) atomically; return the number of lines."""
+    """Write doccano JSONL atomically (the shape as :func:`write_lines` chooses it); return the
+    number of lines."""
     with atomic_write(path, overwrite=overwrite) as handle:
         return write_lines(records, handle)
 
@@ -89,7 +152,8 @@ def _triple(raw: object, where: str) -> RawSpan:
 
 
 def _entity_ids(entities: list[Any]) -> set[object]:
-    """The ids of the ``entities`` of one line; InputError if one is used twice."""
+    """The ids of the ``entities`` of one line; InputError if one is used twice (the ids of
+    entities that are no objects are not looked at: the entity itself is refused)."""
     first: dict[object, int] = {}
     for i, entity in enumerate(entities):
         if not isinstance(entity, dict) or entity.get("id") is None:
@@ -105,21 +169,34 @@ def _entity_ids(entities: list[Any]) -> set[object]:
     return set(first)
 
 
-def _check_relations(relations: object, ids: set[object]) -> int:
-    """How many relations a line holds; InputError if one names an entity it does not hold."""
+def _relations(
+    relations: object, ids: dict[object, int | None], line: int
+) -> list[tuple[int, int, str, str]]:
+    """The relations of a line as links between span idents; InputError if one names an entity
+    the line does not hold. ``ids`` maps each entity id to its span's ident."""
     if relations is None:
-        return 0
+        return []
     if not isinstance(relations, list):
         raise InputError("'relations' must be a list")
+    links = []
     for i, relation in enumerate(relations):
         if not isinstance(relation, dict):
             raise InputError(f"relations[{i}] must be an object")
+        ends = []
         for key in ("from_id", "to_id"):
             target = relation.get(key)
             if isinstance(target, bool) or not isinstance(target, int | str) or target not in ids:
                 shown = "missing" if target is None else repr(target)[:40]
                 raise InputError(f"relations[{i}]: {key} {shown} names no entity of this line")
-    return len(relations)
+            ends.append(ids[target])
+        kind = relation.get("type", "")
+        if not isinstance(kind, str):
+            raise InputError(f"relations[{i}]: 'type' must be a string")
+        check_string(kind, f"relations[{i}].type")
+        a, b = ends
+        if a is not None and b is not None:
+            links.append((a, b, kind.strip(), f"line {line} relations[{i}]"))
+    return links
 
 
 def _entity(raw: object, where: str) -> RawSpan:
@@ -145,7 +222,7 @@ def _user_name(value: object) -> str | None:
     return None
 
 
-_KNOWN = {ORIGINS_KEY, "user", "annotations", "annotation_approver",
+_KNOWN = {ORIGINS_KEY, DETAILS_KEY, "user", "annotations", "annotation_approver",
           "text", "data", "label", "labels", "entities", "relations", "id", "meta", "annotator",
           "status", "Comments", "comments", "cats"}
 
@@ -181,7 +258,6 @@ def read_label_ids(path: Path) -> dict[int, str]:
 class _Reader:
     def __init__(self, label_ids: dict[int, str] | None = None) -> None:
         self.doc_labels = 0
-        self.relations = 0
         self.label_ids = label_ids
         self.numeric: dict[int, int] = {}  # label id without a name -> spans
         self.unknown_ids: dict[int, int] = {}  # label id not in the label file -> spans
@@ -241,12 +317,22 @@ class _Reader:
                 record.annotator = record.annotator or _user_name(obj.get("user"))
                 record.status = status_from(obj.get("status"))
             return records
+        links: list[tuple[int, int, str, str]] = []
+        region_ids: dict[str, int] = {}
         if "entities" in obj:
             entities = obj["entities"]
             if not isinstance(entities, list):
                 raise InputError("'entities' must be a list")
+            _entity_ids(entities)
             spans = [_entity(e, f"entities[{i}]") for i, e in enumerate(entities)]
-            self.relations += _check_relations(obj.get("relations"), _entity_ids(entities))
+            ids: dict[object, int | None] = {}
+            for i, (entity, span) in enumerate(zip(entities, spans, strict=True)):
+                span.ident = i + 1
+                if entity.get("id") is not None:
+                    ids[entity["id"]] = span.ident
+                    region_ids[str(entity["id"])] = span.ident
+            links = _relations(obj.get("relations"), ids, line)
+            self._origins(obj, spans)
         else:
             key = "label" if "label" in obj else "labels"
             labels = obj.get(key, [])
@@ -258,24 +344,33 @@ class _Reader:
                 self.doc_labels += 1  # a text-classification export
             else:
                 spans = [_triple(item, f"{key}[{i}]") for i, item in enumerate(labels)]
-                origins = obj.get(ORIGINS_KEY)
-                if isinstance(origins, list) and len(origins) == len(spans):
-                    for span, origin in zip(spans, origins, strict=True):
-                        if origin == Origin.MODEL.value:
-                            span.origin = Origin.MODEL
+                self._origins(obj, spans)
         meta_source: dict[str, Any] = {k: v for k, v in obj.items() if k not in _KNOWN}
         if isinstance(obj.get("meta"), dict):
             meta_source.update(obj["meta"])
         annotator = obj.get("annotator")
         if not (isinstance(annotator, str) and annotator.strip()):
             annotator = _user_name(obj.get("user"))
+        details = obj.get(DETAILS_KEY)
         return RawRecord(
             text=text,
             spans=spans,
             meta=meta_from_mapping(meta_source),
             annotator=annotator if isinstance(annotator, str) and annotator.strip() else None,
             status=status_from(obj.get("status")),
+            links=links,
+            details=details,
+            region_ids=region_ids,
         )
+
+    @staticmethod
+    def _origins(obj: dict[str, Any], spans: list[RawSpan]) -> None:
+        """This app's ``span_origins`` (parallel to the spans): which a model suggested."""
+        origins = obj.get(ORIGINS_KEY)
+        if isinstance(origins, list) and len(origins) == len(spans):
+            for span, origin in zip(spans, origins, strict=True):
+                if origin == Origin.MODEL.value:
+                    span.origin = Origin.MODEL
 
 
 def read_doccano(path: Path, label_ids: dict[int, str] | None = None) -> ReadResult:
@@ -285,6 +380,7 @@ def read_doccano(path: Path, label_ids: dict[int, str] | None = None) -> ReadRes
     raws = collect_jsonl(path, reader.convert)
     records, notices = finalize(raws, str(path))
     file = str(path)
+    notices += restore_events(records, raws, file).notices(file, f"the {DETAILS_KEY!r} key")
     if reader.numeric:
         shown = ", ".join(f"{i} ({n} span(s))" for i, n in sorted(reader.numeric.items()))
         notices.append(
@@ -296,6 +392,4 @@ def read_doccano(path: Path, label_ids: dict[int, str] | None = None) -> ReadRes
             f"{file}: {reader.doc_labels} line(s) hold document labels (classification), "
             "which were not imported"
         )
-    if reader.relations:
-        notices.append(f"{file}: {reader.relations} relation(s) were not imported")
     return ReadResult(records=records, notices=notices, lines=[raw.line for raw in raws])

@@ -73,6 +73,11 @@ class RawRecord:
     group_texts: dict[str, str] = field(default_factory=dict)  # group -> surface of all parts
     # Filled by ``finalize``: the id of a span stated twice -> the id of the one kept.
     id_alias: dict[int, int] = field(default_factory=dict)
+    # Relations between spans (Label Studio, doccano): (from span ident, to span ident, label,
+    # where), and this app's event details written beside them (``formats.event_links``).
+    links: list[tuple[int, int, str, str]] = field(default_factory=list)
+    details: object = None
+    region_ids: dict[str, int] = field(default_factory=dict)  # the file's region id -> span ident
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,19 +2,23 @@
 
 A task is ``{"id", "data": {"text", ...}, "annotations": [{"result": [...]}]}``; each result of
 type ``labels`` holds ``value: {start, end, text, labels: [...]}`` (``text`` may be missing).
-Each annotation of a task becomes one record (its annotator is ``completed_by``); cancelled
-annotations and results that are not text spans (choices, relations, text areas) are counted
-in notices; model ``predictions`` are read as model suggestions (origin model) under their
-``model_version``. The ``JSON-MIN`` export (a flat task with a ``label`` list)
-is read too. The writer puts one task per document, one annotation per annotator
-(``completed_by``) and each set's model suggestions in ``predictions`` (``model_version``).
+Each annotation of a task becomes one record (its annotator is ``completed_by``); ``relation``
+results between text spans are kept on the record as links, which the import maps onto events
+(``services.annotations_import``); cancelled annotations and other results (choices, text areas,
+relations of regions that are no text spans) are counted in notices; model ``predictions`` are
+read as model suggestions (origin model) under their ``model_version``. The ``JSON-MIN`` export
+(a flat task with a ``label`` list) is read too. The writer puts one task per document, one
+annotation per annotator (``completed_by``), each set's model suggestions in ``predictions``
+(``model_version``), and a person's events as relation results from each trigger to its
+arguments, with their details in the task's ``meta.annotator_events`` (``formats.event_links``),
+which the reader restores.
 
 A file holding one task object (older versions export one file per task) is one task.
 Refused, with the task and annotation named: a file that is one JSON object other than a task,
 an annotation with span fields but no ``result`` (another tool's spans), a task whose text is
 not ``data.text`` (or, in JSON-MIN, ``text``),
-two results of one annotation with the same ``id`` and ``from_name``, and a relation result naming
-a region the annotation does not hold.
+two results of one annotation with the same ``id`` and ``from_name``, a relation result naming
+a region the annotation does not hold, and event details naming a region it does not hold.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError, InputErrors
-from annotator.core.model import AnnotationRecord, Origin
+from annotator.core.model import AnnotationRecord, Origin, Span
 from annotator.formats.articles import decode_text
 from annotator.formats.atomic import atomic_write
+from annotator.formats.event_links import DETAILS_KEY, event_relations, restore_events
 from annotator.formats.foreign import (
     MAX_ERRORS,
     RawRecord,
@@ -41,10 +46,13 @@ from annotator.formats.foreign import (
     split_label,
     status_from,
 )
-from annotator.formats.lines import parse_json, read_bounded
+from annotator.formats.lines import check_string, parse_json, read_bounded
 from annotator.formats.read_result import ReadResult
 
 _SPAN_LIKE = {"start_offset", "end_offset", "start", "end", "label", "labels", "spans"}
+
+EVENTS_KEY = DETAILS_KEY
+"""Key of the task's ``meta`` holding this app's event details, one entry per annotator."""
 
 FROM_NAME = "label"
 TO_NAME = "text"
@@ -75,17 +83,42 @@ def _result(
     return results
 
 
+def _manual_pair(a: Span, b: Span) -> bool:
+    """Whether Label Studio can draw a relation between two spans: both in the annotation (a
+    model's suggestion is in ``predictions``, and a relation joins regions of one result list)."""
+    return a.origin is Origin.MANUAL and b.origin is Origin.MANUAL
+
+
+def _relations(record: AnnotationRecord, index: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The relation results drawing the record's events (trigger -> argument, labelled with the
+    role) and the events' details for the task's ``meta`` (``formats.event_links``)."""
+    if not record.events:
+        return [], None
+    region_of = {s.id: f"r{index}_{j}" for j, s in enumerate(record.spans) if s.id is not None}
+    relations, details = event_relations(record, region_of, _manual_pair)
+    results = [
+        {"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": [role]}
+        for a, b, role in relations
+    ]
+    return results, details
+
+
 def task_of(group: list[AnnotationRecord], task_id: int) -> dict[str, Any]:
     """One Label Studio task: people's spans in ``annotations`` (``completed_by`` naming the
-    annotator), model suggestions in ``predictions`` (``model_version`` naming the set)."""
+    annotator), model suggestions in ``predictions`` (``model_version`` naming the set); events
+    as relation results in their annotation, their details in ``meta.annotator_events``."""
     first = group[0]
     data: dict[str, Any] = {"text": first.text}
     data.update({k: v for k, v in first.meta.to_dict().items() if v})
     annotations = []
     predictions = []
+    details: list[dict[str, Any]] = []
     for i, record in enumerate(group, start=1):
         if record.annotator is None and not record.spans:
             continue  # nobody has annotated this document yet
+        relations, found = _relations(record, i)
+        if found is not None:
+            details.append({"annotator": record.annotator, **found})
         model = [s for s in record.spans if s.origin is Origin.MODEL]
         if model:
             predictions.append(
@@ -97,11 +130,11 @@ def task_of(group: list[AnnotationRecord], task_id: int) -> dict[str, Any]:
                     "annotator": record.annotator,
                 }
             )
-        if model and len(model) == len(record.spans):
+        if model and len(model) == len(record.spans) and not relations:
             continue
         annotation: dict[str, Any] = {
             "id": task_id * 1000 + i,
-            "result": _result(record, i, Origin.MANUAL),
+            "result": _result(record, i, Origin.MANUAL) + relations,
             "was_cancelled": False,
             "ground_truth": False,
         }
@@ -109,10 +142,14 @@ def task_of(group: list[AnnotationRecord], task_id: int) -> dict[str, Any]:
             annotation["completed_by"] = {"email": record.annotator}
             annotation["annotator"] = record.annotator
         annotations.append(annotation)
+    meta: dict[str, Any] = {"status": first.status.value}
+    if details:
+        # Not Label Studio's (it keeps a task's meta as it is): what the relations cannot say.
+        meta[EVENTS_KEY] = details
     return {
         "id": task_id,
         "data": data,
-        "meta": {"status": first.status.value},
+        "meta": meta,
         "annotations": annotations,
         "predictions": predictions,
     }
@@ -138,6 +175,8 @@ class _Reader:
         self.cancelled = 0
         self.predictions = 0
         self.other_results: dict[str, int] = {}
+        self.idents = 0  # span idents given to regions, for relations and event details
+        self.orphan_details = 0  # event details of annotators with no record in their task
 
     def _annotator(self, annotation: dict[str, Any]) -> str | None:
         name = annotation.get("annotator")
@@ -150,12 +189,15 @@ class _Reader:
             return None
         return f"user {by}" if isinstance(by, int) else str(by)
 
-    def _spans(self, results: object, where: str) -> list[RawSpan]:
+    def _spans(self, results: object, where: str, record: RawRecord) -> list[RawSpan]:
+        """The text spans of one result list; its relations between spans go to
+        ``record.links``, each region's span ident to ``record.region_ids``."""
         if not isinstance(results, list):
             raise InputError(f"{where}: 'result' must be a list")
         spans: list[RawSpan] = []
         regions: dict[tuple[str, str], int] = {}  # (id, from_name) -> index of its result
         relations: list[tuple[int, dict[str, Any]]] = []
+        idents: dict[str, int] = {}  # region id -> the ident of its (first) span
         for j, result in enumerate(results):
             rwhere = f"{where}.result[{j}]"
             if not isinstance(result, dict):
@@ -174,12 +216,19 @@ class _Reader:
             value = result.get("value")
             if kind == "relation":
                 relations.append((j, result))
+                continue
             if kind != "labels":
                 self.other_results[str(kind)] = self.other_results.get(str(kind), 0) + 1
                 continue
-            spans.extend(self._value_spans(value, rwhere, result.get("origin")))
+            found = self._value_spans(value, rwhere, result.get("origin"))
+            if found and result.get("id") is not None and str(result["id"]) not in idents:
+                self.idents += 1  # unique across the file, so within each record too
+                idents[str(result["id"])] = found[0].ident = self.idents
+                record.region_ids.setdefault(str(result["id"]), found[0].ident)
+            spans.extend(found)
         ids = {ident for ident, _ in regions}
         for j, relation in relations:
+            ends = []
             for end in ("from_id", "to_id"):
                 target = relation.get(end)
                 if not isinstance(target, str | int) or isinstance(target, bool) or str(target) not in ids:
@@ -188,7 +237,20 @@ class _Reader:
                         f"{where}.result[{j}]: relation {end} {shown} names no region of this "
                         "annotation"
                     )
+                ends.append(idents.get(str(target)))
+            labels = relation.get("labels") or [""]
+            if not isinstance(labels, list):
+                raise InputError(f"{where}.result[{j}]: relation 'labels' must be a list")
+            if ends[0] is None or ends[1] is None:  # a relation of regions that are not text spans
+                self.other_results["relation"] = self.other_results.get("relation", 0) + 1
+                continue
+            for label in labels:
+                if not isinstance(label, str):
+                    raise InputError(f"{where}.result[{j}]: relation labels must be strings")
+                check_string(label, f"{where}.result[{j}] relation label")
+                record.links.append((ends[0], ends[1], label.strip(), f"{where}.result[{j}]"))
         return spans
+
 
     @staticmethod
     def _value_spans(value: object, where: str, origin: object = None) -> list[RawSpan]:
@@ -241,6 +303,7 @@ class _Reader:
         predictions = task.get("predictions")
         if predictions is not None and not isinstance(predictions, list):
             raise InputError(f"{where}: 'predictions' must be a list")
+        details = self._details(task, where)
         annotations = task.get("annotations")
         if annotations is None:
             annotations = task.get("completions")
@@ -278,39 +341,54 @@ class _Reader:
                     f"{awhere}: a span with {', '.join(sorted(annotation.keys() & _SPAN_LIKE))} "
                     "but no Label Studio 'result' (a doccano 1.x export? use --format doccano)"
                 )
-            records.append(
-                RawRecord(
-                    text=text,
-                    spans=self._spans(annotation.get("result", []), awhere),
-                    meta=meta,
-                    annotator=self._annotator(annotation),
-                    status=status,
-                    where=awhere,
-                )
+            record = RawRecord(
+                text=text, meta=meta, annotator=self._annotator(annotation), status=status,
+                where=awhere,
             )
+            record.spans = self._spans(annotation.get("result", []), awhere, record)
+            records.append(record)
         for k, prediction in enumerate(predictions or []):
             pwhere = f"{where} prediction {k}"
             if not isinstance(prediction, dict):
                 raise InputError(f"{pwhere}: expected an object")
-            spans = self._spans(prediction.get("result", []), pwhere)
-            for span in spans:
-                span.origin = Origin.MODEL
             self.predictions += 1
             name = prediction.get("annotator") or prediction.get("model_version") or "model"
             owner = str(name).strip() or "model"
             same = [r for r in records if r.annotator == owner]
-            if same:  # one annotator's suggestions beside their own work: one record
-                same[0].spans.extend(spans)
-            else:
-                records.append(
-                    RawRecord(
-                        text=text, spans=spans, meta=meta, annotator=owner, status=status,
-                        where=pwhere,
-                    )
-                )
+            # One annotator's suggestions beside their own work: one record.
+            record = same[0] if same else RawRecord(
+                text=text, meta=meta, annotator=owner, status=status, where=pwhere
+            )
+            spans = self._spans(prediction.get("result", []), pwhere, record)
+            for span in spans:
+                span.origin = Origin.MODEL
+            record.spans.extend(spans)
+            if not same:
+                records.append(record)
         if not records:
             records.append(RawRecord(text=text, meta=meta, status=status, where=where))
+        for record in records:  # each annotator's details, to the first record of that name
+            if record.annotator in details:
+                record.details = details.pop(record.annotator)
+        self.orphan_details += len(details)
         return records
+
+    @staticmethod
+    def _details(task: dict[str, Any], where: str) -> dict[str, object]:
+        """This app's event details in the task's ``meta``, by annotator."""
+        meta = task.get("meta")
+        found = meta.get(EVENTS_KEY) if isinstance(meta, dict) else None
+        if found is None:
+            return {}
+        if not isinstance(found, list):
+            raise InputError(f"{where}: meta.{EVENTS_KEY} must be a list")
+        out: dict[str, object] = {}
+        for k, item in enumerate(found):
+            name = item.get("annotator") if isinstance(item, dict) else None
+            if not isinstance(name, str) or not name.strip():
+                raise InputError(f"{where}: meta.{EVENTS_KEY}[{k}] names no annotator")
+            out[name.strip()] = item
+        return out
 
     def notices(self, file: str) -> list[str]:
         out = []
@@ -320,6 +398,11 @@ class _Reader:
             out.append(
                 f"{file}: {self.predictions} model prediction(s) imported as model suggestions, "
                 "each under its model_version"
+            )
+        if self.orphan_details:
+            out.append(
+                f"warning: {file}: the event details ({EVENTS_KEY}) of {self.orphan_details} "
+                "annotator(s) with no annotation in their task were not imported"
             )
         for kind, count in sorted(self.other_results.items()):
             out.append(f"{file}: {count} result(s) of type {kind!r} were not imported")
@@ -367,4 +450,8 @@ def read_labelstudio(path: Path) -> ReadResult:
     if errors:
         raise InputErrors(errors)
     records, notices = finalize(raws, file)
-    return ReadResult(records=records, notices=reader.notices(file) + notices)
+    restored = restore_events(records, raws, file, _manual_pair)
+    return ReadResult(
+        records=records,
+        notices=reader.notices(file) + notices + restored.notices(file, f"meta.{EVENTS_KEY}"),
+    )

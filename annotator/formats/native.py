@@ -110,19 +110,7 @@ def record_to_json(record: AnnotationRecord) -> dict[str, Any]:
         "annotator": record.annotator,
         "status": record.status.value,
         "spans": [span_json(n, s) for n, s in enumerate(spans, start=1)],
-        "actors": [
-            {
-                "id": a.uid,
-                "name": a.name,
-                "aliases": list(a.aliases),
-                "kind": a.kind,
-                "country": a.country,
-                "sector": a.sector,
-                "wikidata": a.wikidata,
-                "notes": a.notes,
-            }
-            for a in sorted(record.actors, key=lambda a: a.uid)
-        ],
+        "actors": [actor_json(a) for a in sorted(record.actors, key=lambda a: a.uid)],
         "events": [
             {
                 "id": n,
@@ -431,6 +419,50 @@ def _span_id(raw: object, index: int, seen: set[int]) -> int:
     return ident
 
 
+def actor_json(actor: Actor) -> dict[str, Any]:
+    """An actor as the native format writes it (``id`` its uid); other formats that carry actors
+    for this app's own import (Label Studio's task meta, doccano's extra keys) write the same."""
+    return {
+        "id": actor.uid,
+        "name": actor.name,
+        "aliases": list(actor.aliases),
+        "kind": actor.kind,
+        "country": actor.country,
+        "sector": actor.sector,
+        "wikidata": actor.wikidata,
+        "notes": actor.notes,
+    }
+
+
+def actor_from_json(raw: object, where: str, ident: int) -> Actor:
+    """An actor written by :func:`actor_json`, with the record-scoped id ``ident``; InputError
+    naming ``where`` and the field otherwise."""
+    if not isinstance(raw, dict):
+        raise InputError(f"{where} must be an object")
+    uid = _str_field(raw, "id", where, required=True)
+    aliases = _list_field(raw, "aliases", where)
+    for j, alias in enumerate(aliases):
+        if not isinstance(alias, str) or not alias.strip():
+            raise InputError(f"{where}.aliases[{j}] must be a non-empty string")
+        check_string(alias, f"{where}.aliases[{j}]")
+    return Actor(
+        name=_str_field(raw, "name", where, required=True),
+        aliases=tuple(aliases),
+        kind=_str_field(raw, "kind", where) or "other",
+        country=_str_field(raw, "country", where),
+        sector=_str_field(raw, "sector", where),
+        wikidata=_str_field(raw, "wikidata", where),
+        notes=_str_field(raw, "notes", where),
+        id=ident,
+        uid=uid,
+    )
+
+
+def str_field(obj: dict[str, Any], key: str, where: str, required: bool = False) -> str:
+    """A string field of a JSON object (empty when absent), checked; InputError naming it."""
+    return _str_field(obj, key, where, required)
+
+
 def _analysis_from_json(obj: dict[str, Any], record: AnnotationRecord) -> None:
     """Span ids, actor links, actors, events and frames (format 2); absent in format 1."""
     raw_spans = obj.get("spans") or []
@@ -442,28 +474,11 @@ def _analysis_from_json(obj: dict[str, Any], record: AnnotationRecord) -> None:
         where = f"actors[{i}]"
         if not isinstance(raw, dict):
             raise InputError(f"{where} must be an object")
-        uid = _str_field(raw, "id", where, required=True)
-        if uid in actor_ids:
-            raise InputError(f"{where}.id {uid!r} is used twice")
-        aliases = _list_field(raw, "aliases", where)
-        for j, alias in enumerate(aliases):
-            if not isinstance(alias, str) or not alias.strip():
-                raise InputError(f"{where}.aliases[{j}] must be a non-empty string")
-            check_string(alias, f"{where}.aliases[{j}]")
-        actor_ids[uid] = len(actor_ids) + 1
-        record.actors.append(
-            Actor(
-                name=_str_field(raw, "name", where, required=True),
-                aliases=tuple(aliases),
-                kind=_str_field(raw, "kind", where) or "other",
-                country=_str_field(raw, "country", where),
-                sector=_str_field(raw, "sector", where),
-                wikidata=_str_field(raw, "wikidata", where),
-                notes=_str_field(raw, "notes", where),
-                id=actor_ids[uid],
-                uid=uid,
-            )
-        )
+        found = actor_from_json(raw, where, len(actor_ids) + 1)
+        if found.uid in actor_ids:
+            raise InputError(f"{where}.id {found.uid!r} is used twice")
+        actor_ids[found.uid] = len(actor_ids) + 1
+        record.actors.append(found)
 
     def actor_ref(value: object, where: str) -> int:
         if not isinstance(value, str) or value not in actor_ids:

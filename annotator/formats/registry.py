@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from annotator.core.errors import InputError
@@ -192,6 +193,8 @@ def _apply_label_map(result: ReadResult, label_map: dict[str, str], file: str) -
         record.spans = renamed
         if record.events:
             _map_events(record, label_map, roles)
+        if record.links:
+            _map_links(record, label_map, roles)
     if result.label_set is not None:
         result.label_set = [label_map.get(name, name) for name in result.label_set]
     for old, count in counts.items():
@@ -230,6 +233,19 @@ def _map_events(record: AnnotationRecord, label_map: dict[str, str], roles: dict
         category = trigger.label if trigger.label != event.trigger.label else event.category
         events.append(event.with_(trigger=trigger, category=category, arguments=tuple(arguments)))
     record.events = events
+
+
+def _map_links(record: AnnotationRecord, label_map: dict[str, str], roles: dict[str, int]) -> None:
+    """Rename the labels of relations not yet events (Label Studio, doccano) as ``--map`` says:
+    they are roles, as brat's relation types are (``--map Attacker=actor``)."""
+    links = []
+    for link in record.links:
+        old = link.label if link.label in label_map else link.label.rstrip("0123456789")
+        if old in label_map:
+            roles[old] = roles.get(old, 0) + 1
+            link = replace(link, label=label_map[old])
+        links.append(link)
+    record.links = links
 
 
 def read_annotations(

@@ -34,8 +34,8 @@ FORMAT_NAMES = {
     "jsonl": "annotator JSONL (native, everything)",
     "spacy": "spaCy DocBin (.spacy, for spacy train)",
     "prodigy": "Prodigy JSONL",
-    "doccano": "doccano JSONL",
-    "labelstudio": "Label Studio JSON",
+    "doccano": "doccano JSONL (events as relations)",
+    "labelstudio": "Label Studio JSON (events as relations)",
     "brat": "brat standoff (folder of .txt/.ann)",
 }
 SUFFIX = {

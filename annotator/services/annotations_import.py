@@ -626,6 +626,7 @@ def _events_to_schema(
     from annotator.core.events import EVENT_LAYER
 
     notices: list[str] = []
+    notices += _links_to_events(records, schema, file)
     not_events: dict[str, int] = {}
     for record in records:
         kept_events = []
@@ -679,6 +680,73 @@ def _events_to_schema(
             f"warning: {file}: {sum(left.values())} event argument(s) of roles the schema does "
             f"not know were not imported: {shown} (map them with --map ROLE=role; roles: {roles})"
         )
+    return notices
+
+
+def _links_to_events(
+    records: list[AnnotationRecord], schema: Schema | None, file: str
+) -> list[str]:
+    """Turn relations between spans (Label Studio, doccano) into event arguments, as brat's
+    relations are: a relation with one end an event (a trigger, a span of the event layer, or,
+    after ``--map``, a span labelled with an event category of the schema) is an argument of that
+    event, its role the relation's label, pointing at the other end; a span labelled with a
+    category that triggers no event yet becomes one. A relation with both ends events, neither,
+    or no label is named in the summary. Returns the notices."""
+    from annotator.core.events import EVENT_LAYER, Event, Ref
+
+    mapped = 0
+    events: set[tuple[int, int]] = set()  # (record, trigger span) of events given arguments
+    unmapped: list[str] = []
+    for number, record in enumerate(records):
+        if not record.links:
+            continue
+        spans = {s.id: s for s in record.spans if s.id is not None}
+        arguments: dict[int, list[Argument]] = {
+            e.trigger.id: list(e.arguments) for e in record.events if e.trigger.id is not None
+        }
+
+        for link in record.links:
+            a, b = spans[link.from_span], spans[link.to_span]
+            shown = f"{link.where} ({link.label or 'no label'} {short(record.text[a.start:a.end], 30)} " \
+                f"{short(record.text[b.start:b.end], 30)})"
+            ea, eb = (
+                span.id in arguments
+                or span.layer == EVENT_LAYER
+                or (schema is not None and schema.category(span.label) is not None)
+                for span in (a, b)
+            )
+            if ea == eb:
+                unmapped.append(f"{shown}: {'both ends are' if ea else 'neither end is'} an event")
+                continue
+            if not link.label:
+                unmapped.append(f"{shown}: the relation has no label to be the role")
+                continue
+            trigger, other = (a, b) if ea else (b, a)
+            arguments.setdefault(trigger.id, []).append(  # type: ignore[arg-type]
+                Argument(link.label, Ref(span_id=other.id))
+            )
+            events.add((number, trigger.id))  # type: ignore[arg-type]
+            mapped += 1
+        known = {e.trigger.id for e in record.events}
+        record.events = [
+            e.with_(arguments=tuple(arguments[e.trigger.id]))  # type: ignore[index]
+            if e.trigger.id in arguments else e
+            for e in record.events
+        ] + [
+            Event(trigger=spans[sid], category=spans[sid].label, arguments=tuple(args))
+            for sid, args in arguments.items()
+            if sid not in known
+        ]
+        record.links = []
+    notices = []
+    if mapped:
+        notices.append(
+            f"{file}: {mapped} relation(s) read as arguments of {len(events)} event(s), each the "
+            "event at one end"
+        )
+    if unmapped:
+        shown = "; ".join(unmapped[:5]) + ("; ..." if len(unmapped) > 5 else "")
+        notices.append(f"warning: {file}: {len(unmapped)} relation(s) not mapped: {shown}")
     return notices
 
 
