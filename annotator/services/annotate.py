@@ -55,7 +55,8 @@ class AnnotationSession:
         self.annotator = annotator
         self._text: tuple[int, str] | None = None  # the last document's text (texts never change)
 
-    def _document_text(self, doc_id: int) -> str:
+    def document_text(self, doc_id: int) -> str:
+        """The document's text, read once (a megabyte for a long article; texts never change)."""
         if self._text is None or self._text[0] != doc_id:
             self._text = (doc_id, self.store.documents.get(doc_id).text)
         return self._text[1]
@@ -102,7 +103,7 @@ class AnnotationSession:
         if not candidates:
             return []
         rejected = self.store.rejections.pairs()
-        text = self._document_text(doc_id) if rejected else ""
+        text = self.document_text(doc_id) if rejected else ""
         result: list[Span] = []
         seen: set[tuple[int, int]] = set()
         for span in candidates:
@@ -227,7 +228,7 @@ class RejectSuggestions:
         self.doc_id = doc_id
         ids = [int(s.id) for s in suggestions if s.id is not None]
         self.deletion = DeleteSpans(session, doc_id, ids, "")
-        text = session.document(doc_id).text
+        text = session.document_text(doc_id)
         self.pairs = [(text[s.start : s.end], s.label) for s in suggestions]
         self.remembered: list[tuple[str, str]] = []
         self.text = (
