@@ -119,18 +119,27 @@ def span_values(doc_id: int, annotator_id: int, span: Span, now: str) -> dict[st
 _TEXT_LENGTHS = "annotator_text_lengths"
 
 
-def _text_facts(conn: Connection, doc_id: int) -> tuple[str, int]:
+def _text_facts(conn: Connection, doc_id: int) -> tuple[str, int, str]:
+    """A document's text checksum, its text's length, and its status."""
     row = conn.execute(
-        text("SELECT text_sha256, length(text) FROM document WHERE id = :id"), {"id": doc_id}
+        text("SELECT text_sha256, length(text), status FROM document WHERE id = :id"), {"id": doc_id}
     ).first()
     if row is None:
         raise StoreError(f"no document with id {doc_id}")
-    return str(row[0]), int(row[1])
+    return str(row[0]), int(row[1]), str(row[2])
 
 
 def insert_spans(conn: Connection, doc_id: int, annotator_id: int, spans: Sequence[Span]) -> list[Span]:
     """Insert spans (keeping their ids when given) inside the caller's transaction, checking
-    them against the text; return them with their ids.
+    them against the text; return them with their ids (see ``insert_spans_status``)."""
+    return insert_spans_status(conn, doc_id, annotator_id, spans)[0]
+
+
+def insert_spans_status(
+    conn: Connection, doc_id: int, annotator_id: int, spans: Sequence[Span]
+) -> tuple[list[Span], Status | None]:
+    """``insert_spans``, and the document's status read by the same statements (None when no
+    span was given), for an action that starts a document 'to do' without asking separately.
 
     The text's length is read once per document and driver connection, not on every click:
     ``length(text)`` reads the whole text (a megabyte for a long article, decompressed first on
@@ -140,11 +149,14 @@ def insert_spans(conn: Connection, doc_id: int, annotator_id: int, spans: Sequen
     (``INSERT … SELECT … WHERE text_sha256 = …``); if it has not, the length is read again.
     """
     if not spans:
-        return []
+        return [], None
     now = utcnow()
     known: dict[int, tuple[str, int]] = conn.info.setdefault(_TEXT_LENGTHS, {})
     cached = known.get(doc_id)
-    sha, length = cached if cached is not None else _text_facts(conn, doc_id)
+    if cached is not None:
+        (sha, length), status = cached, ""
+    else:
+        sha, length, status = _text_facts(conn, doc_id)
     stored: list[Span] = []
     for span in spans:
         if span.end > length:
@@ -153,25 +165,30 @@ def insert_spans(conn: Connection, doc_id: int, annotator_id: int, spans: Sequen
             )
         values = span_values(doc_id, annotator_id, span, now)
         if cached is not None and not stored:
-            new_id = _insert_if_text(conn, doc_id, sha, values)
-            if new_id is None:  # that id names another text now (or none): read it again
+            found = _insert_if_text(conn, doc_id, sha, values)
+            if found is None:  # that id names another text now (or none): read it again
                 del known[doc_id]
-                return insert_spans(conn, doc_id, annotator_id, spans)
+                return insert_spans_status(conn, doc_id, annotator_id, spans)
+            new_id, status = found
         else:
             new_id = conn.execute(insert(SPAN).values(**values)).inserted_primary_key[0]  # type: ignore[index]
         stored.append(span.with_(id=new_id))
     known[doc_id] = (sha, length)
-    return stored
+    return stored, Status(status)
 
 
-def _insert_if_text(conn: Connection, doc_id: int, sha: str, values: dict[str, object]) -> int | None:
-    """Insert one span row if document ``doc_id`` still has the text ``sha``; its id, or None."""
+def _insert_if_text(
+    conn: Connection, doc_id: int, sha: str, values: dict[str, object]
+) -> tuple[int, str] | None:
+    """Insert one span row if document ``doc_id`` still has the text ``sha``: its id and the
+    document's status, or None."""
     columns = list(values)
     row = select(*(literal(values[c], SPAN.c[c].type) for c in columns)).where(
         (DOC.c.id == doc_id) & (DOC.c.text_sha256 == sha)
     )
-    found = conn.execute(insert(SPAN).from_select(columns, row).returning(SPAN.c.id)).scalar()
-    return None if found is None else int(found)
+    status = select(DOC.c.status).where(DOC.c.id == doc_id).scalar_subquery()
+    found = conn.execute(insert(SPAN).from_select(columns, row).returning(SPAN.c.id, status)).first()
+    return None if found is None else (int(found[0]), str(found[1]))
 
 
 def delete_spans(conn: Connection, span_ids: Sequence[int]) -> list[Row[Any]]:

@@ -22,6 +22,7 @@ from annotator.store.rows import (
     SPAN,
     delete_spans,
     insert_spans,
+    insert_spans_status,
     mark_in_progress,
     mark_todo,
     span_of,
@@ -124,8 +125,9 @@ class SpanRepo:
         """``add``, and with ``start`` a document still 'to do' becomes 'in progress' in the same
         transaction (the analyst began on it); the spans with ids, and whether it did."""
         with self.engine.begin() as conn:
-            stored = insert_spans(conn, doc_id, annotator_id, spans)
-            return stored, bool(stored) and start and mark_in_progress(conn, doc_id)
+            stored, status = insert_spans_status(conn, doc_id, annotator_id, spans)
+            # (read by the insert: no statement more when it is no longer 'to do')
+            return stored, start and status is Status.TODO and mark_in_progress(conn, doc_id)
 
     def delete(self, span_ids: Sequence[int]) -> list[tuple[int, int, Span]]:
         """Delete spans; return what was deleted as (document id, annotator id, span)."""
