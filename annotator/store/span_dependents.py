@@ -1,7 +1,8 @@
 """What hangs on spans: their actor links and the events they trigger or fill an argument of.
 
-Deleting a span takes these with it (the database cascades); an undo must put them back with the
-spans, in one transaction, so that a kill in the middle never leaves a span without them. This is
+Deleting a span takes these with it (the database cascades): they are read and the spans deleted
+in one transaction, and an undo puts them back with the spans in one transaction, so that a kill
+in the middle never leaves a span without them. This is
 the one module that knows both mentions and events, above both.
 """
 
@@ -69,13 +70,6 @@ class SpanDependentsRepo:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-
-    def of_spans(self, span_ids: Sequence[int]) -> SpanDependents:
-        """Actor links and events that deleting these spans would take with them."""
-        if not span_ids:
-            return SpanDependents({}, ())
-        with self.engine.connect() as conn:
-            return _of_spans(conn, list(span_ids))
 
     def delete_spans(
         self, span_ids: Sequence[int]
