@@ -66,20 +66,24 @@ def column_default(column: Any) -> object:
     return default.arg
 
 
+def meta_of(row: object) -> DocumentMeta:
+    return DocumentMeta(
+        title=row.title,  # type: ignore[attr-defined]
+        source=row.source,  # type: ignore[attr-defined]
+        date=row.date,  # type: ignore[attr-defined]
+        lang=row.lang,  # type: ignore[attr-defined]
+        url=row.url,  # type: ignore[attr-defined]
+        filename=row.filename,  # type: ignore[attr-defined]
+        author=row.author,  # type: ignore[attr-defined]
+        original_path=row.original_path,  # type: ignore[attr-defined]
+        original_sha256=row.original_sha256,  # type: ignore[attr-defined]
+    )
+
+
 def document_of(row: object) -> Document:
     return Document(
         text=row.text,  # type: ignore[attr-defined]
-        meta=DocumentMeta(
-            title=row.title,  # type: ignore[attr-defined]
-            source=row.source,  # type: ignore[attr-defined]
-            date=row.date,  # type: ignore[attr-defined]
-            lang=row.lang,  # type: ignore[attr-defined]
-            url=row.url,  # type: ignore[attr-defined]
-            filename=row.filename,  # type: ignore[attr-defined]
-            author=row.author,  # type: ignore[attr-defined]
-            original_path=row.original_path,  # type: ignore[attr-defined]
-            original_sha256=row.original_sha256,  # type: ignore[attr-defined]
-        ),
+        meta=meta_of(row),
         status=Status(row.status),  # type: ignore[attr-defined]
         id=row.id,  # type: ignore[attr-defined]
         sha256=row.text_sha256,  # type: ignore[attr-defined]

@@ -117,6 +117,8 @@ def test_each_add_starts_a_document_set_back_to_todo_elsewhere(two) -> None:  # 
     bob.set_status(doc_id, Status.TODO).do()
     assert alice.add(doc_id, [Span(18, 23, "ORG")]).do().status
     assert second.documents.status(doc_id) is Status.IN_PROGRESS
+    # What the window's header reads then: the details and status, not the text.
+    assert second.documents.details(doc_id) == (second.documents.get(doc_id).meta, Status.IN_PROGRESS)
     bob.set_status(doc_id, Status.DONE).do()
     later = alice.add(doc_id, [Span(27, 33, "DATE")])
     assert not later.do().status
