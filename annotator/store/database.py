@@ -58,10 +58,11 @@ class Store:
             # The built-in seed actors, once per database (new or migrated), so that alias
             # proposals work from the first document; see docs/SCHEMA.md.
             ensure_actor_seed(self.engine)
-        self._bind(_Repositories(self.engine))
+        self._bind(self.engine)
 
-    def _bind(self, engine: _Repositories | _OneTransaction) -> None:
+    def _bind(self, engine: Engine | _OneTransaction) -> None:
         bind: Any = engine  # the repositories use only begin(), connect() and dialect
+        bind = _Repositories(engine) if isinstance(engine, Engine) else bind
         self.documents = DocumentRepo(bind)
         self.annotators = AnnotatorRepo(bind)
         self.spans = SpanRepo(bind)
