@@ -319,8 +319,7 @@ class MainWindow(QMainWindow):
         """Show what the database holds now (after another instance changed it)."""
         self.refresh_documents()
         if self.doc_id is not None:
-            doc = self.store.documents.get(self.doc_id)
-            self._show_meta(doc.meta, doc.status)
+            self._show_meta(*self.store.documents.details(self.doc_id))
             self.spans.refresh()
 
     def apply_change(self, change: Change) -> None:
@@ -337,12 +336,12 @@ class MainWindow(QMainWindow):
         if not change.document_id:
             return
         if change.meta or change.status:
-            doc = self.store.documents.get(change.document_id)
-            self._show_meta(doc.meta, doc.status)
+            meta, status = self.store.documents.details(change.document_id)
+            self._show_meta(meta, status)
             # Title, outlet, status... at once: filtering and sorting read them.
             self.doc_model.set_listing_row(
-                (change.document_id, doc.meta.title, doc.meta.source, doc.meta.lang,
-                 doc.meta.date, doc.status.value, doc.meta.filename)
+                (change.document_id, meta.title, meta.source, meta.lang, meta.date, status.value,
+                 meta.filename)
             )
         # The row's span counts are read again when the list next paints it.
         self.doc_model.refresh_rows([change.document_id])

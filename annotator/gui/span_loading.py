@@ -20,7 +20,7 @@ from annotator.core.model import Span
 from annotator.gui.label_panel import LabelPanel
 from annotator.gui.reading_pane import ReadingPane
 from annotator.services.annotate import AnnotationSession
-from annotator.services.layer_suggestions import ModelTriggers, suggestions_with_model
+from annotator.services.layer_suggestions import ModelTriggers, spans_with_model
 
 # Spans of a long document are loaded after its first screen this many characters at a time
 # (a few thousand spans, some tens of milliseconds), one stretch per pass of the event loop.
@@ -52,8 +52,7 @@ class SpanLoader(QObject):
         if first[1] >= len(self.pane.text()):
             self.refresh()  # the whole text is on the first screen
             return
-        own = self.session.own_spans(doc_id, first)
-        suggestions = self.suggestions(doc_id, own, first)
+        own, suggestions = self.spans(doc_id, first)
 
         def load_rest() -> None:
             if self.doc_id == doc_id:
@@ -71,8 +70,7 @@ class SpanLoader(QObject):
             return
         a = self.pane.loaded_until()
         b = min(len(self.pane.text()), a + SPAN_CHUNK_CHARS)
-        own = self.session.own_spans(doc_id, (a, b))
-        suggestions = self.suggestions(doc_id, own, (a, b))
+        own, suggestions = self.spans(doc_id, (a, b))
         if self.pane.extend_first_spans(b, own, suggestions):
             self.label_counts = Counter(i.span.label for i in self.pane.shown_spans() if not i.suggestion)
             self.label_panel.set_counts(self.label_counts)
@@ -86,25 +84,23 @@ class SpanLoader(QObject):
         if doc_id is None:
             return
         if starting is not None and self.pane.spans_complete():
-            own = self.session.own_spans(doc_id, starting)
-            suggestions = self.suggestions(doc_id, own, starting)
+            own, suggestions = self.spans(doc_id, starting)
             removed, added = self.pane.update_spans(starting, own, suggestions)
             self.label_counts.subtract(i.span.label for i in removed if not i.suggestion)
             self.label_counts.update(i.span.label for i in added if not i.suggestion)
             self.label_counts = +self.label_counts  # drop labels counted down to zero
         else:
-            own = self.session.own_spans(doc_id)
-            suggestions = self.suggestions(doc_id, own)
+            own, suggestions = self.spans(doc_id)
             self.pane.set_spans(own, suggestions)
             self.label_counts = Counter(s.label for s in own)
         self.label_panel.set_counts(self.label_counts)
         self.label_panel.show_span(self.pane.current, self.pane.text())
 
-    def suggestions(
-        self, doc_id: int, own: list[Span], starting: tuple[int, int] | None = None
-    ) -> list[Span]:
-        """The stored suggestions, with the model's triggers when it found some in ``doc_id``."""
-        return suggestions_with_model(self.session, doc_id, own, starting, self.model_triggers)
+    def spans(
+        self, doc_id: int, starting: tuple[int, int] | None = None
+    ) -> tuple[list[Span], list[Span]]:
+        """The analyst's spans and the suggestions, the model's triggers among them (read together)."""
+        return spans_with_model(self.session, doc_id, starting, self.model_triggers)
 
     def show_model_triggers(self, found: ModelTriggers | None) -> None:
         """The active model's triggers for the open document (None: no model, none shown)."""

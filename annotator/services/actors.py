@@ -154,7 +154,7 @@ class ActorCommands:
         return LinkMention(self, doc_id, span_id, actor_id)
 
     def proposal_for_span(self, doc_id: int, span: Span) -> tuple[Actor, float] | None:
-        text = self.session.document(doc_id).text[span.start : span.end]
+        text = self.session.document_text(doc_id)[span.start : span.end]
         return self.registry.propose(text)
 
     def accept_proposal(self, doc_id: int, span_id: int) -> LinkMention:
@@ -177,7 +177,7 @@ class ActorCommands:
         """Accept model suggestions (PERSON/ORG/GPE/NORP..., PER/ORG/LOC) as actor mentions in one
         step: each with ``actor`` (an id, or a new Actor), else the proposed actor, else a new
         actor named by the suggestion (one per distinct name)."""
-        text = self.session.document(doc_id).text
+        text = self.session.document_text(doc_id)
         items: list[tuple[Span, int]] = []
         new_actors: list[Actor] = []
         new_by_name: dict[str, int] = {}
@@ -219,7 +219,7 @@ class ActorCommands:
         new spans where the analyst has none (none inside a marked region), links on their unlinked
         spans at those places."""
         actor = self.repo.get(actor_id)
-        text = self.session.document(doc_id).text
+        text = self.session.document_text(doc_id)
         own = self.session.own_spans(doc_id)
         mentions = self.mentions.in_document(doc_id, self.session.annotator.id)
         if label is None:

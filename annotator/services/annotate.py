@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from annotator.core.errors import ConflictError
 from annotator.core.model import AnnotatorKind, Document, DocumentMeta, Origin, Span, Status
 from annotator.core.regions import outside_regions
 from annotator.core.text import text_form
@@ -56,7 +55,8 @@ class AnnotationSession:
         self.annotator = annotator
         self._text: tuple[int, str] | None = None  # the last document's text (texts never change)
 
-    def _document_text(self, doc_id: int) -> str:
+    def document_text(self, doc_id: int) -> str:
+        """The document's text, read once (a megabyte for a long article; texts never change)."""
         if self._text is None or self._text[0] != doc_id:
             self._text = (doc_id, self.store.documents.get(doc_id).text)
         return self._text[1]
@@ -83,14 +83,32 @@ class AnnotationSession:
         at the same offset).
         """
         own = self.own_spans(doc_id, starting) if own is None else own
+        model = self.store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL, starting=starting)
+        return self._pending(doc_id, own, model)
+
+    def spans_and_suggestions(
+        self, doc_id: int, starting: tuple[int, int] | None = None
+    ) -> tuple[list[Span], list[Span]]:
+        """``own_spans`` and ``suggestions`` together, their spans read in one query (the
+        reading pane's refresh after each click)."""
+        own, model = self.store.spans.own_and_model(doc_id, self.annotator.id, starting)
+        return own, self._pending(doc_id, own, model)
+
+    def _pending(self, doc_id: int, own: list[Span], model: list[Span]) -> list[Span]:
+        """The suggestions among the ``model`` spans, given the analyst's ``own``. The
+        rejections and the marked regions are read only when some model span is left to
+        check against them (after a click, mostly none is)."""
         taken = {(s.start, s.end) for s in own}
+        candidates = [s for s in model if (s.start, s.end) not in taken]
+        if not candidates:
+            return []
         rejected = self.store.rejections.pairs()
-        text = self._document_text(doc_id) if rejected else ""
+        text = self.document_text(doc_id) if rejected else ""
         result: list[Span] = []
         seen: set[tuple[int, int]] = set()
-        for span in self.store.spans.in_document(doc_id, kind=AnnotatorKind.MODEL, starting=starting):
+        for span in candidates:
             key = (span.start, span.end)
-            if key in taken or key in seen:
+            if key in seen:
                 continue
             if rejected and (text_form(text[span.start : span.end]), span.label) in rejected:
                 continue
@@ -145,39 +163,26 @@ class AddSpans:
         self.doc_id = doc_id
         self.spans = spans
         self.text = text
-        self.previous_status: Status | None = None
+        # Whether the first ``do`` moved the document from 'to do' to 'in progress' (None
+        # before it ran); undo moves it back, and redo moves it again, only then.
+        self.started: bool | None = None
 
     def do(self) -> Change:
-        store = self.session.store
-        self.spans = store.spans.add(self.doc_id, self.session.annotator.id, self.spans)
-        status_changed = False
-        if self.previous_status is None:
-            self.previous_status = store.documents.status(self.doc_id)
-        if self.previous_status is Status.TODO:
-            status_changed = self._move_status(Status.TODO, Status.IN_PROGRESS)
-        return Change(
-            self.doc_id, spans=True, status=status_changed, span_range=spans_extent(self.spans)
+        # The spans and the status in one transaction. The status moves only from 'to do':
+        # when another instance has set it since, theirs is the newer decision and stays.
+        self.spans, moved = self.session.store.spans.add_starting(
+            self.doc_id, self.session.annotator.id, self.spans, start=self.started is not False
         )
+        if self.started is None:
+            self.started = moved
+        return Change(self.doc_id, spans=True, status=moved, span_range=spans_extent(self.spans))
 
     def undo(self) -> Change:
-        store = self.session.store
-        store.spans.delete([s.id for s in self.spans if s.id is not None])
-        status_changed = False
-        if self.previous_status is Status.TODO:
-            status_changed = self._move_status(Status.IN_PROGRESS, Status.TODO)
-        return Change(
-            self.doc_id, spans=True, status=status_changed, span_range=spans_extent(self.spans)
+        # Back to 'to do' only from 'in progress' (another instance's later status stays).
+        moved = self.session.store.spans.delete_restarting(
+            self.doc_id, [s.id for s in self.spans if s.id is not None], bool(self.started)
         )
-
-
-    def _move_status(self, expected: Status, status: Status) -> bool:
-        """The automatic 'to do' -> 'in progress' step (and back), unless another instance set
-        the status since: theirs is the newer decision and stays."""
-        try:
-            self.session.store.documents.set_status(self.doc_id, status, expected=expected)
-        except ConflictError:
-            return False
-        return True
+        return Change(self.doc_id, spans=True, status=moved, span_range=spans_extent(self.spans))
 
 
 class DeleteSpans:
@@ -192,9 +197,8 @@ class DeleteSpans:
         self.dependents: SpanDependents | None = None
 
     def do(self) -> Change:
-        # Actor links and events hang on spans and go with them: keep them to undo.
-        self.dependents = self.session.store.dependents.of_spans(self.span_ids)
-        self.deleted = self.session.store.spans.delete(self.span_ids)
+        # Actor links and events hang on spans and go with them: kept, to undo.
+        self.deleted, self.dependents = self.session.store.dependents.delete_spans(self.span_ids)
         return self._change()
 
     def undo(self) -> Change:
@@ -224,7 +228,7 @@ class RejectSuggestions:
         self.doc_id = doc_id
         ids = [int(s.id) for s in suggestions if s.id is not None]
         self.deletion = DeleteSpans(session, doc_id, ids, "")
-        text = session.document(doc_id).text
+        text = session.document_text(doc_id)
         self.pairs = [(text[s.start : s.end], s.label) for s in suggestions]
         self.remembered: list[tuple[str, str]] = []
         self.text = (

@@ -115,7 +115,7 @@ class FramingCommands:
             layer = PERSUASION_LAYER
         else:
             raise AnnotatorError(f"{label!r} is neither a frame dimension nor a persuasion technique")
-        text = self.session.document(doc_id).text
+        text = self.session.document_text(doc_id)
         if not (0 <= start < end <= len(text)):
             raise AnnotatorError(f"passage {start}-{end} is not inside the text ({len(text)} characters)")
         if any(

@@ -263,6 +263,29 @@ def suggestions_with_model(
     model's triggers merged in when ``found`` holds them for this document."""
     own = session.own_spans(doc_id, starting) if own is None else own
     stored = session.suggestions(doc_id, own, starting)
+    return _with_model(session, doc_id, own, stored, starting, found)
+
+
+def spans_with_model(
+    session: AnnotationSession,
+    doc_id: int,
+    starting: tuple[int, int] | None,
+    found: ModelTriggers | None,
+) -> tuple[list[Span], list[Span]]:
+    """The analyst's spans of ``doc_id`` and ``suggestions_with_model``, their spans read in
+    one query (``AnnotationSession.spans_and_suggestions``)."""
+    own, stored = session.spans_and_suggestions(doc_id, starting)
+    return own, _with_model(session, doc_id, own, stored, starting, found)
+
+
+def _with_model(
+    session: AnnotationSession,
+    doc_id: int,
+    own: list[Span],
+    stored: list[Span],
+    starting: tuple[int, int] | None,
+    found: ModelTriggers | None,
+) -> list[Span]:
     if found is None or found.doc_id != doc_id or not found.triggers:
         return stored
     merged = merge_triggers(stored, found, own, session.store.rejections.pairs(), starting)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text, true, update
 
 from annotator.core.actors import (
     Actor,
@@ -227,12 +227,11 @@ class ActorRepo:
 
     def registry_stamp(self) -> tuple[object, ...]:
         """Changes whenever an actor or an alias is added, changed or removed (by anyone)."""
-        with self.engine.connect() as conn:
-            actors = conn.execute(
-                select(func.count(), func.max(ACTOR.c.id), func.max(ACTOR.c.updated_at))
-            ).one()
-            aliases = conn.execute(select(func.count(), func.max(ALIAS.c.id))).one()
-        return (*actors, *aliases)
+        actors = select(func.count(), func.max(ACTOR.c.id), func.max(ACTOR.c.updated_at)).subquery()
+        aliases = select(func.count(), func.max(ALIAS.c.id)).subquery()
+        both = select(*actors.c, *aliases.c).select_from(actors.join(aliases, true()))
+        with self.engine.connect() as conn:  # one query: asked on every click on a name
+            return tuple(conn.execute(both).one())
 
     def references(self, actor_id: int) -> dict[str, int]:
         """How many mentions, event arguments and framing entries point at an actor."""

@@ -63,6 +63,7 @@ class Store:
     def _bind(self, engine: Engine | _OneTransaction) -> None:
         self._transaction = engine if isinstance(engine, _OneTransaction) else None
         bind: Any = engine  # the repositories use only begin(), connect() and dialect
+        bind = _Repositories(engine) if isinstance(engine, Engine) else bind
         self.documents = DocumentRepo(bind)
         self.annotators = AnnotatorRepo(bind)
         self.spans = SpanRepo(bind)
@@ -108,6 +109,32 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+class _Repositories:
+    """Stands in for the engine in the repositories: a write (``begin()``) is one transaction
+    of its own; a read (``connect()``) on a server runs each statement in autocommit.
+
+    The reads of a click (the pane's spans and suggestions, the rejections, the document's
+    status) are single statements: at PostgreSQL's READ COMMITTED each statement sees its own
+    snapshot anyway, so a transaction around them adds nothing but two round trips (psycopg's
+    ``BEGIN`` before the first statement, the pool's ``ROLLBACK`` when the connection goes back),
+    which on a busy machine cost a scheduling of the server process each. Row-level security
+    and a read-only opening (``default_transaction_read_only``) hold for each statement alike.
+    SQLite needs nothing: its driver opens a transaction only before a write."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect
+        self._reads = (
+            engine.execution_options(isolation_level="AUTOCOMMIT") if is_postgres(engine) else engine
+        )
+
+    def begin(self) -> contextlib.AbstractContextManager[Connection]:
+        return self.engine.begin()
+
+    def connect(self) -> Connection:
+        return self._reads.connect()
 
 
 class _OneTransaction:

@@ -24,6 +24,7 @@ from annotator.store.rows import (
     column_default,
     document_of,
     meta_columns,
+    meta_of,
     span_values,
 )
 from annotator.store.tables import utcnow
@@ -136,6 +137,16 @@ class DocumentRepo:
         if row is None:
             raise StoreError(f"no document with id {doc_id}")
         return document_of(row)
+
+    def details(self, doc_id: int) -> tuple[DocumentMeta, Status]:
+        """A document's details and status without its text (``get`` reads the text too, a
+        megabyte for a long article: over a server connection that is felt on a click)."""
+        columns = [column for column in DOC.c if column.name != "text"]
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*columns).where(DOC.c.id == doc_id)).first()
+        if row is None:
+            raise StoreError(f"no document with id {doc_id}")
+        return meta_of(row), Status(row.status)
 
     def status(self, doc_id: int) -> Status:
         """A document's status alone (``get`` reads its whole text, a megabyte for a long

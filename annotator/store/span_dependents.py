@@ -1,7 +1,8 @@
 """What hangs on spans: their actor links and the events they trigger or fill an argument of.
 
-Deleting a span takes these with it (the database cascades); an undo must put them back with the
-spans, in one transaction, so that a kill in the middle never leaves a span without them. This is
+Deleting a span takes these with it (the database cascades): they are read and the spans deleted
+in one transaction, and an undo puts them back with the spans in one transaction, so that a kill
+in the middle never leaves a span without them. This is
 the one module that knows both mentions and events, above both.
 """
 
@@ -10,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, literal, null, select, union_all
 
 from annotator.core.events import Event
 from annotator.core.model import Span
 from annotator.store.events import insert_event, load_events
 from annotator.store.mentions import set_link
-from annotator.store.rows import ARG, EVENT, MENTION, insert_spans
+from annotator.store.rows import ARG, EVENT, MENTION, delete_spans, insert_spans, span_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,34 +40,50 @@ def _restore(conn: Connection, dependents: SpanDependents) -> None:
         insert_event(conn, doc_id, annotator_id, event)
 
 
+def _of_spans(conn: Connection, ids: list[int]) -> SpanDependents:
+    """What hangs on spans ``ids``: links and the ids of their events in one query (most spans
+    have none: one round trip to a server), then those events."""
+    found = conn.execute(
+        union_all(
+            select(literal("link"), MENTION.c.span_id, MENTION.c.actor_id).where(
+                MENTION.c.span_id.in_(ids)
+            ),
+            select(literal("event"), EVENT.c.id, null()).where(EVENT.c.trigger_span_id.in_(ids)),
+            select(literal("event"), ARG.c.event_id, null()).where(ARG.c.span_id.in_(ids)),
+        )
+    ).all()
+    links = {int(r[1]): int(r[2]) for r in found if r[0] == "link"}
+    event_ids = sorted({int(r[1]) for r in found if r[0] == "event"})
+    events: list[tuple[int, int, Event]] = []
+    if event_ids:
+        owners = {
+            r.id: (r.document_id, r.annotator_id)
+            for r in conn.execute(select(EVENT).where(EVENT.c.id.in_(event_ids)))
+        }
+        for event in load_events(conn, EVENT.c.id.in_(event_ids)):
+            events.append((*owners[event.id], event))  # type: ignore[index]
+    return SpanDependents(links, tuple(events))
+
+
 class SpanDependentsRepo:
     """What hangs on the spans of one database."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def of_spans(self, span_ids: Sequence[int]) -> SpanDependents:
-        """Actor links and events that deleting these spans would take with them."""
-        ids = list(span_ids)
-        if not ids:
-            return SpanDependents({}, ())
-        with self.engine.connect() as conn:
-            links = {
-                r.span_id: r.actor_id
-                for r in conn.execute(select(MENTION).where(MENTION.c.span_id.in_(ids)))
-            }
-            event_ids = set(
-                conn.execute(select(EVENT.c.id).where(EVENT.c.trigger_span_id.in_(ids))).scalars()
-            ) | set(conn.execute(select(ARG.c.event_id).where(ARG.c.span_id.in_(ids))).scalars())
-            events: list[tuple[int, int, Event]] = []
-            if event_ids:
-                owners = {
-                    r.id: (r.document_id, r.annotator_id)
-                    for r in conn.execute(select(EVENT).where(EVENT.c.id.in_(sorted(event_ids))))
-                }
-                for event in load_events(conn, EVENT.c.id.in_(sorted(event_ids))):
-                    events.append((*owners[event.id], event))  # type: ignore[index]
-        return SpanDependents(links, tuple(events))
+    def delete_spans(
+        self, span_ids: Sequence[int]
+    ) -> tuple[list[tuple[int, int, Span]], SpanDependents]:
+        """Delete spans, with what hangs on them, in one transaction; return what was deleted
+        as (document id, annotator id, span), and what hung on them (to undo it with
+        ``restore_spans``). StoreError, nothing deleted, if some of them do not exist (any
+        more: deleted elsewhere)."""
+        if not span_ids:
+            return [], SpanDependents({}, ())
+        with self.engine.begin() as conn:
+            dependents = _of_spans(conn, list(span_ids))
+            rows = delete_spans(conn, span_ids)
+        return [(r.document_id, r.annotator_id, span_of(r)) for r in rows], dependents
 
     def restore_spans(
         self,

@@ -11,12 +11,22 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, delete, select, text, update
+from sqlalchemy import Engine, select, text, update
 
 from annotator.core.errors import ConflictError, StoreError
-from annotator.core.model import AnnotatorKind, Span
+from annotator.core.model import AnnotatorKind, Span, Status
 from annotator.store.dialect import driver_sql, is_postgres, one_of, raw_cursor
-from annotator.store.rows import ANN, ORIGINS, SPAN, insert_spans, span_of
+from annotator.store.rows import (
+    ANN,
+    ORIGINS,
+    SPAN,
+    delete_spans,
+    insert_spans,
+    insert_spans_status,
+    mark_in_progress,
+    mark_todo,
+    span_of,
+)
 
 
 class SpanRepo:
@@ -59,6 +69,37 @@ class SpanRepo:
         origins = ORIGINS
         return [Span(r[1], r[2], r[3], origins[r[4]], r[5], r[0], r[6]) for r in rows]
 
+    def own_and_model(
+        self, doc_id: int, annotator_id: int, starting: tuple[int, int] | None = None
+    ) -> tuple[list[Span], list[Span]]:
+        """``in_document(doc_id, annotator_id, starting=…)`` and ``in_document(doc_id,
+        kind=MODEL, starting=…)`` in one query: what the reading pane shows after each click
+        (the analyst's spans and the suggestions' source), one round trip to a server."""
+        where = "s.document_id = ? {} "
+        params: list[object] = [doc_id, annotator_id]
+        if starting is not None:
+            where += " AND s.start >= ? AND s.start < ?"
+            params += [starting[0], starting[1]]
+        model_params = [doc_id, AnnotatorKind.MODEL.value, *params[2:]]
+        columns = 'SELECT {}, s.id, s.start, s."end", s.label, s.origin, s.layer, a.name FROM span s'
+        join = " JOIN annotator a ON a.id = s.annotator_id WHERE "
+        # Each half as ``in_document`` reads it, so that the (document, annotator, start)
+        # index serves both; ordered as there within each half.
+        sql = (
+            columns.format(0) + join + where.format("AND s.annotator_id = ?")
+            + " UNION ALL "
+            + columns.format(1) + join
+            + where.format("AND s.annotator_id IN (SELECT id FROM annotator WHERE kind = ?)")
+            + " ORDER BY 1, 3, 4, 2"
+        )
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(driver_sql(conn, sql), (*params, *model_params)).all()
+        origins = ORIGINS
+        halves: tuple[list[Span], list[Span]] = ([], [])
+        for r in rows:
+            halves[r[0]].append(Span(r[2], r[3], r[4], origins[r[5]], r[6], r[1], r[7]))
+        return halves
+
     def extent(self, span_ids: Sequence[int]) -> tuple[int, int] | None:
         """The smallest range ``(start, end)`` that holds the given spans (None if none exist)."""
         if not span_ids:
@@ -78,20 +119,32 @@ class SpanRepo:
         with self.engine.begin() as conn:
             return insert_spans(conn, doc_id, annotator_id, spans)
 
+    def add_starting(
+        self, doc_id: int, annotator_id: int, spans: Sequence[Span], start: bool = True
+    ) -> tuple[list[Span], bool]:
+        """``add``, and with ``start`` a document still 'to do' becomes 'in progress' in the same
+        transaction (the analyst began on it); the spans with ids, and whether it did."""
+        with self.engine.begin() as conn:
+            stored, status = insert_spans_status(conn, doc_id, annotator_id, spans)
+            # (read by the insert: no statement more when it is no longer 'to do')
+            return stored, start and status is Status.TODO and mark_in_progress(conn, doc_id)
+
     def delete(self, span_ids: Sequence[int]) -> list[tuple[int, int, Span]]:
         """Delete spans; return what was deleted as (document id, annotator id, span)."""
         if not span_ids:
             return []
         with self.engine.begin() as conn:
-            rows = conn.execute(select(SPAN).where(SPAN.c.id.in_(list(span_ids)))).all()
-            if len(rows) != len(set(span_ids)):
-                missing = set(span_ids) - {r.id for r in rows}
-                raise StoreError(f"no span with id {sorted(missing)}")
-            result = conn.execute(delete(SPAN).where(SPAN.c.id.in_(list(span_ids))))
-            if result.rowcount != len(rows):
-                # Another instance deleted some of them between the read and the delete.
-                raise ConflictError("some of these spans were just deleted elsewhere; refresh")
+            rows = delete_spans(conn, span_ids)
         return [(r.document_id, r.annotator_id, span_of(r)) for r in rows]
+
+    def delete_restarting(self, doc_id: int, span_ids: Sequence[int], restart: bool) -> bool:
+        """Undo of ``add_starting``: delete the spans and, with ``restart``, put the document
+        back to 'to do' in the same transaction, unless another instance has set its status
+        since (it is no longer 'in progress': theirs is the newer decision). Whether it did."""
+        with self.engine.begin() as conn:
+            if span_ids:
+                delete_spans(conn, span_ids)
+            return restart and mark_todo(conn, doc_id, only_if=Status.IN_PROGRESS)
 
     def relabel(self, span_id: int, label: str, expected: str | None = None) -> str:
         """Give a span another label; return the label it had.
@@ -152,12 +205,6 @@ class SpanRepo:
         what was deleted, as (document id, annotator id, span), and the added spans with ids.
         """
         with self.engine.begin() as conn:
-            deleted: Sequence[Any] = []
-            if remove_ids:
-                deleted = conn.execute(select(SPAN).where(SPAN.c.id.in_(list(remove_ids)))).all()
-                if len(deleted) != len(set(remove_ids)):
-                    missing = set(remove_ids) - {r.id for r in deleted}
-                    raise StoreError(f"no span with id {sorted(missing)}")
-                conn.execute(delete(SPAN).where(SPAN.c.id.in_(list(remove_ids))))
+            deleted: Sequence[Any] = delete_spans(conn, remove_ids) if remove_ids else []
             stored = insert_spans(conn, doc_id, annotator_id, add)
         return [(r.document_id, r.annotator_id, span_of(r)) for r in deleted], stored

@@ -76,11 +76,12 @@ def main() -> None:
                 end = min(len(text), start + rng.randint(1, 15))
                 span = Span(start, end, rng.choice(LABELS))
                 note("B", op="add", doc=doc_id, start=start, end=end, label=span.label)
+                before = session.store.documents.status(doc_id)  # this worker alone writes
                 command = session.add(doc_id, [span])
                 command.do()
                 undo_stack.append(command)
                 stored = command.spans[0]
-                prev = command.previous_status.value if command.previous_status else None
+                prev = Status.TODO.value if command.started else before.value
                 note(
                     "C", op="add", doc=doc_id, id=stored.id, start=start, end=end,
                     label=span.label, prev=prev,
@@ -102,7 +103,7 @@ def main() -> None:
                 existing = {s.id for s in session.own_spans(command.doc_id)}
                 if not set(ids) <= existing:
                     continue  # deleted since; this worker's own undo stack is not the GUI's
-                restore = command.previous_status is Status.TODO
+                restore = bool(command.started)
                 note("B", op="undo-add", doc=command.doc_id, ids=ids, restore=restore)
                 command.undo()
                 note("C", op="undo-add", doc=command.doc_id, ids=ids, restore=restore)

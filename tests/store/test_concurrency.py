@@ -104,6 +104,28 @@ def test_automatic_in_progress_never_replaces_another_instances_status(two) -> N
     assert len(second.spans.in_document(doc_id)) == 1
 
 
+def test_each_add_starts_a_document_set_back_to_todo_elsewhere(two) -> None:  # type: ignore[no-untyped-def]
+    """The first add reads the status with the text's length, later ones with the insert
+    itself (the length is known by then): either way a 'to do' document is started, and a
+    status another instance chose meanwhile stays."""
+    _, first, second, doc_id = two
+    alice = AnnotationSession(first, first.annotators.get_or_create("alice"))
+    bob = AnnotationSession(second, second.annotators.get_or_create("bob"))
+    assert alice.add(doc_id, [Span(0, 6, "GPE")]).do().status
+    assert second.documents.status(doc_id) is Status.IN_PROGRESS
+    assert not alice.add(doc_id, [Span(7, 13, "ORG")]).do().status  # in progress already
+    bob.set_status(doc_id, Status.TODO).do()
+    assert alice.add(doc_id, [Span(18, 23, "ORG")]).do().status
+    assert second.documents.status(doc_id) is Status.IN_PROGRESS
+    # What the window's header reads then: the details and status, not the text.
+    assert second.documents.details(doc_id) == (second.documents.get(doc_id).meta, Status.IN_PROGRESS)
+    bob.set_status(doc_id, Status.DONE).do()
+    later = alice.add(doc_id, [Span(27, 33, "DATE")])
+    assert not later.do().status
+    later.undo()  # it started nothing, so its undo leaves Bob's 'done'
+    assert second.documents.status(doc_id) is Status.DONE
+
+
 def test_relabel_and_delete_of_a_span_changed_elsewhere(two) -> None:  # type: ignore[no-untyped-def]
     _, first, second, doc_id = two
     alice = AnnotationSession(first, first.annotators.get_or_create("alice"))

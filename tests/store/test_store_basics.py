@@ -44,6 +44,31 @@ def test_spans_cannot_point_at_missing_documents_or_be_empty(store_url: Path | s
     store.close()
 
 
+def test_a_document_id_that_comes_to_name_another_text_is_checked_against_it(
+    store_url: Path | str,
+) -> None:
+    """The text's length is read once per connection; a document id that names another text
+    later (SQLite hands out a rolled-back import's ids again; here another instance replaces
+    the row) is noticed, and a span is checked against the text it would point into."""
+    store = Store(store_url)
+    ann = store.annotators.get_or_create("alice")
+    (doc_id,) = store.documents.add([Document("Esmail Qaani visited Syria last week.")])
+    store.spans.add(doc_id, ann.id, [Span(0, 12, "PERSON")])  # its length is known now
+    other = Store(store_url)
+    with other.engine.begin() as conn:
+        conn.execute(text("DELETE FROM document WHERE id = :d"), {"d": doc_id})
+    (new_id,) = other.documents.add([Document("Short.")])
+    with other.engine.begin() as conn:  # the same id, another text
+        conn.execute(text("UPDATE document SET id = :d WHERE id = :n"), {"d": doc_id, "n": new_id})
+    other.close()
+    with pytest.raises(StoreError, match=r"ends after the text \(6 characters\)"):
+        store.spans.add(doc_id, ann.id, [Span(0, 12, "PERSON")])
+    assert store.spans.in_document(doc_id) == []
+    (span,) = store.spans.add(doc_id, ann.id, [Span(0, 5, "ORG")])
+    assert store.spans.in_document(doc_id) == [span.with_(annotator="alice")]
+    store.close()
+
+
 def test_a_failed_batch_stores_nothing(store_url: Path | str) -> None:
     store = Store(store_url)
     ann = store.annotators.get_or_create("alice")
