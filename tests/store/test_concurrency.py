@@ -163,10 +163,14 @@ def test_a_write_waits_for_the_other_instance_instead_of_failing(two) -> None:  
         holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
         holder.execute("BEGIN IMMEDIATE")
         holder.execute("UPDATE document SET source = 'held' WHERE id = ?", (doc_id,))
-    threading.Timer(0.8, holder.commit if isinstance(db, str) else lambda: holder.execute("COMMIT")).start()
+    timer = threading.Timer(0.8, holder.commit if isinstance(db, str) else lambda: holder.execute("COMMIT"))
+    timer.start()
     started = time.monotonic()
     first.documents.set_status(doc_id, Status.DONE)
     waited = time.monotonic() - started
+    # The lock is gone once the server has the other's COMMIT, maybe before that call returns
+    # in its thread: closing its connection under it made the thread fail.
+    timer.join()
     holder.close()
     assert waited >= 0.5
     doc = first.documents.get(doc_id)
