@@ -1,8 +1,9 @@
 """One typed settings object with defaults, stored as JSON in the user's config directory.
 
-Shared by the GUI and the command line. ``ANNOTATOR_CONFIG_DIR``, ``ANNOTATOR_DATA_DIR`` and ``ANNOTATOR_CACHE_DIR``
-move the config, data and cache directories (tests point them at temporary folders, so they never touch the
-user's own settings or database); ``ANNOTATOR_DB`` names the database file.
+Shared by the GUI and the command line. ``ANNOTATOR_CONFIG_DIR``, ``ANNOTATOR_DATA_DIR`` and
+``ANNOTATOR_CACHE_DIR`` move the config, data and cache directories (tests point them at
+temporary folders, so they never touch the user's own settings, cache or database);
+``ANNOTATOR_DB`` names the database file.
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ test checks it on the seeds, the test data and the benchmark's corpus), faster f
 - py3langid and its model are loaded only when a text needs them: unpacking the model (an
   LZMA-compressed NumPy archive) and importing NumPy cost some 0.3-0.5 s, more than CLD2 takes
   for 10,000 texts. The model is unpacked once into the cache folder and mapped from there
-  afterwards (``nlp/langid_model.py``): then loading it is NumPy's import, some 0.13 s. When CLD2 is unsure of a text of a large list, the model starts loading on a
-  thread of its own at once (LZMA also releases the lock), while CLD2 goes on with the rest.
+  afterwards (``nlp/langid_model.py``): then loading it is NumPy's import, some 0.13 s. When
+  CLD2 is unsure of a text of a large list, the model starts loading on a thread of its own at
+  once, while CLD2 goes on with the rest.
 """
 
 from __future__ import annotations

@@ -74,7 +74,9 @@ def test_without_a_writable_cache_the_model_is_unpacked_in_memory(tmp_path: Path
     assert _answers(None) == expected
 
 
-def test_detection_uses_the_cache_folder_of_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_detection_uses_the_cache_folder_of_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ANNOTATOR_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(lang, "_identifier", None)
     unsure = next(t for t in TEXTS if t and lang._first_pass(t) is None)
