@@ -11,10 +11,12 @@ manifest (``sidecar``).
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterator
 from datetime import date as _date
 from pathlib import Path
+from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.model import META_FIELDS, Document, DocumentMeta
@@ -52,18 +54,19 @@ def article_from_text(text: str, filename: str, meta: DocumentMeta | None = None
     """Build a document from raw text: newline normalisation, date line, title."""
     text = normalize_newlines(text)
     meta = meta or DocumentMeta()
+    changes: dict[str, str] = {}  # one new DocumentMeta for all of them
     match = _DATE_LINE.match(text)
     if match and _valid_date(match.group(1)):
         text = text[match.end() :]
         if not meta.date:
-            meta = meta.with_(date=match.group(1))
+            changes["date"] = match.group(1)
     if not text.strip():
         raise InputError("the article is empty", filename)
     if not meta.title:
-        meta = meta.with_(title=make_title(text))
+        changes["title"] = make_title(text)
     if not meta.filename:
-        meta = meta.with_(filename=filename)
-    return Document(text=text, meta=meta)
+        changes["filename"] = filename
+    return Document(text=text, meta=meta.with_(**changes) if changes else meta)
 
 
 def read_txt(path: Path) -> Document:
@@ -164,22 +167,26 @@ def _in_page_assets(child: Path, root: Path) -> bool:
 
 
 def _readers(split: bool) -> dict[str, Callable[[Path, list[str]], list[Document]]]:
-    """Suffix -> reader; the readers' libraries are imported only when a file needs them."""
-    from annotator.formats import email_file, feeds, pdf, webpage, word
+    """Suffix -> reader; each reader's module (and its library: lxml, pypdf, ...) is imported
+    only when a file needs it (all of them cost some 30 ms, which a .jsonl import does not
+    need: docs/PERFORMANCE.md, import)."""
+
+    def module(name: str) -> Any:
+        return importlib.import_module(f"annotator.formats.{name}")
 
     return {
         ".txt": lambda p, _n: [read_txt(p)],
         ".jsonl": lambda p, _n: read_jsonl_articles(p),
-        ".html": lambda p, n: webpage.read_html(p, split, n),
-        ".htm": lambda p, n: webpage.read_html(p, split, n),
-        ".mhtml": lambda p, n: webpage.read_mhtml(p, split, n),
-        ".mht": lambda p, n: webpage.read_mhtml(p, split, n),
-        ".pdf": lambda p, _n: [pdf.read_pdf(p)],
-        ".docx": lambda p, _n: [word.read_docx(p)],
-        ".eml": lambda p, _n: [email_file.read_eml(p)],
-        ".rss": feeds.read_feed,
-        ".atom": feeds.read_feed,
-        ".xml": feeds.read_feed,
+        ".html": lambda p, n: module("webpage").read_html(p, split, n),
+        ".htm": lambda p, n: module("webpage").read_html(p, split, n),
+        ".mhtml": lambda p, n: module("webpage").read_mhtml(p, split, n),
+        ".mht": lambda p, n: module("webpage").read_mhtml(p, split, n),
+        ".pdf": lambda p, _n: [module("pdf").read_pdf(p)],
+        ".docx": lambda p, _n: [module("word").read_docx(p)],
+        ".eml": lambda p, _n: [module("email_file").read_eml(p)],
+        ".rss": lambda p, n: module("feeds").read_feed(p, n),
+        ".atom": lambda p, n: module("feeds").read_feed(p, n),
+        ".xml": lambda p, n: module("feeds").read_feed(p, n),
     }
 
 

@@ -46,10 +46,10 @@ def _model_file() -> Path:
 
 def cache_key() -> str:
     """The folder name: py3langid's version and its model file's SHA-256 (16 hex digits)."""
-    from importlib.metadata import version
+    import py3langid
 
     digest = hashlib.sha256(_model_file().read_bytes()).hexdigest()[:16]
-    return f"py3langid-{version('py3langid')}-{digest}"
+    return f"py3langid-{getattr(py3langid, '__version__', 'unknown')}-{digest}"
 
 
 def load_identifier(cache: Path | None) -> Any:

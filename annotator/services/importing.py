@@ -32,6 +32,7 @@ from annotator.core.regions import detect_regions, outside_regions
 from annotator.core.tasks import Cancelled, TaskState
 from annotator.formats.articles import ARTICLE_SUFFIXES, SUFFIX_LIST, iter_article_files, read_articles
 from annotator.nlp.lang import start_detecting
+from annotator.settings import cache_dir
 from annotator.store.new_database import NewDatabase
 
 if TYPE_CHECKING:  # the store and spaCy's side are imported where they are used (see below)
@@ -130,7 +131,8 @@ def read_files(paths: list[Path], split_articles: bool = False) -> ReadFiles:
 def detecting(files: list[tuple[Path, list[Document]]], notices: list[str]) -> ReadFiles:
     """The files' articles, with the languages they do not give being detected."""
     unknown = [doc for _path, docs in files for doc in docs if not doc.meta.lang]
-    return ReadFiles(files, notices, start_detecting([doc.text for doc in unknown]), unknown)
+    detected = start_detecting([doc.text for doc in unknown], cache_dir())
+    return ReadFiles(files, notices, detected, unknown)
 
 
 def import_paths(

@@ -31,7 +31,6 @@ from annotator.store.migration_v2 import migrate_1_to_2
 from annotator.store.migration_v3 import migrate_2_to_3
 from annotator.store.migration_v4 import migrate_3_to_4
 from annotator.store.migration_v5 import migrate_4_to_5
-from annotator.store.new_database import new_database_removed_on_failure  # noqa: F401 (its home before)
 from annotator.store.postgres import open_server_engine
 from annotator.store.recognition import (
     APPLICATION_ID,

@@ -6,9 +6,10 @@ Importing SQLAlchemy, SQLModel and the tables costs some 0.4 s of CPU, a third o
 a new database needs none of it: its schema, full-text index and built-in seed actors are the
 same every time. They are written out in ``resources/new-database.json`` (the statements of
 ``sqlite_master`` in their order, the seed rows, the document table's insert columns), made from
-a database that ``Store`` created (``snapshot()``; ``python -m annotator.store.new_database``
-writes the file again after a schema change); ``tests/store/test_new_database.py`` fails while
-the file is not what ``Store`` makes, and compares every table of a file imported both ways.
+a database that ``Store`` created (``new_database_snapshot.py``; ``python -m
+annotator.store.new_database_snapshot`` writes the file again after a schema change);
+``tests/services/test_import_new_database.py`` fails while the file is not what ``Store``
+makes, and compares every table of a file imported both ways.
 (SQLAlchemy creates a table's indexes in an order that changes from one process to the next, so
 the statements are compared as a set; the tables come in the order of their foreign keys.)
 
@@ -43,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Document, DocumentMeta, Span
-from annotator.resources import RESOURCES, resource
+from annotator.resources import resource
 from annotator.store.fulltext_sql import BULK_INDEX_MIN, INDEX_ROWS_AFTER, INSERT_TRIGGER
 from annotator.store.location import is_server_url
 from annotator.store.sqlite_plain import BUSY_TIMEOUT_MS, meta_columns, set_pragmas, store_error, utcnow
@@ -202,7 +203,7 @@ class NewDocuments:
         self._con.close()
 
 
-def _document_columns() -> list[str]:
+def document_columns() -> list[str]:
     """The columns ``add`` gives a value, in its order (``DocumentRepo._insert_documents``'s)."""
     return [*_DOCUMENT_GIVEN, *meta_columns(DocumentMeta())]
 
@@ -223,7 +224,7 @@ def create(path: Path | str) -> NewDatabase | None:
     if os.path.lexists(path) or not path.parent.is_dir():
         return None
     snapshot = load_snapshot()
-    if snapshot["document_columns"] != _document_columns():
+    if snapshot["document_columns"] != document_columns():
         return None  # the table has columns a document does not give (see DocumentRepo.add)
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
@@ -282,71 +283,3 @@ def _build(path: Path, snapshot: dict[str, Any]) -> None:
         con.execute("COMMIT")
     finally:
         con.close()
-
-
-def snapshot() -> dict[str, Any]:
-    """What ``Store`` makes of a new file, as ``resources/new-database.json`` holds it (this
-    imports the store: for the test and for writing the file again, not for an import)."""
-    from annotator.store.database import Store
-    from annotator.store.rows import DOC
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "new.sqlite"
-        Store(path).close()
-        con = sqlite3.connect(path)
-        try:
-            schema = [
-                str(sql)
-                for name, sql in con.execute("SELECT name, sql FROM sqlite_master ORDER BY rowid")
-                if sql is not None and name not in SHADOW_TABLES and name != "sqlite_sequence"
-            ]
-            trigger = con.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (INSERT_TRIGGER,)
-            ).fetchone()[0]
-            rows: dict[str, Any] = {}
-            for (table,) in con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid"
-            ).fetchall():
-                if table.startswith("sqlite_") or table in SHADOW_TABLES or table == "document_fts":
-                    continue
-                columns = [str(r[1]) for r in con.execute(f'PRAGMA table_info("{table}")')]
-                content = con.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
-                if content:
-                    rows[table] = {
-                        "columns": columns,
-                        # The timestamps' precision (the actor registry's are finer).
-                        "stamps": {
-                            name: "microseconds" if "." in str(content[0][i]) else "seconds"
-                            for i, name in enumerate(columns) if name in TIMESTAMPS
-                        },
-                        "rows": [
-                            [None if name in TIMESTAMPS else value
-                             for name, value in zip(columns, row, strict=True)]
-                            for row in content
-                        ],
-                    }
-            user_version = con.execute("PRAGMA user_version").fetchone()[0]
-            application_id = con.execute("PRAGMA application_id").fetchone()[0]
-        finally:
-            con.close()
-    return {
-        "schema": schema,
-        "insert_trigger": trigger,
-        "rows": rows,
-        "document_columns": [
-            *_document_columns(),
-            *(c.name for c in DOC.columns if c.name != "id" and c.name not in _document_columns()),
-        ],
-        "user_version": user_version,
-        "application_id": application_id,
-    }
-
-
-def write_snapshot() -> Path:
-    target = RESOURCES / SNAPSHOT
-    target.write_text(json.dumps(snapshot(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return target
-
-
-if __name__ == "__main__":
-    print(f"wrote {write_snapshot()}")

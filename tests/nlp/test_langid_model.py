@@ -74,11 +74,24 @@ def test_without_a_writable_cache_the_model_is_unpacked_in_memory(tmp_path: Path
     assert _answers(None) == expected
 
 
-def test_detection_uses_the_cache_folder_of_the_settings(
+def test_detection_loads_the_model_from_the_cache_it_is_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ANNOTATOR_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(lang, "_identifier", None)
     unsure = next(t for t in TEXTS if t and lang._first_pass(t) is None)
-    assert lang.detect_language(unsure) == py3langid.classify(unsure)[0]
+    assert lang.detect_language(unsure, tmp_path) == py3langid.classify(unsure)[0]
     assert (tmp_path / cache_key() / "manifest.json").is_file()
+
+
+def test_an_import_keeps_the_model_in_the_cache_folder_of_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.services.importing import read_files
+
+    monkeypatch.setenv("ANNOTATOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(lang, "_identifier", None)
+    source = tmp_path / "texts.jsonl"
+    source.write_text("".join(json.dumps({"text": t}) + "\n" for t in TEXTS if t.strip()), encoding="utf-8")
+    read = read_files([source])
+    read._languages(None)
+    assert (tmp_path / "cache" / cache_key() / "manifest.json").is_file()

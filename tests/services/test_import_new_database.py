@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from annotator.cli import main
-from annotator.store import Store, new_database
+from annotator.store import Store, new_database, new_database_snapshot
 from tests.services.test_kill import Forker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,8 +118,8 @@ def test_a_new_file_is_the_database_the_store_makes(
 
 def test_the_snapshot_is_what_the_store_makes_now() -> None:
     """resources/new-database.json is written again with
-    ``python -m annotator.store.new_database`` after a change of the tables or the seed."""
-    now, stored = new_database.snapshot(), new_database.load_snapshot()
+    ``python -m annotator.store.new_database_snapshot`` after a change of the tables or the seed."""
+    now, stored = new_database_snapshot.snapshot(), new_database.load_snapshot()
     assert sorted(now.pop("schema")) == sorted(stored.pop("schema"))  # (indexes: see _dump)
     assert now == stored
 
