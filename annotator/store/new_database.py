@@ -36,8 +36,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -226,12 +226,12 @@ def create(path: Path | str) -> NewDatabase | None:
     snapshot = load_snapshot()
     if snapshot["document_columns"] != document_columns():
         return None  # the table has columns a document does not give (see DocumentRepo.add)
+    # With the permissions SQLite gives a file it creates (0644 less the umask), as Store's.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+        os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
     except OSError:
         return None
-    os.close(handle)
-    temporary = Path(name)
     try:
         try:
             _build(temporary, snapshot)

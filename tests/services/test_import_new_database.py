@@ -106,6 +106,7 @@ def test_a_new_file_is_the_database_the_store_makes(
     slow_report = _import(slow, files, capsys)
     assert fast_report == slow_report
     assert "601 imported" not in fast_report[-1] and "skipped" in fast_report[-1]
+    assert fast.stat().st_mode == slow.stat().st_mode  # the permissions SQLite gives a new file
     fast_dump, slow_dump = _dump(fast), _dump(slow)
     assert fast_dump == slow_dump
     assert len(fast_dump["document"]) == 600 + 1 + 1 and fast_dump["document_region"]
