@@ -36,7 +36,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -227,7 +226,7 @@ def create(path: Path | str) -> NewDatabase | None:
     if snapshot["document_columns"] != document_columns():
         return None  # the table has columns a document does not give (see DocumentRepo.add)
     # With the permissions SQLite gives a file it creates (0644 less the umask), as Store's.
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.new")
     try:
         os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
     except OSError:
