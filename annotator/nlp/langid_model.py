@@ -31,11 +31,12 @@ import shutil
 import tempfile
 from array import array
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 _MANIFEST = "manifest.json"
 _TABLES = ("ptc", "pc", "out_feat")  # NumPy arrays, as .npy files
 _WORDS = ("nextmove", "nextmove_row")  # array.array of machine words, as raw bytes
+_WORDS_FORMATS: dict[str, Literal["H", "I", "L"]] = {"H": "H", "I": "I", "L": "L"}
 
 
 def _model_file() -> Path:
@@ -136,8 +137,9 @@ def _mapped(folder: Path) -> tuple[Any, ...] | None:
 def _words(path: Path, typecode: str) -> memoryview:
     """The file's machine words as a read-only view over its mapping (indexed like py3langid's
     ``array``: each item a Python int)."""
-    if typecode not in ("H", "I", "L") or path.stat().st_size % array(typecode).itemsize:
+    word = _WORDS_FORMATS.get(typecode)
+    if word is None or path.stat().st_size % array(word).itemsize:
         raise ValueError(f"{path}: not an array of {typecode!r}")
     with path.open("rb") as handle:
         mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    return memoryview(mapping).cast(typecode)
+    return memoryview(mapping).cast(word)
