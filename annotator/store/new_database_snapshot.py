@@ -39,8 +39,11 @@ def snapshot() -> dict[str, Any]:
             ).fetchall():
                 if table.startswith("sqlite_") or table in SHADOW_TABLES or table == "document_fts":
                     continue
-                columns = [str(r[1]) for r in con.execute(f'PRAGMA table_info("{table}")')]
-                content = con.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+                # ``table``: a name from sqlite_master of the file Store has just made
+                info = f'PRAGMA table_info("{table}")'  # safe-sql: a table name of Store's file
+                columns = [str(r[1]) for r in con.execute(info)]
+                select = f'SELECT * FROM "{table}" ORDER BY rowid'  # safe-sql: as above
+                content = con.execute(select).fetchall()
                 if content:
                     rows[table] = {
                         "columns": columns,
