@@ -188,7 +188,7 @@ def _resolve_flag(token: str, flags: Sequence[str]) -> str | None:
 
 
 def _add_export_options(exp: argparse.ArgumentParser) -> None:
-    from annotator.formats.registry import WRITE_FORMATS
+    from annotator.formats.format_names import WRITE_FORMATS
 
     exp.add_argument(
         "--format",
@@ -343,7 +343,7 @@ def build_command_line() -> CommandLine:
                      help="only documents with this status; may be repeated (default: every status)")
     nxt.add_argument("--limit", type=int, default=20, help="documents to list (default: 20; 0: all)")
 
-    from annotator.formats.registry import READ_FORMATS
+    from annotator.formats.format_names import READ_FORMATS
 
     ima = command(
         "import-annotations", ("db", "as", "labels", "schema"),
@@ -572,7 +572,8 @@ def writing_store(db: Path | str) -> Iterator[Store]:
     annotator), a database it created is removed and one it migrated is put back byte for byte
     without its ``.vN.bak`` (store/engine.py), so that a refused command leaves no trace."""
     from annotator.store import Store
-    from annotator.store.engine import migration_undone_on_failure, new_database_removed_on_failure
+    from annotator.store.engine import migration_undone_on_failure
+    from annotator.store.new_database import new_database_removed_on_failure
 
     with new_database_removed_on_failure(db), migration_undone_on_failure(db) as opened:
         store = Store(db)
@@ -618,6 +619,7 @@ def terminal_progress() -> Iterator[TaskState]:
 def cmd_import(args: argparse.Namespace) -> int:
     from annotator.nlp.pipelines import PipelineRegistry
     from annotator.services.importing import import_paths, read_files
+    from annotator.store import new_database
 
     settings = Settings.load()
     labels = load_labels(args.labels, settings)
@@ -631,14 +633,30 @@ def cmd_import(args: argparse.Namespace) -> int:
     # languages are detected on worker threads while the store's modules load and the database
     # opens (see docs/PERFORMANCE.md, import).
     read = read_files(list(args.paths), args.split_articles)
-    with writing_store(db) as store, terminal_progress() as task:
-        report = import_paths(
-            store, list(args.paths), labels, registry, task,
-            split_articles=args.split_articles, read=read,
-        )
-    for line in report.lines():
-        _out(line)
-    _out(f"{len(report.added)} imported, {len(report.skipped)} skipped, into {store.path}")
+    # Into a new file without pre-annotation: made and filled with sqlite3 alone, without
+    # importing SQLAlchemy (store/new_database.py); any other database through the Store.
+    target = None if registry is not None else new_database.create(db)
+    if target is not None:
+        try:
+            with contextlib.closing(target), terminal_progress() as task:
+                report = import_paths(
+                    target, list(args.paths), labels, None, task,
+                    split_articles=args.split_articles, read=read,
+                )
+        except BaseException:
+            target.remove()
+            raise
+        path: Path | str = target.path
+    else:
+        with writing_store(db) as store, terminal_progress() as task:
+            report = import_paths(
+                store, list(args.paths), labels, registry, task,
+                split_articles=args.split_articles, read=read,
+            )
+        path = store.path
+    # One write for the report: a line per document, 10,000 writes for 10,000 short texts.
+    lines = [*report.lines(), f"{len(report.added)} imported, {len(report.skipped)} skipped, into {path}"]
+    _out(*lines, sep="\n")  # each line made printable on its own (a file name's newline too)
     return EXIT_OK
 
 

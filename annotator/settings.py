@@ -1,8 +1,9 @@
 """One typed settings object with defaults, stored as JSON in the user's config directory.
 
-Shared by the GUI and the command line. ``ANNOTATOR_CONFIG_DIR`` and ``ANNOTATOR_DATA_DIR`` move
-the config and data directories (tests point them at temporary folders, so they never touch the
-user's own settings or database); ``ANNOTATOR_DB`` names the database file.
+Shared by the GUI and the command line. ``ANNOTATOR_CONFIG_DIR``, ``ANNOTATOR_DATA_DIR`` and
+``ANNOTATOR_CACHE_DIR`` move the config, data and cache directories (tests point them at
+temporary folders, so they never touch the user's own settings, cache or database);
+``ANNOTATOR_DB`` names the database file.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ def config_dir() -> Path:
 
 def data_dir() -> Path:
     return Path(os.environ.get("ANNOTATOR_DATA_DIR") or platformdirs.user_data_dir(APP))
+
+
+def cache_dir() -> Path:
+    """What can be made again from what is installed (py3langid's model unpacked, see
+    nlp/langid_model.py); ``ANNOTATOR_CACHE_DIR`` moves it."""
+    return Path(os.environ.get("ANNOTATOR_CACHE_DIR") or platformdirs.user_cache_dir(APP))
 
 
 def default_db_path() -> Path | str:

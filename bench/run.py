@@ -61,6 +61,9 @@ def _environment(workdir: Path) -> None:
     os.environ["QT_QPA_PLATFORM"] = os.environ.get("QT_QPA_PLATFORM") or "offscreen"
     os.environ["ANNOTATOR_CONFIG_DIR"] = str(workdir / "config")
     os.environ["ANNOTATOR_DATA_DIR"] = str(workdir / "data")
+    # The app's cache (py3langid's model unpacked, nlp/langid_model.py) starts empty in every
+    # run: the import figure reports its first, cold-cache run apart.
+    os.environ["ANNOTATOR_CACHE_DIR"] = str(workdir / "cache")
     os.environ.pop("ANNOTATOR_DB", None)
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))

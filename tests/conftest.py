@@ -1,5 +1,5 @@
-"""Shared fixtures. Tests never touch the user's settings or database: every test gets its own
-config and data directories, and Qt runs offscreen."""
+"""Shared fixtures. Tests never touch the user's settings, cache or database: every test gets its
+own config and data directories (the cache is the session's), and Qt runs offscreen."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     base = tmp_path_factory.mktemp("userdirs")
     monkeypatch.setenv("ANNOTATOR_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(base / "data"))
+    # One cache for the session (py3langid's model unpacked once, not in every test's folder).
+    monkeypatch.setenv("ANNOTATOR_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
 
 

@@ -11,10 +11,12 @@ manifest (``sidecar``).
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterator
 from datetime import date as _date
 from pathlib import Path
+from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.model import META_FIELDS, Document, DocumentMeta
@@ -29,7 +31,6 @@ from annotator.formats.lines import (
     read_json_lines,
     short,
 )
-from annotator.formats.native import regions_from_json
 from annotator.formats.sidecar import is_details_file, with_details
 
 ARTICLE_SUFFIXES = (
@@ -48,22 +49,26 @@ def _valid_date(value: str) -> bool:
     return True
 
 
-def article_from_text(text: str, filename: str, meta: DocumentMeta | None = None) -> Document:
-    """Build a document from raw text: newline normalisation, date line, title."""
+def article_from_text(
+    text: str, filename: str, meta: DocumentMeta | None = None, origin: dict[str, str] | None = None
+) -> Document:
+    """Build a document from raw text: newline normalisation, date line, title; ``origin``:
+    the original file's path and hash, given with the rest (see ``read_articles``)."""
     text = normalize_newlines(text)
     meta = meta or DocumentMeta()
+    changes: dict[str, str] = dict(origin) if origin else {}  # one new DocumentMeta for all
     match = _DATE_LINE.match(text)
     if match and _valid_date(match.group(1)):
         text = text[match.end() :]
         if not meta.date:
-            meta = meta.with_(date=match.group(1))
+            changes["date"] = match.group(1)
     if not text.strip():
         raise InputError("the article is empty", filename)
     if not meta.title:
-        meta = meta.with_(title=make_title(text))
+        changes["title"] = make_title(text)
     if not meta.filename:
-        meta = meta.with_(filename=filename)
-    return Document(text=text, meta=meta)
+        changes["filename"] = filename
+    return Document(text=text, meta=meta.with_(**changes) if changes else meta)
 
 
 def read_txt(path: Path) -> Document:
@@ -93,15 +98,18 @@ def _meta_from_json(value: object, file: str, line: int) -> DocumentMeta:
     return DocumentMeta(**fields)
 
 
-def read_jsonl_articles(path: Path) -> list[Document]:
-    """Every line a JSON object with ``text`` (and optional ``meta``); all or nothing."""
-    docs = read_json_lines(path, lambda obj, number: _article_from_json(obj, path, number))
+def read_jsonl_articles(path: Path, origin: dict[str, str] | None = None) -> list[Document]:
+    """Every line a JSON object with ``text`` (and optional ``meta``); all or nothing.
+    ``origin``: the original file's path and hash, for each article's details."""
+    docs = read_json_lines(path, lambda obj, number: _article_from_json(obj, path, number, origin))
     if not docs:
         raise InputError("the file holds no article", str(path))
     return docs
 
 
-def _article_from_json(obj: object, path: Path, number: int) -> Document:
+def _article_from_json(
+    obj: object, path: Path, number: int, origin: dict[str, str] | None = None
+) -> Document:
     """The article of one JSONL line."""
     file = str(path)
     if not isinstance(obj, dict):
@@ -113,9 +121,13 @@ def _article_from_json(obj: object, path: Path, number: int) -> Document:
     meta = _meta_from_json(obj.get("meta"), file, number)
     name = meta.filename or f"{path.name}:{number}"
     try:
-        doc = article_from_text(text, name, meta)
+        doc = article_from_text(text, name, meta, origin)
         # A native export's marked regions, kept when the text is stored as it is written.
         if obj.get("regions") is not None and doc.text == text:
+            # (the native format's module, with the actor, event and framing types, is
+            # imported for the files that have regions: 18 ms that most imports do not need)
+            from annotator.formats.native import regions_from_json
+
             doc.regions = regions_from_json(obj["regions"], text)
     except InputError as exc:
         raise InputError(exc.reason, file, number) from None
@@ -164,22 +176,26 @@ def _in_page_assets(child: Path, root: Path) -> bool:
 
 
 def _readers(split: bool) -> dict[str, Callable[[Path, list[str]], list[Document]]]:
-    """Suffix -> reader; the readers' libraries are imported only when a file needs them."""
-    from annotator.formats import email_file, feeds, pdf, webpage, word
+    """Suffix -> reader; each reader's module (and its library: lxml, pypdf, ...) is imported
+    only when a file needs it (all of them cost some 30 ms, which a .jsonl import does not
+    need: docs/PERFORMANCE.md, import)."""
+
+    def module(name: str) -> Any:
+        return importlib.import_module(f"annotator.formats.{name}")
 
     return {
         ".txt": lambda p, _n: [read_txt(p)],
         ".jsonl": lambda p, _n: read_jsonl_articles(p),
-        ".html": lambda p, n: webpage.read_html(p, split, n),
-        ".htm": lambda p, n: webpage.read_html(p, split, n),
-        ".mhtml": lambda p, n: webpage.read_mhtml(p, split, n),
-        ".mht": lambda p, n: webpage.read_mhtml(p, split, n),
-        ".pdf": lambda p, _n: [pdf.read_pdf(p)],
-        ".docx": lambda p, _n: [word.read_docx(p)],
-        ".eml": lambda p, _n: [email_file.read_eml(p)],
-        ".rss": feeds.read_feed,
-        ".atom": feeds.read_feed,
-        ".xml": feeds.read_feed,
+        ".html": lambda p, n: module("webpage").read_html(p, split, n),
+        ".htm": lambda p, n: module("webpage").read_html(p, split, n),
+        ".mhtml": lambda p, n: module("webpage").read_mhtml(p, split, n),
+        ".mht": lambda p, n: module("webpage").read_mhtml(p, split, n),
+        ".pdf": lambda p, _n: [module("pdf").read_pdf(p)],
+        ".docx": lambda p, _n: [module("word").read_docx(p)],
+        ".eml": lambda p, _n: [module("email_file").read_eml(p)],
+        ".rss": lambda p, n: module("feeds").read_feed(p, n),
+        ".atom": lambda p, n: module("feeds").read_feed(p, n),
+        ".xml": lambda p, n: module("feeds").read_feed(p, n),
     }
 
 
@@ -196,9 +212,13 @@ def read_articles(
         raise InputError(
             f"unsupported file type {suffix or '(none)'}: expected one of {SUFFIX_LIST}", str(path)
         )
+    if suffix == ".jsonl":  # the origin given as each article is made (one DocumentMeta each)
+        return read_jsonl_articles(
+            path, {"original_path": str(path.resolve()), "original_sha256": file_sha256(path)}
+        )
     docs = reader(path, notices if notices is not None else [])
     origin = {"original_path": str(path.resolve()), "original_sha256": file_sha256(path)}
-    if len(docs) == 1 and suffix != ".jsonl":
+    if len(docs) == 1:
         docs[0].meta = with_details(docs[0].meta, path)
     for doc in docs:
         doc.meta = doc.meta.with_(**origin)

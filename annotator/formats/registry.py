@@ -18,14 +18,9 @@ from annotator.core.errors import InputError
 from annotator.core.events import Argument
 from annotator.core.model import AnnotationRecord
 from annotator.formats.folders import walk_files
+from annotator.formats.format_names import READ_FORMATS, WRITE_FORMATS  # noqa: F401 (also imported from here)
 from annotator.formats.lines import iter_lines
 from annotator.formats.read_result import ReadResult
-
-READ_FORMATS = ("jsonl", "prodigy", "doccano", "labelstudio", "brat", "spacy", "mae")
-"""Formats that can be read, as named on the command line (``auto`` detects one of them)."""
-
-WRITE_FORMATS = ("jsonl", "spacy", "prodigy", "doccano", "labelstudio", "brat")
-"""Formats that can be written by ``annotator export``."""
 
 
 def _read_native(path: Path) -> ReadResult:

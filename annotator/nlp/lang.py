@@ -13,8 +13,10 @@ test checks it on the seeds, the test data and the benchmark's corpus), faster f
   other work meanwhile (``start_detecting``).
 - py3langid and its model are loaded only when a text needs them: unpacking the model (an
   LZMA-compressed NumPy archive) and importing NumPy cost some 0.3-0.5 s, more than CLD2 takes
-  for 10,000 texts. When CLD2 is unsure of a text of a large list, the model starts loading on a
-  thread of its own at once (LZMA also releases the lock), while CLD2 goes on with the rest.
+  for 10,000 texts. The model is unpacked once into the cache folder and mapped from there
+  afterwards (``nlp/langid_model.py``): then loading it is NumPy's import, some 0.13 s. When
+  CLD2 is unsure of a text of a large list, the model starts loading on a thread of its own at
+  once, while CLD2 goes on with the rest.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
 _lock = threading.Lock()
 # CLD2 speaks some old or regional codes; the project stores ISO 639-1 (two letters).
@@ -57,38 +61,48 @@ def _first_pass(text: str) -> str | None:
     return _cld2(sample) or _UNSURE
 
 
-def _py3langid(text: str) -> str:
-    import py3langid
+_identifier: Any = None  # py3langid's LanguageIdentifier, loaded on first use
 
+
+def _py3langid(text: str, model_cache: Path | None = None) -> str:
+    global _identifier
     with _lock:  # the identifier keeps state between calls
-        code, _score = py3langid.classify(text[:SAMPLE])
+        if _identifier is None:
+            from annotator.nlp.langid_model import load_identifier
+
+            _identifier = load_identifier(model_cache)
+        code, _score = _identifier.classify(text[:SAMPLE])
     return str(code)
 
 
-def _load_py3langid() -> None:
+def _load_py3langid(model_cache: Path | None = None) -> None:
     """Load py3langid's model (the first ``classify`` loads it; later calls find it loaded)."""
-    _py3langid("warm up")
+    _py3langid("warm up", model_cache)
 
 
-def detect_language(text: str) -> str:
-    """ISO 639-1 code of the text's language, or '' when the text has no letters."""
+def detect_language(text: str, model_cache: Path | None = None) -> str:
+    """ISO 639-1 code of the text's language, or '' when the text has no letters.
+    ``model_cache``: the folder where py3langid's model is kept unpacked (the settings' cache
+    folder; ``nlp/langid_model.py``), if it is loaded by this call."""
     code = _first_pass(text)
-    return _py3langid(text) if code is None else code
+    return _py3langid(text, model_cache) if code is None else code
 
 
-def detect_languages(texts: Sequence[str]) -> list[str]:
+def detect_languages(texts: Sequence[str], model_cache: Path | None = None) -> list[str]:
     """``detect_language`` of each text, in order (see the module's docstring)."""
-    return start_detecting(texts)(None)
+    return start_detecting(texts, model_cache)(None)
 
 
-def start_detecting(texts: Sequence[str]) -> Callable[[Callable[[], None] | None], list[str]]:
+def start_detecting(
+    texts: Sequence[str], model_cache: Path | None = None
+) -> Callable[[Callable[[], None] | None], list[str]]:
     """Begin detecting the languages of ``texts`` on worker threads; return the function that
     waits for them and gives ``detect_language`` of each text, in order. That function takes an
     optional ``check``, called between parts of the work (it may raise to stop waiting: an
     import cancelled). A short list is detected at once, on the calling thread."""
     texts = list(texts)
     if len(texts) < PARALLEL_MIN:
-        found = [detect_language(text) for text in texts]
+        found = [detect_language(text, model_cache) for text in texts]
 
         def detected(_check: Callable[[], None] | None = None) -> list[str]:
             return found
@@ -104,7 +118,7 @@ def start_detecting(texts: Sequence[str]) -> Callable[[Callable[[], None] | None
         if _UNSURE in out:
             with loading_lock:
                 if not loading:
-                    loading.append(pool.submit(_load_py3langid))
+                    loading.append(pool.submit(_load_py3langid, model_cache))
         return out
 
     size = -(-len(texts) // (workers * 4))  # a few parts per worker: even when one is slower
@@ -122,7 +136,7 @@ def start_detecting(texts: Sequence[str]) -> Callable[[Callable[[], None] | None
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         return [
-            _py3langid(text) if code is None else code
+            _py3langid(text, model_cache) if code is None else code
             for text, code in zip(texts, codes, strict=True)
         ]
 

@@ -565,8 +565,9 @@ def import_annotations(
         meta = record.meta
         if not meta.lang:
             from annotator.nlp.lang import detect_language
+            from annotator.settings import cache_dir
 
-            meta = meta.with_(lang=detect_language(record.text))
+            meta = meta.with_(lang=detect_language(record.text, cache_dir()))
         index = len(new_docs)
         new_docs.append(Document(record.text, meta, record.status, sha256=record.text_sha256))
         new_by_sha[record.text_sha256] = index

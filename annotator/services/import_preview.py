@@ -19,6 +19,7 @@ from annotator.core.model import Document
 from annotator.formats.articles import iter_article_files, read_articles
 from annotator.formats.lines import date_part
 from annotator.nlp.lang import detect_language
+from annotator.settings import cache_dir
 
 KINDS = {
     ".txt": "text", ".jsonl": "JSON lines", ".html": "web page", ".htm": "web page",
@@ -64,7 +65,7 @@ def read_preview(path: Path, split_articles: bool = False) -> PreviewFile:
         return preview
     for doc in docs:
         if not doc.meta.lang:
-            doc.meta = doc.meta.with_(lang=detect_language(doc.text))
+            doc.meta = doc.meta.with_(lang=detect_language(doc.text, cache_dir()))
     preview.documents = docs
     return preview
 

@@ -32,6 +32,8 @@ from annotator.core.regions import detect_regions
 from annotator.core.tasks import Cancelled, TaskState
 from annotator.formats.articles import ARTICLE_SUFFIXES, SUFFIX_LIST, iter_article_files, read_articles
 from annotator.nlp.lang import start_detecting
+from annotator.settings import cache_dir
+from annotator.store.new_database import NewDatabase
 
 if TYPE_CHECKING:  # the store and spaCy's side are imported where they are used (see below)
     from annotator.nlp.pipelines import PipelineRegistry
@@ -129,11 +131,12 @@ def read_files(paths: list[Path], split_articles: bool = False) -> ReadFiles:
 def detecting(files: list[tuple[Path, list[Document]]], notices: list[str]) -> ReadFiles:
     """The files' articles, with the languages they do not give being detected."""
     unknown = [doc for _path, docs in files for doc in docs if not doc.meta.lang]
-    return ReadFiles(files, notices, start_detecting([doc.text for doc in unknown]), unknown)
+    detected = start_detecting([doc.text for doc in unknown], cache_dir())
+    return ReadFiles(files, notices, detected, unknown)
 
 
 def import_paths(
-    store: Store,
+    store: Store | NewDatabase,
     paths: list[Path],
     labels: LabelSet,
     registry: PipelineRegistry | None,
@@ -145,6 +148,7 @@ def import_paths(
     """Import articles from files and folders; pre-annotate them when ``registry`` is given.
     ``split_articles``: a web page of several articles gives one document each. ``read``: the
     files already read by ``read_files`` (then ``paths`` and ``split_articles`` are not used).
+    ``store``: a ``NewDatabase`` (a new file, ``store/new_database.py``) only without a model.
     ``files``: the articles already read and checked by the analyst (the import dialog's
     preview); their languages, where not given, are detected here."""
     task = task or TaskState()
@@ -191,7 +195,7 @@ def import_paths(
 
 
 def _fresh_documents(
-    store: Store,
+    store: Store | NewDatabase,
     files: list[tuple[Path, list[Document]]],
     seen: dict[str, int],
     report: ImportReport,
@@ -225,7 +229,7 @@ Suggest = Callable[[Document], tuple[str, list[Span]] | None]
 
 
 def _suggester(
-    store: Store,
+    store: Store | NewDatabase,
     fresh_files: list[tuple[Path, list[Document]]],
     labels: LabelSet,
     registry: PipelineRegistry | None,
@@ -243,6 +247,7 @@ def _suggester(
     """
     if registry is None:
         return lambda _doc: None
+    assert not isinstance(store, NewDatabase), "pre-annotation needs the Store"
     from annotator.nlp.event_triggers import default_lexicon
     from annotator.nlp.preannotate import preannotate
     from annotator.services.suggestions import registry_terms
@@ -287,7 +292,7 @@ def _suggester(
 
 
 def _store_file(
-    store: Store,
+    store: Store | NewDatabase,
     docs: list[Document],
     spans_by_index: dict[int, list[Span]],
     annotators: dict[str, list[int]],
@@ -321,13 +326,14 @@ def _store_file(
 
 
 def _store_once(
-    store: Store,
+    store: Store | NewDatabase,
     docs: list[Document],
     spans_by_index: dict[int, list[Span]],
     annotators: dict[str, list[int]],
 ) -> list[int]:
     spans: list[tuple[int, int, list[Span]]] = []
     for key, indices in annotators.items():
+        assert not isinstance(store, NewDatabase), "suggestions need the Store"
         name, version = key.split("\t")
         annotator = store.annotators.get_or_create(name, AnnotatorKind.MODEL, version)
         spans += [(i, annotator.id, spans_by_index[i]) for i in indices]

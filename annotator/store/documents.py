@@ -23,10 +23,10 @@ from annotator.store.rows import (
     SPAN,
     column_default,
     document_of,
-    meta_columns,
     meta_of,
     span_values,
 )
+from annotator.store.sqlite_plain import meta_columns
 from annotator.store.tables import utcnow
 
 # The metadata columns, in the order ``meta_columns`` gives their values.

@@ -23,7 +23,7 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import QueuePool
 from sqlmodel import SQLModel
 
-from annotator.core.errors import DuplicateDocumentError, StoreError
+from annotator.core.errors import StoreError
 from annotator.store import tables
 from annotator.store.fulltext import ensure_fulltext
 from annotator.store.location import is_server_url
@@ -39,9 +39,8 @@ from annotator.store.recognition import (
     recognise,
     refuse,
 )
+from annotator.store.sqlite_plain import BUSY_TIMEOUT_MS, set_pragmas, store_error
 from annotator.store.tables import SCHEMA_VERSION
-
-BUSY_TIMEOUT_MS = 10_000
 
 # Migrations from version N to N+1, as functions of a raw sqlite3 connection inside a transaction.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
@@ -53,16 +52,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
 
 
 def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # FULL: each commit reaches the disk before the call returns, so an action shown as saved
-    # survives a power cut or an OS crash too (NORMAL may roll the last ones back). It costs a
-    # few milliseconds per commit: nothing next to an analyst's click, and imports commit once
-    # per file.
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.close()
+    set_pragmas(dbapi_connection)
 
 
 def _set_read_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -76,28 +66,9 @@ def _set_read_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> 
 
 def _store_error(context: ExceptionContext) -> None:
     """Turn SQLite's failures that a user can meet into StoreError with a sentence to act on."""
-    orig = context.original_exception
-    if not isinstance(orig, sqlite3.DatabaseError):
-        return
-    message = str(orig)
-    if isinstance(orig, sqlite3.IntegrityError) and "document.text_sha256" in message:
-        raise DuplicateDocumentError("a document with the same text is already stored") from orig
-    if isinstance(orig, sqlite3.IntegrityError):  # a constraint or a trigger of the schema
-        raise StoreError(f"the database refused the change ({message}); nothing of it was saved") from orig
-    if isinstance(orig, sqlite3.OperationalError) and ("locked" in message or "busy" in message):
-        raise StoreError(
-            f"the database is busy: another instance kept it locked for more than "
-            f"{BUSY_TIMEOUT_MS / 1000:g} s; try again"
-        ) from orig
-    if "malformed" in message or "not a database" in message:
-        raise StoreError(
-            f"the database file is damaged ({message}); restore a backup copy (a .bak file "
-            "beside it is written before each migration)"
-        ) from orig
-    if "readonly" in message or "read-only" in message:
-        raise StoreError(f"the database file cannot be written ({message})") from orig
-    if "disk is full" in message or "disk I/O" in message:
-        raise StoreError(f"the database cannot be written: {message}") from orig
+    error = store_error(context.original_exception)
+    if error is not None:
+        raise error from context.original_exception
 
 
 def backup_path(path: Path, version: int) -> Path:
@@ -286,27 +257,6 @@ def _create(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
         conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
-
-
-@contextlib.contextmanager
-def new_database_removed_on_failure(path: Path | str) -> Iterator[None]:
-    """Around a command that may create the database at ``path``: if it did not exist and the
-    command fails, remove the file it created (and SQLite's files beside it), so that a refused
-    import leaves no new database behind. Used after the command has closed its store. A server
-    database is left alone (its schema is created in one transaction of its own)."""
-    if is_server_url(path):
-        yield
-        return
-    path = Path(path)
-    existed = str(path) == ":memory:" or os.path.lexists(path)
-    try:
-        yield
-    except BaseException:
-        if not existed:
-            for leftover in (path, *(Path(f"{path}{end}") for end in ("-wal", "-shm", "-journal"))):
-                with contextlib.suppress(FileNotFoundError, NotADirectoryError):
-                    leftover.unlink()
-        raise
 
 
 SIDECARS = ("-wal", "-shm", "-journal")

@@ -31,41 +31,10 @@ from sqlalchemy import Connection, Engine, text
 
 from annotator.core.textsearch import Query, SearchFilters, Term, fts_match
 from annotator.store.dialect import is_postgres, nocase, one_of
-
-FTS_TABLE = "document_fts"
-
-_CREATE = f"""
-CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
-    title, source, text,
-    content='document', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2'
-)
-"""
-
-# External-content tables need the old values to delete a row from the index.
-_TRIGGERS = (
-    f"""
-    CREATE TRIGGER IF NOT EXISTS document_fts_insert AFTER INSERT ON document BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, title, source, text)
-        VALUES (new.id, new.title, new.source, new.text);
-    END
-    """,
-    f"""
-    CREATE TRIGGER IF NOT EXISTS document_fts_delete AFTER DELETE ON document BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, source, text)
-        VALUES ('delete', old.id, old.title, old.source, old.text);
-    END
-    """,
-    f"""
-    CREATE TRIGGER IF NOT EXISTS document_fts_update
-    AFTER UPDATE OF title, source, text ON document BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, source, text)
-        VALUES ('delete', old.id, old.title, old.source, old.text);
-        INSERT INTO {FTS_TABLE}(rowid, title, source, text)
-        VALUES (new.id, new.title, new.source, new.text);
-    END
-    """,
-)
+from annotator.store.fulltext_sql import BULK_INDEX_MIN, FTS_TABLE, INDEX_ROWS_AFTER
+from annotator.store.fulltext_sql import CREATE as _CREATE
+from annotator.store.fulltext_sql import INSERT_TRIGGER as _INSERT_TRIGGER
+from annotator.store.fulltext_sql import TRIGGERS as _TRIGGERS
 
 
 def _in_step(conn: Connection) -> bool:
@@ -150,11 +119,6 @@ def rebuild(conn: Connection) -> None:
     conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
 
-# A large insert indexes its rows in one statement instead of one trigger call per row.
-BULK_INDEX_MIN = 200
-_INSERT_TRIGGER = "document_fts_insert"
-
-
 @contextlib.contextmanager
 def indexed_in_bulk(conn: Connection, count: int) -> Iterator[None]:
     """Around the insert of ``count`` new documents inside the caller's SQLite transaction:
@@ -183,11 +147,7 @@ def indexed_in_bulk(conn: Connection, count: int) -> Iterator[None]:
     before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM document").scalar()
     conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {_INSERT_TRIGGER}")
     yield
-    conn.exec_driver_sql(
-        f"INSERT INTO {FTS_TABLE}(rowid, title, source, text)"  # safe-sql: our table's name
-        " SELECT id, title, source, text FROM document WHERE id > ? ORDER BY id",
-        (before,),
-    )
+    conn.exec_driver_sql(INDEX_ROWS_AFTER, (before,))
     conn.exec_driver_sql(_TRIGGERS[0])
 
 

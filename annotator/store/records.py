@@ -19,7 +19,8 @@ from annotator.core.model import AnnotationRecord, Document, DocumentMeta, Span,
 from annotator.core.regions import Region, RegionKind
 from annotator.store.annotators import AnnotatorRepo, ensure_annotator_id
 from annotator.store.dialect import raw_cursor
-from annotator.store.rows import DOC, ORIGINS, SPAN, meta_columns, span_values
+from annotator.store.rows import DOC, ORIGINS, SPAN, span_values
+from annotator.store.sqlite_plain import meta_columns
 from annotator.store.tables import utcnow
 
 _span_order = attrgetter("start", "end", "id")

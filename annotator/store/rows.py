@@ -50,12 +50,6 @@ REJECTION = SuggestionRejectionRow.__table__  # type: ignore[attr-defined]
 ORIGINS = {origin.value: origin for origin in Origin}
 
 
-def meta_columns(meta: DocumentMeta) -> dict[str, str]:
-    return {
-        **meta.to_dict(), "original_path": meta.original_path, "original_sha256": meta.original_sha256,
-    }
-
-
 def column_default(column: Any) -> object:
     """The Python-side default of a column (a value, or a function of no argument)."""
     default = column.default

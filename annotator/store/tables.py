@@ -7,18 +7,14 @@ restore a deleted span under its own id without ever colliding with a newer one.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from annotator.store.sqlite_plain import utcnow
 
 SCHEMA_VERSION = 5  # 2: actors, events, framing; 3: author and original file; 4: judgments and
 # rejected suggestions; 5: marked regions, span attributes, where a framing was suggested from
 # (engine.MIGRATIONS)
-
-
-def utcnow() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class DocumentRow(SQLModel, table=True):
