@@ -51,8 +51,6 @@ def store_error(orig: BaseException) -> StoreError | None:
     message = str(orig)
     if isinstance(orig, sqlite3.IntegrityError) and "document.text_sha256" in message:
         return DuplicateDocumentError("a document with the same text is already stored")
-    if isinstance(orig, sqlite3.IntegrityError):  # a constraint or a trigger of the schema
-        return StoreError(f"the database refused the change ({message}); nothing of it was saved")
     if isinstance(orig, sqlite3.OperationalError) and ("locked" in message or "busy" in message):
         return StoreError(
             f"the database is busy: another instance kept it locked for more than "
@@ -67,4 +65,6 @@ def store_error(orig: BaseException) -> StoreError | None:
         return StoreError(f"the database file cannot be written ({message})")
     if "disk is full" in message or "disk I/O" in message:
         return StoreError(f"the database cannot be written: {message}")
+    if isinstance(orig, sqlite3.IntegrityError):  # a constraint or a trigger of the schema
+        return StoreError(f"the database refused the change ({message}); nothing of it was saved")
     return None
