@@ -252,7 +252,7 @@ def _ready(engine: Engine) -> Engine:
 
 def _create(engine: Engine) -> None:
     """The tables of a new database, its schema version and annotator's application id."""
-    assert tables.DocumentRow  # the tables are registered on SQLModel.metadata by import
+    assert tables.DocumentRow is not None  # the tables are registered on SQLModel.metadata by import
     SQLModel.metadata.create_all(engine)
     with engine.begin() as conn:
         conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")

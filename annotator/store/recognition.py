@@ -89,7 +89,7 @@ FROZEN_SHAPES: dict[int, Shape] = {
 
 def current_shape() -> Shape:
     """The tables and columns of a database of SCHEMA_VERSION, from the SQLModel tables."""
-    assert tables.DocumentRow  # the tables are registered on SQLModel.metadata by import
+    assert tables.DocumentRow is not None  # the tables are registered on SQLModel.metadata by import
     return {
         table.name: frozenset(column.name for column in table.columns)
         for table in SQLModel.metadata.tables.values()
@@ -140,7 +140,7 @@ def read_only_connection(path: Path, timeout: float, **kwargs: object) -> sqlite
     disk it cannot. Then, if no ``-wal`` holds pages beyond the main file, that file is the whole
     database and is read as ``immutable`` (no lock, no sidecar file).
     """
-    con = sqlite3.connect(read_only_uri(path), uri=True, timeout=timeout, **kwargs)  # type: ignore[arg-type]
+    con = sqlite3.connect(read_only_uri(path), uri=True, timeout=timeout, **kwargs)  # type: ignore[arg-type,call-overload]
     try:
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return con
@@ -150,7 +150,7 @@ def read_only_connection(path: Path, timeout: float, **kwargs: object) -> sqlite
         if wal.exists() and wal.stat().st_size > 0:
             raise
     return sqlite3.connect(
-        read_only_uri(path, immutable=True), uri=True, timeout=timeout, **kwargs  # type: ignore[arg-type]
+        read_only_uri(path, immutable=True), uri=True, timeout=timeout, **kwargs  # type: ignore[arg-type,call-overload]
     )
 
 
