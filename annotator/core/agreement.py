@@ -26,10 +26,12 @@ a figure whose denominator is zero is ``None``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from annotator.core.actors import ActorIdentity
 from annotator.core.analysis_agreement import (
@@ -61,9 +63,8 @@ from annotator.core.span_scores import (
     confusion_counts,
     scores_of_pairs,
     strict_scores,
-    token_labels,
 )
-from annotator.core.tokens import TextTokens, Token
+from annotator.core.tokens import TextTokens
 
 if TYPE_CHECKING:
     from annotator.core.events import Event
@@ -158,13 +159,16 @@ class DocumentAnnotations:
 
 @dataclass(frozen=True, slots=True)
 class TokenView:
-    """A document's token count, the tokens some span touches, and each annotator's labels of
-    those. Every other token is ``O`` for every annotator holding the document, so the token
-    figures need no more: they add the untouched tokens as one count."""
+    """A document's token count, how many tokens some span touches, and the labels of those:
+    each distinct pattern of labels (one per annotator of ``names``, as ``token_labels`` gives
+    them) with how many touched tokens have it. Every other token is ``O`` for every annotator
+    holding the document, so the token figures need no more: they add the untouched tokens as
+    one count."""
 
     n: int
-    touched: list[Token]
-    labels: dict[str, list[str]]
+    names: tuple[str, ...]
+    patterns: Counter[tuple[str, ...]]  # in the order of the first token having each
+    touched: int
 
     @classmethod
     def of(
@@ -172,17 +176,46 @@ class TokenView:
     ) -> TokenView:
         """``marked``: regions whose tokens are not counted (no span lies there)."""
         tokens = TextTokens(text)  # the tokens of core.tokens, as arrays (the report's hot loop)
-        intervals = [(s.start, s.end) for held in spans.values() for s in held]
-        touched = tokens.pairs(tokens.touching(intervals)) if intervals else []
-        labels = {name: token_labels(touched, held) for name, held in spans.items()}
         n = len(tokens)
         if marked:
             n -= len(tokens.touching(marked))
-        return cls(n, touched, labels)
+        names = tuple(spans)
+        held = [s for name in names for s in spans[name]]
+        if not held:
+            return cls(n, names, Counter(), 0)
+        first, stop = tokens.ranges([s.start for s in held], [s.end for s in held])
+        touched = tokens.covered(first, stop)
+        # Each span's tokens, numbered among the touched tokens (all of its tokens are).
+        firsts = np.searchsorted(touched, first).tolist()
+        stops = np.searchsorted(touched, stop).tolist()
+        columns = []
+        k = 0
+        for name in names:
+            count = len(spans[name])
+            # A token's label is that of the best-ranked span touching it (token_labels): the
+            # spans from the worst rank to the best each write their label over their tokens.
+            order = sorted(
+                range(k, k + count),
+                key=lambda i: (held[i].start - held[i].end, held[i].start, held[i].label),
+                reverse=True,
+            )
+            labels = [OUTSIDE] * len(touched)
+            for i in order:
+                if stops[i] > firsts[i]:
+                    labels[firsts[i] : stops[i]] = [held[i].label] * (stops[i] - firsts[i])
+            columns.append(labels)
+            k += count
+        return cls(n, names, Counter(zip(*columns, strict=True)), len(touched))
 
     @property
     def untouched(self) -> int:
-        return self.n - len(self.touched)
+        return self.n - self.touched
+
+    def pair_patterns(self, a: str, b: str) -> Iterator[tuple[tuple[str, str], int]]:
+        """(label of ``a``, label of ``b``) of the touched tokens, with counts (repeats allowed)."""
+        i, j = self.names.index(a), self.names.index(b)
+        for pattern, count in self.patterns.items():
+            yield (pattern[i], pattern[j]), count
 
 
 @dataclass(slots=True)
@@ -231,8 +264,10 @@ class PairAgreement:
         _add_into(self.partial, scores_of_pairs(spans_a, spans_b, same_label))
         self.confusion.add(confusion_counts(spans_a, spans_b, candidates))
         view = doc.token_view()
-        self.token_pairs.update(zip(view.labels[a], view.labels[b], strict=True))
-        self.token_pairs[OUTSIDE, OUTSIDE] += view.untouched
+        token_pairs = self.token_pairs
+        for pair, count in view.pair_patterns(a, b):
+            token_pairs[pair] += count
+        token_pairs[OUTSIDE, OUTSIDE] += view.untouched
         all_a, all_b = doc.spans[a], doc.spans[b]
         self.events.add(
             doc.events.get(a, []),
@@ -566,9 +601,15 @@ class Tally:
         self.compared += 1
         view = doc.token_view()
         self.tokens += view.n
-        missing: list[str | None] = [None] * len(view.touched)
-        self.patterns.update(zip(*(view.labels.get(n, missing) for n in names), strict=True))
-        self.patterns[tuple(OUTSIDE if n in doc.spans else None for n in names)] += view.untouched
+        patterns = self.patterns
+        if view.names == tuple(names):
+            for pattern, count in view.patterns.items():
+                patterns[pattern] += count
+        else:  # an annotator's label where they hold the document, None where not
+            where = [view.names.index(n) if n in view.names else None for n in names]
+            for pattern, count in view.patterns.items():
+                patterns[tuple(None if i is None else pattern[i] for i in where)] += count
+        patterns[tuple(OUTSIDE if n in doc.spans else None for n in names)] += view.untouched
         if any(doc.frames.get(n) is not None for n in present):
             self.framed.append({n: doc.framing(n) for n in doc.spans})
         events = event_differences(

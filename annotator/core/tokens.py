@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 import numpy as np
@@ -191,6 +191,8 @@ class TextTokens:
             return
         points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         kind = code_point_classes()[points]
+        # A token starts where a character that is not white space follows one of another class
+        # (or the start of the text), and ends likewise; an ideograph is a token on its own.
         single = kind == IDEOGRAPH
         not_space = kind != SPACE
         changes = kind[1:] != kind[:-1]  # between character i and i + 1
@@ -206,20 +208,33 @@ class TextTokens:
     def __len__(self) -> int:
         return len(self.starts)
 
-    def touching(self, intervals: Iterable[tuple[int, int]]) -> np.ndarray:
-        """The indices of the tokens that share a character with one of ``intervals`` ((start,
-        end), end exclusive; empty ones touch nothing), in text order, each once."""
-        bounds = np.array(list(intervals), dtype=np.intp).reshape(-1, 2)
-        n = len(self.starts)
-        if not n or not len(bounds):
-            return np.zeros(0, dtype=np.intp)
+    def ranges(self, starts: Sequence[int], ends: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """For each interval (``starts[k]``, ``ends[k]``), end exclusive, the tokens sharing a
+        character with it: indices from ``first`` up to (not including) ``stop`` (none when
+        ``stop <= first``; an empty interval touches nothing)."""
+        starts_a = np.asarray(starts, dtype=np.intp)
+        ends_a = np.asarray(ends, dtype=np.intp)
         # Token i touches [s, e) when it ends after s and starts before e: tokens from the first
-        # ending after s up to (not including) the first starting at e or later.
-        first = np.searchsorted(self.ends, bounds[:, 0], side="right")
-        stop = np.searchsorted(self.starts, bounds[:, 1], side="left")
+        # ending after s up to the first starting at e or later.
+        first = np.searchsorted(self.ends, starts_a, side="right")
+        stop = np.searchsorted(self.starts, ends_a, side="left")
+        stop[ends_a <= starts_a] = 0
+        return first, stop
+
+    def covered(self, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+        """The indices of the tokens in one of the ranges [``first[k]``, ``stop[k]``), in text
+        order, each once."""
+        n = len(self.starts)
         keep = stop > first
         depth = np.bincount(first[keep], minlength=n + 1) - np.bincount(stop[keep], minlength=n + 1)
         return np.flatnonzero(np.cumsum(depth[:n]) > 0)
+
+    def touching(self, intervals: Sequence[tuple[int, int]]) -> np.ndarray:
+        """The indices of the tokens that share a character with one of ``intervals`` ((start,
+        end), end exclusive; empty ones touch nothing), in text order, each once."""
+        if not len(self.starts) or not intervals:
+            return np.zeros(0, dtype=np.intp)
+        return self.covered(*self.ranges([s for s, _ in intervals], [e for _, e in intervals]))
 
     def pairs(self, indices: np.ndarray) -> list[Token]:
         """The tokens at ``indices`` as (start, end) pairs."""
