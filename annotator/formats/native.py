@@ -18,6 +18,7 @@ from annotator.core.events import Argument, Event, Ref
 from annotator.core.framing import ActorRole, FrameAssessment
 from annotator.core.model import AnnotationRecord, DocumentMeta, Origin, Span, Status
 from annotator.core.regions import Region, RegionKind
+from annotator.core.spans import checked_span
 from annotator.core.text import normalize_newlines, sha256_text
 from annotator.formats.atomic import atomic_write
 from annotator.formats.lines import (
@@ -248,7 +249,7 @@ def span_from_json(obj: object, text: str, index: int, ident: int | None = None)
             and (origin == "manual" or origin == "model")
             and (expected is None or (type(expected) is str and text[start:end] == expected))
         ):
-            return Span(start, end, label, _ORIGINS[origin], layer, ident)
+            return checked_span(start, end, label, _ORIGINS[origin], layer, ident)
     return _checked_span(obj, text, index, ident)
 
 
