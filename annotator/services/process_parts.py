@@ -3,8 +3,8 @@
 The agreement report is a sum over documents (``core.agreement.Tally``), so a large review is
 split into parts whose results merge. How a worker starts depends on this process:
 
-- forked, when this process has one thread and runs on Linux (the command line, a script): the
-  worker starts at once with everything imported and the arguments in its memory;
+- forked, on Linux when this process runs one Python thread and no Qt (the command line, a
+  script): the worker starts at once with everything imported and the arguments in its memory;
 - spawned otherwise (the window: its threads, Qt's and the spaCy worker's, must not be copied
   into a child half-way through what they hold): a new interpreter imports what the function
   needs, a fraction of a second, so callers use this for large inputs only.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -33,21 +34,19 @@ def cpus() -> int:
         return os.cpu_count() or 1
 
 
-def single_threaded() -> bool:
-    """Whether this process runs one thread only, native threads (Qt's, a library's) counted:
-    Linux lists each in /proc/self/task. False where that cannot be known."""
-    if not sys.platform.startswith("linux"):
-        return False  # macOS: system libraries are not safe to use in a forked child
-    try:
-        return len(os.listdir("/proc/self/task")) == 1
-    except OSError:
-        return False
-
-
 def start_method() -> str:
-    """``fork`` when a forked worker is safe here (one thread: no lock can be held by a thread
-    the child lacks), else ``spawn``."""
-    return "fork" if single_threaded() else "spawn"
+    """``fork`` where a forked worker is safe: on Linux, in a process running no Python thread
+    but the main one and without Qt (the window's process: Qt starts threads of its own).
+    Threads of the BLAS under numpy are no obstacle: OpenBLAS stops its pool before a fork and
+    starts it again when needed. ``spawn`` everywhere else (macOS: system libraries are not
+    safe to use in a forked child)."""
+    if (
+        sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and not any(name.startswith("PySide6") for name in sys.modules)
+    ):
+        return "fork"
+    return "spawn"
 
 
 def in_processes(
@@ -55,29 +54,56 @@ def in_processes(
 ) -> list[T]:
     """``function(*args)`` for each part, in order: the first here, the others in worker
     processes meanwhile. ``function`` must be importable by name (a module-level function).
-    ``method``: how workers start (default ``start_method()``)."""
+    ``method``: how workers start (default ``start_method()``).
+
+    Each worker is a process of its own that starts on its part at once and sends its result
+    back through a pipe; an exception it raises is raised here. (A process pool hands the part
+    over through threads of this process, which wait for this process's own part to let them
+    run: the worker started seconds late, measured.)"""
     if len(arguments) == 1:
         return [function(*arguments[0])]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
-    try:
-        pool = ProcessPoolExecutor(
-            len(arguments) - 1, mp_context=multiprocessing.get_context(method or start_method())
-        )
-        futures = [pool.submit(function, *args) for args in arguments[1:]]
-    except (OSError, RuntimeError):
-        return [function(*args) for args in arguments]
-    try:
-        results = [function(*arguments[0])]
-        for future, args in zip(futures, arguments[1:], strict=True):
-            try:
-                results.append(future.result())
-            except (BrokenProcessPool, OSError):
-                results.append(function(*args))
-    finally:
-        # The results are here: a worker's exit (its memory handed back, a tenth of a second
-        # for a large part) is not waited for.
-        pool.shutdown(wait=False, cancel_futures=True)
+    context = multiprocessing.get_context(method or start_method())
+    workers: list[tuple[Any, Any] | None] = []
+    for args in arguments[1:]:
+        try:
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_work, args=(function, args, send), daemon=True)
+            process.start()
+        except (OSError, RuntimeError):  # no process could be started: the part is done here
+            workers.append(None)
+            continue
+        send.close()  # the worker holds its own end: this one reads EOF if the worker dies
+        workers.append((process, receive))
+    results = [function(*arguments[0])]
+    for worker, args in zip(workers, arguments[1:], strict=True):
+        results.append(_result(worker, function, args))
     return results
+
+
+def _work(function: Callable[..., Any], args: tuple[Any, ...], send: Any) -> None:
+    """A worker's part: its result (or the exception it raised) sent back."""
+    try:
+        outcome = (True, function(*args))
+    except Exception as exc:  # raised again in the caller's process
+        outcome = (False, exc)
+    send.send(outcome)
+    send.close()
+
+
+def _result(worker: tuple[Any, Any] | None, function: Callable[..., T], args: tuple[Any, ...]) -> T:
+    """A worker's result; its part computed here when the worker could not run or died. The
+    worker is not waited for after it sent its result (its exit hands back its memory)."""
+    if worker is None:
+        return function(*args)
+    _process, receive = worker
+    try:
+        ok, value = receive.recv()
+    except (EOFError, OSError):  # the worker died before sending
+        return function(*args)
+    finally:
+        receive.close()
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
