@@ -56,10 +56,10 @@ def in_processes(
     processes meanwhile. ``function`` must be importable by name (a module-level function).
     ``method``: how workers start (default ``start_method()``).
 
-    Each worker is a process of its own that starts on its part at once and sends its result
-    back through a pipe; an exception it raises is raised here. (A process pool hands the part
-    over through threads of this process, which wait for this process's own part to let them
-    run: the worker started seconds late, measured.)"""
+    Each worker is a process of its own that sends its result back through a pipe; an exception
+    it raises is raised here. It is not waited for once its result is here: its exit, handing
+    back the memory of a large part, takes a tenth of a second or more (a process pool waits
+    for it, or leaves an error on the terminal at exit when told not to)."""
     if len(arguments) == 1:
         return [function(*arguments[0])]
     import multiprocessing
