@@ -64,7 +64,7 @@ def in_processes(
         return [function(*arguments[0])]
     import multiprocessing
 
-    context = multiprocessing.get_context(method or start_method())
+    context: Any = multiprocessing.get_context(method or start_method())  # fork or spawn
     workers: list[tuple[Any, Any] | None] = []
     for args in arguments[1:]:
         try:
