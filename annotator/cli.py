@@ -772,9 +772,12 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from annotator.services.review import render_json, render_text, review_database, review_files
+    # The file route imports nothing of the store (services.agreement_report); --db does.
+    from annotator.services.agreement_report import render_json, render_text, review_files
 
     if args.annotators:
+        from annotator.services.review import review_database
+
         if args.files:
             raise InputError("give either annotation files or --db with --annotators, not both")
         db = existing_db(args)

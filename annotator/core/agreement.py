@@ -26,10 +26,12 @@ a figure whose denominator is zero is ``None``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from annotator.core.actors import ActorIdentity
 from annotator.core.analysis_agreement import (
@@ -50,7 +52,7 @@ from annotator.core.differences import (
 )
 from annotator.core.events import EVENT_LAYER
 from annotator.core.framing import EVIDENCE_LAYERS
-from annotator.core.matching import SpanLike, greedy_pairs, overlap_candidates
+from annotator.core.matching import SpanLike, greedy_pairs, overlap_candidates, strict_matches
 from annotator.core.regions import inside_marked
 from annotator.core.reliability import Kappa, alpha_nominal_of_patterns, kappa_of_pairs
 from annotator.core.span_scores import (
@@ -61,9 +63,8 @@ from annotator.core.span_scores import (
     confusion_counts,
     scores_of_pairs,
     strict_scores,
-    token_labels,
 )
-from annotator.core.tokens import Token, count_tokens, pattern_for, tokens_touching
+from annotator.core.tokens import TextTokens
 
 if TYPE_CHECKING:
     from annotator.core.events import Event
@@ -158,31 +159,63 @@ class DocumentAnnotations:
 
 @dataclass(frozen=True, slots=True)
 class TokenView:
-    """A document's token count, the tokens some span touches, and each annotator's labels of
-    those. Every other token is ``O`` for every annotator holding the document, so the token
-    figures need no more: they add the untouched tokens as one count."""
+    """A document's token count, how many tokens some span touches, and the labels of those:
+    each distinct pattern of labels (one per annotator of ``names``, as ``token_labels`` gives
+    them) with how many touched tokens have it. Every other token is ``O`` for every annotator
+    holding the document, so the token figures need no more: they add the untouched tokens as
+    one count."""
 
     n: int
-    touched: list[Token]
-    labels: dict[str, list[str]]
+    names: tuple[str, ...]
+    patterns: Counter[tuple[str, ...]]  # in the order of the first token having each
+    touched: int
 
     @classmethod
     def of(
         cls, text: str, spans: Mapping[str, Sequence[SpanLike]], marked: Sequence[tuple[int, int]] = ()
     ) -> TokenView:
         """``marked``: regions whose tokens are not counted (no span lies there)."""
-        pattern = pattern_for(text)
-        intervals = [(s.start, s.end) for held in spans.values() for s in held]
-        touched = tokens_touching(text, intervals, pattern) if intervals else []
-        labels = {name: token_labels(touched, held) for name, held in spans.items()}
-        n = count_tokens(text, pattern)
+        tokens = TextTokens(text)  # the tokens of core.tokens, as arrays (the report's hot loop)
+        n = len(tokens)
         if marked:
-            n -= len(tokens_touching(text, marked, pattern))
-        return cls(n, touched, labels)
+            n -= len(tokens.touching(marked))
+        names = tuple(spans)
+        held = [s for name in names for s in spans[name]]
+        if not held:
+            return cls(n, names, Counter(), 0)
+        first, stop = tokens.ranges([s.start for s in held], [s.end for s in held])
+        touched = tokens.covered(first, stop)
+        # Each span's tokens, numbered among the touched tokens (all of its tokens are).
+        firsts = np.searchsorted(touched, first).tolist()
+        stops = np.searchsorted(touched, stop).tolist()
+        columns = []
+        k = 0
+        for name in names:
+            count = len(spans[name])
+            # A token's label is that of the best-ranked span touching it (token_labels): the
+            # spans from the worst rank to the best each write their label over their tokens.
+            order = sorted(
+                range(k, k + count),
+                key=lambda i: (held[i].start - held[i].end, held[i].start, held[i].label),
+                reverse=True,
+            )
+            labels = [OUTSIDE] * len(touched)
+            for i in order:
+                if stops[i] > firsts[i]:
+                    labels[firsts[i] : stops[i]] = [held[i].label] * (stops[i] - firsts[i])
+            columns.append(labels)
+            k += count
+        return cls(n, names, Counter(zip(*columns, strict=True)), len(touched))
 
     @property
     def untouched(self) -> int:
-        return self.n - len(self.touched)
+        return self.n - self.touched
+
+    def pair_patterns(self, a: str, b: str) -> Iterator[tuple[tuple[str, str], int]]:
+        """(label of ``a``, label of ``b``) of the touched tokens, with counts (repeats allowed)."""
+        i, j = self.names.index(a), self.names.index(b)
+        for pattern, count in self.patterns.items():
+            yield (pattern[i], pattern[j]), count
 
 
 @dataclass(slots=True)
@@ -207,6 +240,10 @@ class PairAgreement:
     framing: FramingPairAgreement = field(default_factory=FramingPairAgreement)
     # (label of A, label of B) -> tokens, over the compared documents: what kappa is made of.
     token_pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # Entity spans counted since ``strict`` and ``partial`` were last brought up to date (by
+    # ``_settle``): label -> [strict tp, partial tp, in A, in B]. Plain integers per document,
+    # not a SpanScores of Counts per document (a tenth of counting 10,000 articles).
+    _pending: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, doc: DocumentAnnotations) -> int | None:
         """Count one document in (compared when A and B both hold it); return how many entity
@@ -222,26 +259,65 @@ class PairAgreement:
         self.documents_compared += 1
         entities = doc.entities()
         spans_a, spans_b = entities[a], entities[b]
-        entity_strict = strict_scores(spans_a, spans_b)
-        _add_into(self.strict, entity_strict)
+        strict = strict_matches(spans_a, spans_b)
         # Partial matching and the confusion matrix pair the same candidates (partial only
         # those with the same label), found once.
         candidates = overlap_candidates(spans_a, spans_b)
         same_label = greedy_pairs([c for c in candidates if c[0][1] == 0])
-        _add_into(self.partial, scores_of_pairs(spans_a, spans_b, same_label))
+        pending = self._pending
+        labels_a = [s.label for s in spans_a]
+        for label in labels_a:
+            counts = pending.get(label)
+            if counts is None:
+                counts = pending[label] = [0, 0, 0, 0]
+            counts[2] += 1
+        for span in spans_b:
+            counts = pending.get(span.label)
+            if counts is None:
+                counts = pending[span.label] = [0, 0, 0, 0]
+            counts[3] += 1
+        for i, _ in strict:
+            pending[labels_a[i]][0] += 1
+        for i, _ in same_label:
+            pending[labels_a[i]][1] += 1
         self.confusion.add(confusion_counts(spans_a, spans_b, candidates))
         view = doc.token_view()
-        self.token_pairs.update(zip(view.labels[a], view.labels[b], strict=True))
-        self.token_pairs[OUTSIDE, OUTSIDE] += view.untouched
+        token_pairs = self.token_pairs
+        for pair, count in view.pair_patterns(a, b):
+            token_pairs[pair] += count
+        token_pairs[OUTSIDE, OUTSIDE] += view.untouched
         all_a, all_b = doc.spans[a], doc.spans[b]
-        self.events.add(
-            doc.events.get(a, []),
-            doc.events.get(b, []),
-            event_ref_key(doc.actor_names.get(a, {}), all_a),
-            event_ref_key(doc.actor_names.get(b, {}), all_b),
-        )
+        events_a, events_b = doc.events.get(a, []), doc.events.get(b, [])
+        if events_a or events_b:
+            self.events.add(
+                events_a,
+                events_b,
+                event_ref_key(doc.actor_names.get(a, {}), all_a),
+                event_ref_key(doc.actor_names.get(b, {}), all_b),
+            )
         # Actor links are mentions: entity spans (triggers and evidence name no actor).
         self.actor_links.add(spans_a, spans_b, doc.links.get(a, {}), doc.links.get(b, {}))
+        if len(spans_a) != len(all_a) or len(spans_b) != len(all_b):  # else: entities only
+            self._add_evidence(all_a, all_b)
+        self.framing.add(doc.framing(a), doc.framing(b))
+        return len(strict)
+
+    def _settle(self) -> None:
+        """Add the pending span counts into ``strict`` and ``partial``."""
+        if not self._pending:
+            return
+        for k, scores in ((0, self.strict), (1, self.partial)):
+            per_label = scores.per_label
+            tp = n_a = n_b = 0
+            for label, counts in self._pending.items():
+                mine = per_label.get(label)
+                got = Counts(counts[k], counts[2], counts[3])
+                per_label[label] = got if mine is None else mine + got
+                tp, n_a, n_b = tp + counts[k], n_a + counts[2], n_b + counts[3]
+            scores.overall = scores.overall + Counts(tp, n_a, n_b)
+        self._pending = {}
+
+    def _add_evidence(self, all_a: Sequence[Any], all_b: Sequence[Any]) -> None:
         for layer, (strict, partial) in self.evidence.items():
             ev_a, ev_b = layer_spans(all_a, layer), layer_spans(all_b, layer)
             if ev_a or ev_b:
@@ -251,11 +327,11 @@ class PairAgreement:
                         [c for c in overlap_candidates(ev_a, ev_b) if c[0][1] == 0]
                     )),
                 )
-        self.framing.add(doc.framing(a), doc.framing(b))
-        return entity_strict.overall.tp
 
     def merge(self, other: PairAgreement) -> None:
         """Add the counts of ``other``, the same pair over other documents."""
+        self._settle()
+        other._settle()
         self.documents_compared += other.documents_compared
         self.documents_only_a += other.documents_only_a
         self.documents_only_b += other.documents_only_b
@@ -271,6 +347,7 @@ class PairAgreement:
         self.framing.merge(other.framing)
 
     def finish(self) -> PairAgreement:
+        self._settle()
         self.kappa = kappa_of_pairs(self.token_pairs)
         for scores in (self.strict, self.partial):  # labels in order, as a sum of SpanScores has them
             scores.per_label = dict(sorted(scores.per_label.items()))
@@ -330,16 +407,6 @@ class PairAgreement:
                 for layer, (strict, partial) in self.evidence.items()
             },
         }
-
-
-def _add_into(total: SpanScores, part: SpanScores) -> None:
-    """Add ``part`` to ``total`` in place (``total + part`` builds a new, sorted SpanScores per
-    document: a tenth of counting 10,000 articles; ``finish`` sorts the labels once)."""
-    total.overall = total.overall + part.overall
-    per_label = total.per_label
-    for label, counts in part.per_label.items():
-        mine = per_label.get(label)
-        per_label[label] = counts if mine is None else mine + counts
 
 
 def compare_pair(docs: Sequence[DocumentAnnotations], a: str, b: str) -> PairAgreement:
@@ -566,9 +633,15 @@ class Tally:
         self.compared += 1
         view = doc.token_view()
         self.tokens += view.n
-        missing: list[str | None] = [None] * len(view.touched)
-        self.patterns.update(zip(*(view.labels.get(n, missing) for n in names), strict=True))
-        self.patterns[tuple(OUTSIDE if n in doc.spans else None for n in names)] += view.untouched
+        patterns = self.patterns
+        if view.names == tuple(names):
+            for pattern, count in view.patterns.items():
+                patterns[pattern] += count
+        else:  # an annotator's label where they hold the document, None where not
+            where = [view.names.index(n) if n in view.names else None for n in names]
+            for pattern, count in view.patterns.items():
+                patterns[tuple(None if i is None else pattern[i] for i in where)] += count
+        patterns[tuple(OUTSIDE if n in doc.spans else None for n in names)] += view.untouched
         if any(doc.frames.get(n) is not None for n in present):
             self.framed.append({n: doc.framing(n) for n in doc.spans})
         events = event_differences(

@@ -342,6 +342,8 @@ def event_differences(
     spans: Mapping[str, Sequence[Span]] | None = None,
 ) -> list[EventDifference]:
     """Each group of events (``event_groups``) that is not identical everywhere."""
+    if not any(events.get(name) for name in annotators):
+        return []  # no event anywhere: nothing to group (most documents of a report)
     return [
         EventDifference(document, title, versions, differs)
         for versions, differs in event_groups(events, annotators, actor_names, spans)

@@ -51,3 +51,28 @@ class Span:
 
     def with_(self, **changes: Any) -> Span:
         return replace(self, **changes)
+
+
+_new = object.__new__
+_SET_START, _SET_END, _SET_LABEL, _SET_ORIGIN, _SET_LAYER, _SET_ID, _SET_ANNOTATOR = (
+    Span.__dict__[name].__set__
+    for name in ("start", "end", "label", "origin", "layer", "id", "annotator")
+)
+
+
+def checked_span(
+    start: int, end: int, label: str, origin: Origin, layer: str, ident: int | None
+) -> Span:
+    """``Span(start, end, label, origin, layer, ident)`` from values the caller has checked as
+    ``Span.__post_init__`` would (integer offsets, ``0 <= start < end``, a non-empty label),
+    built through its slots: half the time of ``Span(...)``, for a reader of 400,000 spans
+    (``formats.native``, ``docs/PERFORMANCE.md``, "agreement")."""
+    span = _new(Span)
+    _SET_START(span, start)
+    _SET_END(span, end)
+    _SET_LABEL(span, label)
+    _SET_ORIGIN(span, origin)
+    _SET_LAYER(span, layer)
+    _SET_ID(span, ident)
+    _SET_ANNOTATOR(span, "")
+    return span

@@ -6,6 +6,7 @@ Offsets are code points, end exclusive, so ``text[start:end] == span["text"]``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -18,6 +19,7 @@ from annotator.core.events import Argument, Event, Ref
 from annotator.core.framing import ActorRole, FrameAssessment
 from annotator.core.model import AnnotationRecord, DocumentMeta, Origin, Span, Status
 from annotator.core.regions import Region, RegionKind
+from annotator.core.spans import checked_span
 from annotator.core.text import normalize_newlines, sha256_text
 from annotator.formats.atomic import atomic_write
 from annotator.formats.lines import (
@@ -236,7 +238,7 @@ def span_from_json(obj: object, text: str, index: int, ident: int | None = None)
             and (origin == "manual" or origin == "model")
             and (expected is None or (type(expected) is str and text[start:end] == expected))
         ):
-            return Span(start, end, label, _ORIGINS[origin], layer, ident)
+            return checked_span(start, end, label, _ORIGINS[origin], layer, ident)
     return _checked_span(obj, text, index, ident)
 
 
@@ -280,6 +282,19 @@ def _checked_span(obj: object, text: str, index: int, ident: int | None) -> Span
 _ORIGINS = {origin.value: origin for origin in Origin}
 
 
+def _clean(value: str) -> bool:
+    """Whether ``check_string`` accepts ``value`` (no NUL, no unpaired surrogate)."""
+    if "\x00" in value:
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _plain(value: str) -> bool:
     """ASCII without NUL: what ``check_string`` would accept, known without encoding it (labels
     and layers of every span are checked, and are almost always this)."""
@@ -294,18 +309,25 @@ def record_from_json(obj: object, known_labels: Callable[[str], bool] | None = N
         raise InputError("missing 'text' (a string)")
     if not text:
         raise InputError("'text' is empty")
-    check_string(text, "'text'")
+    if "\x00" in text:
+        check_string(text, "'text'")
+    encoded: bytes | None = None
+    try:
+        encoded = text.encode("utf-8")  # checked as check_string does; hashed below
+    except UnicodeEncodeError:
+        check_string(text, "'text'")  # raises, naming the character
     if "\r" in text:
         # Offsets of a file whose text has CR characters refer to that text; normalising it would
         # shift them. Only accept CR-free text, which is what this project writes.
         if obj.get("spans"):
             raise InputError("text contains carriage returns (CR); spans would not line up")
         text = normalize_newlines(text)
+        encoded = None
     sha = obj.get("text_sha256")
     if sha is not None:
         if not isinstance(sha, str):
             raise InputError("'text_sha256' must be a string")
-        if sha != sha256_text(text):
+        if sha != (sha256_text(text) if encoded is None else hashlib.sha256(encoded).hexdigest()):
             raise InputError("'text_sha256' does not match the text")
     meta_obj = obj.get("meta", {})
     if meta_obj is None:
@@ -317,7 +339,7 @@ def record_from_json(obj: object, known_labels: Callable[[str], bool] | None = N
             raise InputError(f"meta.{short(key, 40)[1:-1]} must be a string")
         if isinstance(value, float) and not math.isfinite(value):
             raise InputError(f"meta.{short(key, 40)[1:-1]} must be a finite number, not {value}")
-        if isinstance(value, str):
+        if isinstance(value, str) and not _clean(value):  # the message is made only then
             check_string(value, f"meta.{short(key, 40)[1:-1]}")
     meta = DocumentMeta.from_dict(meta_obj)
     if meta.date:

@@ -43,7 +43,7 @@ from annotator.core.model import AnnotationRecord, Span, Status
 from annotator.core.regions import marked_ranges
 from annotator.core.text import normalized_for_matching
 from annotator.services.gc_pause import paused_gc
-from annotator.services.process_parts import MAX_WORKERS, cpus, in_processes
+from annotator.services.process_parts import MAX_WORKERS, cpus, in_processes, start_method
 
 # Below this many bytes of files, a worker process costs more (it starts a new interpreter) than
 # it saves; above it, the files are read and counted in parts, one per CPU (at most four).
@@ -78,14 +78,22 @@ class SetsTally:
 # -- one process: every file read whole --------------------------------------------------------
 
 
-def _read_set(path: Path, fmt: str) -> tuple[list[AnnotationRecord], list[str], list[str]]:
-    """The records of one file, their normalised texts, and the reader's notices."""
+def _read_set(
+    path: Path, fmt: str, seen: dict[str, str]
+) -> tuple[list[AnnotationRecord], list[str], list[str]]:
+    """The records of one file, their normalised texts, and the reader's notices. ``seen``: the
+    normalised form of each text met so far (the other sets hold the same texts, as a rule)."""
     from annotator.formats.registry import read_annotations
 
     result = read_annotations(path, fmt)
     # Documents are matched by normalised text: two copies differing in white space only are
     # the same document, twice in one set. (Normalised once: matching reuses the keys.)
-    keys = [normalized_for_matching(record.text) for record in result.records]
+    keys = []
+    for record in result.records:
+        key = seen.get(record.text)
+        if key is None:
+            key = seen[record.text] = normalized_for_matching(record.text)
+        keys.append(key)
     first: dict[str, int] = {}
     twice = [(i, first[key]) for i, key in enumerate(keys) if first.setdefault(key, i) != i]
     if twice:
@@ -125,9 +133,10 @@ def load_sets(paths: Sequence[Path], fmt: str = "auto") -> tuple[list[Annotation
     notices: list[str] = []
     errors: list[InputError] = []
     taken: set[str] = set()
+    seen: dict[str, str] = {}
     for path in paths:
         try:
-            records, keys, file_notices = _read_set(Path(path), fmt)
+            records, keys, file_notices = _read_set(Path(path), fmt, seen)
         except InputErrors as exc:
             errors += exc.errors
             continue
@@ -330,11 +339,22 @@ def merged_in_order(parts: Sequence[PlacedTally]) -> Tally:
     return total
 
 
-def _digest(record: AnnotationRecord) -> bytes:
-    """The record's normalised text, in 16 bytes the same in every process (``hash`` of a
-    string is not)."""
-    text = normalized_for_matching(record.text)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+def _digests(sets: Sequence[Sequence[AnnotationRecord]]) -> list[list[bytes]]:
+    """Each record's normalised text, in 16 bytes the same in every process (``hash`` of a
+    string is not). A text met before (the same document in another set, as a rule) is not
+    normalised again."""
+    seen: dict[str, bytes] = {}
+    keys: list[list[bytes]] = []
+    for records in sets:
+        digests = []
+        for record in records:
+            key = seen.get(record.text)
+            if key is None:
+                text = normalized_for_matching(record.text)
+                key = seen[record.text] = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+            digests.append(key)
+        keys.append(digests)
+    return keys
 
 
 @dataclass
@@ -368,7 +388,7 @@ def tally_part(
             ]
         except InputError:
             return _Part(ok=False)
-        keys = [[_digest(record) for record in records] for records in sets]
+        keys = _digests(sets)
         groups: dict[bytes, list[Member]] = {}
         for i, (records, digests) in enumerate(zip(sets, keys, strict=True)):
             for j, (record, key) in enumerate(zip(records, digests, strict=True)):
@@ -409,22 +429,24 @@ def _line_start(handle: Any, at: int, size: int) -> int:
     return size
 
 
-# A worker process starts a new interpreter and imports what it needs before it reads a line:
-# started from the ``annotator`` command, whose main module ``spawn`` imports again (the command
-# line, the store, SQLAlchemy), about a fifth of a part's time for two 56 MB files (0.8 of 4.6
-# CPU seconds, measured; 0.17 from a main module that imports little). The first part, read
-# here, takes that much more of each file.
-HEAD_START = 0.2
+# A spawned worker process starts a new interpreter and imports what it needs before it reads a
+# line: started from the ``annotator`` command, whose main module ``spawn`` imports again (the
+# command line, the store, SQLAlchemy), about a fifth of a part's time for two 56 MB files (0.8
+# of 4.6 CPU seconds, measured; 0.17 from a main module that imports little). The first part,
+# read here, takes that much more of each file. A forked worker starts at once (5 ms): the parts
+# are equal.
+HEAD_START = {"spawn": 0.2, "fork": 0.0}
 
 
-def _ranges(path: Path, parts: int) -> list[tuple[int, int]]:
-    """``parts`` byte ranges of ``path`` cut at line starts, the first ``HEAD_START`` longer."""
+def _ranges(path: Path, parts: int, head_start: float = 0.0) -> list[tuple[int, int]]:
+    """``parts`` byte ranges of ``path`` cut at line starts, the first ``head_start`` (of a
+    part) longer."""
     size = path.stat().st_size
-    total = parts + HEAD_START
+    total = parts + head_start
     cuts = [0]
     with path.open("rb") as handle:
         for k in range(1, parts):
-            at = int(size * (k + HEAD_START) / total)
+            at = int(size * (k + head_start) / total)
             cuts.append(max(cuts[-1], _line_start(handle, at, size)))
     cuts.append(size)
     return list(zip(cuts, cuts[1:], strict=False))
@@ -482,11 +504,12 @@ def _tally_in_parts(paths: Sequence[Path], parts: int) -> SetsTally | None:
             return None
         wanted.append(first)
         names.append(_unique_name(first, path.stem, set(names)))
-    ranges = [_ranges(path, parts) for path in paths]
+    method = start_method()
+    ranges = [_ranges(path, parts, HEAD_START[method]) for path in paths]
     arguments = [
         ([str(p) for p in paths], [r[k] for r in ranges], names, k) for k in range(parts)
     ]
-    found = in_processes(tally_part, arguments)
+    found = in_processes(tally_part, arguments, method)
     if not all(part.ok for part in found):
         return None
     for i in range(len(paths)):

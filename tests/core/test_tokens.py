@@ -8,6 +8,7 @@ import re
 import sys
 import unicodedata
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -115,3 +116,40 @@ def test_marks_are_found_in_every_plane() -> None:
     assert T.has_marks("x\U0001d165")  # musical stem, plane 1
     assert T.has_marks("\u845b\U000e0100")  # an ideographic variation selector, plane 14
     assert not T.has_marks("plain 😀 text 中文")
+
+
+# -- the report's tokens (TextTokens: a table of classes read in numpy) equal the definition -----
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, st.lists(st.tuples(st.integers(0, 70), st.integers(0, 30)), max_size=8))
+def test_text_tokens_are_the_definitions_tokens(text: str, raw: list[tuple[int, int]]) -> None:
+    tokens = T.TextTokens(text)
+    expected = reference(text)
+    assert len(tokens) == len(expected)
+    assert tokens.pairs(np.arange(len(tokens))) == expected
+    # Around intervals, empty ones included (they touch nothing, even inside a token).
+    intervals = [(s, min(s + n, len(text))) for s, n in raw if s < len(text)]
+    touched = [
+        (ts, te) for ts, te in expected if any(ts < e and s < te for s, e in intervals if s < e)
+    ]
+    assert tokens.pairs(tokens.touching(intervals)) == touched
+    if intervals:
+        first, stop = tokens.ranges([s for s, _ in intervals], [e for _, e in intervals])
+        for (s, e), i, j in zip(intervals, first.tolist(), stop.tolist(), strict=True):
+            inside = [(ts, te) for ts, te in expected if ts < e and s < te and s < e]
+            assert (expected[i:j] if j > i else []) == inside
+
+
+def test_every_code_point_is_in_the_class_the_pattern_gives_it() -> None:
+    # Each code point c doubled, after a word character and after punctuation: how these split
+    # tells its class (word or mark, ideograph, other, white space), for all 1,114,112.
+    every = np.arange(sys.maxunicode + 1, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    text = "".join(f" {c}{c} a{c} !{c}" for c in every)
+    tokens = T.TextTokens(text)
+    assert tokens.pairs(np.arange(len(tokens))) == reference(text)
+
+
+def test_no_text_no_tokens() -> None:
+    assert len(T.TextTokens("")) == 0 and len(T.TextTokens(" \n\t")) == 0
+    assert T.TextTokens("").touching([(0, 1)]).tolist() == []

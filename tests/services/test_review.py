@@ -695,8 +695,14 @@ def _marks_its_process(*arguments: object):
     return _TALLY(*arguments)  # type: ignore[arg-type]
 
 
-def test_worker_processes_give_the_same_report(analysis_files, tmp_path: Path, monkeypatch) -> None:
-    from annotator.services import review
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_worker_processes_give_the_same_report(
+    analysis_files, tmp_path: Path, monkeypatch, method: str
+) -> None:
+    from annotator.services import process_parts, review
+
+    # The command line forks its workers, the window spawns them: both read the database alike.
+    monkeypatch.setattr(process_parts, "start_method", lambda: method)
 
     db = tmp_path / "analysis.sqlite"
     for path in analysis_files:

@@ -14,6 +14,8 @@ import dataclasses
 import json
 import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ import pytest
 from annotator.core.agreement import Tally
 from annotator.core.errors import InputErrors
 from annotator.services import annotation_sets
+from annotator.services.process_parts import in_processes
 from annotator.services.review import review_files
 from tests.services.test_review import ALICE_ANALYSIS, BOB_ANALYSIS, CAROL_ANALYSIS
 
@@ -178,3 +181,46 @@ def test_the_disagreement_of_a_document_counts_spans_without_a_strict_partner(tm
         rows = review_files(paths, workers=workers).to_json()["documents_by_disagreement"]
         # Ali and Bob match; each Paris lacks a partner: two spans.
         assert [(r["spans"], r["total"]) for r in rows] == [(2, 2)]
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_forked_and_spawned_workers_give_the_report_of_one_process(
+    tmp_path: Path, monkeypatch, method: str
+) -> None:
+    # The command line forks its worker (one thread, no Qt); the window spawns one.
+    paths = _corpus(tmp_path, shuffle=True)
+    alone = review_files(paths, workers=1).to_json()
+    monkeypatch.setattr(annotation_sets, "start_method", lambda: method)
+    assert review_files(paths, workers=2).to_json() == alone
+
+
+def test_the_command_lines_process_forks_and_a_process_with_qt_spawns() -> None:
+    # A fresh interpreter as the command line has it: the review's modules (numpy's BLAS
+    # threads included) and no Qt; then the same with Qt imported, as the window has it.
+    code = (
+        "import annotator.services.review, annotator.services.process_parts as p;"
+        "print(p.start_method());"
+        "import PySide6.QtCore;"
+        "print(p.start_method())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["fork", "spawn"]
+
+
+def _part_or_failure(kind: str) -> str:
+    if kind == "raise":
+        raise ValueError("bad part")
+    if kind == "die" and os.getpid() != int(os.environ["REVIEW_PARENT"]):
+        os._exit(3)  # a worker killed before it sends its result
+    return kind
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_workers_error_is_raised_here_and_a_dead_workers_part_is_done_here(
+    monkeypatch, method: str
+) -> None:
+    monkeypatch.setenv("REVIEW_PARENT", str(os.getpid()))
+    assert in_processes(_part_or_failure, [("a",), ("b",), ("c",)], method) == ["a", "b", "c"]
+    with pytest.raises(ValueError, match="bad part"):
+        in_processes(_part_or_failure, [("a",), ("raise",)], method)
+    assert in_processes(_part_or_failure, [("a",), ("die",)], method) == ["a", "die"]
