@@ -69,16 +69,22 @@ def _f(value: float | None) -> str:
 
 def _score_rows(strict: SpanScores, partial: SpanScores) -> list[str]:
     labels = sorted(set(strict.per_label) | set(partial.per_label))
+    every = [strict.overall, partial.overall, *strict.per_label.values(), *partial.per_label.values()]
+    # Columns as wide as their largest count, with a space before it (a 6-digit count ran into
+    # its neighbour), and the label column as wide as the longest label.
+    n = max(6, *(len(str(max(c.n_a, c.n_b, c.tp))) + 1 for c in every))
+    w = max([16, *(len(label) + 1 for label in labels)])
     head = (
-        f"  {'label':<16}{'in A':>6}{'in B':>6} | {'strict':>6}{'P':>7}{'R':>7}{'F1':>7}"
-        f" | {'partial':>7}{'P':>7}{'R':>7}{'F1':>7}"
+        f"  {'label':<{w}}{'in A':>{n}}{'in B':>{n}} | {'strict':>{n}}{'P':>7}{'R':>7}{'F1':>7}"
+        f" | {'partial':>{n + 1}}{'P':>7}{'R':>7}{'F1':>7}"
     )
     rows = [head, "  " + "-" * (len(head) - 2)]
 
     def row(name: str, s: Counts, p: Counts) -> str:
         return (
-            f"  {name:<16}{s.n_a:>6}{s.n_b:>6} | {s.tp:>6}{_f(s.precision):>7}{_f(s.recall):>7}"
-            f"{_f(s.f1):>7} | {p.tp:>7}{_f(p.precision):>7}{_f(p.recall):>7}{_f(p.f1):>7}"
+            f"  {name:<{w}}{s.n_a:>{n}}{s.n_b:>{n}} | {s.tp:>{n}}{_f(s.precision):>7}"
+            f"{_f(s.recall):>7}{_f(s.f1):>7} | {p.tp:>{n + 1}}{_f(p.precision):>7}"
+            f"{_f(p.recall):>7}{_f(p.f1):>7}"
         )
 
     for label in labels:
@@ -287,9 +293,11 @@ def render_text(report: AgreementReport) -> str:
         labels = pair.confusion.labels
         if len(labels) > 1:
             out.append(f"  Label confusion (rows {pair.a}, columns {pair.b}; {OUTSIDE} = no span):")
-            width = max(6, *(len(label) + 1 for label in labels))
+            matrix = pair.confusion.matrix()
+            width = max(6, *(len(label) + 1 for label in labels),
+                        *(len(str(c)) + 1 for counts in matrix for c in counts))
             out.append("  " + " " * width + "".join(f"{label:>{width}}" for label in labels))
-            for label, counts in zip(labels, pair.confusion.matrix(), strict=True):
+            for label, counts in zip(labels, matrix, strict=True):
                 out.append(f"  {label:<{width}}" + "".join(f"{c:>{width}}" for c in counts))
     if len(report.annotators) > 2:
         out.append("")

@@ -722,3 +722,19 @@ def test_worker_processes_give_the_same_report(
     # A worker that dies leaves its part to this process: the same report, nothing lost.
     monkeypatch.setattr(review, "_tally_database", _dies_in_a_worker)
     assert review.review_database(db, names, workers=3).to_json() == alone
+
+
+def test_text_report_columns_stay_apart_at_large_counts() -> None:
+    """Counts of six digits and a label longer than the column get their own space: each row
+    splits into as many fields as the header has."""
+    from annotator.core.span_scores import Counts, SpanScores
+    from annotator.services.agreement_report import _score_rows
+
+    big = Counts(tp=200000, n_a=200000, n_b=1234567)
+    label = "Organisation_of_a_long_name"
+    strict = SpanScores(per_label={label: big, "GPE": Counts(1, 2, 3)}, overall=big)
+    rows = _score_rows(strict, strict)
+    # label, in A, in B, strict, P, R, F1, partial, P, R, F1 ("all labels" is two words)
+    assert [len(r.replace("|", " ").split()) for r in rows[2:]] == [11, 11, 12]
+    assert rows[3].split()[:4] == [label, "200000", "1234567", "|"]
+    assert len({len(r) for r in rows[2:]}) == 1 and len(rows[0]) == len(rows[2])
