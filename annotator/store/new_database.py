@@ -34,6 +34,7 @@ needs the annotators' table and the registry) goes through ``Store`` as before.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import sqlite3
@@ -224,6 +225,7 @@ def create(path: Path | str) -> NewDatabase | None:
     snapshot = load_snapshot()
     if snapshot["document_columns"] != document_columns():
         return None  # the table has columns a document does not give (see DocumentRepo.add)
+    _remove_leftovers(path)
     # With the permissions SQLite gives a file it creates (0644 less the umask), as Store's.
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.new")
     try:
@@ -252,6 +254,30 @@ def create(path: Path | str) -> NewDatabase | None:
         with contextlib.suppress(OSError):
             path.unlink()
         raise
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove the temporary files of earlier builds of ``path`` whose process is gone (a kill
+    while the file was built, before it was linked into place, leaves one behind)."""
+    prefix = f".{path.name}."
+    for leftover in path.parent.glob(f"{glob.escape(prefix)}*.new*"):
+        pid = leftover.name[len(prefix):].split(".", 1)[0]
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _running(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) asks without harm on POSIX only
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no way to tell: leave its file alone
+        return True
+    return True
 
 
 def _build(path: Path, snapshot: dict[str, Any]) -> None:

@@ -243,3 +243,25 @@ def test_sigkill_of_an_import_into_a_new_file_leaves_all_or_nothing(tmp_path: Pa
         print(outcomes, f"{len(left)} temporary files left")
     finally:
         forker.close()
+
+
+def test_a_killed_builds_leftover_is_removed_by_the_next_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A kill while the new file is built leaves its hidden temporary file; the next import into
+    that name removes it (its process is gone) and leaves a running build's file alone."""
+    files = _files(tmp_path / "in")
+    db = tmp_path / "new.sqlite"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = tmp_path / f".new.sqlite.{int(gone.stdout)}.0a1b2c3d.new"
+    dead.write_bytes(b"half a database")
+    (tmp_path / f"{dead.name}-wal").write_bytes(b"")
+    alive = tmp_path / f".new.sqlite.{os.getpid()}.0a1b2c3d.new"
+    alive.write_bytes(b"being built")
+    other = tmp_path / f".other.sqlite.{int(gone.stdout)}.0a1b2c3d.new"
+    other.write_bytes(b"another name's")
+    assert main(["import", "--no-preannotate", "--db", str(db), *map(str, files)]) == 0
+    capsys.readouterr()
+    assert sorted(p.name for p in tmp_path.glob(".*")) == sorted([alive.name, other.name])
+    Store(db).close()
