@@ -153,11 +153,21 @@ OUTLETS = ("Tasnim", "IRNA", "Alma", "Asharq Al-Awsat", "SANA", "Reuters", "AFP"
 
 
 def new_database(path: Path) -> None:
-    """An empty database with the real schema (made by the real Store)."""
+    """An empty database with the real schema (made by the real Store); one left at ``path`` by
+    an earlier run (``--keep``) is removed first."""
     from annotator.store import Store
 
+    remove_database(path)
     store = Store(path)
     store.close()
+
+
+def remove_database(path: Path) -> Path:
+    """``path`` with no database file there (nor its -wal/-shm): a figure that writes into a
+    database starts from none, also in a ``--keep`` folder that an earlier run filled."""
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        name.unlink(missing_ok=True)
+    return path
 
 
 def _annotator(con: sqlite3.Connection, name: str, kind: str, version: str = "") -> int:

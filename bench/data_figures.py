@@ -178,7 +178,7 @@ def figure_import_articles(workdir: Path, pages: int, pdfs: int, repeat: int) ->
     files = pages + pdfs
 
     def rate(source: Path, k: int) -> float:
-        db = workdir / f"articles-{k}.sqlite"
+        db = corpus.remove_database(workdir / f"articles-{k}.sqlite")
         store = Store(db)
         t0 = time.perf_counter()
         report = import_paths(store, [source], default_labels(), None)
@@ -297,6 +297,8 @@ def figure_export(
 def agreement_database(workdir: Path, count: int, short: bool = False) -> Path:
     """Two analysts (alice, bob) on every document; bob changes a fifth of alice's spans."""
     db = workdir / f"agreement-{'short' if short else 'articles'}-{count}.sqlite"
+    if db.exists():  # made by an earlier run in a --keep folder: the same seeded content
+        return db
     if short:
         texts = [(f"Item {i}", t) for i, t in enumerate(corpus.short_texts(count, random.Random(11)))]
         per_doc = 4

@@ -383,7 +383,7 @@ def figure_preannotate(workdir: Path, count: int, repeat: int) -> list[Result]:
     parent_mb: list[float] = []
     registry = None
     for k in range(repeat):
-        db = workdir / f"preannotate-{k}.sqlite"
+        db = corpus.remove_database(workdir / f"preannotate-{k}.sqlite")
         window = open_window(db, preannotate=True)
         if registry is None:
             registry = window.registry
