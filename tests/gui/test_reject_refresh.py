@@ -98,6 +98,18 @@ def _span_reads(window) -> Callable[[], list[str]]:  # type: ignore[no-untyped-d
     return take
 
 
+def _whole(sql: str) -> bool:
+    """Whether a statement reads spans wherever they start (the whole document)."""
+    return not any(where in sql for where in ("s.start >=", "s.start IN", "s.start = ANY"))
+
+
+def _press(qtbot, pane, reads, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+    """A key on the pane; the statements it sent read no span of the whole document."""
+    reads()
+    qtbot.keyClick(pane, key, modifier)
+    assert not [sql for sql in reads() if _whole(sql)]
+
+
 def _make_current(window, qtbot, start: int, end: int, label: str) -> None:  # type: ignore[no-untyped-def]
     """N until the suggestion at text[start:end] with ``label`` is current."""
     pane = window.pane
@@ -126,9 +138,7 @@ def test_x_and_ctrl_z_show_what_a_reload_shows(open_window, qtbot, store_url) ->
     first = min((s, e) for s, e, f in gpe if f == "Tehran")
     pane.setFocus()
     _make_current(window, qtbot, *first, "GPE")
-    reads()
-    qtbot.keyClick(pane, Qt.Key.Key_X)
-    assert all("s.start" in sql for sql in reads())  # no read of the whole document
+    _press(qtbot, pane, reads, Qt.Key.Key_X)
     # Every Tehran (the one after a space too) goes, New York stays; where model B suggested
     # ORG at the same offsets, its suggestion shows now (not where the analyst's span is).
     assert {f for _s, _e, f in _forms(window, "GPE")} == {"New York", "New\nYork", "New  York"}
@@ -137,24 +147,21 @@ def test_x_and_ctrl_z_show_what_a_reload_shows(open_window, qtbot, store_url) ->
     assert all(f == "Tehran" for _s, _e, f in org_after)
     rejected = _as_reloaded(window)
 
-    qtbot.keyClick(pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert all("s.start" in sql for sql in reads())
+    _press(qtbot, pane, reads, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.doc_id == long_id
     assert _as_reloaded(window) == before
 
     window.undo_stack.redo()  # the reject again
     assert _as_reloaded(window) == rejected
-    qtbot.keyClick(pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    reads()
+    _press(qtbot, pane, reads, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
 
     # The same form over a line break or two spaces: one form, all three go with X.
     spaced = next((s, e) for s, e, f in _forms(window, "GPE") if f == "New\nYork")
     _make_current(window, qtbot, *spaced, "GPE")
-    qtbot.keyClick(pane, Qt.Key.Key_X)
-    assert all("s.start" in sql for sql in reads())
+    _press(qtbot, pane, reads, Qt.Key.Key_X)
     assert not {f for _s, _e, f in _forms(window, "GPE")} & {"New York", "New\nYork", "New  York"}
     _as_reloaded(window)
-    qtbot.keyClick(pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    _press(qtbot, pane, reads, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _as_reloaded(window) == before
     assert text == pane.text()
 
@@ -180,10 +187,8 @@ def test_a_reject_while_the_rest_still_loads(open_window, qtbot, store_url) -> N
         key=lambda s: s.start,
     )
     pane.set_current(ShownSpan(first, True), reveal=False)
-    reads()
     pane.setFocus()
-    qtbot.keyClick(pane, Qt.Key.Key_X)
-    assert all("s.start" in sql for sql in reads())
+    _press(qtbot, pane, reads, Qt.Key.Key_X)
     assert not pane.spans_complete() and pane.loaded_until() == loaded
     assert not [s for s in pane.suggestions_labelled({"GPE"}) if pane.text()[s.start : s.end] == "Tehran"]
     qtbot.waitUntil(pane.spans_complete)
@@ -196,10 +201,42 @@ def test_a_reject_while_the_rest_still_loads(open_window, qtbot, store_url) -> N
     qtbot.waitUntil(pane.spans_complete)
     window.select_document(long_id)
     assert not pane.spans_complete()
-    qtbot.keyClick(pane, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    _press(qtbot, pane, reads, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.doc_id == long_id
     assert not pane.spans_complete()
     qtbot.waitUntil(pane.spans_complete)
     restored = _as_reloaded(window)
     assert any(i.suggestion and i.span.label == "GPE" and pane.text()[i.span.start : i.span.end]
                == "Tehran" for i in restored)
+
+
+def test_enter_on_a_suggestion_reads_only_where_it_is(open_window, qtbot, store_url) -> None:  # type: ignore[no-untyped-def]
+    """Enter accepts a suggestion (a name of a known actor as a mention of it): the spans where
+    it lies are read again, not the whole document; Ctrl+Z brings the suggestion back."""
+    from annotator.core.actors import Actor
+
+    _short_id, long_id = _database(store_url, 3)
+    store = Store(store_url)
+    try:
+        store.actors.add(Actor(name="Tehran", kind="state", country="IRN"))
+    finally:
+        store.close()
+    window, _ = open_window(store_url)
+    window.select_document(long_id)
+    qtbot.waitUntil(window.pane.spans_complete)
+    pane = window.pane
+    before = _as_reloaded(window)
+    reads = _span_reads(window)
+    for form in ("Tehran", "New York"):
+        start, end = min((s, e) for s, e, f in _forms(window, "GPE") if f == form)
+        pane.setFocus()
+        _make_current(window, qtbot, start, end, "GPE")
+        _press(qtbot, pane, reads, Qt.Key.Key_Return)
+        accepted = [i for i in pane.spans_matching(start, end) if not i.suggestion]
+        assert [(i.span.label, i.span.origin) for i in accepted] == [("GPE", Origin.MODEL)]
+        _as_reloaded(window)
+    mentions = window.store.mentions.in_document(long_id, window.session.annotator.id)
+    assert any(window.store.actors.get(a).name == "Tehran" for a in mentions.values())
+    for _ in range(2):
+        _press(qtbot, pane, reads, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _as_reloaded(window) == before
