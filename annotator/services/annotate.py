@@ -123,19 +123,6 @@ class AnnotationSession:
         own, model = self.store.spans.own_and_model(
             doc_id, self.annotator.id, starts=[start for start, _end in keys]
         )
-        return self._at(doc_id, keys, own, model, rejected, allowed)
-
-    def _at(
-        self,
-        doc_id: int,
-        keys: set[tuple[int, int]],
-        own: list[Span],
-        model: list[Span],
-        rejected: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
-        allowed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
-    ) -> list[Span]:
-        """``suggestions_at`` given the spans read at those offsets (and maybe elsewhere)."""
-        own = [s for s in own if (s.start, s.end) in keys]
         model = [s for s in model if (s.start, s.end) in keys]
         if rejected and model:
             text = self.document_text(doc_id)
@@ -147,23 +134,23 @@ class AnnotationSession:
     ) -> tuple[set[tuple[int, int]], list[Span]]:
         """The offsets of the model's spans whose (text form, label) is one of ``pairs``, and
         the suggestions at those offsets (``suggestions_at``): where the undo of a reject may
-        suggest something again. The spans are read in one query, at the offsets of the
-        model's spans with those labels where the forms occur in the text (``form_starts``);
-        with ``before``, only those starting before it. ``pairs`` are taken as no longer
-        rejected (the undo has just forgotten them)."""
+        suggest something again. The model's spans are read where the forms occur in the text
+        (``form_starts``), with their labels only; with ``before``, only those starting
+        before it. ``pairs`` are taken as no longer rejected (the undo has just forgotten
+        them)."""
         text = self.document_text(doc_id)
         starts = {p for form, _label in pairs for p in form_starts(text, form)}
         if before is not None:
             starts = {p for p in starts if p < before}
         if not starts:
             return set(), []
-        own, model = self.store.spans.at_model_offsets(
-            doc_id, self.annotator.id, sorted(starts), [label for _form, label in pairs]
+        model = self.store.spans.in_document(
+            doc_id, kind=AnnotatorKind.MODEL, starts=starts, labels=[label for _form, label in pairs]
         )
         keys = {
             (s.start, s.end) for s in model if (text_form(text[s.start : s.end]), s.label) in pairs
         }
-        return keys, self._at(doc_id, keys, own, model, allowed=pairs)
+        return keys, self.suggestions_at(doc_id, keys, allowed=pairs)
 
     def _pending(
         self,

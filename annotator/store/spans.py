@@ -28,8 +28,6 @@ from annotator.store.rows import (
     span_of,
 )
 
-MODEL_ANNOTATORS = "SELECT id FROM annotator WHERE kind = ?"
-
 
 class SpanRepo:
     """The spans of one database."""
@@ -43,9 +41,13 @@ class SpanRepo:
         annotator_id: int | None = None,
         kind: AnnotatorKind | None = None,
         starting: tuple[int, int] | None = None,
+        starts: Sequence[int] | None = None,
+        labels: Sequence[str] | None = None,
     ) -> list[Span]:
         """Spans of a document, by one annotator or by every annotator of one kind, ordered by
-        (start, end, id); with ``starting=(a, b)`` only those that start in ``[a, b)``.
+        (start, end, id); with ``starting=(a, b)`` only those that start in ``[a, b)``; with
+        ``starts``, only those starting at one of these offsets; with ``labels``, only those
+        with one of these labels.
 
         Plain SQL and positional rows: a long article has tens of thousands of spans, and the
         reading pane reloads the ones an edit touched while the analyst waits.
@@ -65,6 +67,11 @@ class SpanRepo:
         if starting is not None:
             sql.append("AND s.start >= ? AND s.start < ?")
             params += [starting[0], starting[1]]
+        for column, values in (("s.start", starts), ("s.label", labels)):
+            if values is not None:
+                where, param = any_of(self.engine, column, sorted(set(values)))
+                sql.append("AND " + where)
+                params.append(param)
         sql.append('ORDER BY s.start, s."end", s.id')
         with self.engine.connect() as conn:
             rows = conn.exec_driver_sql(driver_sql(conn, " ".join(sql)), tuple(params)).all()
@@ -105,41 +112,6 @@ class SpanRepo:
         )
         with self.engine.connect() as conn:
             rows = conn.exec_driver_sql(driver_sql(conn, sql), (*params, *model_params)).all()
-        origins = ORIGINS
-        halves: tuple[list[Span], list[Span]] = ([], [])
-        for r in rows:
-            halves[r[0]].append(Span(r[2], r[3], r[4], origins[r[5]], r[6], r[1], r[7]))
-        return halves
-
-    def at_model_offsets(
-        self, doc_id: int, annotator_id: int, starts: Sequence[int], labels: Sequence[str]
-    ) -> tuple[list[Span], list[Span]]:
-        """``own_and_model`` at the offsets of the model's spans that start at one of
-        ``starts`` with one of ``labels`` (where the undo of a reject may suggest again): the
-        analyst's spans and the model's there, in one query (one round trip to a server)."""
-        at, at_param = any_of(self.engine, "t.start", sorted(set(starts)))
-        labelled, label_param = any_of(self.engine, "t.label", sorted(set(labels)))
-        offsets = (
-            'WITH k AS MATERIALIZED (SELECT DISTINCT t.start, t."end" FROM span t WHERE'
-            " t.document_id = ? AND t.annotator_id IN (" + MODEL_ANNOTATORS + ")"
-            " AND " + at + " AND " + labelled + ") "
-        )
-        columns = 'SELECT {}, s.id, s.start, s."end", s.label, s.origin, s.layer, a.name FROM span s'
-        where = (
-            " JOIN annotator a ON a.id = s.annotator_id WHERE s.document_id = ? AND {}"
-            ' AND (s.start, s."end") IN (SELECT start, "end" FROM k)'
-        )
-        sql = (
-            offsets
-            + columns.format(0) + where.format("s.annotator_id = ?")
-            + " UNION ALL "
-            + columns.format(1) + where.format("s.annotator_id IN (" + MODEL_ANNOTATORS + ")")
-            + " ORDER BY 1, 3, 4, 2"
-        )
-        kind = AnnotatorKind.MODEL.value
-        params = (doc_id, kind, at_param, label_param, doc_id, annotator_id, doc_id, kind)
-        with self.engine.connect() as conn:
-            rows = conn.exec_driver_sql(driver_sql(conn, sql), params).all()
         origins = ORIGINS
         halves: tuple[list[Span], list[Span]] = ([], [])
         for r in rows:
