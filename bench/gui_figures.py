@@ -1,4 +1,5 @@
-"""Figures measured in the real main window (offscreen Qt): open, edit, scroll, pre-annotate.
+"""Figures measured in the real main window (offscreen Qt): open, edit (add, delete, undo, reject
+and its undo), scroll, pre-annotate.
 
 The window is opened by :func:`annotator.gui.app.start_window`, exactly as the application opens
 it. "Painted" means the reading pane's viewport has been repainted synchronously
@@ -258,6 +259,64 @@ def figure_edit(long: LongArticle, repeat: int) -> list[Result]:
                 f"{name} on that article, repainted and committed", m, "ms", "< 30 ms",
                 m < 0.03, base, m / base, "x", times,
                 "baseline: one bare sqlite3 INSERT + COMMIT" if name == "add a span" else "",
+            )
+        )
+    return out
+
+
+def _suggestions_near(long: LongArticle, near: int, count: int) -> list[tuple[int, int]]:
+    """Offsets of shown suggestions at or after ``near``, each of a different (text, label)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for item in long.window.pane.shown_spans():
+        span = item.span
+        pair = (long.text[span.start : span.end], span.label)
+        if item.suggestion and span.start >= near and pair not in seen:
+            seen.add(pair)
+            out.append((span.start, span.end))
+            if len(out) == count:
+                break
+    return out
+
+
+def figure_reject(long: LongArticle, repeat: int) -> list[Result]:
+    """Reject a suggestion (X on it), then undo that: each until repainted and committed. A
+    reject hides every suggestion of the same text and label in the document, and its undo
+    shows them again. Done near the end of the article, as the edit figures."""
+    w = long.window
+    if w.doc_id != long.doc_id:
+        w.select_document(long.doc_id)
+    settle(5)
+    reject_t: list[float] = []
+    undo_t: list[float] = []
+    hidden: list[int] = []
+    for a, b in _suggestions_near(long, int(len(long.text) * 0.9), repeat):
+        before = len(w.pane.shown_spans())
+        item = next(i for i in w.pane.spans_matching(a, b) if i.suggestion)
+        w.pane.set_current(item)
+        settle()
+        t0 = time.perf_counter()
+        w.delete_current()
+        long.paint()
+        reject_t.append(time.perf_counter() - t0)
+        settle()
+        after = len(w.pane.shown_spans())
+        assert after < before, (a, b, before, after)
+        hidden.append(before - after)
+        t0 = time.perf_counter()
+        w.undo_stack.undo()
+        long.paint()
+        undo_t.append(time.perf_counter() - t0)
+        settle()
+        assert len(w.pane.shown_spans()) == before, (a, b, before, len(w.pane.shown_spans()))
+    note = f"each hides {min(hidden)}-{max(hidden)} suggestions of the same text and label"
+    out = []
+    for name, times in (("reject a suggestion", reject_t), ("undo of that reject", undo_t)):
+        m = median(times)
+        out.append(
+            Result(
+                f"{name} on that article, repainted and committed", m, "ms", "< 30 ms",
+                m < 0.03, None, None, "", times, note if name.startswith("reject") else "",
             )
         )
     return out

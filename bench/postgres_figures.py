@@ -7,7 +7,8 @@ architecture test keeps ``annotator`` free of test code; ``bench`` and ``tests``
 around it), copies the very databases the SQLite figures used onto it (``annotator db copy``)
 and measures the same figures there:
 
-- open the long article (first screen painted), and add / delete / undo a span on it;
+- open the long article (first screen painted), and add / delete / undo a span on it, reject a
+  suggestion and undo that;
 - open the app on the large corpus (list shown) and filter its document list;
 - import the same JSONL file into a new server database; export the large corpus.
 
@@ -36,6 +37,7 @@ INTERACTIVE = {
     "add a span": (0.03, "< 30 ms"),
     "delete a span": (0.03, "< 30 ms"),
     "undo": (0.03, "< 30 ms"),
+    "reject a suggestion": (0.03, "< 30 ms"),
     "open the app on": (1.0, "< 1 s"),
     "  filter the document list": (0.2, "< 200 ms"),
 }
@@ -110,7 +112,7 @@ def _pair(ours: list[Result], sqlite_results: list[Result]) -> list[Result]:
 def figure_gui(server: Server, workdir: Path, sizes: object, only: list[str], repeat: int,
                sqlite_results: list[Result]) -> list[Result]:
     """Open the long article and edit on it, through the real window on the server copy."""
-    from bench.gui_figures import LongArticle, figure_edit, figure_open, open_window
+    from bench.gui_figures import LongArticle, figure_edit, figure_open, figure_reject, open_window
 
     lite = workdir / "long.sqlite"
     if not lite.exists():  # the SQLite figures did not run: make the same database
@@ -130,6 +132,7 @@ def figure_gui(server: Server, workdir: Path, sizes: object, only: list[str], re
             out += figure_open(long, repeat)
         if "edit" in only:
             out += figure_edit(long, max(repeat, 5))
+            out += figure_reject(long, max(repeat, 5))
     finally:
         long.close()
     return _pair(out, sqlite_results)

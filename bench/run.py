@@ -222,13 +222,20 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if {"open", "edit", "scroll"} & set(only):
-            from bench.gui_figures import LongArticle, figure_edit, figure_open, figure_scroll
+            from bench.gui_figures import (
+                LongArticle,
+                figure_edit,
+                figure_open,
+                figure_reject,
+                figure_scroll,
+            )
 
             long = LongArticle(workdir, sizes.long_chars, sizes.long_spans)
             if "open" in only:
                 report(figure_open(long, repeat))
             if "edit" in only:
                 report(figure_edit(long, max(repeat, 5)))
+                report(figure_reject(long, max(repeat, 5)))
             if "scroll" in only:
                 report(figure_scroll(long, repeat))
             long.close()

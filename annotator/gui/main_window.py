@@ -329,7 +329,9 @@ class MainWindow(QMainWindow):
         else:
             if change.regions:
                 self.region_marks.refresh()
-            if change.spans:
+            if change.spans and change.forms:  # a reject or its undo: the suggestions of a form
+                self.spans.refresh_forms(change.hidden_forms, change.shown_forms)
+            elif change.spans:
                 self.spans.refresh(change.span_range)
             # Actors, events, framing: the panels refresh what the change says (0: no document).
             self.analysis.apply_change(change)

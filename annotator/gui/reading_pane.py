@@ -17,7 +17,7 @@ that covers no text, else only the tooltip names the role.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import NamedTuple, cast
 
@@ -101,6 +101,31 @@ class SpanIndex:
         self.items[lo:hi] = window
         self.starts[lo:hi] = [item.span.start for item in window]
         return old
+
+    def replace_suggestions(self, keys: set[tuple[int, int]], new: list[ShownSpan]) -> list[ShownSpan]:
+        """Put ``new`` (suggestions, each with offsets among ``keys``) in place of the
+        suggestions with offsets among ``keys``, start by start: a reject touches a few places
+        of a long document, not its every span. Returns the items taken out."""
+        self.max_len = max(self.max_len, max((s.span.end - s.span.start for s in new), default=0))
+        coming: dict[int, list[ShownSpan]] = {}
+        for item in new:
+            coming.setdefault(item.span.start, []).append(item)
+        removed: list[ShownSpan] = []
+        items, starts = self.items, self.starts
+        for start in sorted({a for a, _b in keys} | coming.keys()):
+            lo = bisect_left(starts, start)
+            hi = bisect_right(starts, start, lo)
+            kept = []
+            for item in items[lo:hi]:
+                if item.suggestion and (item.span.start, item.span.end) in keys:
+                    removed.append(item)
+                else:
+                    kept.append(item)
+            # Stable: at the same offsets the analyst's spans stay first, as a reload puts them.
+            window = sorted(kept + coming.get(start, []), key=_order)
+            items[lo:hi] = window
+            starts[lo:hi] = [start] * len(window)
+        return removed
 
     def __len__(self) -> int:
         return len(self.items)
@@ -288,6 +313,20 @@ class ReadingPane(QPlainTextEdit):
             self._current = self._find_same(self._current)
         self.refresh_highlights()
         return old, new
+
+    def suggestions_labelled(self, labels: set[str]) -> list[Span]:
+        """The suggestions shown with one of these labels, of the spans loaded so far (no load
+        of the rest)."""
+        return [i.span for i in self._index.items if i.suggestion and i.span.label in labels]
+
+    def replace_suggestions(self, keys: set[tuple[int, int]], suggestions: list[Span]) -> None:
+        """Put these ``suggestions`` in place of those shown with offsets among ``keys`` (what
+        a reject or its undo changes), the other spans untouched. While only some spans are
+        loaded, ``keys`` and ``suggestions`` must lie before ``loaded_until``."""
+        self._index.replace_suggestions(keys, [ShownSpan(s, True) for s in suggestions])
+        if self._current is not None:
+            self._current = self._find_same(self._current)
+        self.refresh_highlights()
 
     def spans_matching(self, start: int, end: int) -> list[ShownSpan]:
         """The shown spans with exactly these offsets (the analyst's first)."""

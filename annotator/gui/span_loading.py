@@ -16,7 +16,9 @@ from collections import Counter
 
 from PySide6.QtCore import QObject, QTimer
 
+from annotator.core.events import EVENT_LAYER
 from annotator.core.model import Span
+from annotator.core.text import text_form
 from annotator.gui.label_panel import LabelPanel
 from annotator.gui.reading_pane import ReadingPane
 from annotator.services.annotate import AnnotationSession
@@ -95,6 +97,63 @@ class SpanLoader(QObject):
             self.label_counts = Counter(s.label for s in own)
         self.label_panel.set_counts(self.label_counts)
         self.label_panel.show_span(self.pane.current, self.pane.text())
+
+    def refresh_forms(
+        self, hidden: tuple[tuple[str, str], ...], shown: tuple[tuple[str, str], ...]
+    ) -> None:
+        """After a reject (``hidden``: its (text form, label) pairs) or its undo (``shown``):
+        the suggestions of those forms go, or come back, and no other span is read. Those to
+        drop are found among the suggestions shown; those to show again by one query for the
+        model's spans of those labels where the forms occur in the text
+        (``AnnotationSession.form_suggestions``). At each place changed, the suggestions are
+        read as a reload would show them (``AnnotationSession.suggestions_at``: another
+        model's suggestion at the same offsets may show instead). Only the spans loaded so far
+        are touched: the stretches still to load are read with the change already made."""
+        doc_id = self.doc_id
+        if doc_id is None:
+            return
+        text = self.pane.text()
+        if hidden:
+            gone = set(hidden)
+            keys = {
+                (s.start, s.end)
+                for s in self.pane.suggestions_labelled({label for _form, label in gone})
+                if (text_form(text[s.start : s.end]), s.label) in gone
+            }
+            if not self._update_forms(gone, keys, self.session.suggestions_at(doc_id, keys, gone)):
+                return
+        if shown:
+            again = set(shown)
+            keys, new = self.session.form_suggestions(doc_id, again, self.pane.loaded_until())
+            if not self._update_forms(again, keys, new):
+                return
+        self.label_panel.show_span(self.pane.current, text)
+
+    def _update_forms(
+        self, pairs: set[tuple[str, str]], keys: set[tuple[int, int]], new: list[Span]
+    ) -> bool:
+        """Show ``new`` in place of the suggestions at ``keys``; where the trained model's
+        triggers may change with these forms, reload every span instead (False: done)."""
+        if self._triggers_involved(pairs, keys, new):
+            self.refresh()  # the trained model's triggers and the lexicon's outvote each other
+            return False
+        self.pane.replace_suggestions(keys, new)
+        return True
+
+    def _triggers_involved(
+        self, pairs: set[tuple[str, str]], keys: set[tuple[int, int]], new: list[Span]
+    ) -> bool:
+        """Whether the trained model's triggers shown with the open document may change with
+        these forms: a trigger of one of their labels, or a trigger suggestion among those
+        replaced (the lexicon's and the model's hide each other, ``merge_triggers``)."""
+        found = self.model_triggers
+        if found is None or found.doc_id != self.doc_id or not found.triggers:
+            return False
+        labels = {label for _form, label in pairs}
+        if any(t.span.label in labels for t in found.triggers):
+            return True
+        old = [s for s in self.pane.suggestions_labelled(labels) if (s.start, s.end) in keys]
+        return any(s.layer == EVENT_LAYER for s in old + new)
 
     def spans(
         self, doc_id: int, starting: tuple[int, int] | None = None

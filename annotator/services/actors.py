@@ -21,7 +21,7 @@ from annotator.core.problems import raise_on_errors
 from annotator.core.schema import Schema, default_schema
 from annotator.nlp.aliases import AliasIndex, Candidate, find_mentions, normalize, search_terms
 from annotator.nlp.places import warm_up
-from annotator.services.annotate import AnnotationSession, Change
+from annotator.services.annotate import AnnotationSession, Change, spans_extent
 from annotator.store import Store
 from annotator.store.actors import MergeRecord, SplitRecord
 from annotator.store.mentions import MentionChange
@@ -182,9 +182,13 @@ class ActorCommands:
         new_actors: list[Actor] = []
         new_by_name: dict[str, int] = {}
         links: list[tuple[int, int]] = []
+        # The analyst's spans where the suggestions start (all that can share their offsets),
+        # not every span of a long document.
+        starts = [s.start for s in suggestions] or [0]
+        where = (min(starts), max(starts) + 1)
         own = {
             (s.start, s.end): int(s.id)  # type: ignore[arg-type]
-            for s in self.session.own_spans(doc_id)
+            for s in self.session.own_spans(doc_id, where)
             if s.layer == MENTION_LAYER
         }
         for suggestion in suggestions:
@@ -428,12 +432,22 @@ class AcceptAsMentions:
         created_ids = {-(k + 1): int(a.id) for k, a in enumerate(self.change.created)}  # type: ignore[arg-type]
         self.items = [(span, actor) for span, actor in self.change.added]
         self.links = [(span_id, created_ids.get(ref, ref)) for span_id, ref in self.links]
-        return Change(self.doc_id, spans=True, actors=True, status=self.change.status_was_todo)
+        return self._change()
 
     def undo(self) -> Change:
         assert self.change is not None
         self.commands.mentions.remove(self.doc_id, self.change)
-        return Change(self.doc_id, spans=True, actors=True, status=self.change.status_was_todo)
+        return self._change()
+
+    def _change(self) -> Change:
+        """The spans added (a view reloads those only, not the whole document: Enter on one
+        suggestion), the links and actors, and the status."""
+        assert self.change is not None
+        added = [span for span, _actor in self.change.added]
+        return Change(
+            self.doc_id, spans=bool(added), actors=True, status=self.change.status_was_todo,
+            span_range=spans_extent(added),
+        )
 
 
 def load_actor_file(store: Store, path: Path, schema: Schema | None = None) -> tuple[int, int]:

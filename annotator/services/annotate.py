@@ -7,12 +7,12 @@ changed, so views refresh only that (Anki's ``OpChanges``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from annotator.core.model import AnnotatorKind, Document, DocumentMeta, Origin, Span, Status
 from annotator.core.regions import outside_regions
-from annotator.core.text import text_form
+from annotator.core.text import form_starts, text_form
 from annotator.store import Annotator, Store
 from annotator.store.span_dependents import SpanDependents
 
@@ -30,6 +30,17 @@ class Change:
     # Where the changed spans lie, (first start, last end) in code points: a view of a long
     # document then reloads only the spans starting in that range. None: reload them all.
     span_range: tuple[int, int] | None = None
+    # A reject and its undo: the (text form, label) pairs whose suggestions are now hidden
+    # across the document, or suggested again. A view then updates the suggestions of these
+    # forms (``SpanLoader.refresh_forms``) instead of reloading every span; ``span_range``
+    # still names the suggestions deleted or restored, for the views that watch a range.
+    hidden_forms: tuple[tuple[str, str], ...] = ()
+    shown_forms: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def forms(self) -> bool:
+        """Whether the spans changed only through the suggestions of some forms (a reject)."""
+        return bool(self.hidden_forms or self.shown_forms)
 
 
 def spans_extent(spans: list[Span]) -> tuple[int, int] | None:
@@ -94,16 +105,74 @@ class AnnotationSession:
         own, model = self.store.spans.own_and_model(doc_id, self.annotator.id, starting)
         return own, self._pending(doc_id, own, model)
 
-    def _pending(self, doc_id: int, own: list[Span], model: list[Span]) -> list[Span]:
+    def suggestions_at(
+        self,
+        doc_id: int,
+        keys: set[tuple[int, int]],
+        rejected: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+        allowed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+    ) -> list[Span]:
+        """The suggestions with exactly these offsets ``(start, end)``, as ``suggestions``
+        gives them (the same own spans, rejections, marked regions and one suggestion per
+        offsets), read in one query: what a reject or its undo changes, without reading the
+        document's other spans. (Text form, label) pairs known to be ``rejected`` now are left
+        out, and the rejections are not read when only pairs known to be ``allowed`` are left
+        (after a reject or its undo, mostly)."""
+        if not keys:
+            return []
+        own, model = self.store.spans.own_and_model(
+            doc_id, self.annotator.id, starts=[start for start, _end in keys]
+        )
+        model = [s for s in model if (s.start, s.end) in keys]
+        if rejected and model:
+            text = self.document_text(doc_id)
+            model = [s for s in model if (text_form(text[s.start : s.end]), s.label) not in rejected]
+        return self._pending(doc_id, own, model, allowed)
+
+    def form_suggestions(
+        self, doc_id: int, pairs: set[tuple[str, str]], before: int | None = None
+    ) -> tuple[set[tuple[int, int]], list[Span]]:
+        """The offsets of the model's spans whose (text form, label) is one of ``pairs``, and
+        the suggestions at those offsets (``suggestions_at``): where the undo of a reject may
+        suggest something again. The model's spans are read where the forms occur in the text
+        (``form_starts``), with their labels only; with ``before``, only those starting
+        before it. ``pairs`` are taken as no longer rejected (the undo has just forgotten
+        them)."""
+        text = self.document_text(doc_id)
+        starts = {p for form, _label in pairs for p in form_starts(text, form)}
+        if before is not None:
+            starts = {p for p in starts if p < before}
+        if not starts:
+            return set(), []
+        model = self.store.spans.in_document(
+            doc_id, kind=AnnotatorKind.MODEL, starts=starts, labels=[label for _form, label in pairs]
+        )
+        keys = {
+            (s.start, s.end) for s in model if (text_form(text[s.start : s.end]), s.label) in pairs
+        }
+        return keys, self.suggestions_at(doc_id, keys, allowed=pairs)
+
+    def _pending(
+        self,
+        doc_id: int,
+        own: list[Span],
+        model: list[Span],
+        allowed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+    ) -> list[Span]:
         """The suggestions among the ``model`` spans, given the analyst's ``own``. The
         rejections and the marked regions are read only when some model span is left to
-        check against them (after a click, mostly none is)."""
+        check against them (after a click, mostly none is); the rejections not when every
+        one left has a (text form, label) known to be ``allowed``."""
         taken = {(s.start, s.end) for s in own}
         candidates = [s for s in model if (s.start, s.end) not in taken]
         if not candidates:
             return []
-        rejected = self.store.rejections.pairs()
-        text = self.document_text(doc_id) if rejected else ""
+        text = self.document_text(doc_id) if allowed else ""
+        if allowed and all((text_form(text[s.start : s.end]), s.label) in allowed for s in candidates):
+            rejected: set[tuple[str, str]] = set()
+        else:
+            rejected = self.store.rejections.pairs()
+            text = self.document_text(doc_id) if rejected else ""
         result: list[Span] = []
         seen: set[tuple[int, int]] = set()
         for span in candidates:
@@ -185,6 +254,20 @@ class AddSpans:
         return Change(self.doc_id, spans=True, status=moved, span_range=spans_extent(self.spans))
 
 
+def deletion_change(
+    doc_id: int, deleted: list[tuple[int, int, Span]], dependents: SpanDependents | None
+) -> Change:
+    """What deleting (or restoring) spans changed: the spans there, and the actor links and
+    events that hung on them."""
+    return Change(
+        doc_id,
+        spans=True,
+        actors=bool(dependents and dependents.links),
+        events=bool(dependents and dependents.events),
+        span_range=spans_extent([span for _doc, _ann, span in deleted]),
+    )
+
+
 class DeleteSpans:
     """Delete spans: the analyst's own, or model suggestions (which rejects them)."""
 
@@ -210,14 +293,7 @@ class DeleteSpans:
         return self._change()
 
     def _change(self) -> Change:
-        dependents = self.dependents
-        return Change(
-            self.doc_id,
-            spans=True,
-            actors=bool(dependents and dependents.links),
-            events=bool(dependents and dependents.events),
-            span_range=spans_extent([span for _doc, _ann, span in self.deleted]),
-        )
+        return deletion_change(self.doc_id, self.deleted, self.dependents)
 
 
 class RejectSuggestions:
@@ -226,29 +302,37 @@ class RejectSuggestions:
     def __init__(self, session: AnnotationSession, doc_id: int, suggestions: list[Span]) -> None:
         self.session = session
         self.doc_id = doc_id
-        ids = [int(s.id) for s in suggestions if s.id is not None]
-        self.deletion = DeleteSpans(session, doc_id, ids, "")
+        self.ids = [int(s.id) for s in suggestions if s.id is not None]
         text = session.document_text(doc_id)
-        self.pairs = [(text[s.start : s.end], s.label) for s in suggestions]
+        self.pairs = sorted({(text_form(text[s.start : s.end]), s.label) for s in suggestions})
+        self.deleted: list[tuple[int, int, Span]] = []
+        self.dependents: SpanDependents | None = None
         self.remembered: list[tuple[str, str]] = []
         self.text = (
             "Reject suggestion" if len(suggestions) == 1 else f"Reject {len(suggestions)} suggestions"
         )
 
     def do(self) -> Change:
-        change = self.deletion.do()
-        self.remembered = self.session.store.rejections.add(self.pairs)
-        return self._whole(change)
+        # The suggestions deleted and their forms remembered in one transaction.
+        self.deleted, self.dependents, self.remembered = (
+            self.session.store.dependents.delete_rejecting(self.ids, self.pairs)
+        )
+        # The same form may be suggested elsewhere in the document: all of them go.
+        return replace(self._change(), hidden_forms=tuple(self.pairs))
 
     def undo(self) -> Change:
-        # Forget only what this rejection added: a pair rejected before stays rejected.
-        self.session.store.rejections.forget(self.remembered)
-        return self._whole(self.deletion.undo())
+        # Forget only what this rejection added: a pair rejected before stays rejected (its
+        # suggestions stay hidden, the restored ones too).
+        by_annotator: dict[int, list[Span]] = {}
+        for _doc_id, annotator_id, span in self.deleted:
+            by_annotator.setdefault(annotator_id, []).append(span)
+        self.session.store.dependents.restore_forgetting(
+            self.doc_id, by_annotator, self.dependents, self.remembered
+        )
+        return replace(self._change(), shown_forms=tuple(self.remembered))
 
-    @staticmethod
-    def _whole(change: Change) -> Change:
-        """The same form may be suggested elsewhere in the document: reload all its spans."""
-        return Change(change.document_id, spans=True, actors=change.actors, events=change.events)
+    def _change(self) -> Change:
+        return deletion_change(self.doc_id, self.deleted, self.dependents)
 
 
 class RelabelSpan:

@@ -36,6 +36,14 @@ def one_of(
     return f"{column} IN (SELECT value FROM json_each(:{name}))"  # safe-sql: ours
 
 
+def any_of(bind: Connection | Engine, column: str, values: Iterable[object]) -> tuple[str, object]:
+    """``column`` is one of ``values`` with one ``?`` placeholder (``driver_sql``): the SQL and
+    the parameter that goes with it (as ``one_of``, for positional queries)."""
+    if is_postgres(bind):
+        return f"{column} = ANY(?)", list(values)
+    return f"{column} IN (SELECT value FROM json_each(?))", json.dumps(list(values))  # safe-sql: ours
+
+
 def driver_sql(bind: Connection | Engine, sql: str) -> str:
     """SQL written with ``?`` placeholders, in the driver's own placeholder style."""
     return sql.replace("?", "%s") if is_postgres(bind) else sql

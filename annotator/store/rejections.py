@@ -50,35 +50,45 @@ class RejectionRepo:
 
     def add(self, items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         """Remember (text, label) pairs; return those that were new (what undo must forget)."""
-        wanted = {(text_form(t), label) for t, label in items}
-        if any(not t for t, _label in wanted):
-            raise StoreError("a rejected suggestion needs a text")
         with self.engine.begin() as conn:
-            known = self._present(conn, wanted)
-            new = sorted(wanted - known)
-            if new:
-                now = utcnow()
-                conn.execute(
-                    insert(REJECTION),
-                    [{"text": t, "label": label, "created_at": now} for t, label in new],
-                )
-        return new
+            return remember(conn, items)
 
     def forget(self, items: Iterable[tuple[str, str]]) -> int:
         """Forget (text, label) pairs; return how many were remembered."""
-        wanted = {(text_form(t), label) for t, label in items}
-        if not wanted:
-            return 0
         with self.engine.begin() as conn:
-            result = conn.execute(delete(REJECTION).where(self._match(wanted)))
-        return int(result.rowcount or 0)
+            return forget(conn, items)
 
-    @staticmethod
-    def _match(pairs: set[tuple[str, str]]) -> ColumnElement[bool]:
-        return or_(*(and_(REJECTION.c.text == t, REJECTION.c.label == label) for t, label in pairs))
 
-    def _present(self, conn: Connection, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
-        if not pairs:
-            return set()
-        rows = conn.execute(select(REJECTION.c.text, REJECTION.c.label).where(self._match(pairs))).all()
-        return {(str(r.text), str(r.label)) for r in rows}
+
+def remember(conn: Connection, items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``RejectionRepo.add`` in the caller's transaction (a reject deletes its suggestions in
+    the same one: ``span_dependents.delete_rejecting``)."""
+    wanted = {(text_form(t), label) for t, label in items}
+    if any(not t for t, _label in wanted):
+        raise StoreError("a rejected suggestion needs a text")
+    new = sorted(wanted - _present(conn, wanted))
+    if new:
+        now = utcnow()
+        conn.execute(
+            insert(REJECTION), [{"text": t, "label": label, "created_at": now} for t, label in new]
+        )
+    return new
+
+
+def forget(conn: Connection, items: Iterable[tuple[str, str]]) -> int:
+    """``RejectionRepo.forget`` in the caller's transaction."""
+    wanted = {(text_form(t), label) for t, label in items}
+    if not wanted:
+        return 0
+    return int(conn.execute(delete(REJECTION).where(_match(wanted))).rowcount or 0)
+
+
+def _match(pairs: set[tuple[str, str]]) -> ColumnElement[bool]:
+    return or_(*(and_(REJECTION.c.text == t, REJECTION.c.label == label) for t, label in pairs))
+
+
+def _present(conn: Connection, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    if not pairs:
+        return set()
+    rows = conn.execute(select(REJECTION.c.text, REJECTION.c.label).where(_match(pairs))).all()
+    return {(str(r.text), str(r.label)) for r in rows}

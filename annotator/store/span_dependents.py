@@ -2,7 +2,8 @@
 
 Deleting a span takes these with it (the database cascades): they are read and the spans deleted
 in one transaction, and an undo puts them back with the spans in one transaction, so that a kill
-in the middle never leaves a span without them. This is
+in the middle never leaves a span without them. A reject remembers the rejected form in that
+transaction too. This is
 the one module that knows both mentions and events, above both.
 """
 
@@ -17,6 +18,7 @@ from annotator.core.events import Event
 from annotator.core.model import Span
 from annotator.store.events import insert_event, load_events
 from annotator.store.mentions import set_link
+from annotator.store.rejections import forget, remember
 from annotator.store.rows import ARG, EVENT, MENTION, delete_spans, insert_spans, span_of
 
 
@@ -85,6 +87,21 @@ class SpanDependentsRepo:
             rows = delete_spans(conn, span_ids)
         return [(r.document_id, r.annotator_id, span_of(r)) for r in rows], dependents
 
+    def delete_rejecting(
+        self, span_ids: Sequence[int], pairs: Sequence[tuple[str, str]]
+    ) -> tuple[list[tuple[int, int, Span]], SpanDependents, list[tuple[str, str]]]:
+        """A reject: ``delete_spans`` of suggestions, and their (text form, label) ``pairs``
+        remembered as rejected (``rejections``), in one transaction (one commit; a kill never
+        leaves a suggestion deleted but not rejected). Returns also the pairs that were new
+        (those its undo forgets)."""
+        with self.engine.begin() as conn:
+            dependents, rows = SpanDependents({}, ()), []
+            if span_ids:
+                dependents = _of_spans(conn, list(span_ids))
+                rows = delete_spans(conn, span_ids)
+            remembered = remember(conn, pairs)
+        return [(r.document_id, r.annotator_id, span_of(r)) for r in rows], dependents, remembered
+
     def restore_spans(
         self,
         doc_id: int,
@@ -93,7 +110,20 @@ class SpanDependentsRepo:
     ) -> None:
         """Put deleted spans back under their ids, with their actor links and events, in one
         transaction: a kill in the middle never leaves a span without what hung on it."""
+        self.restore_forgetting(doc_id, spans_by_annotator, dependents, [])
+
+    def restore_forgetting(
+        self,
+        doc_id: int,
+        spans_by_annotator: dict[int, list[Span]],
+        dependents: SpanDependents | None,
+        pairs: Sequence[tuple[str, str]],
+    ) -> None:
+        """``restore_spans``, and the rejected ``pairs`` forgotten, in one transaction (the
+        undo of ``delete_rejecting``)."""
         with self.engine.begin() as conn:
+            if pairs:
+                forget(conn, pairs)
             for annotator_id, spans in spans_by_annotator.items():
                 insert_spans(conn, doc_id, annotator_id, spans)
             if dependents:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select, text, update
 
 from annotator.core.errors import ConflictError, StoreError
 from annotator.core.model import AnnotatorKind, Span, Status
-from annotator.store.dialect import driver_sql, is_postgres, one_of, raw_cursor
+from annotator.store.dialect import any_of, driver_sql, is_postgres, one_of, raw_cursor
 from annotator.store.rows import (
     ANN,
     ORIGINS,
@@ -41,9 +41,13 @@ class SpanRepo:
         annotator_id: int | None = None,
         kind: AnnotatorKind | None = None,
         starting: tuple[int, int] | None = None,
+        starts: Sequence[int] | None = None,
+        labels: Sequence[str] | None = None,
     ) -> list[Span]:
         """Spans of a document, by one annotator or by every annotator of one kind, ordered by
-        (start, end, id); with ``starting=(a, b)`` only those that start in ``[a, b)``.
+        (start, end, id); with ``starting=(a, b)`` only those that start in ``[a, b)``; with
+        ``starts``, only those starting at one of these offsets; with ``labels``, only those
+        with one of these labels.
 
         Plain SQL and positional rows: a long article has tens of thousands of spans, and the
         reading pane reloads the ones an edit touched while the analyst waits.
@@ -63,6 +67,11 @@ class SpanRepo:
         if starting is not None:
             sql.append("AND s.start >= ? AND s.start < ?")
             params += [starting[0], starting[1]]
+        for column, values in (("s.start", starts), ("s.label", labels)):
+            if values is not None:
+                where, param = any_of(self.engine, column, sorted(set(values)))
+                sql.append("AND " + where)
+                params.append(param)
         sql.append('ORDER BY s.start, s."end", s.id')
         with self.engine.connect() as conn:
             rows = conn.exec_driver_sql(driver_sql(conn, " ".join(sql)), tuple(params)).all()
@@ -70,16 +79,25 @@ class SpanRepo:
         return [Span(r[1], r[2], r[3], origins[r[4]], r[5], r[0], r[6]) for r in rows]
 
     def own_and_model(
-        self, doc_id: int, annotator_id: int, starting: tuple[int, int] | None = None
+        self,
+        doc_id: int,
+        annotator_id: int,
+        starting: tuple[int, int] | None = None,
+        starts: Sequence[int] | None = None,
     ) -> tuple[list[Span], list[Span]]:
         """``in_document(doc_id, annotator_id, starting=…)`` and ``in_document(doc_id,
         kind=MODEL, starting=…)`` in one query: what the reading pane shows after each click
-        (the analyst's spans and the suggestions' source), one round trip to a server."""
+        (the analyst's spans and the suggestions' source), one round trip to a server. With
+        ``starts``, only the spans starting at one of these offsets (those a reject changes)."""
         where = "s.document_id = ? {} "
         params: list[object] = [doc_id, annotator_id]
         if starting is not None:
             where += " AND s.start >= ? AND s.start < ?"
             params += [starting[0], starting[1]]
+        if starts is not None:
+            at, param = any_of(self.engine, "s.start", sorted(set(starts)))
+            where += " AND " + at
+            params.append(param)
         model_params = [doc_id, AnnotatorKind.MODEL.value, *params[2:]]
         columns = 'SELECT {}, s.id, s.start, s."end", s.label, s.origin, s.layer, a.name FROM span s'
         join = " JOIN annotator a ON a.id = s.annotator_id WHERE "
