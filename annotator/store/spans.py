@@ -8,7 +8,7 @@ short transaction; what hangs on a span (actor links, events) is the business of
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Engine, select, text, update
@@ -41,8 +41,8 @@ class SpanRepo:
         annotator_id: int | None = None,
         kind: AnnotatorKind | None = None,
         starting: tuple[int, int] | None = None,
-        starts: Sequence[int] | None = None,
-        labels: Sequence[str] | None = None,
+        starts: Collection[int] | None = None,
+        labels: Collection[str] | None = None,
     ) -> list[Span]:
         """Spans of a document, by one annotator or by every annotator of one kind, ordered by
         (start, end, id); with ``starting=(a, b)`` only those that start in ``[a, b)``; with
@@ -67,11 +67,14 @@ class SpanRepo:
         if starting is not None:
             sql.append("AND s.start >= ? AND s.start < ?")
             params += [starting[0], starting[1]]
-        for column, values in (("s.start", starts), ("s.label", labels)):
-            if values is not None:
-                where, param = any_of(self.engine, column, sorted(set(values)))
-                sql.append("AND " + where)
-                params.append(param)
+        if starts is not None:
+            where, param = any_of(self.engine, "s.start", sorted(set(starts)))
+            sql.append("AND " + where)
+            params.append(param)
+        if labels is not None:
+            where, param = any_of(self.engine, "s.label", sorted(set(labels)))
+            sql.append("AND " + where)
+            params.append(param)
         sql.append('ORDER BY s.start, s."end", s.id')
         with self.engine.connect() as conn:
             rows = conn.exec_driver_sql(driver_sql(conn, " ".join(sql)), tuple(params)).all()
