@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from annotator.core.model import AnnotatorKind, Document, DocumentMeta, Origin, Span, Status
-from annotator.core.regions import outside_regions
+from annotator.core.regions import Region, outside_regions
 from annotator.core.text import form_starts, text_form
 from annotator.store import Annotator, Store
 from annotator.store.span_dependents import SpanDependents
@@ -102,8 +102,8 @@ class AnnotationSession:
     ) -> tuple[list[Span], list[Span]]:
         """``own_spans`` and ``suggestions`` together, their spans read in one query (the
         reading pane's refresh after each click)."""
-        own, model = self.store.spans.own_and_model(doc_id, self.annotator.id, starting)
-        return own, self._pending(doc_id, own, model)
+        own, model, marked = self.store.spans.own_model_and_marked(doc_id, self.annotator.id, starting)
+        return own, self._pending(doc_id, own, model, regions=marked)
 
     def suggestions_at(
         self,
@@ -120,14 +120,27 @@ class AnnotationSession:
         (after a reject or its undo, mostly)."""
         if not keys:
             return []
-        own, model = self.store.spans.own_and_model(
+        own, model, marked = self.store.spans.own_model_and_marked(
             doc_id, self.annotator.id, starts=[start for start, _end in keys]
         )
+        return self._at(doc_id, keys, own, model, marked, rejected, allowed)
+
+    def _at(
+        self,
+        doc_id: int,
+        keys: set[tuple[int, int]],
+        own: list[Span],
+        model: list[Span],
+        marked: list[Region],
+        rejected: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+        allowed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+    ) -> list[Span]:
+        """``suggestions_at`` on spans read already (at least those starting at the keys)."""
         model = [s for s in model if (s.start, s.end) in keys]
         if rejected and model:
             text = self.document_text(doc_id)
             model = [s for s in model if (text_form(text[s.start : s.end]), s.label) not in rejected]
-        return self._pending(doc_id, own, model, allowed)
+        return self._pending(doc_id, own, model, allowed, regions=marked)
 
     def form_suggestions(
         self, doc_id: int, pairs: set[tuple[str, str]], before: int | None = None
@@ -144,13 +157,17 @@ class AnnotationSession:
             starts = {p for p in starts if p < before}
         if not starts:
             return set(), []
-        model = self.store.spans.in_document(
-            doc_id, kind=AnnotatorKind.MODEL, starts=starts, labels=[label for _form, label in pairs]
+        # Every span at those places, own and model's, and the marked regions in one query:
+        # the places whose model span has a form of ``pairs``, and what is suggested there.
+        own, model, marked = self.store.spans.own_model_and_marked(
+            doc_id, self.annotator.id, starts=sorted(starts)
         )
         keys = {
             (s.start, s.end) for s in model if (text_form(text[s.start : s.end]), s.label) in pairs
         }
-        return keys, self.suggestions_at(doc_id, keys, allowed=pairs)
+        if not keys:
+            return keys, []
+        return keys, self._at(doc_id, keys, own, model, marked, allowed=pairs)
 
     def _pending(
         self,
@@ -158,8 +175,10 @@ class AnnotationSession:
         own: list[Span],
         model: list[Span],
         allowed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+        regions: list[Region] | None = None,
     ) -> list[Span]:
-        """The suggestions among the ``model`` spans, given the analyst's ``own``. The
+        """The suggestions among the ``model`` spans, given the analyst's ``own`` (and the
+        document's marked ``regions`` when read with them). The
         rejections and the marked regions are read only when some model span is left to
         check against them (after a click, mostly none is); the rejections not when every
         one left has a (text form, label) known to be ``allowed``."""
@@ -184,7 +203,9 @@ class AnnotationSession:
             seen.add(key)
             result.append(span)
         # Nothing is suggested inside a marked region (repeated lines, boilerplate).
-        return outside_regions(result, self.store.regions.of_document(doc_id)) if result else result
+        if not result:
+            return result
+        return outside_regions(result, self.store.regions.of_document(doc_id) if regions is None else regions)
 
     # Command factories -------------------------------------------------------------------------
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, delete, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, Engine, and_, delete, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from annotator.core.errors import StoreError
 from annotator.core.text import text_form
@@ -66,13 +67,18 @@ def remember(conn: Connection, items: Iterable[tuple[str, str]]) -> list[tuple[s
     wanted = {(text_form(t), label) for t, label in items}
     if any(not t for t, _label in wanted):
         raise StoreError("a rejected suggestion needs a text")
-    new = sorted(wanted - _present(conn, wanted))
-    if new:
-        now = utcnow()
-        conn.execute(
-            insert(REJECTION), [{"text": t, "label": label, "created_at": now} for t, label in new]
-        )
-    return new
+    if not wanted:
+        return []
+    # One statement: the pairs not remembered yet are inserted and returned, those remembered
+    # already (by this analyst earlier, or by another at the same moment) left as they are.
+    now = utcnow()
+    statement = (
+        (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(REJECTION)
+        .values([{"text": t, "label": label, "created_at": now} for t, label in sorted(wanted)])
+        .on_conflict_do_nothing(index_elements=["text", "label"])
+        .returning(REJECTION.c.text, REJECTION.c.label)
+    )
+    return sorted((str(t), str(label)) for t, label in conn.execute(statement))
 
 
 def forget(conn: Connection, items: Iterable[tuple[str, str]]) -> int:
@@ -85,10 +91,3 @@ def forget(conn: Connection, items: Iterable[tuple[str, str]]) -> int:
 
 def _match(pairs: set[tuple[str, str]]) -> ColumnElement[bool]:
     return or_(*(and_(REJECTION.c.text == t, REJECTION.c.label == label) for t, label in pairs))
-
-
-def _present(conn: Connection, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    if not pairs:
-        return set()
-    rows = conn.execute(select(REJECTION.c.text, REJECTION.c.label).where(_match(pairs))).all()
-    return {(str(r.text), str(r.label)) for r in rows}

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select, text, update
 
 from annotator.core.errors import ConflictError, StoreError
 from annotator.core.model import AnnotatorKind, Span, Status
+from annotator.core.regions import Region, RegionKind
 from annotator.store.dialect import any_of, driver_sql, is_postgres, one_of, raw_cursor
 from annotator.store.rows import (
     ANN,
@@ -92,6 +93,29 @@ class SpanRepo:
         kind=MODEL, starting=…)`` in one query: what the reading pane shows after each click
         (the analyst's spans and the suggestions' source), one round trip to a server. With
         ``starts``, only the spans starting at one of these offsets (those a reject changes)."""
+        own, model, _regions = self._own_model_marked(doc_id, annotator_id, starting, starts, False)
+        return own, model
+
+    def own_model_and_marked(
+        self,
+        doc_id: int,
+        annotator_id: int,
+        starting: tuple[int, int] | None = None,
+        starts: Sequence[int] | None = None,
+    ) -> tuple[list[Span], list[Span], list[Region]]:
+        """``own_and_model`` and the document's marked regions (``RegionRepo.of_document``,
+        only the marked ones), still in one query: the suggestions among the model's spans are
+        those outside them, and a server is asked once."""
+        return self._own_model_marked(doc_id, annotator_id, starting, starts, True)
+
+    def _own_model_marked(
+        self,
+        doc_id: int,
+        annotator_id: int,
+        starting: tuple[int, int] | None,
+        starts: Sequence[int] | None,
+        regions: bool,
+    ) -> tuple[list[Span], list[Span], list[Region]]:
         where = "s.document_id = ? {} "
         params: list[object] = [doc_id, annotator_id]
         if starting is not None:
@@ -111,15 +135,31 @@ class SpanRepo:
             + " UNION ALL "
             + columns.format(1) + join
             + where.format("AND s.annotator_id IN (SELECT id FROM annotator WHERE kind = ?)")
-            + " ORDER BY 1, 3, 4, 2"
         )
+        region_params: list[object] = []
+        if regions:
+            sql += (
+                ' UNION ALL SELECT 2, r.id, r.start, r."end", r.kind, NULL, NULL, NULL'
+                " FROM document_region r WHERE r.document_id = ? AND r.marked = ?"
+            )
+            region_params = [doc_id, True]
+        sql += " ORDER BY 1, 3, 4, 2"
         with self.engine.connect() as conn:
-            rows = conn.exec_driver_sql(driver_sql(conn, sql), (*params, *model_params)).all()
+            rows = conn.exec_driver_sql(
+                driver_sql(conn, sql), (*params, *model_params, *region_params)
+            ).all()
         origins = ORIGINS
-        halves: tuple[list[Span], list[Span]] = ([], [])
+        own: list[Span] = []
+        model: list[Span] = []
+        marked: list[Region] = []
         for r in rows:
-            halves[r[0]].append(Span(r[2], r[3], r[4], origins[r[5]], r[6], r[1], r[7]))
-        return halves
+            if r[0] == 2:
+                marked.append(Region(r[2], r[3], RegionKind(r[4]), True, r[1]))
+            else:
+                (model if r[0] else own).append(
+                    Span(r[2], r[3], r[4], origins[r[5]], r[6], r[1], r[7])
+                )
+        return own, model, marked
 
     def extent(self, span_ids: Sequence[int]) -> tuple[int, int] | None:
         """The smallest range ``(start, end)`` that holds the given spans (None if none exist)."""
