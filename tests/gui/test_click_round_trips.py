@@ -48,11 +48,9 @@ def _free_words(window, count: int) -> list[tuple[int, int]]:  # type: ignore[no
     return free[:count]
 
 
-def test_add_delete_undo_each_take_a_few_round_trips(
-    open_window, qtbot, pg_server: PgServer, pg_seeded_template: str  # type: ignore[no-untyped-def]
-) -> None:
-    url = new_pg_database(pg_server, pg_seeded_template)
-    window, _ = open_window(url, annotator="alice")
+def _window_on_002(open_window, qtbot, pg_server: PgServer, template: str):  # type: ignore[no-untyped-def]
+    """The window on a fresh copy of the seeded server database, seed 002 open and loaded."""
+    window, _ = open_window(new_pg_database(pg_server, template), annotator="alice")
     doc_id = next(
         window.doc_model.summary(r).id
         for r in range(window.doc_model.rowCount())
@@ -60,6 +58,13 @@ def test_add_delete_undo_each_take_a_few_round_trips(
     )
     window.select_document(doc_id)
     qtbot.waitUntil(window.pane.spans_complete, timeout=3000)
+    return window
+
+
+def test_add_delete_undo_each_take_a_few_round_trips(
+    open_window, qtbot, pg_server: PgServer, pg_seeded_template: str  # type: ignore[no-untyped-def]
+) -> None:
+    window = _window_on_002(open_window, qtbot, pg_server, pg_seeded_template)
     took = _counter(window.store.engine)
     counts = []
     # The first round also reads the text's length (once per connection) and starts the
@@ -100,15 +105,7 @@ def test_reject_and_its_undo_each_take_a_few_round_trips(
     unless known, one statement), COMMIT, then the suggestions at the form's other places.
     Ctrl+Z: BEGIN, the form forgotten, the suggestion put back, COMMIT, then the spans at the
     form's places and the marked regions in one query."""
-    url = new_pg_database(pg_server, pg_seeded_template)
-    window, _ = open_window(url, annotator="alice")
-    doc_id = next(
-        window.doc_model.summary(r).id
-        for r in range(window.doc_model.rowCount())
-        if window.doc_model.summary(r).filename == SEED_002
-    )
-    window.select_document(doc_id)
-    qtbot.waitUntil(window.pane.spans_complete, timeout=3000)
+    window = _window_on_002(open_window, qtbot, pg_server, pg_seeded_template)
     took = _counter(window.store.engine)
     counts = []
     for _ in range(4):
