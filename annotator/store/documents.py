@@ -32,7 +32,9 @@ from annotator.store.tables import utcnow
 # The metadata columns, in the order ``meta_columns`` gives their values.
 _META_NAMES = list(meta_columns(DocumentMeta()))
 
-# The document list's rows with the analyst's counts; {where}: which documents (or all).
+# The document list's rows with the analyst's counts; {where}: which documents (or all). The
+# suggestions counted are the model's spans she has not made hers, outside marked regions (the
+# reading pane shows none there).
 _SUMMARIES = """
     SELECT d.id, d.title, d.source, d.lang, d.date, d.status, d.filename,
       (SELECT count(*) FROM span s WHERE s.document_id = d.id
@@ -40,7 +42,9 @@ _SUMMARIES = """
       (SELECT count(*) FROM span s JOIN annotator a ON a.id = s.annotator_id
          WHERE s.document_id = d.id AND a.kind = 'model'
          AND NOT EXISTS (SELECT 1 FROM span h WHERE h.document_id = d.id
-             AND h.annotator_id = :ann AND h.start = s.start AND h."end" = s."end"))
+             AND h.annotator_id = :ann AND h.start = s.start AND h."end" = s."end")
+         AND NOT EXISTS (SELECT 1 FROM document_region r WHERE r.document_id = d.id
+             AND r.marked AND r.start < s."end" AND s.start < r."end"))
          AS n_suggestions
     FROM document d {where} ORDER BY d.id
 """

@@ -132,3 +132,23 @@ def test_summaries_count_own_spans_and_pending_suggestions(seeded_both: Path | s
     assert row.n_spans == 1
     assert len(session.suggestions(doc_id)) == pending - 1
     store.close()
+
+
+def test_the_list_counts_the_suggestions_the_pane_shows(seeded_both: Path | str) -> None:
+    """The document list's suggestion count leaves out the model's spans inside marked regions
+    (the reprinted captions of seed 003), as the reading pane does; unmarking one counts them."""
+    from annotator.services.annotate import AnnotationSession
+
+    store = Store(seeded_both)
+    session = AnnotationSession(store, store.annotators.get_or_create("alice"))
+    rows = {row.id: row for row in store.documents.summaries(session.annotator.id)}
+    with_regions = [d for d in rows if store.regions.of_document(d)]
+    assert with_regions
+    for doc_id, row in rows.items():
+        assert row.n_suggestions == len(session.suggestions(doc_id)), doc_id
+    doc_id = with_regions[0]
+    region = next(r for r in store.regions.of_document(doc_id) if r.marked)
+    store.regions.set_marked(region.id, False)  # type: ignore[arg-type]
+    (row,) = store.documents.summaries(session.annotator.id, [doc_id])
+    assert row.n_suggestions == len(session.suggestions(doc_id)) > rows[doc_id].n_suggestions
+    store.close()
